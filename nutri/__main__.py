@@ -1,0 +1,3 @@
+from nutri.cli import main
+
+main()
