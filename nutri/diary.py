@@ -1,0 +1,447 @@
+"""Read a diary file (CSV/TSV/TXT/XLSX/XLSM/ODS) into one entries DataFrame.
+
+Columns are found by header name, never by position; the header row may sit below title rows.
+Known app exports (Cronometer servings, MacroFactor food log, Lose It! food-logs) are recognised
+by their headers, and the nutrient columns they carry are read by name and unit.
+Every non-blank row becomes an entry; rows that cannot be used keep their place with a status.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"}
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 400 * 1024 * 1024  # a workbook larger than this unzipped is refused (zip bomb)
+MAX_ZIP_RATIO = 200
+HEADER_SCAN_ROWS = 30
+NULL_TEXT = {"", "n/a", "na", "nan", "none", "null", "-", "#n/a"}
+
+# Header synonyms per role, compared after lower-casing and dropping everything but letters/digits.
+ROLE_HEADERS = {
+    "date": ["date", "day", "datetime", "dateeaten", "when"],
+    "meal": ["meal", "group", "mealname", "mealtype", "occasion"],
+    "food": ["food", "foodname", "item", "name", "description", "fooditem", "fooddescription", "entry", "what"],
+    "amount": ["amount", "quantity", "qty", "servingqty", "servings", "numberofservings", "portion"],
+    "unit": ["unit", "units", "measure", "servingsize", "servingunit", "uom"],
+    "grams": ["servingweightg", "grams", "weightg", "gramweight", "massg"],
+    "deleted": ["deleted"],
+    "time": ["time"],
+}
+
+# Export nutrient headers: "Magnesium (mg)", "B12 (Cobalamin) (µg)", "B12, Cobalamin (mcg)", "Vitamin D (IU)".
+NUTRIENT_HEADER_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<unit>µg|μg|mcg|ug|mg|g|iu|kcal)\)\s*$", re.IGNORECASE)
+NUTRIENT_NAME_RULES = [
+    (re.compile(r"\bb12\b|cobalamin"), "vitamin_b12_ug", "ug"),
+    (re.compile(r"\bb1\b|thiamin"), "thiamin_mg", "mg"),
+    (re.compile(r"\bb6\b|pyridoxine"), "vitamin_b6_mg", "mg"),
+    (re.compile(r"^vitamin d\b"), "vitamin_d_ug", "ug"),
+    (re.compile(r"^magnesium$"), "magnesium_mg", "mg"),
+    (re.compile(r"^calcium$"), "calcium_mg", "mg"),
+    (re.compile(r"^caffeine$"), "caffeine_mg", "mg"),
+    (re.compile(r"^alcohol$"), "alcohol_g", "g"),
+    (re.compile(r"^water$"), "water_g", "g"),
+    (re.compile(r"^(energy|calories)$"), "energy_kcal", "kcal"),
+    (re.compile(r"^potassium$"), "potassium_mg", "mg"),
+    (re.compile(r"^sodium$"), "sodium_mg", "mg"),
+]
+UNIT_FACTORS = {("ug", "ug"): 1.0, ("mcg", "ug"): 1.0, ("µg", "ug"): 1.0, ("μg", "ug"): 1.0, ("mg", "ug"): 1000.0, ("mg", "mg"): 1.0, ("g", "mg"): 1000.0, ("ug", "mg"): 0.001, ("mcg", "mg"): 0.001, ("µg", "mg"): 0.001, ("g", "g"): 1.0, ("mg", "g"): 0.001, ("kcal", "kcal"): 1.0}
+IU_PER_UG_VITAMIN_D = 40.0
+
+
+def header_key(text: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(text).lower().replace("µ", "u"))
+
+
+@dataclass(frozen=True)
+class Diary:
+    """A diary read from one file. entries: one row per non-blank input row, in input order."""
+
+    path: Path
+    entries: pd.DataFrame
+    layout: str
+    encoding: str | None
+    sheet: str | None
+    header_row: int
+    blank_rows: int
+    columns: dict[str, str]
+    nutrient_headers: dict[str, str] = field(default_factory=dict)
+    dayfirst: bool | None = None
+
+
+# -- raw cells ------------------------------------------------------------------------------
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise UnreadableInputError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise UnreadableInputError(f"{path}: is a directory; give a diary file (.csv, .tsv, .xlsx, .ods)")
+    size = path.stat().st_size
+    if size == 0:
+        raise UnreadableInputError(f"{path}: the file is empty; export the diary again")
+    if size > MAX_FILE_BYTES:
+        raise UnreadableInputError(f"{path}: {size // 2**20} MB is larger than the {MAX_FILE_BYTES // 2**20} MB nutri reads; split the diary")
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    if data.startswith(b"PK\x03\x04"):
+        raise UnreadableInputError(f"{path}: this is a zip/Excel workbook, not text; rename it to .xlsx (or .ods)")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableInputError(f"{path}: this is an old binary Excel (.xls) or encrypted workbook; save it as .xlsx or CSV")
+    sample = data[:65536]
+    if b"\x00" in sample and not (sample.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        nul_share = sample.count(b"\x00") / len(sample)
+        if nul_share > 0.01:
+            raise UnreadableInputError(f"{path}: binary data, not a text diary; export the diary as CSV or XLSX")
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if suffix in (".tsv", ".tab"):
+        return "\t"
+    counts = {d: sum(line.count(d) for line in lines) for d in (",", ";", "\t")}
+    try:
+        return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t").delimiter
+    except csv.Error:
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _read_text_rows(path: Path) -> tuple[list[list[object]], str, str]:
+    data = path.read_bytes()
+    text, encoding = _decode(path, data)
+    text = text.replace("\x00", "")
+    delimiter = _sniff_delimiter(text, path.suffix.lower())
+    csv.field_size_limit(10 * 1024 * 1024)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UnreadableInputError(f"{path}: not readable as CSV ({exc}); check the quoting or export again") from None
+    return rows, encoding, delimiter
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            total = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+            if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO and total > 50 * 2**20:
+                raise UnreadableInputError(f"{path}: the workbook unpacks to {total // 2**20} MB (a zip bomb?); refusing to open it")
+            for info in infos:
+                if info.filename.endswith(".xml") and info.file_size < 2**20:
+                    head = archive.read(info.filename)[:4096]
+                    if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
+                        raise UnreadableInputError(f"{path}: the workbook's XML declares entities ({info.filename}); refusing a possibly hostile file")
+    except zipfile.BadZipFile:
+        raise UnreadableInputError(f"{path}: not a valid workbook (bad zip); if it is text, rename it to .csv") from None
+
+
+def _read_workbook_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], str]:
+    from python_calamine import CalamineWorkbook
+
+    data_head = path.read_bytes()[:8]
+    if data_head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise UnreadableInputError(f"{path}: the workbook is password-protected (encrypted); save an unprotected copy")
+    if data_head.startswith(b"PK"):
+        _check_zip(path)
+    elif path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+        raise UnreadableInputError(f"{path}: not a real {path.suffix} workbook; if it is text, rename it to .csv")
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = workbook.sheet_names
+        if sheet is not None:
+            if sheet not in names:
+                raise UsageError(f"{path}: no sheet named {sheet!r}; sheets are: {', '.join(names)}")
+            return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False), sheet
+        for name in names:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if _find_header(rows) is not None:
+                return rows, name
+        first = names[0] if names else None
+        return (workbook.get_sheet_by_name(first).to_python(skip_empty_area=False) if first else []), first
+    except (UsageError, UnreadableInputError):
+        raise
+    except Exception as exc:  # calamine raises its own error types for broken or encrypted files
+        raise UnreadableInputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {str(exc)[:120]}); save it again as .xlsx or CSV") from None
+
+
+# -- header and columns ---------------------------------------------------------------------
+
+def _role_of(header: object) -> str | None:
+    key = header_key(header)
+    for role, names in ROLE_HEADERS.items():
+        if key in names:
+            return role
+    return None
+
+
+def _find_header(rows: list[list[object]], overrides: dict[str, str] | None = None) -> int | None:
+    wanted = {header_key(v) for v in (overrides or {}).values()}
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        keys = {header_key(c) for c in row if c not in (None, "")}
+        if wanted and "food" in (overrides or {}) and header_key(overrides["food"]) in keys:
+            return index
+        if not wanted and keys & set(ROLE_HEADERS["food"]):
+            return index
+        if wanted and not ("food" in (overrides or {})) and keys & set(ROLE_HEADERS["food"]):
+            return index
+    return None
+
+
+def parse_column_overrides(text: str | None) -> dict[str, str]:
+    """'food=Item,date=When' -> {'food': 'Item', 'date': 'When'}."""
+    if not text:
+        return {}
+    result = {}
+    for part in text.split(","):
+        role, sep, header = part.partition("=")
+        role = role.strip().lower()
+        if not sep or role not in ROLE_HEADERS or not header.strip():
+            raise UsageError(f"--columns {text!r}: write ROLE=HEADER pairs separated by commas, roles: {', '.join(ROLE_HEADERS)}")
+        result[role] = header.strip()
+    return result
+
+
+def _detect_layout(headers: list[str]) -> str:
+    keys = {header_key(h) for h in headers}
+    if {"day", "foodname", "amount"} <= keys and "energykcal" in keys:
+        return "cronometer"
+    if {"foodname", "servingsize", "servingqty", "servingweightg"} <= keys:
+        return "macrofactor"
+    if {"name", "icon", "meal", "quantity", "units", "deleted"} <= keys:
+        return "loseit"
+    return "generic"
+
+
+def _nutrient_headers(headers: list[str]) -> dict[str, tuple[int, float]]:
+    """nutrient column -> (header index, factor to our unit). Vitamin D IU uses 40 IU = 1 µg."""
+    found: dict[str, tuple[int, float]] = {}
+    for index, header in enumerate(headers):
+        match = NUTRIENT_HEADER_RE.match(str(header).strip())
+        if not match:
+            continue
+        name = re.sub(r"\s+", " ", re.sub(r"[(),]", " ", match.group("name").lower())).strip()
+        unit = match.group("unit").lower()
+        for pattern, column, our_unit in NUTRIENT_NAME_RULES:
+            if pattern.search(name) and column not in found:
+                if column == "vitamin_d_ug" and unit == "iu":
+                    found[column] = (index, 1 / IU_PER_UG_VITAMIN_D)
+                elif (unit, our_unit) in UNIT_FACTORS:
+                    found[column] = (index, UNIT_FACTORS[(unit, our_unit)])
+                break
+    return found
+
+
+# -- dates ----------------------------------------------------------------------------------
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+SLASH_DATE_RE = re.compile(r"^\s*(\d{1,2})[/](\d{1,2})[/](\d{4})(?:[ T].*)?$")
+DOT_DATE_RE = re.compile(r"^\s*(\d{1,2})[.](\d{1,2})[.](\d{4})\.?(?:[ T].*)?$")
+ISO_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+NAMED_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%a %d %b %Y", "%A %d %B %Y")
+
+
+def _slash_evidence(values: list[object]) -> bool | None:
+    """True if the file's slash dates must be day-first, False if month-first, None if unclear."""
+    for value in values:
+        match = SLASH_DATE_RE.match(str(value)) if isinstance(value, str) else None
+        if match:
+            first, second = int(match.group(1)), int(match.group(2))
+            if first > 12 >= second:
+                return True
+            if second > 12 >= first:
+                return False
+    return None
+
+
+def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:
+    """(ISO date, '') or ('', reason)."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat(), ""
+    if isinstance(value, dt.date):
+        return value.isoformat(), ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 20000 <= value <= 80000:
+            return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat(), ""
+        return "", f"date {value!r} is a number but not an Excel date"
+    text = str(value).strip()
+    if not text:
+        return "", "no date"
+    try:
+        if (m := ISO_DATE_RE.match(text)):
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat(), ""
+        if (m := DOT_DATE_RE.match(text)):
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat(), ""
+        if (m := SLASH_DATE_RE.match(text)):
+            a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            day, month = (a, b) if dayfirst else (b, a)
+            return dt.date(year, month, day).isoformat(), ""
+        if re.fullmatch(r"\d{5}(\.0+)?", text):
+            return parse_date(float(text), dayfirst)
+    except ValueError:
+        return "", f"date {text!r} does not exist"
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(",", " "))
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    for fmt in NAMED_FORMATS:
+        try:
+            return dt.datetime.strptime(cleaned, fmt).date().isoformat(), ""
+        except ValueError:
+            continue
+    return "", f"date {text!r} is not a date nutri reads (use YYYY-MM-DD)"
+
+
+# -- the reader -----------------------------------------------------------------------------
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        return repr(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, str] | None = None, dayfirst: bool | None = None) -> Diary:
+    path = Path(path)
+    _check_path(path)
+    suffix = path.suffix.lower()
+    encoding = None
+    if suffix in WORKBOOK_SUFFIXES:
+        rows, sheet_used = _read_workbook_rows(path, sheet)
+    else:
+        if sheet is not None:
+            raise UsageError(f"--sheet applies to workbooks (.xlsx, .ods); {path.name} is a text file")
+        rows, encoding, _delimiter = _read_text_rows(path)
+        sheet_used = None
+    overrides = columns or {}
+    if not any(any(_cell_text(c) for c in row) for row in rows):
+        raise UnreadableInputError(f"{path}: the file has no data; export the diary again")
+    header_index = _find_header(rows, overrides)
+    if header_index is None:
+        first = next((r for r in rows if any(_cell_text(c) for c in r)), [])
+        seen = ", ".join(repr(_cell_text(c)) for c in first[:12] if _cell_text(c)) or "none"
+        raise DiaryFormatError(f"{path}: no food column found (headers seen: {seen}); name it Food, or pass --columns food=HEADER")
+    headers = [_cell_text(c) for c in rows[header_index]]
+    body = rows[header_index + 1:]
+    role_index: dict[str, int] = {}
+    for role, header in overrides.items():
+        keys = [header_key(h) for h in headers]
+        if header_key(header) not in keys:
+            raise UsageError(f"{path}: --columns {role}={header}: no such header; headers are: {', '.join(h for h in headers if h)}")
+        role_index[role] = keys.index(header_key(header))
+    for index, header in enumerate(headers):
+        role = _role_of(header)
+        if role and role not in role_index and index not in role_index.values():
+            role_index[role] = index
+    layout = _detect_layout(headers)
+    if layout == "cronometer":
+        role_index.pop("unit", None)  # Cronometer's Amount holds "1.00 cup": number and unit in one cell
+    nutrient_cols = _nutrient_headers(headers)
+
+    width = len(headers)
+    records = []
+    blank_rows = 0
+    extra_note: list[str] = []
+    for offset, row in enumerate(body):
+        cells = [_cell_text(c) for c in row]
+        if not any(cells):
+            blank_rows += 1
+            continue
+        records.append((header_index + offset + 2, row, cells))
+
+    def pick(cells: list[str], role: str) -> str:
+        index = role_index.get(role)
+        if index is None or index >= len(cells):
+            return ""
+        value = cells[index]
+        return "" if value.lower() in NULL_TEXT and role != "food" else value
+
+    raw_dates = [r[1][role_index["date"]] if "date" in role_index and role_index["date"] < len(r[1]) else "" for r in records]
+    evidence = _slash_evidence(raw_dates)
+    use_dayfirst = evidence if evidence is not None else bool(dayfirst)
+
+    out = {k: [] for k in ("row", "date", "meal", "input", "amount_text", "unit_text", "grams_export", "pre_status", "pre_note")}
+    nutrient_values = {c: [] for c in nutrient_cols}
+    last_date = ""
+    date_cache: dict[object, tuple[str, str]] = {}
+    for (row_number, raw, cells), raw_date in zip(records, raw_dates):
+        status, notes = "", []
+        if len(raw) > width and any(_cell_text(c) for c in raw[width:]):
+            notes.append(f"{len(raw) - width} more field(s) than the header; extra values ignored")
+        date_text = ""
+        if "date" in role_index:
+            key = raw_date if not isinstance(raw_date, (list, dict)) else str(raw_date)
+            if _cell_text(raw_date) == "":
+                if last_date:
+                    date_text = last_date
+                    notes.append("date carried from the row above")
+                else:
+                    status, reason = "invalid", "no date"
+                    notes.append(reason)
+            else:
+                if key not in date_cache:
+                    date_cache[key] = parse_date(raw_date, use_dayfirst)
+                date_text, reason = date_cache[key]
+                if reason:
+                    status = "invalid"
+                    notes.append(reason)
+                else:
+                    last_date = date_text
+        if layout == "loseit" and pick(cells, "deleted").lower() in ("true", "1", "yes", "y"):
+            status, notes = "skipped", ["deleted in Lose It!"] + notes
+        food = pick(cells, "food")
+        if not food or food.lower() in NULL_TEXT:
+            status = status or "invalid"
+            notes.append("no food text")
+        grams = pick(cells, "grams")
+        try:
+            grams_value = float(grams.replace(",", ".")) if grams else float("nan")
+        except ValueError:
+            grams_value = float("nan")
+            notes.append(f"grams {grams!r} is not a number")
+        out["row"].append(row_number)
+        out["date"].append(date_text)
+        out["meal"].append(pick(cells, "meal"))
+        out["input"].append(food)
+        out["amount_text"].append(pick(cells, "amount"))
+        out["unit_text"].append(pick(cells, "unit"))
+        out["grams_export"].append(grams_value)
+        out["pre_status"].append(status)
+        out["pre_note"].append("; ".join(notes))
+        for column, (index, factor) in nutrient_cols.items():
+            cell = cells[index] if index < len(cells) else ""
+            try:
+                nutrient_values[column].append(float(cell.replace(",", ".")) * factor if cell and cell.lower() not in NULL_TEXT else float("nan"))
+            except ValueError:
+                nutrient_values[column].append(float("nan"))
+    entries = pd.DataFrame(out)
+    for column, values in nutrient_values.items():
+        entries["export_" + column] = pd.Series(values, dtype="float64")
+    entries["grams_export"] = entries["grams_export"].astype("float64")
+    columns_used = {role: headers[i] for role, i in role_index.items()}
+    return Diary(path, entries, layout, encoding, sheet_used, header_index + 1, blank_rows, columns_used, {c: headers[i] for c, (i, _f) in nutrient_cols.items()}, use_dayfirst)
