@@ -1,0 +1,102 @@
+"""Shortfall advice from the source document: its food-source categories, each tied to a rule
+that selects foods of foods.csv, ranked by nutrient per common portion, and gap closers."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from nutri.foods import SPECIAL_GROUPS, FoodTable, data_file
+
+COUNT_PER_CATEGORY = 4
+
+
+@lru_cache(maxsize=1)
+def document() -> dict:
+    return json.loads(data_file("document.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    food_id: str
+    food: str
+    portion: str  # "1 oz (28 g)"
+    grams: float
+    amount: float  # nutrient in that portion
+    in_diary: bool
+
+
+def category_foods(table: FoodTable, rule: dict) -> pd.DataFrame:
+    """Foods selected by a document category rule: food group plus description patterns.
+    Branded foods (capitalised brand words) and special groups are left out of advice."""
+    foods = table.foods
+    if not rule.get("include"):
+        return foods.iloc[0:0]
+    mask = foods["food_group"].isin(rule["groups"]) if rule.get("groups") else pd.Series(True, index=foods.index)
+    include = re.compile(rule["include"], re.I)
+    exclude = re.compile(rule["exclude"], re.I) if rule.get("exclude") else None
+    descriptions = foods["description"]
+    mask &= descriptions.map(lambda d: bool(include.search(d)))
+    if exclude is not None:
+        mask &= ~descriptions.map(lambda d: bool(exclude.search(d)))
+    mask &= ~foods["food_group"].isin(SPECIAL_GROUPS)
+    mask &= ~foods["description"].str.contains(r"\b[A-Z][A-Z'&]{2,}\b", regex=True)
+    return foods[mask]
+
+
+def common_portion(table: FoodTable, food_id: str, food_group: str) -> tuple[str, float]:
+    """A household portion for display: SR28's own (1 oz for nuts and seeds, 3 oz for meat and fish)."""
+    portions = table.portions_of(food_id)
+    rows = list(portions.itertuples(index=False))
+    def label(p) -> str:
+        return f"{float(p.amount):g} {p.measure} ({float(p.grams):.0f} g)"
+    if food_group == "Nut and Seed Products" or str(table.description(food_id)).startswith("Cheese"):
+        for prefix in ("oz", "tbsp"):
+            for p in rows:
+                if str(p.measure).startswith(prefix) and float(p.amount) <= 3:
+                    return label(p), float(p.grams)
+    if food_group in ("Finfish and Shellfish Products", "Beef Products", "Pork Products", "Poultry Products", "Lamb, Veal, and Game Products"):
+        for p in rows:
+            if str(p.measure).startswith("oz") and float(p.amount) == 3:
+                return label(p), float(p.grams)
+    for p in rows:
+        if 15 <= float(p.grams) <= 300 and not str(p.measure).lower().startswith(("oz", "lb", "package", "nlea")):
+            return label(p), float(p.grams)
+    return "100 g", 100.0
+
+
+def ranked_sources(table: FoodTable, nutrient_column: str, rule: dict, diary_food_ids: set[str], count: int = COUNT_PER_CATEGORY) -> list[Suggestion]:
+    foods = category_foods(table, rule)
+    foods = foods[foods[nutrient_column].notna() & (foods[nutrient_column] > 0)]
+    suggestions = []
+    for food_id, row in foods.iterrows():
+        portion, grams = common_portion(table, food_id, row["food_group"])
+        suggestions.append(Suggestion(food_id, row["description"], portion, grams, row[nutrient_column] * grams / 100.0, food_id in diary_food_ids))
+    suggestions.sort(key=lambda s: (not s.in_diary, -s.amount, s.food_id))
+    # one entry per food head (the first two comma segments), so four kinds of nut, not four almonds
+    seen, picked = set(), []
+    for s in suggestions:
+        head = ",".join(s.food.split(",")[:2])
+        if head in seen:
+            continue
+        seen.add(head)
+        picked.append(s)
+        if len(picked) == count:
+            break
+    return picked
+
+
+def gap_closers(suggestions: list[Suggestion], gap: float, count: int = 2) -> list[dict]:
+    """Portions of one food that close the average daily gap, rounded up to half portions."""
+    out = []
+    for s in sorted(suggestions, key=lambda s: -s.amount)[:count]:
+        if s.amount <= 0:
+            continue
+        portions = math.ceil(gap / s.amount * 2) / 2
+        out.append({"food_id": s.food_id, "food": s.food, "portions": portions, "portion": s.portion, "grams": round(portions * s.grams, 1), "adds": round(portions * s.amount, 2)})
+    return out

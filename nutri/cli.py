@@ -1,0 +1,387 @@
+"""Command line: parse options, call the core, write outputs, turn errors into one line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from nutri import __version__
+from nutri.errors import NutriError, UsageError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+MATCH_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
+REPORT_FORMATS = ["text", "md", "html", "xlsx", "json"]
+CONFIG_NAMES = ("nutri.toml", ".nutri.toml")
+
+
+class NutriGroup(click.Group):
+    """Maps domain errors to one-line messages and exit codes; tracebacks only with --debug."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NutriError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: one line, and the way to see more
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"Error: internal error ({type(exc).__name__}: {str(exc)[:200]}); rerun with --debug and report it", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=NutriGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="nutri")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """nutri: how much magnesium, calcium, vitamin D and B12 a food diary holds, against the DRIs.
+
+    \b
+    Example:
+        nutri report examples/two-weeks.csv --sex female --age 34
+        nutri match examples/two-weeks.csv -o matched.csv
+        nutri foods search "greek yogurt"
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+# -- shared options -------------------------------------------------------------------------
+
+def diary_options(func):
+    for option in reversed([
+        click.option("--sheet", help="Workbook sheet to read (default: the first with a food header)."),
+        click.option("--columns", "columns", help="Header overrides, e.g. 'food=Item,date=When,amount=Qty'."),
+        click.option("--dayfirst", is_flag=True, default=None, help="Read ambiguous slash dates as D/M/YYYY (the file's own evidence wins)."),
+        click.option("--nutrients-from", type=click.Choice(["export", "table"]), default="export", show_default=True, help="Use an export's nutrient columns (blanks filled from foods.csv) or compute all from foods.csv."),
+        click.option("--aliases", "aliases_path", type=click.Path(dir_okay=False, path_type=Path), help="Your aliases CSV (alias,food_id); wins over everything."),
+        click.option("--foods", "foods_path", type=click.Path(dir_okay=False, path_type=Path), help="Your custom foods CSV (food_id,description,nutrients per 100 g,portions)."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (default: ./nutri.toml if present)."),
+        click.option("-q", "--quiet", is_flag=True, help="No summary or progress on stderr."),
+    ]):
+        func = option(func)
+    return func
+
+
+def load_config(path: Path | None) -> dict:
+    import tomllib
+
+    candidates = [path] if path else [Path(name) for name in CONFIG_NAMES]
+    for candidate in candidates:
+        if candidate and candidate.is_file():
+            try:
+                config = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise UsageError(f"{candidate}: not valid TOML ({exc}); fix the file or remove it") from None
+            base = candidate.parent
+            for key in ("aliases", "foods", "profile"):
+                if key in config:
+                    config[key] = base / config[key]
+            return config
+        if path:
+            raise UsageError(f"{path}: config file not found")
+    return {}
+
+
+def prepare(diary_path: Path, sheet, columns, dayfirst, aliases_path, foods_path, config: dict, quiet: bool):
+    """Read the diary, build the food table and matcher, analyse. Returns (diary, table, analysed)."""
+    from nutri.diary import parse_column_overrides, read_diary
+    from nutri.foods import load_custom_foods, load_foods
+    from nutri.match import Matcher, read_aliases
+
+    diary = read_diary(diary_path, sheet=sheet, columns=parse_column_overrides(columns), dayfirst=dayfirst)
+    table = load_foods()
+    foods_path = foods_path or config.get("foods")
+    if foods_path:
+        table = table.with_custom(load_custom_foods(Path(foods_path)))
+    aliases_path = aliases_path or config.get("aliases")
+    user_aliases = read_aliases(Path(aliases_path), table, str(aliases_path)) if aliases_path else {}
+    matcher = Matcher(table, user_aliases)
+    return diary, table, matcher
+
+
+def run_analysis(diary, table, matcher, nutrients_from: str, quiet: bool):
+    from nutri.intake import analyse
+
+    show_bar = not quiet and sys.stderr.isatty() and len(diary.entries) > 20000
+    if show_bar:
+        with click.progressbar(length=1, label=f"Analysing {len(diary.entries)} rows", file=click.get_text_stream("stderr")) as bar:
+            analysed = analyse(diary, table, matcher, nutrients_from)
+            bar.update(1)
+        return analysed
+    return analyse(diary, table, matcher, nutrients_from)
+
+
+def summary_line(diary, analysed) -> str:
+    from nutri.intake import summary_counts
+
+    c = summary_counts(analysed)
+    extra = []
+    if diary.blank_rows:
+        extra.append(f"{diary.blank_rows} blank rows ignored")
+    if diary.encoding and diary.encoding not in ("utf-8", "utf-8-sig"):
+        extra.append(f"read as {diary.encoding}")
+    if diary.layout != "generic":
+        extra.append(f"layout {diary.layout}")
+    tail = f" ({'; '.join(extra)})" if extra else ""
+    return f"{diary.path.name}: {len(analysed)} rows read: {c['matched']} matched, {c['needs_review']} need review, {c['unmatched']} unmatched, {c['skipped']} skipped, {c['invalid']} invalid{tail}"
+
+
+# -- foods ----------------------------------------------------------------------------------
+
+@cli.group(context_settings=CONTEXT_SETTINGS)
+def foods() -> None:
+    """Look up foods in foods.csv (USDA SR28).
+
+    \b
+    Example:
+        nutri foods search "pumpkin seeds"
+        nutri foods show 11457
+    """
+
+
+@foods.command("search")
+@click.argument("text")
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+def foods_search(text: str, limit: int) -> None:
+    """Best candidates for TEXT: id, description, food group, score.
+
+    \b
+    Example:
+        nutri foods search "2% milk"
+    """
+    from nutri.foods import load_foods
+    from nutri.match import Matcher
+
+    table = load_foods()
+    matcher = Matcher(table)
+    best = matcher.match(text)
+    rows = []
+    if best.food_id:
+        rows.append((best.food_id, best.description, best.score, best.rule))
+    for food_id, description, score in matcher.search(text, limit):
+        if food_id != best.food_id:
+            rows.append((food_id, description, score, "index"))
+    if not rows:
+        click.echo(f"No food matches {text!r}.", err=True)
+        sys.exit(1)
+    for food_id, description, score, rule in rows[:limit]:
+        click.echo(f"{food_id}  {score:5.1f}  {rule:10}  {description}  [{table.foods.at[food_id, 'food_group']}]")
+
+
+@foods.command("show")
+@click.argument("food_id")
+def foods_show(food_id: str) -> None:
+    """Nutrients per 100 g of one food (unknown shown as unknown) and its portion weights.
+
+    \b
+    Example:
+        nutri foods show 11457
+    """
+    from nutri.foods import NUTRIENTS, load_foods
+
+    table = load_foods()
+    if food_id.isdigit():
+        food_id = food_id.zfill(5)
+    if not table.has(food_id):
+        raise UsageError(f"no food with id {food_id!r} in foods.csv; find one with `nutri foods search TEXT`")
+    row = table.foods.loc[food_id]
+    click.echo(f"{food_id}  {row['description']}")
+    click.echo(f"Group: {row['food_group']}")
+    if row["common_name"]:
+        click.echo(f"Common name: {row['common_name']}")
+    click.echo("Per 100 g:")
+    for nutrient in NUTRIENTS:
+        value = row[nutrient.column]
+        shown = "unknown" if value != value else f"{value:g} {nutrient.unit}"
+        if nutrient.key == "vitamin_d" and row["vitamin_d_basis"] == "converted_from_iu":
+            shown += " (converted from IU at 40 IU = 1 µg)"
+        click.echo(f"  {nutrient.label:<14} {shown}")
+    portions = table.portions_of(food_id)
+    click.echo("Portions:" if len(portions) else "Portions: none in SR28")
+    for p in portions.itertuples(index=False):
+        click.echo(f"  {p.amount:g} {p.measure} = {p.grams:g} g")
+
+
+# -- match ----------------------------------------------------------------------------------
+
+@cli.command("match")
+@click.argument("diary", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write OUT.csv, OUT.xlsx or OUT.json (default: CSV on stdout).")
+@click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the rows needing review to this CSV; fill in food_id and pass it back with --aliases.")
+@diary_options
+def match_command(diary: Path, output, review_path, sheet, columns, dayfirst, nutrients_from, aliases_path, foods_path, config_path, quiet) -> None:
+    """Match every diary row to a food and turn its amount into grams and nutrients.
+
+    One output row per input row, in input order, with status (matched, needs_review,
+    unmatched, skipped, invalid) and the reason in `note`.
+
+    \b
+    Example:
+        nutri match examples/two-weeks.csv -o matched.csv --review review.csv
+    """
+    from nutri.intake import EXTRA_COLUMNS, MATCH_COLUMNS
+    from nutri.report.safe import neutralise, write_atomic
+
+    if output and output.suffix.lower() not in MATCH_FORMATS:
+        raise UsageError(f"-o {output}: use a .csv, .xlsx or .json file name")
+    config = load_config(config_path)
+    diary_read, table, matcher = prepare(diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet)
+    analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet)
+    frame = analysed[MATCH_COLUMNS + EXTRA_COLUMNS].round({"grams": 1, "amount": 3, **{c: 3 for c in MATCH_COLUMNS[12:]}})
+    kind = MATCH_FORMATS.get(output.suffix.lower()) if output else "csv"
+    if kind == "json":
+        data = frame.to_json(orient="records", force_ascii=False, indent=1).encode("utf-8")
+    elif kind == "xlsx":
+        data = _xlsx_bytes(frame)
+    else:
+        data = frame.map(neutralise).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    if output:
+        write_atomic(output, data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    if review_path:
+        review = analysed[analysed["status"] == "needs_review"]
+        sheet_rows = review.assign(alias=review["input"], food_id_suggested=review["food_id"], food_id="")[["alias", "food_id", "food_id_suggested", "food", "score", "alternatives", "row", "note"]]
+        write_atomic(review_path, sheet_rows.map(neutralise).to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    if not quiet:
+        click.echo(summary_line(diary_read, analysed), err=True)
+
+
+def _xlsx_bytes(frame) -> bytes:
+    from openpyxl import Workbook
+
+    from nutri.report.safe import neutralise
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Entries")
+    sheet.append(list(frame.columns))
+    clean = frame.astype(object).where(frame.notna(), None)
+    for row in clean.itertuples(index=False):
+        sheet.append([neutralise(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# -- report ---------------------------------------------------------------------------------
+
+def _parse_day(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r}: give a date as YYYY-MM-DD") from None
+
+
+def _week_range(week: str) -> tuple[dt.date, dt.date]:
+    match = re.fullmatch(r"(\d{4})-?W(\d{1,2})", week.strip(), re.I)
+    if not match:
+        raise UsageError(f"--week {week!r}: write an ISO week such as 2026-W47")
+    try:
+        monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError:
+        raise UsageError(f"--week {week!r}: no such ISO week") from None
+    return monday, monday + dt.timedelta(days=6)
+
+
+def build_profile(sex, age, pregnant, lactating, profile_path, config):
+    from nutri.dri import Profile
+
+    settings = {}
+    profile_path = profile_path or config.get("profile")
+    if profile_path:
+        import tomllib
+
+        try:
+            settings = tomllib.loads(Path(profile_path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"{profile_path}: cannot read the profile ({exc}); write sex = \"female\", age = 34") from None
+    for key in ("sex", "age", "life_stage"):
+        if key in config and key not in settings:
+            settings[key] = config[key]
+    if pregnant and lactating:
+        raise UsageError("--pregnant and --lactating exclude each other")
+    given = any(v is not None for v in (sex, age)) or pregnant or lactating or bool(settings)
+    life_stage = "pregnancy" if pregnant else "lactation" if lactating else settings.get("life_stage", "general")
+    return Profile(sex or settings.get("sex", "female"), float(age if age is not None else settings.get("age", 40)), life_stage, assumed=not given)
+
+
+@cli.command("report")
+@click.argument("diary", type=click.Path(path_type=Path))
+@click.option("--sex", type=click.Choice(["female", "male"]), help="Sex for the DRI row (default: female).")
+@click.option("--age", type=click.FloatRange(0, 120), help="Age in years (default: 40, the 31-50 group).")
+@click.option("--pregnant", is_flag=True, help="Use pregnancy DRIs.")
+@click.option("--lactating", is_flag=True, help="Use lactation DRIs.")
+@click.option("--profile", "profile_path", type=click.Path(dir_okay=False, path_type=Path), help="TOML profile: sex, age, life_stage.")
+@click.option("--week", help="One ISO week, e.g. 2026-W47.")
+@click.option("--from", "date_from", help="First day (YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Last day (YYYY-MM-DD).")
+@click.option("-f", "--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None, help="Output format (default: from -o's suffix, else text).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
+@diary_options
+def report_command(diary: Path, sex, age, pregnant, lactating, profile_path, week, date_from, date_to, fmt, output, sheet, columns, dayfirst, nutrients_from, aliases_path, foods_path, config_path, quiet) -> None:
+    """Weekly intake report: totals against the DRIs, shortfalls next to the document's food sources.
+
+    \b
+    Example:
+        nutri report examples/two-weeks.csv --sex female --age 34
+        nutri report examples/two-weeks.csv --week 2026-W46 -o week.html
+    """
+    from nutri.report.build import build_report
+    from nutri.report.safe import write_atomic
+
+    if week and (date_from or date_to):
+        raise UsageError("--week and --from/--to exclude each other")
+    start, end = _week_range(week) if week else (_parse_day(date_from, "--from"), _parse_day(date_to, "--to"))
+    if start and end and start > end:
+        raise UsageError(f"--from {start} is after --to {end}")
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output else ""
+        fmt = {"htm": "html", "markdown": "md", "txt": "text"}.get(suffix, suffix) if suffix in ("html", "htm", "md", "markdown", "xlsx", "json", "txt") else "text"
+    if fmt == "xlsx" and not output:
+        raise UsageError("--format xlsx needs -o FILE.xlsx")
+    config = load_config(config_path)
+    profile = build_profile(sex, age, pregnant, lactating, profile_path, config)
+    diary_read, table, matcher = prepare(diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet)
+    analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet)
+    report = build_report(analysed, profile, table, diary_read.path, start, end)
+    if not report["weeks"]:
+        raise UsageError(f"{diary}: no dated entries to report{' in the chosen period' if (start or end) else ''}")
+    if fmt == "json":
+        from nutri.report.json_report import render
+        data = render(report).encode("utf-8")
+    elif fmt == "html":
+        from nutri.report.html import render
+        data = render(report).encode("utf-8")
+    elif fmt == "xlsx":
+        from nutri.report.xlsx import render
+        data = render(report, analysed)
+    else:
+        from nutri.report.text import render
+        colour = output is None and sys.stdout.isatty() and fmt == "text"
+        data = render(report, markdown=(fmt == "md"), colour_on=colour).encode("utf-8")
+    if output:
+        write_atomic(output, data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    if not quiet:
+        click.echo(summary_line(diary_read, analysed), err=True)
+
+
+def main() -> None:
+    cli(prog_name="nutri")

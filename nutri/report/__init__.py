@@ -1,0 +1,1 @@
+"""Weekly intake report: one data model (build.py), one module per output format."""

@@ -1,0 +1,178 @@
+"""Build the report's data model (a plain dict, the JSON contract) from analysed entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nutri import SR28_EDITION, __version__
+from nutri.advice import document, gap_closers, ranked_sources
+from nutri.dri import DRI_NUTRIENTS, Profile, alcohol_limit_g, assess, guidance, references, water_ai_g
+from nutri.foods import FoodTable
+from nutri.intake import countable, daily_totals, summary_counts
+
+MIN_COVERAGE = 0.8
+DAY_COLUMNS = ["magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug", "thiamin_mg", "vitamin_b6_mg", "caffeine_mg", "alcohol_g", "water_g", "energy_kcal"]
+LABELS = {"magnesium": "Magnesium", "calcium": "Calcium", "vitamin_d": "Vitamin D", "vitamin_b12": "Vitamin B12", "thiamin": "Thiamin (B1)", "vitamin_b6": "Vitamin B6"}
+USUAL_INTAKE_NOTE = "A week of food records estimates usual intake only roughly: day-to-day variation is large, so read weekly averages as a guide, not a verdict."
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _clean(value):
+    if value is None:
+        return None
+    if isinstance(value, (float, np.floating)):
+        return None if np.isnan(value) else round(float(value), 3)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    return value
+
+
+def iso_week(date: dt.date) -> str:
+    year, week, _ = date.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entries: pd.DataFrame, profile: Profile, table: FoodTable, diary_ids: set[str]) -> dict:
+    refs = references(profile)
+    all_dates = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    by_date = days.set_index("date") if not days.empty else days
+    day_rows = []
+    for date in all_dates:
+        key = date.isoformat()
+        if not days.empty and key in by_date.index:
+            row = by_date.loc[key]
+            day = {"date": key, "logged": True, "entries": int(row["entries"])}
+            for column in DAY_COLUMNS:
+                day[column] = _clean(row[column])
+                day[column + "_coverage"] = _clean(row[column + "_coverage"])
+        else:
+            day = {"date": key, "logged": False, "entries": 0, **{c: None for c in DAY_COLUMNS}}
+        day_rows.append(day)
+    logged = [d for d in day_rows if d["logged"]]
+    n_logged = len(logged)
+    period_days = days[days["date"].isin([d["date"] for d in logged])] if not days.empty else days
+    nutrients = {}
+    for nutrient, reference in refs.items():
+        column = reference.column
+        total = float(period_days[column].sum()) if n_logged else None
+        grams = float(period_days["grams"].sum()) if n_logged else 0.0
+        known = float((period_days[column + "_coverage"].fillna(0) * period_days["grams"]).sum()) if n_logged else 0.0
+        coverage = known / grams if grams > 0 else (1.0 if n_logged and total else None)
+        average = total / n_logged if n_logged else None
+        supplemental = float(period_days["magnesium_mg_supplemental"].sum()) / n_logged if (n_logged and nutrient == "magnesium") else 0.0
+        status = assess(average, reference, coverage, supplemental, MIN_COVERAGE)
+        target = reference.target
+        shortfall = bool(average is not None and target is not None and average < target and status != "insufficient data")
+        days_below = sum(1 for d in logged if target is not None and (d[column] or 0.0) < target)
+        item = {
+            "label": LABELS[nutrient], "unit": reference.unit, "daily_average": _clean(average), "ear": reference.ear, "rda": reference.rda,
+            "ai": reference.ai, "ul": reference.ul, "ul_note": reference.ul_note, "dri_row": reference.row, "status": status, "shortfall": shortfall,
+            "coverage": _clean(coverage), "days_below": days_below, "days_logged": n_logged,
+            "percent_rda": _clean(100 * average / target) if (average is not None and target) else None,
+            "supplemental_average": _clean(supplemental) if nutrient == "magnesium" else None,
+            "top_foods": _top_foods(entries, column), "sources": [], "gap_closers": [], "symptoms": [],
+        }
+        doc = document()["nutrients"][nutrient]
+        if shortfall or status == "insufficient data":
+            all_suggestions = []
+            for rule in doc["sources"]:
+                if rule.get("non_food"):
+                    item["sources"].append({"category": rule["category"], "advice": rule["non_food"], "foods": []})
+                    continue
+                picked = ranked_sources(table, column, rule, diary_ids)
+                all_suggestions.extend(picked)
+                item["sources"].append({"category": rule["category"], "foods": [{"food_id": s.food_id, "food": s.food, "portion": s.portion, "grams": round(s.grams, 1), "amount": round(float(s.amount), 2), "in_diary": s.in_diary} for s in picked]})
+            if shortfall:
+                item["gap"] = _clean(target - average)
+                item["gap_closers"] = gap_closers(all_suggestions, target - average)
+            item["symptoms"] = doc["symptoms"]
+            item["advice"] = doc.get("advice", [])
+        nutrients[nutrient] = item
+    caffeine = [d["caffeine_mg"] for d in logged if d["caffeine_mg"] is not None]
+    alcohol = [d["alcohol_g"] for d in logged if d["alcohol_g"] is not None]
+    water = [d["water_g"] for d in logged if d["water_g"] is not None]
+    g = guidance()
+    caffeine_limit = g["caffeine"]["limit_mg_per_day"]
+    alcohol_limit = alcohol_limit_g(profile)
+    water_ai = water_ai_g(profile)
+    lifestyle = {
+        "caffeine": {"unit": "mg", "daily_average": _clean(np.mean(caffeine)) if caffeine else None, "limit": caffeine_limit, "days_over": sum(c > caffeine_limit for c in caffeine), "source": g["caffeine"]["source"]},
+        "alcohol": {"unit": "g", "daily_average": _clean(np.mean(alcohol)) if alcohol else None, "standard_drinks_per_day": _clean(np.mean(alcohol) / g["alcohol"]["standard_drink_g"]) if alcohol else None, "limit_g": alcohol_limit, "days_over": sum(a > alcohol_limit for a in alcohol), "source": g["alcohol"]["source"]},
+        "water": {"unit": "g", "daily_average": _clean(np.mean(water)) if water else None, "ai": water_ai, "days_below": sum(w < water_ai for w in water) if water_ai else None, "source": g["water"]["source"], "note": "Water from logged food and drinks only; plain water you did not log is not counted."},
+    }
+    return {"week": label, "start": start.isoformat(), "end": end.isoformat(), "days_logged": n_logged, "days_not_logged": len(day_rows) - n_logged, "days": day_rows, "nutrients": nutrients, "lifestyle": lifestyle}
+
+
+def _top_foods(entries: pd.DataFrame, column: str, count: int = 5) -> list[dict]:
+    if entries.empty:
+        return []
+    known = entries[entries[column].notna() & (entries[column] > 0)]
+    if known.empty:
+        return []
+    total = known[column].sum()
+    grouped = known.groupby(["food_id", "food"], sort=False)[column].sum().sort_values(ascending=False).head(count)
+    return [{"food_id": fid, "food": food, "amount": round(float(v), 2), "share": round(float(v / total), 3)} for (fid, food), v in grouped.items()]
+
+
+def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, source_path: Path | None, start: dt.date | None = None, end: dt.date | None = None) -> dict:
+    used = countable(analysed)
+    dates = sorted({dt.date.fromisoformat(d) for d in used["date"]})
+    if start is None and dates:
+        start = dates[0]
+    if end is None and dates:
+        end = dates[-1]
+    if start is not None and end is not None:
+        used = used[(used["date"] >= start.isoformat()) & (used["date"] <= end.isoformat())]
+    days = daily_totals(used.assign(status=used["status"]))
+    diary_ids = set(used["food_id"])
+    weeks = []
+    if start is not None and end is not None and start <= end:
+        monday = start - dt.timedelta(days=start.weekday())
+        while monday <= end:
+            sunday = monday + dt.timedelta(days=6)
+            week_entries = used[(used["date"] >= monday.isoformat()) & (used["date"] <= sunday.isoformat())]
+            weeks.append(_period(monday, sunday, iso_week(monday), days, week_entries, profile, table, diary_ids))
+            monday += dt.timedelta(days=7)
+    overall = _period(start, end, "whole period", days, used, profile, table, diary_ids) if len(weeks) > 1 else None
+    counts = summary_counts(analysed)
+    review = analysed[analysed["status"] == "needs_review"]
+    unmatched = analysed[analysed["status"] == "unmatched"]
+    invalid = analysed[analysed["status"] == "invalid"]
+    unknown = {}
+    for nutrient, (column, _unit) in DRI_NUTRIENTS.items():
+        missing = used[used[column].isna() & used["grams"].notna()]
+        unknown[nutrient] = sorted(set(missing["food"]))[:10]
+    document_data = document()
+    report = {
+        "nutri_version": __version__,
+        "profile": {"sex": profile.sex, "age": profile.age, "life_stage": profile.life_stage, "assumed": profile.assumed, "description": profile.describe()},
+        "period": {"start": start.isoformat() if start else None, "end": end.isoformat() if end else None},
+        "weeks": weeks,
+        "whole_period": overall,
+        "data_quality": {
+            "rows": int(len(analysed)), "counts": counts,
+            "needs_review": [{"row": int(r.row), "input": r.input, "food": r.food, "note": r.note} for r in review.itertuples()][:50],
+            "unmatched": [{"row": int(r.row), "input": r.input, "note": r.note} for r in unmatched.itertuples()][:50],
+            "invalid": [{"row": int(r.row), "input": r.input, "note": r.note} for r in invalid.itertuples()][:50],
+            "unknown_values": unknown,
+        },
+        "lifestyle_factors": document_data["lifestyle"],
+        "consult": document_data["consult"],
+        "disclaimer": document_data["disclaimer"],
+        "notes": [USUAL_INTAKE_NOTE, "Days without entries are 'not logged' and are left out of averages, never counted as zero.", f"Coverage below {MIN_COVERAGE:.0%} of logged grams gives 'insufficient data' instead of a shortfall."],
+        "sources": {"foods": SR28_EDITION, "dri": guidance()["dri_edition"], "dri_source": guidance()["dri_source"], "nutri": __version__,
+                     "input_file": source_path.name if source_path else None, "input_sha256": sha256_of(source_path) if source_path else None},
+    }
+    return report

@@ -1,0 +1,125 @@
+"""Self-contained HTML report: inline CSS and SVG charts, every user text escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from nutri.report.text import fmt
+
+CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
+td:first-child,th:first-child{text-align:left}.bad{color:#b00}.ok{color:#070}.warn{color:#a60}.muted{color:#777}
+svg text{font-size:11px}"""
+
+
+def e(value) -> str:
+    return escape(str(value), quote=True)
+
+
+def _status_class(status: str) -> str:
+    if status.startswith("below EAR") or status == "above UL":
+        return "bad"
+    if "likely adequate" in status:
+        return "ok"
+    return "warn"
+
+
+def bar_chart(period: dict) -> str:
+    """% of RDA per nutrient per logged day, and the period average, as grouped bars."""
+    nutrients = list(period["nutrients"].items())
+    days = [d for d in period["days"] if d["logged"]]
+    width, height, left, top = 640, 220, 40, 10
+    plot_h = height - 40
+    group_w = (width - left) / max(len(nutrients), 1)
+    bars = len(days) + 1
+    bar_w = max(min(group_w / (bars + 1), 14), 2)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="Percent of RDA per nutrient for {e(period["week"])}">']
+    scale = lambda pct: min(pct, 200) / 200 * plot_h
+    for pct in (0, 100, 200):
+        y = top + plot_h - scale(pct)
+        parts.append(f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="{"#c33" if pct == 100 else "#ddd"}"/><text x="2" y="{y + 4:.1f}">{pct}%</text>')
+    for g, (key, n) in enumerate(nutrients):
+        target = n["rda"] if n["rda"] is not None else n["ai"]
+        x0 = left + g * group_w + bar_w / 2
+        for b, day in enumerate(days):
+            value = day.get(n_column(key))
+            if value is None or not target:
+                continue
+            pct = 100 * value / target
+            parts.append(f'<rect x="{x0 + b * bar_w:.1f}" y="{top + plot_h - scale(pct):.1f}" width="{bar_w - 1:.1f}" height="{scale(pct):.1f}" fill="#7aa6d6"><title>{e(day["date"])}: {pct:.0f}%</title></rect>')
+        if n["percent_rda"] is not None:
+            pct = n["percent_rda"]
+            parts.append(f'<rect x="{x0 + len(days) * bar_w:.1f}" y="{top + plot_h - scale(pct):.1f}" width="{bar_w - 1:.1f}" height="{scale(pct):.1f}" fill="#1f4e8c"><title>average: {pct:.0f}%</title></rect>')
+        parts.append(f'<text x="{left + g * group_w + 2:.1f}" y="{height - 12}">{e(n["label"])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def n_column(key: str) -> str:
+    return {"magnesium": "magnesium_mg", "calcium": "calcium_mg", "vitamin_d": "vitamin_d_ug", "vitamin_b12": "vitamin_b12_ug", "thiamin": "thiamin_mg", "vitamin_b6": "vitamin_b6_mg"}[key]
+
+
+def _period(period: dict) -> list[str]:
+    title = f"Week {period['week']}" if period["week"] != "whole period" else "Whole period"
+    out = [f"<section><h2>{e(title)} <span class=muted>({e(period['start'])} to {e(period['end'])})</span></h2>",
+           f"<p>Days logged: {period['days_logged']} of {period['days_logged'] + period['days_not_logged']} ({period['days_not_logged']} not logged)</p>",
+           bar_chart(period),
+           "<table><tr><th>Nutrient</th><th>Daily average</th><th>RDA/AI</th><th>% RDA</th><th>Days below</th><th>Coverage</th><th>Assessment</th></tr>"]
+    for key, n in period["nutrients"].items():
+        target = n["rda"] if n["rda"] is not None else n["ai"]
+        out.append(f"<tr><td>{e(n['label'])}</td><td>{fmt(n['daily_average'])} {e(n['unit'])}</td><td>{fmt(target)} {e(n['unit'])}</td><td>{fmt(n['percent_rda'], 0)}%</td><td>{n['days_below']}/{n['days_logged']}</td><td>{fmt(100 * n['coverage'], 0) if n['coverage'] is not None else '-'}%</td><td class={_status_class(n['status'])}>{e(n['status'])}</td></tr>")
+    out.append("</table>")
+    life = period["lifestyle"]
+    out.append(f"<p>Caffeine {fmt(life['caffeine']['daily_average'], 0)} mg/day (limit {life['caffeine']['limit']}); alcohol {fmt(life['alcohol']['standard_drinks_per_day'])} standard drinks/day; water from food and drinks {fmt(life['water']['daily_average'], 0)} g/day (AI {fmt(life['water']['ai'], 0)} g).</p>")
+    out.append("<table><tr><th>Date</th><th>Entries</th><th>Mg mg</th><th>Ca mg</th><th>Vit D µg</th><th>B12 µg</th><th>Caffeine mg</th><th>Alcohol g</th></tr>")
+    for d in period["days"]:
+        if d["logged"]:
+            out.append(f"<tr><td>{e(d['date'])}</td><td>{d['entries']}</td><td>{fmt(d['magnesium_mg'])}</td><td>{fmt(d['calcium_mg'])}</td><td>{fmt(d['vitamin_d_ug'])}</td><td>{fmt(d['vitamin_b12_ug'])}</td><td>{fmt(d['caffeine_mg'], 0)}</td><td>{fmt(d['alcohol_g'])}</td></tr>")
+        else:
+            out.append(f"<tr><td>{e(d['date'])}</td><td colspan=7 class=muted>not logged</td></tr>")
+    out.append("</table>")
+    for key, n in period["nutrients"].items():
+        if n["top_foods"]:
+            out.append(f"<p><b>Top {e(n['label'])} sources:</b> " + "; ".join(f"{e(t['food'])} {fmt(t['amount'])} {e(n['unit'])}" for t in n["top_foods"][:3]) + "</p>")
+    for key, n in period["nutrients"].items():
+        if not (n["shortfall"] or n["status"] == "insufficient data"):
+            continue
+        head = f"below target by {fmt(n['gap'])} {n['unit']}/day" if n["shortfall"] else "insufficient data"
+        out.append(f"<h3>{e(n['label'])}: {e(head)}</h3><ul>")
+        for source in n["sources"]:
+            if source.get("advice"):
+                out.append(f"<li><b>{e(source['category'])}</b>: {e(source['advice'])}</li>")
+            else:
+                out.append(f"<li><b>{e(source['category'])}</b>: " + "; ".join(f"{e(f['food'])}, {e(f['portion'])}: {fmt(f['amount'])} {e(n['unit'])}" for f in source["foods"]) + "</li>")
+        out.append("</ul>")
+        for closer in n["gap_closers"]:
+            out.append(f"<p>Gap closer: {closer['portions']:g} × {e(closer['portion'])} of {e(closer['food'])} adds {fmt(closer['adds'])} {e(n['unit'])}</p>")
+        if n["symptoms"]:
+            out.append(f"<p class=muted>Low intake is linked in the source document with: {e(', '.join(n['symptoms']).lower())}.</p>")
+    out.append("</section>")
+    return out
+
+
+def render(report: dict) -> str:
+    p = report["profile"]
+    out = ["<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>nutri intake report</title>",
+           f"<style>{CSS}</style></head><body><h1>nutri intake report</h1>",
+           f"<p>Profile: {e(p['description'])}{' (assumed: no profile given)' if p['assumed'] else ''}. Period {e(report['period']['start'])} to {e(report['period']['end'])}.</p>",
+           f"<p class=muted>{e(report['disclaimer'])}</p>"]
+    for week in report["weeks"]:
+        out += _period(week)
+    if report.get("whole_period"):
+        out += _period(report["whole_period"])
+    q = report["data_quality"]
+    c = q["counts"]
+    out.append(f"<section><h2>Data quality</h2><p>Rows {q['rows']}: matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}.</p><ul>")
+    for kind in ("needs_review", "unmatched", "invalid"):
+        for item in q[kind][:20]:
+            out.append(f"<li>row {item['row']} {e(kind.replace('_', ' '))}: {e(item['input'])}: {e(item['note'])}</li>")
+    out.append("</ul></section><section><h2>Lifestyle factors</h2><ul>")
+    out += [f"<li><b>{e(f['factor'].capitalize())}</b>: {e(f['text'])}</li>" for f in report["lifestyle_factors"]]
+    out.append(f"<li>{e(report['consult'])}</li></ul></section>")
+    s = report["sources"]
+    out.append("<section><h2>Notes and sources</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in report["notes"]))
+    out.append(f"<li>Foods: {e(s['foods'])}</li><li>DRIs: {e(s['dri_source'])}</li><li>nutri {e(s['nutri'])}; input {e(s['input_file'])} (SHA-256 {e(s['input_sha256'])})</li></ul></section></body></html>")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,123 @@
+"""Plain-text report (terminal) and Markdown report share one layout."""
+
+from __future__ import annotations
+
+
+def fmt(value, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}f}"
+
+
+def _table(headers: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
+    if markdown:
+        escape = lambda c: str(c).replace("|", "\\|")
+        lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+        lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in rows]
+        return lines
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows)]
+    line = lambda cells: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    return [line(headers), "  ".join("-" * w for w in widths), *[line(r) for r in rows]]
+
+
+def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
+    h = "###" if markdown else ""
+    out = []
+    title = f"Week {period['week']} ({period['start']} to {period['end']})" if period["week"] != "whole period" else f"Whole period ({period['start']} to {period['end']})"
+    out.append(f"{'## ' if markdown else ''}{title}")
+    if not markdown:
+        out.append("=" * len(title))
+    out.append(f"Days logged: {period['days_logged']} of {period['days_logged'] + period['days_not_logged']} ({period['days_not_logged']} not logged)")
+    out.append("")
+    rows = []
+    for key, n in period["nutrients"].items():
+        target = n["rda"] if n["rda"] is not None else n["ai"]
+        rows.append([n["label"], f"{fmt(n['daily_average'])} {n['unit']}", f"{fmt(target)} {n['unit']}", fmt(n["percent_rda"], 0) + "%" if n["percent_rda"] is not None else "-",
+                     f"{n['days_below']}/{n['days_logged']}", fmt(100 * n["coverage"], 0) + "%" if n["coverage"] is not None else "-", colour(n["status"])])
+    out += _table(["Nutrient", "Daily avg", "RDA/AI", "% RDA", "Days below", "Coverage", "Assessment"], rows, markdown)
+    out.append("")
+    life = period["lifestyle"]
+    out.append(f"{h} Lifestyle factors".strip())
+    out.append(f"- Caffeine: {fmt(life['caffeine']['daily_average'], 0)} mg/day average (limit {life['caffeine']['limit']} mg/day; {life['caffeine']['days_over']} day(s) over)")
+    out.append(f"- Alcohol: {fmt(life['alcohol']['daily_average'])} g/day = {fmt(life['alcohol']['standard_drinks_per_day'])} standard drinks of 14 g (limit {fmt(life['alcohol']['limit_g'], 0)} g; {life['alcohol']['days_over']} day(s) over)")
+    out.append(f"- Water from food and drinks: {fmt(life['water']['daily_average'], 0)} g/day (AI {fmt(life['water']['ai'], 0)} g total water)")
+    out.append("")
+    out.append(f"{h} Days".strip())
+    day_rows = []
+    for d in period["days"]:
+        if not d["logged"]:
+            day_rows.append([d["date"], "not logged", "", "", "", "", "", ""])
+        else:
+            day_rows.append([d["date"], str(d["entries"]), fmt(d["magnesium_mg"]), fmt(d["calcium_mg"]), fmt(d["vitamin_d_ug"]), fmt(d["vitamin_b12_ug"]), fmt(d["caffeine_mg"], 0), fmt(d["alcohol_g"])])
+    out += _table(["Date", "Entries", "Mg mg", "Ca mg", "Vit D µg", "B12 µg", "Caffeine mg", "Alcohol g"], day_rows, markdown)
+    out.append("")
+    for key, n in period["nutrients"].items():
+        if n["top_foods"]:
+            tops = "; ".join(f"{t['food']} {fmt(t['amount'])} {n['unit']} ({t['share']:.0%})" for t in n["top_foods"][:3])
+            out.append(f"- Top {n['label']} sources: {tops}")
+    out.append("")
+    for key, n in period["nutrients"].items():
+        if not (n["shortfall"] or n["status"] == "insufficient data"):
+            continue
+        if n["shortfall"]:
+            out.append(f"{h} {n['label']}: below target by {fmt(n['gap'])} {n['unit']}/day".strip())
+        else:
+            out.append(f"{h} {n['label']}: insufficient data (coverage {fmt(100 * (n['coverage'] or 0), 0)}%)".strip())
+        for source in n["sources"]:
+            if source.get("advice"):
+                out.append(f"- {source['category']}: {source['advice']}")
+                continue
+            foods = "; ".join(f"{f['food']}, {f['portion']}: {fmt(f['amount'])} {n['unit']}{' (in your diary)' if f['in_diary'] else ''}" for f in source["foods"])
+            out.append(f"- {source['category']}: {foods or 'no food in the table'}")
+        for closer in n["gap_closers"]:
+            out.append(f"  Gap closer: {closer['portions']:g} x {closer['portion']} of {closer['food']} adds {fmt(closer['adds'])} {n['unit']}")
+        if n["symptoms"]:
+            out.append(f"  Low intake is linked in the source document with: {', '.join(n['symptoms']).lower()}.")
+        for advice in n.get("advice", []):
+            out.append(f"  {advice}")
+        out.append("")
+    return out
+
+
+def render(report: dict, markdown: bool = False, colour_on: bool = False) -> str:
+    def colour(status: str) -> str:
+        if not colour_on:
+            return status
+        code = "32" if "adequate)" in status and "in" not in status.split()[0] else "31" if ("below EAR" in status or "above UL" in status) else "33"
+        return f"\033[{code}m{status}\033[0m"
+
+    p = report["profile"]
+    out = [("# " if markdown else "") + "nutri intake report", ""]
+    profile_line = f"Profile: {p['description']}" + (" (assumed: no profile given; pass --sex/--age)" if p["assumed"] else "")
+    out.append(profile_line)
+    out.append(f"Period: {report['period']['start']} to {report['period']['end']}")
+    out.append(report["disclaimer"])
+    out.append("")
+    for week in report["weeks"]:
+        out += _period_lines(week, markdown, colour)
+    if report.get("whole_period"):
+        out += _period_lines(report["whole_period"], markdown, colour)
+    q = report["data_quality"]
+    out.append(("## " if markdown else "") + "Data quality")
+    c = q["counts"]
+    out.append(f"Rows: {q['rows']}; matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}")
+    for item in q["needs_review"][:10]:
+        out.append(f"- row {item['row']} needs review: {item['input']!r}: {item['note']}")
+    for item in q["unmatched"][:10]:
+        out.append(f"- row {item['row']} unmatched: {item['input']!r}: {item['note']}")
+    for item in q["invalid"][:10]:
+        out.append(f"- row {item['row']} invalid: {item['input']!r}: {item['note']}")
+    out.append("")
+    out.append(("## " if markdown else "") + "Lifestyle factors from the source document")
+    out += [f"- {f['factor'].capitalize()}: {f['text']}" for f in report["lifestyle_factors"]]
+    out.append(f"- {report['consult']}")
+    out.append("")
+    out.append(("## " if markdown else "") + "Notes and sources")
+    out += [f"- {n}" for n in report["notes"]]
+    s = report["sources"]
+    out.append(f"- Foods: {s['foods']}")
+    out.append(f"- DRIs: {s['dri_source']}")
+    out.append(f"- nutri {s['nutri']}; input {s['input_file']} (SHA-256 {s['input_sha256']})")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,47 @@
+"""XLSX report: sheets Summary, Days, Entries, Shortfalls; numbers as numbers, units in headers,
+user text neutralised so no formula comes from a diary."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from nutri.report.safe import neutralise
+
+
+def _sheet(workbook, title: str, headers: list[str], rows: list[list]) -> None:
+    sheet = workbook.create_sheet(title)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([neutralise(v) for v in row])
+
+
+def render(report: dict, analysed: pd.DataFrame) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    periods = report["weeks"] + ([report["whole_period"]] if report.get("whole_period") else [])
+    summary = []
+    for period in periods:
+        for key, n in period["nutrients"].items():
+            summary.append([period["week"], period["start"], period["end"], period["days_logged"], n["label"], n["unit"], n["daily_average"], n["ear"], n["rda"], n["ai"], n["ul"], n["percent_rda"], n["days_below"], n["coverage"], n["status"], n["shortfall"]])
+    _sheet(workbook, "Summary", ["week", "start", "end", "days_logged", "nutrient", "unit", "daily_average", "ear", "rda", "ai", "ul", "percent_rda", "days_below", "coverage", "status", "shortfall"], summary)
+    day_columns = ["magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug", "thiamin_mg", "vitamin_b6_mg", "caffeine_mg", "alcohol_g", "water_g", "energy_kcal"]
+    days = [[p["week"], d["date"], "yes" if d["logged"] else "not logged", d["entries"], *[d.get(c) for c in day_columns]] for p in report["weeks"] for d in p["days"]]
+    _sheet(workbook, "Days", ["week", "date", "logged", "entries", *day_columns], days)
+    entry_columns = ["row", "date", "meal", "input", "amount", "unit", "food_id", "food", "score", "status", "note", "grams", *day_columns]
+    entries = analysed[entry_columns].astype(object).where(analysed[entry_columns].notna(), None)
+    _sheet(workbook, "Entries", entry_columns, entries.values.tolist())
+    shortfalls = []
+    for period in periods:
+        for key, n in period["nutrients"].items():
+            for source in n["sources"]:
+                if source.get("advice"):
+                    shortfalls.append([period["week"], n["label"], n.get("gap"), source["category"], source["advice"], None, None, None, None])
+                for f in source["foods"]:
+                    shortfalls.append([period["week"], n["label"], n.get("gap"), source["category"], f["food"], f["food_id"], f["portion"], f["grams"], f["amount"]])
+    _sheet(workbook, "Shortfalls", ["week", "nutrient", "gap_per_day", "category", "food", "food_id", "portion", "portion_g", "nutrient_in_portion"], shortfalls)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

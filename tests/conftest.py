@@ -1,0 +1,41 @@
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def table():
+    from nutri.foods import load_foods
+
+    return load_foods()
+
+
+@pytest.fixture(scope="session")
+def matcher(table):
+    from nutri.match import Matcher
+
+    return Matcher(table)
+
+
+@pytest.fixture
+def run():
+    from nutri.cli import cli
+
+    def invoke(*args, input=None):
+        return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def write(path: Path, text: str, encoding="utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+IN_CI = bool(os.environ.get("NUTRI_CI"))
