@@ -47,8 +47,9 @@ def test_rebuild_is_byte_for_byte(tmp_path):
 def test_dri_rows_and_guidance():
     from nutri.dri import Profile, references, water_ai_g
 
+    assert references(Profile("female", 25))["magnesium"].rda == 310
     refs = references(Profile("female", 34))
-    assert (refs["magnesium"].ear, refs["magnesium"].rda, refs["magnesium"].ul) == (255, 310, 350)
+    assert (refs["magnesium"].ear, refs["magnesium"].rda, refs["magnesium"].ul) == (265, 320, 350)
     assert refs["magnesium"].ul_supplemental_only and not refs["calcium"].ul_supplemental_only
     assert refs["vitamin_d"].rda == 15 and refs["vitamin_d"].unit == "µg"
     assert refs["vitamin_b12"].ul is None

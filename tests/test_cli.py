@@ -1,0 +1,168 @@
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import IN_CI, ROOT, write
+
+EXAMPLE = ROOT / "examples" / "two-weeks.csv"
+
+
+def test_help_and_version(run):
+    result = run("--help")
+    assert result.exit_code == 0 and "Example:" in result.output
+    for command in (["match"], ["report"], ["foods", "search"], ["foods", "show"]):
+        assert "Example:" in run(*command, "--help").output
+    assert run("--version").output.strip() == "nutri, version 0.1.0"
+
+
+def test_foods_show_and_search(run):
+    result = run("foods", "show", "11457")
+    assert result.exit_code == 0
+    assert "Spinach, raw" in result.output and "Magnesium      79 mg" in result.output and "1 cup = 30 g" in result.output
+    assert "Vitamin D      unknown" in run("foods", "show", "15076").output
+    assert run("foods", "search", "pumpkin seeds").output.startswith("12014")
+    missing = run("foods", "show", "99999")
+    assert missing.exit_code == 2 and missing.stderr.startswith("Error: no food with id '99999'")
+
+
+def test_match_keeps_every_row_in_order(run, tmp_path):
+    out = tmp_path / "m.csv"
+    result = run("match", EXAMPLE, "-o", out)
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    source = list(csv.DictReader(open(EXAMPLE, encoding="utf-8")))
+    assert len(rows) == len(source)
+    assert [r["input"] for r in rows] == [r["Food"] for r in source]
+    assert [int(r["row"]) for r in rows] == list(range(2, len(source) + 2))
+    assert list(rows[0])[:22] == ["row", "date", "meal", "input", "amount", "unit", "food_id", "food", "score", "status", "note", "grams", "magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug", "thiamin_mg", "vitamin_b6_mg", "caffeine_mg", "alcohol_g", "water_g", "energy_kcal"]
+    assert result.stderr.strip().startswith("two-weeks.csv: 154 rows read: 151 matched, 3 need review, 0 unmatched, 0 skipped, 0 invalid")
+    pasta = next(r for r in rows if r["input"] == "pasta sauce")
+    assert pasta["status"] == "needs_review" and "no volume weight for Sauce, pasta" in pasta["note"] and pasta["grams"] == ""
+
+
+def test_review_file_feeds_back_as_aliases(run, tmp_path):
+    diary = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,qwxzv,100,g\n2026-11-16,lentil curry,200,g\n")
+    review = tmp_path / "review.csv"
+    result = run("match", diary, "--review", review, "-o", tmp_path / "m.csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(open(review, encoding="utf-8")))
+    assert [r["alias"] for r in rows] == ["lentil curry"] and rows[0]["food_id"] == ""
+    rows[0]["food_id"] = "16070"
+    with open(review, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    again = run("match", diary, "--aliases", review)
+    out = list(csv.DictReader(io.StringIO(again.stdout)))
+    assert out[1]["food_id"] == "16070" and out[1]["status"] == "matched" and "your alias" in out[1]["note"]
+    assert out[0]["status"] == "unmatched"
+
+
+def test_custom_foods_and_config(run, tmp_path):
+    foods = write(tmp_path / "foods.csv", "food_id,description,magnesium_mg,calcium_mg,portions\nmy-bar,Granola bar (homemade),120,50,1 bar=45\n")
+    aliases = write(tmp_path / "aliases.csv", "alias,food_id\nmy bar,my-bar\n")
+    write(tmp_path / "nutri.toml", 'aliases = "aliases.csv"\nfoods = "foods.csv"\n')
+    diary = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,my bar,2,bar\n")
+    result = run("match", diary, "--config", tmp_path / "nutri.toml")
+    row = next(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["food_id"] == "custom:my-bar" and float(row["grams"]) == 90 and float(row["magnesium_mg"]) == 108
+    assert row["vitamin_d_ug"] == ""  # unknown in the custom food stays unknown
+    bad = write(tmp_path / "bad.csv", "alias,food_id\nmy bar,12\n")
+    result = run("match", diary, "--aliases", bad)
+    assert result.exit_code == 2 and result.stderr.startswith(f"Error: {bad}, line 2: food_id '00012'")
+
+
+def test_errors_are_one_line(run, tmp_path):
+    for args, code, start in [
+        (("match", tmp_path / "missing.csv"), 1, "Error: "),
+        (("match", write(tmp_path / "x.csv", "a,b\n1,2\n")), 1, "Error: "),
+        (("report", EXAMPLE, "--week", "2026-47"), 2, "Error: --week '2026-47'"),
+        (("report", EXAMPLE, "--format", "xlsx"), 2, "Error: --format xlsx needs -o"),
+        (("match", EXAMPLE, "-o", tmp_path / "m.txt"), 2, "Error: -o "),
+    ]:
+        result = run(*args)
+        assert result.exit_code == code, (args, result.output)
+        assert result.stderr.startswith(start) and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_outputs_neutralise_formulas_and_escape_html(run, tmp_path):
+    diary = write(tmp_path / "d.csv", 'Date,Meal,Food,Amount,Unit\n2026-11-16,=HYPERLINK("x"),<script>alert(1)</script>,100,g\n2026-11-16,@SUM(A1),spinach,1,cup\n')
+    out = tmp_path / "m.csv"
+    run("match", diary, "-o", out)
+    text = out.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
+    html = tmp_path / "r.html"
+    assert run("report", diary, "-o", html).exit_code == 0
+    page = html.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    book = tmp_path / "r.xlsx"
+    assert run("report", diary, "-o", book).exit_code == 0
+    workbook = load_workbook(book)
+    assert workbook.sheetnames == ["Summary", "Days", "Entries", "Shortfalls"]
+    meals = [row[2] for row in workbook["Entries"].iter_rows(min_row=2, values_only=True)]
+    assert meals == ["'=HYPERLINK(\"x\")", "'@SUM(A1)"]
+    grams = [row[11] for row in workbook["Entries"].iter_rows(min_row=2, values_only=True)]
+    assert grams[1] == pytest.approx(30)  # numbers stored as numbers
+
+
+def test_report_json_contract(run, tmp_path):
+    result = run("report", EXAMPLE, "--sex", "female", "--age", "34", "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["profile"]["sex"] == "female" and report["profile"]["assumed"] is False
+    week = report["weeks"][0]
+    assert (week["week"], week["start"], week["end"], week["days_logged"]) == ("2026-W46", "2026-11-09", "2026-11-15", 6)
+    assert [d["date"] for d in week["days"]][0] == "2026-11-09" and len(week["days"]) == 7
+    not_logged = [d for d in week["days"] if not d["logged"]]
+    assert [d["date"] for d in not_logged] == ["2026-11-14"] and not_logged[0]["magnesium_mg"] is None
+    calcium = week["nutrients"]["calcium"]
+    assert calcium["unit"] == "mg" and (calcium["ear"], calcium["rda"], calcium["ul"]) == (800, 1000, 2500)
+    assert calcium["shortfall"] is True and calcium["status"] == "below EAR (likely inadequate)"
+    assert [s["category"] for s in calcium["sources"]] == ["Dairy products", "Sardines", "Leafy greens", "Fortified foods"]
+    assert calcium["gap_closers"] and calcium["top_foods"]
+    logged_total = sum(d["calcium_mg"] for d in week["days"] if d["logged"])
+    assert calcium["daily_average"] == pytest.approx(logged_total / 6, abs=0.01)
+    assert set(week["nutrients"]) == {"magnesium", "calcium", "vitamin_d", "vitamin_b12", "thiamin", "vitamin_b6"}
+    assert report["whole_period"]["week"] == "whole period"
+    assert len(report["sources"]["input_sha256"]) == 64
+    default = json.loads(run("report", EXAMPLE, "--format", "json", "--week", "2026-W47").stdout)
+    assert default["profile"]["assumed"] is True and len(default["weeks"]) == 1 and default["whole_period"] is None
+
+
+def test_text_and_markdown_reports(run):
+    text = run("report", EXAMPLE, "--sex", "female", "--age", "34").stdout
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_lines = "\n".join(text.splitlines()[:14])
+    assert first_lines in readme  # the README shows the real first lines
+    assert "Seeds, pumpkin" in text or "Sardines" in text
+    md = run("report", EXAMPLE, "--format", "md").stdout
+    assert md.startswith("# nutri intake report") and "| Nutrient | Daily avg |" in md
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_serves_foods_outside_the_checkout(tmp_path):
+    wheel_dir = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheel_dir), str(ROOT)], check=True)
+    wheel = next(wheel_dir.glob("nutri-*.whl"))
+    target = tmp_path / "venv"
+    venv.create(target, with_pip=True)
+    python = target / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
+    # dependencies come from this environment; nutri itself only from the wheel
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    Path(site, "deps.pth").write_text("\n".join(deps) + "\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run([str(target / "bin" / "nutri"), "foods", "show", "11457"], cwd=elsewhere, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Magnesium      79 mg" in result.stdout
+    where = subprocess.run([str(python), "-c", "import nutri.foods as f; print(f.foods_csv_path())"], cwd=elsewhere, capture_output=True, text=True).stdout
+    assert where.startswith(str(target))

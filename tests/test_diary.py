@@ -1,0 +1,128 @@
+import datetime as dt
+
+import pytest
+from openpyxl import Workbook
+
+from conftest import write
+from nutri.diary import parse_date, read_diary
+from nutri.errors import DiaryFormatError, UnreadableInputError
+
+CRONOMETER_HEADER = "Day,Time,Group,Food Name,Amount,Energy (kcal),Oxalate (mg),Water (g),B1 (Thiamine) (mg),B2 (Riboflavin) (mg),B3 (Niacin) (mg),B5 (Pantothenic Acid) (mg),B6 (Pyridoxine) (mg),B12 (Cobalamin) (µg),Vitamin D (IU),Calcium (mg),Magnesium (mg),Category"
+MACROFACTOR_HEADER = 'Date,Time,Food Name,Serving Size,Serving Qty,Serving Weight (g),Calories (kcal),Fat (g),Carbs (g),Protein (g),Alcohol (g),"B12, Cobalamin (mcg)","B1, Thiamine (mg)","B6, Pyridoxine (mg)",Caffeine (mg),Calcium (mg),Magnesium (mg),Vitamin D (mcg),Water (g)'
+LOSEIT_HEADER = "Date,Name,Icon,Meal,Quantity,Units,Calories,Deleted,Fat (g),Protein (g),Carbohydrates (g),Saturated Fat (g),Sugars (g),Fiber (g),Cholesterol (mg),Sodium (mg)"
+
+
+def test_cronometer_servings(tmp_path, table, matcher):
+    from nutri.intake import analyse
+
+    path = write(tmp_path / "servings.csv", CRONOMETER_HEADER + "\n"
+                 '2023-09-17,9:00 AM,Staples,"Spinach, Raw",1.00 cup,6.9,,27.4,0.02,,,,0.06,0.00,0.00,29.70,23.70,Vegetables\n'
+                 '2023-09-17,,Supplements,Vitamin D3,2.00 softgel,,,,,,,,,,2000.00,,,\n'
+                 '2016-9-26,,,"Bear Naked Granola",0.52 Serving (22 tsp, whole pieces),133.64,,,,,,,,,,,,\n')
+    diary = read_diary(path)
+    assert diary.layout == "cronometer"
+    assert list(diary.entries["date"]) == ["2023-09-17", "2023-09-17", "2016-09-26"]
+    assert diary.entries.at[1, "export_vitamin_d_ug"] == 50.0  # 2000 IU / 40
+    result = analyse(diary, table, matcher)
+    assert result.at[0, "food_id"] == "11457" and result.at[0, "grams"] == pytest.approx(30)
+    assert result.at[0, "magnesium_mg"] == pytest.approx(23.7)  # the export's own value
+    assert result.at[0, "origin"] == "export+table"
+    assert result.at[1, "vitamin_d_ug"] == 50.0
+    table_only = analyse(diary, table, matcher, nutrients_from="table")
+    assert table_only.at[0, "magnesium_mg"] == pytest.approx(23.7)
+    assert table_only.at[0, "calcium_mg"] == pytest.approx(29.7)
+
+
+def test_macrofactor_uses_serving_weight(tmp_path, table, matcher):
+    from nutri.intake import analyse
+
+    path = write(tmp_path / "mf.csv", "\ufeff" + MACROFACTOR_HEADER + "\n2026-10-05,08:01,Almonds,1 oz,1,28.35,164,14,6,6,,0,0.06,0.04,0,76,76.5,,1.2\n")
+    diary = read_diary(path)
+    assert diary.layout == "macrofactor" and diary.encoding == "utf-8-sig"
+    result = analyse(diary, table, matcher)
+    assert result.at[0, "grams"] == pytest.approx(28.35)
+    assert result.at[0, "magnesium_mg"] == 76.5 and result.at[0, "vitamin_b12_ug"] == 0.0
+    assert result.at[0, "vitamin_d_ug"] == pytest.approx(0.0)  # blank in export: filled from the table (almonds 0)
+
+
+def test_loseit_deleted_rows_are_skipped(tmp_path, table, matcher):
+    from nutri.intake import analyse
+
+    path = write(tmp_path / "food-logs.csv", LOSEIT_HEADER + "\n11/20/2026,Banana,Banana,Breakfast,1,Medium,105,false,0.4,1.3,27,n/a,14,3.1,0,1\n11/20/2026,Pizza,Pizza,Dinner,2,Slice,999,true,n/a,n/a,n/a,n/a,n/a,n/a,n/a,n/a\n")
+    diary = read_diary(path)
+    assert diary.layout == "loseit"
+    result = analyse(diary, table, matcher)
+    assert list(result["status"]) == ["matched", "skipped"]
+    assert result.at[0, "grams"] == pytest.approx(118) and result.at[0, "date"] == "2026-11-20"
+    assert "deleted" in result.at[1, "note"]
+
+
+def test_header_below_title_rows_blank_rows_and_semicolons(tmp_path):
+    path = write(tmp_path / "diary.csv", "Food diary of Ann;;;\n;;;\nDatum;Meal;Food;Amount;Unit\n16.11.2026;Breakfast;milk;0,25;l\n\n17.11.2026;Lunch;spinach;1;cup\n", "cp1252")
+    diary = read_diary(path)
+    assert diary.header_row == 3 and diary.blank_rows == 1
+    assert list(diary.entries["amount_text"]) == ["0,25", "1"]
+
+
+def test_columns_override_and_missing_food_column(tmp_path):
+    path = write(tmp_path / "d.csv", "When,What I ate,How much\n2026-11-16,banana,1\n")
+    with pytest.raises(DiaryFormatError, match=r"no food column found \(headers seen: 'When', 'What I ate', 'How much'\).*--columns food=HEADER"):
+        read_diary(path)
+    diary = read_diary(path, columns={"food": "What I ate", "date": "When", "amount": "How much"})
+    assert diary.entries.at[0, "input"] == "banana" and diary.entries.at[0, "date"] == "2026-11-16"
+
+
+def test_xlsx_with_title_rows_and_datetime_cells(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Notes"
+    sheet.append(["nothing here"])
+    diary_sheet = book.create_sheet("Diary")
+    diary_sheet.append(["My diary"])
+    diary_sheet.append(["Date", "Food", "Qty", "Unit"])
+    diary_sheet.append([dt.datetime(2026, 11, 16), "banana", 1, "medium"])
+    diary_sheet.append([46000, "spinach", 2, "cups"])
+    book.save(tmp_path / "d.xlsx")
+    diary = read_diary(tmp_path / "d.xlsx")
+    assert diary.sheet == "Diary" and diary.header_row == 2
+    assert list(diary.entries["date"]) == ["2026-11-16", "2025-12-09"]
+
+
+@pytest.mark.parametrize("value, dayfirst, expected", [
+    ("2016-9-26", False, "2016-09-26"), ("11/20/2026", False, "2026-11-20"), ("20/11/2026", True, "2026-11-20"),
+    ("20.11.2026", False, "2026-11-20"), (45000, False, "2023-03-15"), ("Mon 16 Nov 2026", False, "2026-11-16"),
+])
+def test_dates(value, dayfirst, expected):
+    assert parse_date(value, dayfirst) == (expected, "")
+
+
+def test_impossible_and_unreadable_dates():
+    assert parse_date("2026-02-30", False)[1] == "date '2026-02-30' does not exist"
+    assert parse_date("next tuesday", False)[0] == ""
+
+
+def test_slash_dates_decided_by_the_files_evidence(tmp_path):
+    path = write(tmp_path / "d.csv", "Date,Food\n03/04/2026,banana\n25/04/2026,apple\n")
+    assert list(read_diary(path).entries["date"]) == ["2026-04-03", "2026-04-25"]
+    path = write(tmp_path / "e.csv", "Date,Food\n03/04/2026,banana\n")
+    assert list(read_diary(path).entries["date"]) == ["2026-03-04"]
+    assert list(read_diary(path, dayfirst=True).entries["date"]) == ["2026-04-03"]
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.csv", b"", "the file is empty"),
+    ("binary.csv", bytes(range(256)) * 40, "binary data"),
+    ("text.xlsx", b"Date,Food\n2026-01-01,apple\n", "not a real .xlsx workbook"),
+    ("workbook.csv", b"PK\x03\x04rest", "rename it to .xlsx"),
+])
+def test_unreadable_files(tmp_path, name, content, message):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(UnreadableInputError, match=message):
+        read_diary(tmp_path / name)
+
+
+def test_missing_path_and_directory(tmp_path):
+    with pytest.raises(UnreadableInputError, match="no such file"):
+        read_diary(tmp_path / "nope.csv")
+    with pytest.raises(UnreadableInputError, match="is a directory"):
+        read_diary(tmp_path)
