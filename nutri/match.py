@@ -42,7 +42,7 @@ REVIEW_THRESHOLD = 70
 # Below this share of the query's information found in a description, nothing is claimed.
 UNMATCHED_COVERAGE = 0.5
 ALIAS_TYPO_CUTOFF = 90  # rapidfuzz.fuzz.ratio on normalised text
-TOKEN_TYPO_CUTOFF = 80  # rapidfuzz.fuzz.ratio between an unknown word and the vocabulary
+TOKEN_TYPO_CUTOFF = 85  # rapidfuzz.fuzz.ratio between an unknown word and the vocabulary
 
 # Phrases rewritten before tokenising (British -> American, everyday -> SR28 wording).
 PHRASE_SYNONYMS = [
@@ -85,7 +85,7 @@ NOISE_WORDS = frozenset(
     """organic homemade home made fresh freshly store bought storebought natural delicious yummy my favourite favorite
     tasty plain-ish some of the with a an snack breakfast lunch dinner brunch bowl leftover leftovers big little nice
     trader joe joes kirkland tesco sainsbury sainsburys waitrose asda costco aldi lidl great value walmart target
-    marks spencer m&s kroger wegmans 365 everyday value simple truth""".split()
+    marks spencer m&s kroger wegmans 365 everyday value simple truth glass mug bottle serving portion piece handful""".split()
 ) - {"a", "an", "with"}
 STOP_WORDS = frozenset({"a", "an", "the", "of", "and", "with", "w", "in", "on", "or", "for", "to", "from", "made", "style", "type"})
 
@@ -102,6 +102,8 @@ COOKING_WORDS = {
 COOKED_STATE = {"cooked", "roasted", "boiled", "baked", "broiled", "braised", "dry heat", "moist heat", "grilled", "simmered", "stewed", "pan-fried", "fried", "steamed", "prepared", "brewed"}
 COOKED_BY_DEFAULT_GROUPS = {"Beef Products", "Pork Products", "Poultry Products", "Lamb, Veal, and Game Products", "Finfish and Shellfish Products", "Cereal Grains and Pasta", "Legumes and Legume Products"}
 RAW_BY_DEFAULT_GROUPS = {"Fruits and Fruit Juices", "Vegetables and Vegetable Products"}
+# Words that make a different food: a description with one the text lacks is pushed down.
+DIFFERENT_FOOD_WORDS = ("meatless", "imitation", "substitute", "analog", "honey", "chocolate", "sweetened", "candied", "frosted", "glazed", "coated", "breaded", "flavored", "babyfood")
 GENERIC_HEADS = {"fish", "nuts", "nut", "beverages", "beverage", "cereals", "cereal", "seeds", "seed", "spices", "spice", "babyfood", "alcoholic beverage", "snacks", "candies", "cookies", "crackers", "soup", "sauce", "mollusks", "crustaceans", "infant formula", "cereals ready-to-eat", "oil", "salad dressing", "fast foods", "restaurant", "game meat", "pork", "beef", "lamb", "veal", "chicken", "turkey", "margarine-like spread", "cheese", "milk", "yogurt", "fruit juice", "egg"}
 GROUP_TRIGGERS = {
     "Baby Foods": {"baby", "babyfood", "infant", "toddler", "gerber"},
@@ -231,6 +233,7 @@ class Matcher:
         self.is_raw = np.array(["raw" in t for t in token_sets])
         self.is_cooked = np.array([any(w in d for w in COOKED_STATE) for d in self.description_lower])
         self.group = groups
+        self.different = {w: np.array([w in t for t in token_sets]) for w in DIFFERENT_FOOD_WORDS}
         self.special = {g: groups == g for g in SPECIAL_GROUPS}
         self.cooked_default = np.isin(groups, list(COOKED_BY_DEFAULT_GROUPS))
         self.raw_default = np.isin(groups, list(RAW_BY_DEFAULT_GROUPS))
@@ -317,6 +320,9 @@ class Matcher:
         else:
             total = total + 0.08 * (self.raw_default & self.is_raw) - 0.06 * (self.raw_default & ~self.is_raw)
             total = total + 0.08 * (self.cooked_default & self.is_cooked) - 0.08 * (self.cooked_default & self.is_raw)
+        for word, mask in self.different.items():
+            if word not in word_set:
+                total = total - 0.1 * mask
         for alias in self._aliases_within(word_set):
             total[self.row_of[alias.food_id]] += 0.1
         candidates = np.flatnonzero(hit)

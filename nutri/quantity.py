@@ -107,7 +107,13 @@ def parse_number(text: str) -> tuple[float, str] | None:
     return None
 
 
+# Nouns ending in -ie whose plural is -ies (not -y): cookies -> cookie, not "cooky".
+IE_NOUNS = frozenset("cookie pie brownie smoothie veggie calorie rotisserie rookie sweetie pastie prairie quickie".split())
+
+
 def singular(word: str) -> str:
+    if word.endswith("ies") and word[:-1] in IE_NOUNS:
+        return word[:-1]
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
@@ -189,6 +195,10 @@ def parse_quantity(text: str) -> Quantity:
             if unit_text and not food and resolve_unit(unit_text)[1] == "household":
                 unit_text, food = None, _clean_food(rest)  # "2 eggs": the noun is the food, not a measure
             if food or unit_text:
+                # "1 can tuna 142 g": a trailing weight or volume is more precise than the count
+                inner = parse_quantity(food) if re.search(r"\d", food) else None
+                if inner is not None and inner.kind in ("mass", "volume") and inner.food_text:
+                    return Quantity(inner.amount, inner.unit, inner.kind, inner.per_unit, inner.food_text, f"'{qty_text.strip()} {unit_text or ''}'".replace(" '", "'") + " read with the stated weight")
                 return _quantity(number[0], unit_text, food, number[1])
     trailing = re.match(rf"^(?P<food>.*?\S)[\s,(]+(?P<qty>{_RANGE}|{_NUM})\s*(?P<unit>[^\W\d_][\w .]*?)\s*\)?\s*$", text)
     if trailing:
@@ -257,6 +267,12 @@ class PortionWeights:
         unit_text, _rest = _take_unit(measure)
         name, kind, per_unit = resolve_unit(unit_text) if unit_text else (singular(measure.split(",")[0].split("(")[0].strip().lower()), "household", None)
         amount = float(portion["amount"]) or 1.0
+        inner = re.search(r"(?:^|[\s(])(\d+(?:/\d+|\.\d+)?)?\s*(cups?|tbsp|tsp|fl oz)\b", measure) if kind != "volume" else None
+        if inner and kind == "household" and name in ("serving", "nlea", "container", "bottle", "can", "glass"):
+            # "serving 1 cup" is a volume measure in disguise
+            _n, kind, per_unit = resolve_unit(inner.group(2))
+            name = _n
+            amount = amount * (parse_number(inner.group(1))[0] if inner.group(1) else 1.0)
         return {**portion, "unit": name, "kind": kind, "ml": amount * per_unit if kind == "volume" else None, "grams_each": float(portion["grams"]) / amount}
 
     def grams_per_unit(self, food_id: str, quantity: Quantity, food_text: str = "") -> tuple[float | None, str]:
@@ -293,20 +309,21 @@ class PortionWeights:
             if not candidates:
                 listed = ", ".join(sorted({str(p["measure"]) for p in portions})[:6]) or "none"
                 return None, f"no '{unit}' portion for {description} (its portions: {listed}); give grams or another measure"
-            best = max(candidates, key=lambda p: (overlap(p), -int(p["seq"])))
+            best = max(candidates, key=lambda p: (str(p["measure"]).lower() == unit, overlap(p), -int(p["seq"])))
             return best["grams_each"], f"1 {best['measure']} = {_fmt(best['grams_each'])} g (SR28 portion)"
         if quantity.kind == "count":
             items = [p for p in portions if p["kind"] == "household"]
             description_words = {singular(w) for w in re.findall(r"[a-z]+", description.lower())} | {singular(w) for w in text_words}
             named = [p for p in items if p["unit"] in description_words and p["unit"] not in SIZE_WORDS]
-            sized = [p for p in items if p["unit"] in ("medium", "large") or str(p["measure"]).lower().startswith(("medium", "large"))]
             # A measure named after the item itself ("bagel", "sardines") is its single item;
-            # otherwise SR28 lists a food's standard size first: eggs "large" before "medium",
-            # bananas the reverse.
+            # otherwise the medium size, then a whole fruit or item, then large. Eggs are the
+            # exception the USDA itself makes: its standard egg is the large egg.
+            order = ("large", "medium") if description.lower().startswith("egg,") else ("medium", "fruit", "whole", "item", "large")
+            sized = sorted((p for p in items if str(p["measure"]).lower().split(" ")[0].strip(",") in order), key=lambda p: (order.index(str(p["measure"]).lower().split(" ")[0].strip(",")), int(p["seq"])))
             if named:
-                best = min(named, key=lambda p: int(p["seq"]))
+                best = min(named, key=lambda p: ("medium" not in str(p["measure"]).lower(), any(w in str(p["measure"]).lower() for w in ("mini", "small", "large")), int(p["seq"])))
             elif sized:
-                best = min(sized, key=lambda p: int(p["seq"]))
+                best = sized[0]
             else:
                 nouns = [p for p in items if not str(p["measure"]).lower().startswith(("nlea", "serving", "package", "pkg", "container", "bunch", "head", "cup", "lb", "oz"))]
                 if not nouns:

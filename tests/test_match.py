@@ -1,0 +1,68 @@
+import csv
+import re
+
+import pytest
+
+from conftest import DATA, ROOT
+
+
+def test_labelled_set_accuracy(table, matcher):
+    from nutri.evaluate import evaluate
+
+    scores = evaluate(DATA / "labelled_entries.csv", table, matcher)
+    assert scores.entries >= 250
+    assert scores.top1 >= 0.95, scores.misses
+    assert scores.grams_right >= 0.90, scores.misses
+
+
+def test_curated_aliases_are_sound(table):
+    from nutri.match import WORD_SYNONYMS, tokenize
+
+    rows = list(csv.DictReader(line for line in open(ROOT / "nutri" / "data" / "aliases.csv", encoding="utf-8") if not line.startswith("#")))
+    assert len(rows) >= 400
+    synonyms = {"coke": "cola", "soda": "cola", "oj": "orange", "porridge": "oat", "oatmeal": "oat", "mince": "beef", "courgette": "zucchini", "aubergine": "eggplant",
+                "rocket": "arugula", "swede": "rutabaga", "crisps": "potato", "chips": "potato", "prawn": "shrimp", "beetroot": "beet", "coriander": "cilantro",
+                "weetabix": "wheat", "cheerios": "cheerio", "steak": "beef", "liver": "liver", "hamburger": "beef", "pepitas": "pumpkin", "sultana": "raisin",
+                "clementine": "tangerine", "kiwi": "kiwifruit", "spirits": "distilled", "lager": "beer", "champagne": "wine", "prosecco": "wine", "decaf": "coffee",
+                "espresso": "espresso", "porridge oats": "oat", "cereal": "cereal", "toast": "bread", "sourdough": "bread", "pita": "bread", "soup": "soup",
+                "biscuit": "cookie", "jam": "jam", "cream": "cream", "omelette": "omelet", "ketchup": "catsup", "bagel": "bagel", "tahini": "tahini",
+                "chicken": "chicken", "beans": "bean", "sweetcorn": "corn", "mayonnaise": "mayonnaise", "hot": "frankfurter", "fish": "fish", "cornflakes": "corn",
+                "sparkling": "soda", "bottled": "water", "yam": "yam", "fortified": "cereal", "red": "bull", "energy": "energy", "sports": "gatorade",
+                "canned": "canned", "cold": "coffee", "whisky": "whiskey", "spaghetti": "pasta", "chocolate": "cocoa", "tinned": "canned", "edamame": "edamame"}
+    for row in rows:
+        assert table.has(row["food_id"]), row
+        assert row["reason"], row
+        description_words = set(tokenize(table.description(row["food_id"]), False))
+        alias_words = tokenize(row["alias"])
+        head = alias_words[-1] if alias_words else row["alias"]
+        known = {head, WORD_SYNONYMS.get(head, head)} | {synonyms.get(w, w) for w in row["alias"].split()}
+        assert known & description_words or any(w in description_words for w in alias_words), (row["alias"], table.description(row["food_id"]))
+
+
+@pytest.mark.parametrize("text, food_id", [
+    ("spinach", "11457"), ("avocado", "09037"), ("2% milk", "01079"), ("coffee", "14209"),
+    ("bananna", "09040"), ("Kirkland almonds", "12061"), ("Turmeric, Ground", "02043"),
+])
+def test_everyday_words(matcher, text, food_id):
+    assert matcher.match(text).food_id == food_id
+
+
+def test_matches_explain_themselves(matcher):
+    alias = matcher.match("greek yoghurt")
+    assert (alias.rule, alias.score, alias.status) == ("alias", 100.0, "matched") and "curated alias" in alias.note
+    typo = matcher.match("brocoli")
+    assert typo.rule == "alias_typo" and typo.food_id == "11090"
+    fuzzy = matcher.match("cashew nuts")
+    assert fuzzy.rule in ("fuzzy", "exact") and fuzzy.food_id.startswith("120")
+    review = matcher.match("lentil curry")
+    assert review.status == "needs_review" and len(review.alternatives) == 3
+    assert re.fullmatch(r"(\d{5}:[^|]+\|){2}\d{5}:[^|]+", review.alternatives_text)
+    assert matcher.match("xyzzy blorp").status == "unmatched"
+
+
+def test_priors(matcher):
+    assert matcher.match("raw carrots").food_id == "11124"
+    assert "Babyfood" not in matcher.match("creamed spinach").description
+    assert "cooked" in matcher.match("lamb chop").description or "roasted" in matcher.match("lamb chop").description
+    assert "meatless" not in matcher.match("fried chicken").description
+    assert "honey" not in matcher.match("roasted almonds").description
