@@ -107,7 +107,7 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     control = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13))
-    if control / len(sample) > 0.02:
+    if control / len(sample) > 0.1:
         raise UnreadableInputError(f"{path}: binary data, not a text diary; export the diary as CSV or XLSX")
     try:
         return data.decode("utf-8-sig"), ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")

@@ -45,7 +45,7 @@ def test_match_keeps_every_row_in_order(run, tmp_path):
     assert list(rows[0])[:22] == ["row", "date", "meal", "input", "amount", "unit", "food_id", "food", "score", "status", "note", "grams", "magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug", "thiamin_mg", "vitamin_b6_mg", "caffeine_mg", "alcohol_g", "water_g", "energy_kcal"]
     assert result.stderr.strip().startswith("two-weeks.csv: 154 rows read: 154 matched, 0 need review, 0 unmatched, 0 skipped, 0 invalid")
     pasta = next(r for r in rows if r["input"] == "pasta sauce")
-    assert pasta["status"] == "matched" and "serving 1/2 cup" in pasta["note"] and float(pasta["grams"]) == 66.0
+    assert pasta["status"] == "matched" and "serving 1/2 cup" in pasta["note"] and float(pasta["grams"]) == 132.0
 
 
 def test_review_file_feeds_back_as_aliases(run, tmp_path):
