@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
+from nutri.quantity import IU_PER_UG_VITAMIN_D
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"}
@@ -57,7 +58,6 @@ NUTRIENT_NAME_RULES = [
     (re.compile(r"^sodium$"), "sodium_mg", "mg"),
 ]
 UNIT_FACTORS = {("ug", "ug"): 1.0, ("mcg", "ug"): 1.0, ("µg", "ug"): 1.0, ("μg", "ug"): 1.0, ("mg", "ug"): 1000.0, ("mg", "mg"): 1.0, ("g", "mg"): 1000.0, ("ug", "mg"): 0.001, ("mcg", "mg"): 0.001, ("µg", "mg"): 0.001, ("g", "g"): 1.0, ("mg", "g"): 0.001, ("kcal", "kcal"): 1.0}
-IU_PER_UG_VITAMIN_D = 40.0
 
 
 def header_key(text: object) -> str:
