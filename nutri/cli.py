@@ -231,7 +231,7 @@ def match_command(diary: Path, output, review_path, sheet, columns, dayfirst, nu
     Example:
         nutri match examples/two-weeks.csv -o matched.csv --review review.csv
     """
-    from nutri.intake import EXTRA_COLUMNS, MATCH_COLUMNS
+    from nutri.intake import ENTRY_NUTRIENT_COLUMNS, EXTRA_COLUMNS, MATCH_COLUMNS
     from nutri.report.safe import neutralise, write_atomic
 
     if output and output.suffix.lower() not in MATCH_FORMATS:
@@ -239,7 +239,7 @@ def match_command(diary: Path, output, review_path, sheet, columns, dayfirst, nu
     config = load_config(config_path)
     diary_read, table, matcher = prepare(diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet)
     analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet)
-    frame = analysed[MATCH_COLUMNS + EXTRA_COLUMNS].round({"grams": 1, "amount": 3, **{c: 3 for c in MATCH_COLUMNS[12:]}})
+    frame = analysed[MATCH_COLUMNS + EXTRA_COLUMNS].round({"grams": 1, "amount": 3, **{c: 3 for c in ENTRY_NUTRIENT_COLUMNS}})
     kind = MATCH_FORMATS.get(output.suffix.lower()) if output else "csv"
     if kind == "json":
         data = frame.to_json(orient="records", force_ascii=False, indent=1).encode("utf-8")

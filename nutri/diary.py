@@ -150,7 +150,7 @@ def _check_zip(path: Path) -> None:
             infos = archive.infolist()
             total = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
-            if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO and total > 50 * 2**20:
+            if total > MAX_UNZIPPED_BYTES or (total / packed > MAX_ZIP_RATIO and total > 50 * 2**20):
                 raise UnreadableInputError(f"{path}: the workbook unpacks to {total // 2**20} MB (a zip bomb?); refusing to open it")
             for info in infos:
                 if info.filename.endswith(".xml") and info.file_size < 2**20:
@@ -201,14 +201,9 @@ def _role_of(header: object) -> str | None:
 
 
 def _find_header(rows: list[list[object]], overrides: dict[str, str] | None = None) -> int | None:
-    wanted = {header_key(v) for v in (overrides or {}).values()}
+    food_headers = {header_key(overrides["food"])} if overrides and "food" in overrides else set(ROLE_HEADERS["food"])
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        keys = {header_key(c) for c in row if c not in (None, "")}
-        if wanted and "food" in (overrides or {}) and header_key(overrides["food"]) in keys:
-            return index
-        if not wanted and keys & set(ROLE_HEADERS["food"]):
-            return index
-        if wanted and not ("food" in (overrides or {})) and keys & set(ROLE_HEADERS["food"]):
+        if {header_key(c) for c in row if c not in (None, "")} & food_headers:
             return index
     return None
 

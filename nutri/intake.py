@@ -19,9 +19,10 @@ from nutri.foods import NUTRIENT_COLUMNS, FoodTable
 from nutri.match import Matcher
 from nutri.quantity import IU_PER_UG_VITAMIN_D, PortionWeights, Quantity, parse_amount_cell, parse_quantity
 
-MATCH_COLUMNS = ["row", "date", "meal", "input", "amount", "unit", "food_id", "food", "score", "status", "note", "grams",
-                 "magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug", "thiamin_mg", "vitamin_b6_mg",
-                 "caffeine_mg", "alcohol_g", "water_g", "energy_kcal"]
+# Nutrients shown per entry and per day, in the order of `nutri match` output (a contract).
+ENTRY_NUTRIENT_COLUMNS = ["magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug", "thiamin_mg", "vitamin_b6_mg",
+                          "caffeine_mg", "alcohol_g", "water_g", "energy_kcal"]
+MATCH_COLUMNS = ["row", "date", "meal", "input", "amount", "unit", "food_id", "food", "score", "status", "note", "grams", *ENTRY_NUTRIENT_COLUMNS]
 EXTRA_COLUMNS = ["rule", "alternatives", "supplemental", "origin"]
 OUTLIER_GRAMS = 2500.0  # one entry heavier than this is kept but flagged for review
 
@@ -128,7 +129,6 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
         row_notes.append(found.note)
         if found.food_id:
             if not np.isnan(grams_export[i]) and grams_export[i] >= 0:
-                grams_per_unit[i] = np.nan
                 row_notes.append("grams from the export")
             elif quantity.amount is None:
                 row_status = "needs_review" if row_status == "matched" else row_status

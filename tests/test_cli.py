@@ -166,3 +166,14 @@ def test_wheel_installs_and_serves_foods_outside_the_checkout(tmp_path):
     assert "Magnesium      79 mg" in result.stdout
     where = subprocess.run([str(python), "-c", "import nutri.foods as f; print(f.foods_csv_path())"], cwd=elsewhere, capture_output=True, text=True).stdout
     assert where.startswith(str(target))
+
+
+def test_unknown_values_are_not_reported_as_zero(run, tmp_path):
+    aliases = write(tmp_path / "aliases.csv", "alias,food_id\nwild salmon raw,15076\n")
+    diary = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,wild salmon raw,100,g\n")
+    report = json.loads(run("report", diary, "--aliases", aliases, "--format", "json").stdout)
+    vitamin_d = report["weeks"][0]["nutrients"]["vitamin_d"]
+    assert vitamin_d["daily_average"] is None and vitamin_d["coverage"] == 0
+    assert vitamin_d["status"] == "insufficient data" and vitamin_d["days_below"] == 0 and vitamin_d["shortfall"] is False
+    assert report["weeks"][0]["days"][0]["vitamin_d_ug"] is None
+    assert report["weeks"][0]["nutrients"]["magnesium"]["daily_average"] == 29

@@ -12,12 +12,10 @@ import pandas as pd
 from nutri import SR28_EDITION, __version__
 from nutri.advice import document, gap_closers, ranked_sources
 from nutri.dri import DRI_NUTRIENTS, Profile, alcohol_limit_g, assess, guidance, references, water_ai_g
-from nutri.foods import FoodTable
-from nutri.intake import countable, daily_totals, summary_counts
+from nutri.foods import NUTRIENT_BY_KEY, FoodTable
+from nutri.intake import ENTRY_NUTRIENT_COLUMNS, countable, daily_totals, summary_counts
 
 MIN_COVERAGE = 0.8
-DAY_COLUMNS = ["magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug", "thiamin_mg", "vitamin_b6_mg", "caffeine_mg", "alcohol_g", "water_g", "energy_kcal"]
-LABELS = {"magnesium": "Magnesium", "calcium": "Calcium", "vitamin_d": "Vitamin D", "vitamin_b12": "Vitamin B12", "thiamin": "Thiamin (B1)", "vitamin_b6": "Vitamin B6"}
 USUAL_INTAKE_NOTE = "A week of food records estimates usual intake only roughly: day-to-day variation is large, so read weekly averages as a guide, not a verdict."
 
 
@@ -54,11 +52,11 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
         if not days.empty and key in by_date.index:
             row = by_date.loc[key]
             day = {"date": key, "logged": True, "entries": int(row["entries"])}
-            for column in DAY_COLUMNS:
+            for column in ENTRY_NUTRIENT_COLUMNS:
                 day[column] = _clean(row[column])
                 day[column + "_coverage"] = _clean(row[column + "_coverage"])
         else:
-            day = {"date": key, "logged": False, "entries": 0, **{c: None for c in DAY_COLUMNS}}
+            day = {"date": key, "logged": False, "entries": 0, **{c: None for c in ENTRY_NUTRIENT_COLUMNS}}
         day_rows.append(day)
     logged = [d for d in day_rows if d["logged"]]
     n_logged = len(logged)
@@ -66,18 +64,19 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
     nutrients = {}
     for nutrient, reference in refs.items():
         column = reference.column
-        total = float(period_days[column].sum()) if n_logged else None
+        known_total = period_days[column].sum(min_count=1) if n_logged else float("nan")
+        total = None if pd.isna(known_total) else float(known_total)
         grams = float(period_days["grams"].sum()) if n_logged else 0.0
         known = float((period_days[column + "_coverage"].fillna(0) * period_days["grams"]).sum()) if n_logged else 0.0
         coverage = known / grams if grams > 0 else (1.0 if n_logged and total else None)
-        average = total / n_logged if n_logged else None
+        average = total / n_logged if (n_logged and total is not None) else None
         supplemental = float(period_days["magnesium_mg_supplemental"].sum()) / n_logged if (n_logged and nutrient == "magnesium") else 0.0
         status = assess(average, reference, coverage, supplemental, MIN_COVERAGE)
         target = reference.target
         shortfall = bool(average is not None and target is not None and average < target and status != "insufficient data")
-        days_below = sum(1 for d in logged if target is not None and (d[column] or 0.0) < target)
+        days_below = sum(1 for d in logged if target is not None and d[column] is not None and d[column] < target)
         item = {
-            "label": LABELS[nutrient], "unit": reference.unit, "daily_average": _clean(average), "ear": reference.ear, "rda": reference.rda,
+            "label": NUTRIENT_BY_KEY[nutrient].label, "unit": reference.unit, "daily_average": _clean(average), "ear": reference.ear, "rda": reference.rda,
             "ai": reference.ai, "ul": reference.ul, "ul_note": reference.ul_note, "dri_row": reference.row, "status": status, "shortfall": shortfall,
             "coverage": _clean(coverage), "days_below": days_below, "days_logged": n_logged,
             "percent_rda": _clean(100 * average / target) if (average is not None and target) else None,
@@ -135,7 +134,7 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
         end = dates[-1]
     if start is not None and end is not None:
         used = used[(used["date"] >= start.isoformat()) & (used["date"] <= end.isoformat())]
-    days = daily_totals(used.assign(status=used["status"]))
+    days = daily_totals(used)
     diary_ids = set(used["food_id"])
     weeks = []
     if start is not None and end is not None and start <= end:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from nutri.report.text import fmt
+from nutri.dri import DRI_NUTRIENTS
+from nutri.report.text import fmt, status_class
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
@@ -14,14 +15,6 @@ svg text{font-size:11px}"""
 
 def e(value) -> str:
     return escape(str(value), quote=True)
-
-
-def _status_class(status: str) -> str:
-    if status.startswith("below EAR") or status == "above UL":
-        return "bad"
-    if "likely adequate" in status:
-        return "ok"
-    return "warn"
 
 
 def bar_chart(period: dict) -> str:
@@ -42,7 +35,7 @@ def bar_chart(period: dict) -> str:
         target = n["rda"] if n["rda"] is not None else n["ai"]
         x0 = left + g * group_w + bar_w / 2
         for b, day in enumerate(days):
-            value = day.get(n_column(key))
+            value = day.get(DRI_NUTRIENTS[key][0])
             if value is None or not target:
                 continue
             pct = 100 * value / target
@@ -55,10 +48,6 @@ def bar_chart(period: dict) -> str:
     return "".join(parts)
 
 
-def n_column(key: str) -> str:
-    return {"magnesium": "magnesium_mg", "calcium": "calcium_mg", "vitamin_d": "vitamin_d_ug", "vitamin_b12": "vitamin_b12_ug", "thiamin": "thiamin_mg", "vitamin_b6": "vitamin_b6_mg"}[key]
-
-
 def _period(period: dict) -> list[str]:
     title = f"Week {period['week']}" if period["week"] != "whole period" else "Whole period"
     out = [f"<section><h2>{e(title)} <span class=muted>({e(period['start'])} to {e(period['end'])})</span></h2>",
@@ -67,7 +56,7 @@ def _period(period: dict) -> list[str]:
            "<table><tr><th>Nutrient</th><th>Daily average</th><th>RDA/AI</th><th>% RDA</th><th>Days below</th><th>Coverage</th><th>Assessment</th></tr>"]
     for key, n in period["nutrients"].items():
         target = n["rda"] if n["rda"] is not None else n["ai"]
-        out.append(f"<tr><td>{e(n['label'])}</td><td>{fmt(n['daily_average'])} {e(n['unit'])}</td><td>{fmt(target)} {e(n['unit'])}</td><td>{fmt(n['percent_rda'], 0)}%</td><td>{n['days_below']}/{n['days_logged']}</td><td>{fmt(100 * n['coverage'], 0) if n['coverage'] is not None else '-'}%</td><td class={_status_class(n['status'])}>{e(n['status'])}</td></tr>")
+        out.append(f"<tr><td>{e(n['label'])}</td><td>{fmt(n['daily_average'])} {e(n['unit'])}</td><td>{fmt(target)} {e(n['unit'])}</td><td>{fmt(n['percent_rda'], 0)}%</td><td>{n['days_below']}/{n['days_logged']}</td><td>{fmt(100 * n['coverage'], 0) if n['coverage'] is not None else '-'}%</td><td class={status_class(n['status'])}>{e(n['status'])}</td></tr>")
     out.append("</table>")
     life = period["lifestyle"]
     out.append(f"<p>Caffeine {fmt(life['caffeine']['daily_average'], 0)} mg/day (limit {life['caffeine']['limit']}); alcohol {fmt(life['alcohol']['standard_drinks_per_day'])} standard drinks/day; water from food and drinks {fmt(life['water']['daily_average'], 0)} g/day (AI {fmt(life['water']['ai'], 0)} g).</p>")

@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 
+def status_class(status: str) -> str:
+    """bad | ok | warn, for colouring an assessment in any format."""
+    if status.startswith("below EAR") or status == "above UL":
+        return "bad"
+    if "likely adequate" in status:
+        return "ok"
+    return "warn"
+
+
+ANSI = {"bad": "31", "ok": "32", "warn": "33"}
+
+
 def fmt(value, digits: int = 1) -> str:
     if value is None:
         return "-"
@@ -85,8 +97,7 @@ def render(report: dict, markdown: bool = False, colour_on: bool = False) -> str
     def colour(status: str) -> str:
         if not colour_on:
             return status
-        code = "32" if "adequate)" in status and "in" not in status.split()[0] else "31" if ("below EAR" in status or "above UL" in status) else "33"
-        return f"\033[{code}m{status}\033[0m"
+        return f"\033[{ANSI[status_class(status)]}m{status}\033[0m"
 
     p = report["profile"]
     out = [("# " if markdown else "") + "nutri intake report", ""]

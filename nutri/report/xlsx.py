@@ -7,6 +7,7 @@ import io
 
 import pandas as pd
 
+from nutri.intake import ENTRY_NUTRIENT_COLUMNS as day_columns
 from nutri.report.safe import neutralise
 
 
@@ -27,10 +28,10 @@ def render(report: dict, analysed: pd.DataFrame) -> bytes:
         for key, n in period["nutrients"].items():
             summary.append([period["week"], period["start"], period["end"], period["days_logged"], n["label"], n["unit"], n["daily_average"], n["ear"], n["rda"], n["ai"], n["ul"], n["percent_rda"], n["days_below"], n["coverage"], n["status"], n["shortfall"]])
     _sheet(workbook, "Summary", ["week", "start", "end", "days_logged", "nutrient", "unit", "daily_average", "ear", "rda", "ai", "ul", "percent_rda", "days_below", "coverage", "status", "shortfall"], summary)
-    day_columns = ["magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug", "thiamin_mg", "vitamin_b6_mg", "caffeine_mg", "alcohol_g", "water_g", "energy_kcal"]
     days = [[p["week"], d["date"], "yes" if d["logged"] else "not logged", d["entries"], *[d.get(c) for c in day_columns]] for p in report["weeks"] for d in p["days"]]
     _sheet(workbook, "Days", ["week", "date", "logged", "entries", *day_columns], days)
-    entry_columns = ["row", "date", "meal", "input", "amount", "unit", "food_id", "food", "score", "status", "note", "grams", *day_columns]
+    from nutri.intake import MATCH_COLUMNS as entry_columns
+
     entries = analysed[entry_columns].astype(object).where(analysed[entry_columns].notna(), None)
     _sheet(workbook, "Entries", entry_columns, entries.values.tolist())
     shortfalls = []
