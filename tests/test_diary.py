@@ -1,4 +1,7 @@
 import datetime as dt
+from pathlib import Path
+
+import pandas as pd
 
 import pytest
 from openpyxl import Workbook
@@ -126,3 +129,51 @@ def test_missing_path_and_directory(tmp_path):
         read_diary(tmp_path / "nope.csv")
     with pytest.raises(UnreadableInputError, match="is a directory"):
         read_diary(tmp_path)
+
+
+@pytest.mark.parametrize("text, column, amount", [
+    ("Vitamin D3, 1000 IU", "vitamin_d_ug", 25.0), ("magnesium glycinate 200 mg", "magnesium_mg", 200.0),
+    ("vitamin B12 500 mcg", "vitamin_b12_ug", 500.0), ("calcium carbonate 600 mg", "calcium_mg", 600.0),
+    ("Vitamin B6 25mg", "vitamin_b6_mg", 25.0), ("thiamine 100 mg", "thiamin_mg", 100.0),
+])
+def test_supplement_doses(tmp_path, table, matcher, text, column, amount):
+    from nutri.intake import analyse, daily_totals
+
+    path = write(tmp_path / "d.csv", f"Date,Food\n2026-11-16,\"{text}\"\n2026-11-16,spinach 100 g\n")
+    result = analyse(read_diary(path), table, matcher)
+    row = result.iloc[0]
+    assert row["food_id"] == "supplement:" + column.rsplit("_", 1)[0] and row["status"] == "matched"
+    assert row[column] == pytest.approx(amount) and bool(row["supplemental"]) and "elemental" in row["note"]
+    assert pd.isna(row["grams"])
+    day = daily_totals(result).iloc[0]
+    assert day["magnesium_mg_supplemental"] == (200.0 if column == "magnesium_mg" else 0.0)
+    assert day[column + "_coverage"] == 1.0  # coverage is about food grams; the dose is known
+
+
+def test_supplement_words_in_foods_are_foods(tmp_path, table, matcher):
+    from nutri.intake import analyse
+
+    path = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,calcium fortified orange juice,250,ml\n2026-11-16,vitamin d,2,softgel\n")
+    result = analyse(read_diary(path), table, matcher)
+    assert result.at[0, "food_id"] == "09210" and not result.at[0, "supplemental"]
+    assert result.at[1, "status"] in ("unmatched", "needs_review")  # no dose given: never a guess
+
+
+def test_ods_and_named_sheet(tmp_path):
+    import shutil
+    import subprocess
+
+    book = Workbook()
+    book.active.title = "Summary"
+    book.active.append(["Totals only"])
+    sheet = book.create_sheet("Week 47")
+    sheet.append(["Date", "Food", "Amount", "Unit"])
+    sheet.append(["2026-11-16", "banana", 1, "medium"])
+    book.save(tmp_path / "d.xlsx")
+    assert read_diary(tmp_path / "d.xlsx", sheet="Week 47").entries.at[0, "input"] == "banana"
+    with pytest.raises(Exception, match="no sheet named 'Week 48'; sheets are: Summary, Week 47"):
+        read_diary(tmp_path / "d.xlsx", sheet="Week 48")
+    ods = Path(__file__).parent / "data" / "diary.ods"
+    diary = read_diary(ods)
+    assert diary.sheet == "Diary" and list(diary.entries["input"]) == ["1 1/2 cups spinach", "banana", "2% milk"]
+    assert list(diary.entries["date"]) == ["2026-11-16", "2026-11-16", "2026-11-17"]
