@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 BASE = ["spinach", "2% milk", "banana", "coffee", "greek yogurt", "almonds", "salmon fillet", "brown rice", "black beans", "chicken breast",
         "whole wheat bread", "eggs", "broccoli", "apple", "cheddar", "oatmeal", "orange juice", "tofu", "pumpkin seeds", "avocado",
         "sweet potato", "lentils", "green tea", "red wine", "beer", "carrots", "blueberries", "peanut butter", "pasta", "tuna"]
+EXTRAS = ["grilled", "baked", "raw", "steamed", "leftover", "big bowl of", "small", "my usual", "cold", "warm", "mashed", "toasted", "with salt", "plain", "sliced"]
 UNITS = [("1", "cup"), ("100", "g"), ("2", "tbsp"), ("1", "medium"), ("150", "g"), ("1", "slice"), ("8", "fl oz")]
 
 
@@ -46,7 +47,9 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
         start = dt.date(2026, 1, 5)
         while written < rows:
             for person in range(people):
-                usual = [variant(rng, f) for f in rng.sample(BASE, 12)] + [variant(rng, rng.choice(BASE)) + f" {rng.randrange(1000)}" for _ in range(2)]
+                # about 60 distinct strings per person: usual foods in the person's own spelling
+                usual = [variant(rng, variant(rng, f)) for f in rng.sample(BASE, 20)] + [variant(rng, f) for f in rng.sample(BASE, 20)]
+                usual += [rng.choice(EXTRAS) + " " + variant(rng, rng.choice(BASE)) for _ in range(20)]
                 for day in range(90):
                     for _ in range(11):
                         amount, unit = rng.choice(UNITS)
@@ -74,8 +77,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"cohort-{args.rows}.csv"
-    if not path.exists():
-        generate(path, args.rows)
+    generate(path, args.rows)
     from nutri.diary import read_diary
     from nutri.foods import load_foods
     from nutri.intake import analyse, daily_totals

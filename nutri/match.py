@@ -61,6 +61,7 @@ PHRASE_SYNONYMS = [
     (r"\bcaster sugar\b", "sugar"), (r"\bgranulated sugar\b", "sugar"), (r"\bstreaky bacon\b", "bacon"),
     (r"\bhot dog sausages?\b", "frankfurter"), (r"\bhot ?dogs?\b", "frankfurter"), (r"\bkidney beans?\b", "kidney bean"),
 ]
+ANY_PHRASE = re.compile("|".join(f"(?:{p})" for p, _ in PHRASE_SYNONYMS))
 PHRASE_SYNONYMS = [(re.compile(p), r) for p, r in PHRASE_SYNONYMS]
 
 # Single words (after singularising): British or everyday -> the word SR28 uses.
@@ -124,8 +125,9 @@ def tokenize(text: str, drop_noise: bool = True) -> tuple[str, ...]:
     text = _strip_accents(str(text).lower()).replace("&", " and ")
     text = re.sub(r"(\d)\s*%", r"\1%", text)
     text = re.sub(r"[^\w%]+", " ", text.replace("'", ""))
-    for pattern, replacement in PHRASE_SYNONYMS:
-        text = pattern.sub(replacement, text)
+    if ANY_PHRASE.search(text):
+        for pattern, replacement in PHRASE_SYNONYMS:
+            text = pattern.sub(replacement, text)
     tokens = []
     for word in text.split():
         word = WORD_SYNONYMS.get(word, word)
@@ -207,6 +209,11 @@ class Matcher:
         self.user_aliases = user_aliases or {}
         self.aliases = read_aliases(data_file("aliases.csv"), table, "curated")
         self._alias_keys = list(self.aliases)
+        self._alias_by_first_word: dict[str, list[tuple[set[str], Alias]]] = {}
+        for key, alias in self.aliases.items():
+            parts = key.split()
+            if parts:
+                self._alias_by_first_word.setdefault(parts[0], []).append((set(parts), alias))
         self._cache: dict[str, Match] = {}
 
         token_sets, heads = [], []
@@ -225,19 +232,24 @@ class Matcher:
         self.token_sets, self.heads = token_sets, heads
         self.postings = {t: np.asarray(ix, dtype=np.int32) for t, ix in postings.items()}
         self.idf = {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}
-        self.vocabulary = sorted(self.postings)
+        self.vocabulary_by_letter: dict[str, list[str]] = {}
+        for word in sorted(self.postings):
+            self.vocabulary_by_letter.setdefault(word[0], []).append(word)
         self.description_lower = [str(d).lower() for d in self.descriptions]
         lengths = np.array([len(t) for t in token_sets], dtype=np.float64)
         branded = np.array([bool(re.search(r"\b[A-Z][A-Z'&.]{2,}\b", str(d))) for d in self.descriptions])
         self.prior_base = -0.012 * np.minimum(lengths, 15) - 0.15 * branded
         self.is_raw = np.array(["raw" in t for t in token_sets])
         self.is_cooked = np.array([any(w in d for w in COOKED_STATE) for d in self.description_lower])
-        self.group = groups
         self.different = {w: np.array([w in t for t in token_sets]) for w in DIFFERENT_FOOD_WORDS}
         self.special = {g: groups == g for g in SPECIAL_GROUPS}
         self.cooked_default = np.isin(groups, list(COOKED_BY_DEFAULT_GROUPS))
         self.raw_default = np.isin(groups, list(RAW_BY_DEFAULT_GROUPS))
         self.row_of = {fid: i for i, fid in enumerate(self.ids)}
+        # Priors known before any text is seen; _rank lifts the penalties the text asks for.
+        self.prior_static = self.prior_base - 0.35 * np.logical_or.reduce(list(self.special.values())) - 0.1 * np.sum(list(self.different.values()), axis=0)
+        self.prior_default_state = (0.08 * (self.raw_default & self.is_raw) - 0.06 * (self.raw_default & ~self.is_raw)
+                                    + 0.08 * (self.cooked_default & self.is_cooked) - 0.08 * (self.cooked_default & self.is_raw))
 
     # -- typo layer -------------------------------------------------------------------------
     @lru_cache(maxsize=50_000)
@@ -246,7 +258,8 @@ class Matcher:
             return token
         if len(token) < 4 or token.isdigit():
             return None
-        found = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=TOKEN_TYPO_CUTOFF)
+        # Typos rarely change the first letter: compare with that letter's words only (20x fewer).
+        found = process.extractOne(token, self.vocabulary_by_letter.get(token[0], ()), scorer=fuzz.ratio, processor=None, score_cutoff=TOKEN_TYPO_CUTOFF)
         return found[0] if found else None
 
     # -- public -----------------------------------------------------------------------------
@@ -289,60 +302,57 @@ class Matcher:
         return Match(text, best_id, best_desc, best_score, rule, "needs_review", f"low confidence ({best_score:.0f} < {REVIEW_THRESHOLD}); check the alternatives", alternatives)
 
     def _rank(self, tokens: tuple[str, ...], limit: int) -> list[tuple[str, str, float]]:
+        """Score only the foods sharing a word with the text: IDF coverage plus priors."""
         words = [t for t in tokens if t]
-        corrected = []
-        for word in words:
-            fixed = self._correct(word)
-            if fixed is not None:
-                corrected.append(fixed)
         if not words:
             return []
+        corrected = [c for c in (self._correct(w) for w in words) if c is not None]
         query_weight = sum(self.idf.get(self._correct(w) or "", 4.0) for w in words) or 1.0
-        scores = np.zeros(len(self.ids))
-        hit = np.zeros(len(self.ids), dtype=bool)
-        for token in dict.fromkeys(corrected):
-            ix = self.postings[token]
-            scores[ix] += self.idf[token]
-            hit[ix] = True
-        if not hit.any():
+        unique_tokens = list(dict.fromkeys(corrected))
+        if not unique_tokens:
             return []
-        coverage = scores / query_weight
+        postings = [self.postings[t] for t in unique_tokens]
+        candidates, inverse = np.unique(np.concatenate(postings), return_inverse=True)
+        weights = np.repeat([self.idf[t] for t in unique_tokens], [len(p) for p in postings])
+        coverage = np.bincount(inverse, weights=weights) / query_weight
         word_set = set(corrected)
-        total = coverage + self.prior_base
+        total = coverage + self.prior_static[candidates]
+        # penalties in prior_static are lifted for what the text asks for
         for group, mask in self.special.items():
-            if not (word_set & GROUP_TRIGGERS[group]):
-                total = total - 0.35 * mask
+            if word_set & GROUP_TRIGGERS[group]:
+                total += 0.35 * mask[candidates]
+        for word in word_set & self.different.keys():
+            total += 0.1 * self.different[word][candidates]
         cooking = [w for w in word_set if w in COOKING_WORDS]
         if cooking:
-            wanted = set().union(*(COOKING_WORDS[w] for w in cooking))
-            steer = np.array([any(w in d for w in wanted) for d in self.description_lower]) if len(wanted) else 0
-            total = total + 0.12 * steer
+            total += 0.12 * np.logical_or.reduce([self._preparation_mask(w)[candidates] for w in cooking])
         else:
-            total = total + 0.08 * (self.raw_default & self.is_raw) - 0.06 * (self.raw_default & ~self.is_raw)
-            total = total + 0.08 * (self.cooked_default & self.is_cooked) - 0.08 * (self.cooked_default & self.is_raw)
-        for word, mask in self.different.items():
-            if word not in word_set:
-                total = total - 0.1 * mask
+            total += self.prior_default_state[candidates]
         for alias in self._aliases_within(word_set):
-            total[self.row_of[alias.food_id]] += 0.1
-        candidates = np.flatnonzero(hit)
-        top = candidates[np.argsort(-total[candidates], kind="stable")[: max(limit * 4, 20)]]
-        reranked = []
-        for i in top:
-            head_bonus = 0.12 if word_set & self.heads[i] else -0.1
-            final = total[i] + head_bonus
-            reranked.append((final, i))
-        reranked.sort(key=lambda x: -x[0])
+            row = self.row_of[alias.food_id]
+            k = int(np.searchsorted(candidates, row))  # candidates come sorted from np.unique
+            if k < len(candidates) and candidates[k] == row:
+                total[k] += 0.1
+        top = np.argsort(-total, kind="stable")[: max(limit * 4, 20)]
+        reranked = sorted(((total[k] + (0.12 if word_set & self.heads[candidates[k]] else -0.1), k) for k in top), key=lambda x: -x[0])
         out = []
-        for final, i in reranked[:limit]:
-            score = float(np.clip(coverage[i] * 100 + (final - coverage[i]) * 60, 0, 100))
-            out.append((str(self.ids[i]), str(self.descriptions[i]), round(score, 1)))
+        for final, k in reranked[:limit]:
+            i = candidates[k]
+            score = min(max(coverage[k] * 100 + (final - coverage[k]) * 60, 0.0), 100.0)
+            out.append((str(self.ids[i]), str(self.descriptions[i]), round(float(score), 1)))
         return out
 
+    @lru_cache(maxsize=64)
+    def _preparation_mask(self, cooking_word: str) -> np.ndarray:
+        """Foods whose description has a preparation word matching ``cooking_word`` (once per word)."""
+        wanted = COOKING_WORDS[cooking_word]
+        return np.array([any(w in d for w in wanted) for d in self.description_lower])
+
     def _aliases_within(self, word_set: set[str]) -> list[Alias]:
+        """Curated aliases all of whose words are in the text (looked up by their first word)."""
         found = []
-        for key, alias in self.aliases.items():
-            parts = key.split()
-            if len(parts) <= len(word_set) and set(parts) <= word_set:
-                found.append(alias)
+        for word in word_set:
+            for parts, alias in self._alias_by_first_word.get(word, ()):
+                if parts <= word_set:
+                    found.append(alias)
         return found
