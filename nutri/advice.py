@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pandas as pd
@@ -51,33 +51,41 @@ def category_foods(table: FoodTable, rule: dict) -> pd.DataFrame:
 
 def common_portion(table: FoodTable, food_id: str, food_group: str) -> tuple[str, float]:
     """A household portion for display: SR28's own (1 oz for nuts and seeds, 3 oz for meat and fish)."""
-    portions = table.portions_of(food_id)
-    rows = list(portions.itertuples(index=False))
+    rows = table.portions_of(food_id)
+
     def label(p) -> str:
-        return f"{float(p.amount):g} {p.measure} ({float(p.grams):.0f} g)"
+        return f"{float(p['amount']):g} {p['measure']} ({float(p['grams']):.0f} g)"
+
     if food_group == "Nut and Seed Products" or str(table.description(food_id)).startswith("Cheese"):
         for prefix in ("oz", "tbsp"):
             for p in rows:
-                if str(p.measure).startswith(prefix) and float(p.amount) <= 3:
-                    return label(p), float(p.grams)
+                if str(p["measure"]).startswith(prefix) and float(p["amount"]) <= 3:
+                    return label(p), float(p["grams"])
     if food_group in ("Finfish and Shellfish Products", "Beef Products", "Pork Products", "Poultry Products", "Lamb, Veal, and Game Products"):
         for p in rows:
-            if str(p.measure).startswith("oz") and float(p.amount) == 3:
-                return label(p), float(p.grams)
+            if str(p["measure"]).startswith("oz") and float(p["amount"]) == 3:
+                return label(p), float(p["grams"])
     for p in rows:
-        if 15 <= float(p.grams) <= 300 and not str(p.measure).lower().startswith(("oz", "lb", "package", "nlea")):
-            return label(p), float(p.grams)
+        if 15 <= float(p["grams"]) <= 300 and not str(p["measure"]).lower().startswith(("oz", "lb", "package", "nlea")):
+            return label(p), float(p["grams"])
     return "100 g", 100.0
 
 
-def ranked_sources(table: FoodTable, nutrient_column: str, rule: dict, diary_food_ids: set[str], count: int = COUNT_PER_CATEGORY) -> list[Suggestion]:
+def category_suggestions(table: FoodTable, nutrient_column: str, rule: dict) -> list[Suggestion]:
+    """Every food of a category with a known, non-zero value, as a common portion and its amount.
+    Independent of the diary, so a report computes it once per nutrient and category."""
     foods = category_foods(table, rule)
     foods = foods[foods[nutrient_column].notna() & (foods[nutrient_column] > 0)]
     suggestions = []
-    for food_id, row in foods.iterrows():
-        portion, grams = common_portion(table, food_id, row["food_group"])
-        suggestions.append(Suggestion(food_id, row["description"], portion, grams, row[nutrient_column] * grams / 100.0, food_id in diary_food_ids))
-    suggestions.sort(key=lambda s: (not s.in_diary, -s.amount, s.food_id))
+    for food_id, group, description, per100 in zip(foods.index, foods["food_group"], foods["description"], foods[nutrient_column]):
+        portion, grams = common_portion(table, food_id, group)
+        suggestions.append(Suggestion(food_id, description, portion, grams, per100 * grams / 100.0, False))
+    return suggestions
+
+
+def ranked_sources(suggestions: list[Suggestion], diary_food_ids: set[str], count: int = COUNT_PER_CATEGORY) -> list[Suggestion]:
+    """Foods already in the diary first, then by nutrient per portion; one per food head."""
+    suggestions = sorted((replace(s, in_diary=s.food_id in diary_food_ids) for s in suggestions), key=lambda s: (not s.in_diary, -s.amount, s.food_id))
     # one entry per food head (the first two comma segments), so four kinds of nut, not four almonds
     seen, picked = set(), []
     for s in suggestions:

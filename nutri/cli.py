@@ -209,9 +209,9 @@ def foods_show(food_id: str) -> None:
             shown += " (converted from IU at 40 IU = 1 µg)"
         click.echo(f"  {nutrient.label:<14} {shown}")
     portions = table.portions_of(food_id)
-    click.echo("Portions:" if len(portions) else "Portions: none in SR28")
-    for p in portions.itertuples(index=False):
-        click.echo(f"  {p.amount:g} {p.measure} = {p.grams:g} g")
+    click.echo("Portions:" if portions else "Portions: none in SR28")
+    for p in portions:
+        click.echo(f"  {p['amount']:g} {p['measure']} = {p['grams']:g} g")
 
 
 # -- match ----------------------------------------------------------------------------------

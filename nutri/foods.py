@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -75,8 +75,16 @@ class FoodTable:
     def description(self, food_id: str) -> str:
         return str(self.foods.at[food_id, "description"])
 
-    def portions_of(self, food_id: str) -> pd.DataFrame:
-        return self.portions[self.portions["food_id"] == food_id]
+    @cached_property
+    def portions_by_food(self) -> dict[str, list[dict]]:
+        """Each food's portion records (food_id, seq, amount, measure, grams) in SR28 order, built once."""
+        by_food: dict[str, list[dict]] = {}
+        for record in self.portions.to_dict("records"):
+            by_food.setdefault(record["food_id"], []).append(record)
+        return by_food
+
+    def portions_of(self, food_id: str) -> list[dict]:
+        return self.portions_by_food.get(food_id, [])
 
     def with_custom(self, custom: "FoodTable") -> "FoodTable":
         return FoodTable(pd.concat([self.foods, custom.foods]), pd.concat([self.portions, custom.portions], ignore_index=True))

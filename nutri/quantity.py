@@ -251,15 +251,7 @@ class PortionWeights:
 
     def __init__(self, foods_table) -> None:
         self._table = foods_table
-        self._by_food: dict[str, list[dict]] | None = None
         self._cache: dict[tuple, tuple[float | None, str]] = {}
-
-    def _portions(self, food_id: str) -> list[dict]:
-        if self._by_food is None:
-            self._by_food = {}
-            for record in self._table.portions.to_dict("records"):
-                self._by_food.setdefault(record["food_id"], []).append(record)
-        return self._by_food.get(food_id, [])
 
     @staticmethod
     def _classify(portion: dict) -> dict:
@@ -286,7 +278,7 @@ class PortionWeights:
         if quantity.kind == "mass":
             return quantity.per_unit, ""
         description = self._table.description(food_id) if self._table.has(food_id) else food_id
-        portions = [self._classify(p) for p in self._portions(food_id)]
+        portions = [self._classify(p) for p in self._table.portions_of(food_id)]
         text_words = set(re.findall(r"[a-z]+", food_text))
 
         def overlap(portion: dict) -> int:

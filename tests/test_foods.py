@@ -33,7 +33,7 @@ def test_unknown_stays_unknown():
 def test_portions_table(table):
     assert len(table.portions) == 15438
     spinach = table.portions_of("11457")
-    assert spinach.iloc[0]["measure"] == "cup" and spinach.iloc[0]["grams"] == 30
+    assert spinach[0]["measure"] == "cup" and spinach[0]["grams"] == 30
 
 
 @pytest.mark.skipif(not (SHARED / "usda-sr28").is_dir(), reason="../shared/usda-sr28 not present")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from nutri import SR28_EDITION, __version__
-from nutri.advice import document, gap_closers, ranked_sources
+from nutri.advice import category_suggestions, document, gap_closers, ranked_sources
 from nutri.dri import DRI_NUTRIENTS, Profile, alcohol_limit_g, assess, guidance, references, water_ai_g
 from nutri.foods import NUTRIENT_BY_KEY, FoodTable
 from nutri.intake import ENTRY_NUTRIENT_COLUMNS, countable, daily_totals, summary_counts
@@ -42,7 +42,7 @@ def iso_week(date: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entries: pd.DataFrame, profile: Profile, table: FoodTable, diary_ids: set[str]) -> dict:
+def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entries: pd.DataFrame, profile: Profile, table: FoodTable, diary_ids: set[str], suggestion_cache: dict) -> dict:
     refs = references(profile)
     all_dates = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     by_date = days.set_index("date") if not days.empty else days
@@ -90,7 +90,10 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
                 if rule.get("non_food"):
                     item["sources"].append({"category": rule["category"], "advice": rule["non_food"], "foods": []})
                     continue
-                picked = ranked_sources(table, column, rule, diary_ids)
+                key = (column, rule["category"])
+                if key not in suggestion_cache:
+                    suggestion_cache[key] = category_suggestions(table, column, rule)
+                picked = ranked_sources(suggestion_cache[key], diary_ids)
                 all_suggestions.extend(picked)
                 item["sources"].append({"category": rule["category"], "foods": [{"food_id": s.food_id, "food": s.food, "portion": s.portion, "grams": round(s.grams, 1), "amount": round(float(s.amount), 2), "in_diary": s.in_diary} for s in picked]})
             if shortfall:
@@ -137,14 +140,15 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
     days = daily_totals(used)
     diary_ids = set(used["food_id"])
     weeks = []
+    suggestion_cache: dict = {}  # (nutrient column, category) -> suggestions, the same for every week
     if start is not None and end is not None and start <= end:
         monday = start - dt.timedelta(days=start.weekday())
         while monday <= end:
             sunday = monday + dt.timedelta(days=6)
             week_entries = used[(used["date"] >= monday.isoformat()) & (used["date"] <= sunday.isoformat())]
-            weeks.append(_period(monday, sunday, iso_week(monday), days, week_entries, profile, table, diary_ids))
+            weeks.append(_period(monday, sunday, iso_week(monday), days, week_entries, profile, table, diary_ids, suggestion_cache))
             monday += dt.timedelta(days=7)
-    overall = _period(start, end, "whole period", days, used, profile, table, diary_ids) if len(weeks) > 1 else None
+    overall = _period(start, end, "whole period", days, used, profile, table, diary_ids, suggestion_cache) if len(weeks) > 1 else None
     counts = summary_counts(analysed)
     review = analysed[analysed["status"] == "needs_review"]
     unmatched = analysed[analysed["status"] == "unmatched"]
