@@ -37,16 +37,14 @@ def category_foods(table: FoodTable, rule: dict) -> pd.DataFrame:
     foods = table.foods
     if not rule.get("include"):
         return foods.iloc[0:0]
-    mask = foods["food_group"].isin(rule["groups"]) if rule.get("groups") else pd.Series(True, index=foods.index)
+    if rule.get("groups"):
+        foods = foods[foods["food_group"].isin(rule["groups"])]
+    foods = foods[~foods["food_group"].isin(SPECIAL_GROUPS)]
     include = re.compile(rule["include"], re.I)
     exclude = re.compile(rule["exclude"], re.I) if rule.get("exclude") else None
-    descriptions = foods["description"]
-    mask &= descriptions.map(lambda d: bool(include.search(d)))
-    if exclude is not None:
-        mask &= ~descriptions.map(lambda d: bool(exclude.search(d)))
-    mask &= ~foods["food_group"].isin(SPECIAL_GROUPS)
-    mask &= ~foods["description"].str.contains(r"\b[A-Z][A-Z'&]{2,}\b", regex=True)
-    return foods[mask]
+    brand = re.compile(r"\b[A-Z][A-Z'&]{2,}\b")
+    keep = [bool(include.search(d)) and not (exclude and exclude.search(d)) and not brand.search(d) for d in foods["description"]]
+    return foods[keep]
 
 
 def common_portion(table: FoodTable, food_id: str, food_group: str) -> tuple[str, float]:

@@ -115,6 +115,8 @@ GROUP_TRIGGERS = {
 
 
 def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
