@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
@@ -362,84 +363,89 @@ def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, st
     nutrient_cols = _nutrient_headers(headers)
 
     width = len(headers)
-    records = []
-    blank_rows = 0
-    extra_note: list[str] = []
-    for offset, row in enumerate(body):
-        cells = [_cell_text(c) for c in row]
-        if not any(cells):
-            blank_rows += 1
-            continue
-        records.append((header_index + offset + 2, row, cells))
+    # Column-wise from here: each needed column becomes one text Series, so a 100k-row diary
+    # costs a few vectorised passes instead of a Python loop per row.
+    longest = max(map(len, body), default=width)
+    if any(len(r) != longest for r in body):  # ragged CSV rows: pad, never drop
+        body = [list(r) + [None] * (longest - len(r)) for r in body]
+    frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
+    text_file = encoding is not None
+    if text_file:  # every cell is text: strip each column once
+        frame = frame.fillna("").apply(lambda c: c.str.strip())
+    non_empty = frame.notna() & (frame != "")
+    keep = non_empty.any(axis=1).to_numpy()
+    blank_rows = int((~keep).sum())
+    frame = frame[keep].reset_index(drop=True)
+    row_numbers = (np.flatnonzero(keep) + header_index + 2).astype(int)
+    n = len(frame)
 
-    def pick(cells: list[str], role: str) -> str:
-        index = role_index.get(role)
-        if index is None or index >= len(cells):
-            return ""
-        value = cells[index]
-        return "" if value.lower() in NULL_TEXT and role != "food" else value
+    def text(index: int | None) -> pd.Series:
+        if index is None or index >= frame.shape[1]:
+            return pd.Series([""] * n, dtype=object)
+        column = frame[index]
+        return column if text_file else column.map(_cell_text)
 
-    raw_dates = [r[1][role_index["date"]] if "date" in role_index and role_index["date"] < len(r[1]) else "" for r in records]
-    evidence = _slash_evidence(raw_dates)
-    use_dayfirst = evidence if evidence is not None else bool(dayfirst)
+    def pick(role: str) -> pd.Series:
+        values = text(role_index.get(role))
+        return values if role == "food" else values.where(~values.str.lower().isin(NULL_TEXT), "")
 
-    out = {k: [] for k in ("row", "date", "meal", "input", "amount_text", "unit_text", "grams_export", "pre_status", "pre_note")}
-    nutrient_values = {c: [] for c in nutrient_cols}
-    last_date = ""
-    date_cache: dict[object, tuple[str, str]] = {}
-    for (row_number, raw, cells), raw_date in zip(records, raw_dates):
-        status, notes = "", []
-        if len(raw) > width and any(_cell_text(c) for c in raw[width:]):
-            notes.append(f"{len(raw) - width} more field(s) than the header; extra values ignored")
-        date_text = ""
-        if "date" in role_index:
-            key = raw_date if not isinstance(raw_date, (list, dict)) else str(raw_date)
-            if _cell_text(raw_date) == "":
-                if last_date:
-                    date_text = last_date
-                    notes.append("date carried from the row above")
-                else:
-                    status, reason = "invalid", "no date"
-                    notes.append(reason)
-            else:
-                if key not in date_cache:
-                    date_cache[key] = parse_date(raw_date, use_dayfirst)
-                date_text, reason = date_cache[key]
-                if reason:
-                    status = "invalid"
-                    notes.append(reason)
-                else:
-                    last_date = date_text
-        if layout == "loseit" and pick(cells, "deleted").lower() in ("true", "1", "yes", "y"):
-            status, notes = "skipped", ["deleted in Lose It!"] + notes
-        food = pick(cells, "food")
-        if not food or food.lower() in NULL_TEXT:
-            status = status or "invalid"
-            notes.append("no food text")
-        grams = pick(cells, "grams")
-        try:
-            grams_value = float(grams.replace(",", ".")) if grams else float("nan")
-        except ValueError:
-            grams_value = float("nan")
-            notes.append(f"grams {grams!r} is not a number")
-        out["row"].append(row_number)
-        out["date"].append(date_text)
-        out["meal"].append(pick(cells, "meal"))
-        out["input"].append(food)
-        out["amount_text"].append(pick(cells, "amount"))
-        out["unit_text"].append(pick(cells, "unit"))
-        out["grams_export"].append(grams_value)
-        out["pre_status"].append(status)
-        out["pre_note"].append("; ".join(notes))
-        for column, (index, factor) in nutrient_cols.items():
-            cell = cells[index] if index < len(cells) else ""
-            try:
-                nutrient_values[column].append(float(cell.replace(",", ".")) * factor if cell and cell.lower() not in NULL_TEXT else float("nan"))
-            except ValueError:
-                nutrient_values[column].append(float("nan"))
-    entries = pd.DataFrame(out)
-    for column, values in nutrient_values.items():
-        entries["export_" + column] = pd.Series(values, dtype="float64")
-    entries["grams_export"] = entries["grams_export"].astype("float64")
+    notes: list[pd.Series] = []
+    status = pd.Series([""] * n, dtype=object)
+    if frame.shape[1] > width:
+        extra = non_empty[keep].reset_index(drop=True).iloc[:, width:].sum(axis=1)
+        notes.append(pd.Series(np.where(extra > 0, extra.astype(str) + " more field(s) than the header; extra values ignored", ""), dtype=object))
+
+    date_text = pd.Series([""] * n, dtype=object)
+    if "date" in role_index and n:
+        raw = frame[role_index["date"]] if role_index["date"] < frame.shape[1] else pd.Series([None] * n, dtype=object)
+        raw_text = text(role_index["date"])
+        blank = (raw_text == "").to_numpy()
+        distinct = pd.unique(raw[~blank]) if (~blank).any() else []
+        evidence = _slash_evidence([v for v in distinct if isinstance(v, str)])
+        use_dayfirst = evidence if evidence is not None else bool(dayfirst)
+        parsed = {value: parse_date(value, use_dayfirst) for value in distinct}
+        iso = raw.map(lambda v: parsed[v][0] if v in parsed else "").where(~blank, "")
+        reason = raw.map(lambda v: parsed[v][1] if v in parsed else "").where(~blank, "")
+        # a blank date continues the last good date above it (diaries write the day once)
+        carried = iso.where(iso != "").ffill().fillna("")
+        carried = carried.where(blank | (iso != ""), "")  # a broken date is not replaced
+        date_text = carried.where(blank, iso)
+        carried_note = blank & (date_text != "").to_numpy()
+        no_date = blank & (date_text == "").to_numpy()
+        notes.append(pd.Series(np.where(carried_note, "date carried from the row above", np.where(no_date, "no date", reason)), dtype=object))
+        status = status.mask((reason != "") | pd.Series(no_date), "invalid")
+    else:
+        use_dayfirst = bool(dayfirst)
+
+    food = pick("food")
+    no_food = food.eq("") | food.str.lower().isin(NULL_TEXT)
+    status = status.mask(no_food & (status == ""), "invalid")
+    notes.append(pd.Series(np.where(no_food, "no food text", ""), dtype=object))
+    if layout == "loseit":
+        deleted = pick("deleted").str.lower().isin(["true", "1", "yes", "y"])
+        status = status.mask(deleted, "skipped")
+        notes.insert(0, pd.Series(np.where(deleted, "deleted in Lose It!", ""), dtype=object))
+    grams_text = pick("grams")
+    grams_value = pd.to_numeric(grams_text.str.replace(",", ".", regex=False), errors="coerce")
+    bad_grams = (grams_text != "") & grams_value.isna()
+    notes.append(pd.Series(np.where(bad_grams, "grams " + grams_text + " is not a number", ""), dtype=object))
+
+    entries = pd.DataFrame({
+        "row": row_numbers, "date": date_text.to_numpy(), "meal": pick("meal").to_numpy(), "input": food.to_numpy(),
+        "amount_text": pick("amount").to_numpy(), "unit_text": pick("unit").to_numpy(), "grams_export": grams_value.to_numpy(dtype=float),
+        "pre_status": status.to_numpy(), "pre_note": join_notes(*notes).to_numpy() if notes else [""] * n,
+    })
+    for column, (index, factor) in nutrient_cols.items():
+        values = text(index)
+        entries["export_" + column] = (pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce") * factor).to_numpy(dtype=float)
     columns_used = {role: headers[i] for role, i in role_index.items()}
     return Diary(path, entries, layout, encoding, sheet_used, header_index + 1, blank_rows, columns_used, {c: headers[i] for c, (i, _f) in nutrient_cols.items()}, use_dayfirst)
+
+
+def join_notes(*parts: pd.Series) -> pd.Series:
+    """Row-wise '; '.join of the non-empty parts, on whole columns."""
+    out = pd.Series([""] * (len(parts[0]) if parts else 0), dtype=object)
+    for part in parts:
+        part = pd.Series(part, dtype=object).reset_index(drop=True).fillna("")
+        out = pd.Series(np.where(out == "", part, np.where(part == "", out, out + "; " + part)), dtype=object)
+    return out
