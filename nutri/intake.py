@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from nutri.diary import Diary
+from nutri.diary import Diary, join_notes
 from nutri.foods import NUTRIENT_COLUMNS, FoodTable
 from nutri.match import Matcher
 from nutri.quantity import IU_PER_UG_VITAMIN_D, PortionWeights, Quantity, parse_amount_cell, parse_quantity
@@ -63,93 +63,98 @@ def supplement_dose(text: str, quantity: Quantity) -> Supplement | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Resolved:
+    """What one distinct (amount, unit, food text) resolves to; shared by all rows that repeat it."""
+
+    quantity: Quantity
+    food_id: str
+    description: str
+    score: float
+    rule: str
+    alternatives: str
+    match_status: str
+    match_note: str
+    supplement: Supplement | None
+    grams_per_unit: float  # NaN when grams cannot be found
+    grams_note: str  # how grams were found, or why not
+    grams_status: str  # status once grams are needed: needs_review when they cannot be found
+
+
+def _resolve(amount: str, unit: str, food: str, matcher: Matcher, portions: PortionWeights) -> _Resolved:
+    if amount or unit:
+        quantity = parse_amount_cell(amount, unit)
+        text = food
+        if quantity.amount is None and not amount and unit:
+            inline = parse_quantity(food)  # unit column only ("cup") with the number in the text
+            if inline.amount is not None:
+                quantity = Quantity(inline.amount, quantity.unit, quantity.kind, quantity.per_unit, inline.food_text, inline.note)
+            text = inline.food_text or food
+    else:
+        quantity = parse_quantity(food)
+        text = quantity.food_text or food
+    supplement = supplement_dose(text, quantity)
+    if supplement is not None:
+        nutrient = supplement.column.rsplit("_", 1)[0]
+        return _Resolved(quantity, "supplement:" + nutrient, f"supplement ({supplement.column})", 100.0, "supplement", "", "matched",
+                         "dose read as elemental amount; counts as supplemental intake", supplement, np.nan, "", "matched")
+    found = matcher.match(text)
+    per_unit, grams_note, grams_status = np.nan, "", found.status
+    if found.food_id:
+        if quantity.amount is None:
+            grams_note = quantity.note or "no amount given"
+        else:
+            value, grams_note = portions.grams_per_unit(found.food_id, quantity, text)
+            per_unit = np.nan if value is None else value
+        if np.isnan(per_unit) and found.status == "matched":
+            grams_status = "needs_review"
+    return _Resolved(quantity, found.food_id or "", found.description, found.score, found.rule, found.alternatives_text,
+                     found.status, found.note, None, per_unit, grams_note, grams_status)
+
+
 def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: str = "export") -> pd.DataFrame:
-    """One row per diary entry with match, grams, nutrients, status and note (input order kept)."""
+    """One row per diary entry with match, grams, nutrients, status and note (input order kept).
+
+    Parsing, matching and portion lookup run once per distinct (amount, unit, food text); rows
+    then take their results by index, and all arithmetic is on whole columns."""
     entries = diary.entries
     n = len(entries)
     portions = PortionWeights(table)
+    keys = entries["amount_text"].astype(str) + "\x1f" + entries["unit_text"].astype(str) + "\x1f" + entries["input"].astype(str)
+    codes, uniques = pd.factorize(keys)
+    resolved = [_resolve(*key.split("\x1f", 2), matcher, portions) for key in uniques]
 
-    amount_text = entries["amount_text"].to_numpy()
-    unit_text = entries["unit_text"].to_numpy()
+    def column(attribute: str, dtype=object) -> np.ndarray:
+        return np.array([getattr(r, attribute) for r in resolved], dtype=dtype)[codes] if n else np.array([], dtype=dtype)
+
+    amounts = np.array([np.nan if r.quantity.amount is None else r.quantity.amount for r in resolved], dtype=float)[codes] if n else np.array([], dtype=float)
+    grams_per_unit = column("grams_per_unit", float)
+    supplemental = np.array([r.supplement is not None for r in resolved], dtype=bool)[codes] if n else np.array([], dtype=bool)
+    supplement_values = {}
+    for nutrient_column in NUTRIENT_COLUMNS:
+        per_key = np.array([r.supplement.amount if r.supplement is not None and r.supplement.column == nutrient_column else np.nan for r in resolved], dtype=float)
+        supplement_values[nutrient_column] = per_key[codes] if n else np.array([], dtype=float)
+    grams_export = entries["grams_export"].to_numpy(dtype=float)
+    export_grams = ~np.isnan(grams_export) & (grams_export >= 0) & ~supplemental
+    pre_status = entries["pre_status"].to_numpy(dtype=object)
+    key_status = np.where(export_grams, column("match_status"), column("grams_status"))
+    status = np.where(pre_status != "", pre_status, key_status)
+    quantity_note = np.array([r.quantity.note for r in resolved], dtype=object)[codes] if n else np.array([], dtype=object)
+    notes = join_notes(entries["pre_note"], pd.Series(quantity_note), pd.Series(column("match_note")),
+                       pd.Series(np.where(export_grams, "grams from the export", column("grams_note"))))
+    food_id = column("food_id")
+    description = column("description")
+    score = column("score", float)
+    rule = column("rule")
+    alternatives = column("alternatives")
+    unit = np.array([r.quantity.unit or "" for r in resolved], dtype=object)[codes] if n else np.array([], dtype=object)
     food_text = entries["input"].to_numpy()
-    quantities: list[Quantity] = []
-    match_text: list[str] = []
-    cell_cache: dict[tuple[str, str], Quantity] = {}
-    for amount, unit, food in zip(amount_text, unit_text, food_text):
-        if amount or unit:
-            key = (amount, unit)
-            if key not in cell_cache:
-                cell_cache[key] = parse_amount_cell(amount, unit)
-            quantity = cell_cache[key]
-            if quantity.amount is None and not amount and unit:
-                inline = parse_quantity(food)  # unit column only ("cup") with the number in the text
-                quantity = Quantity(inline.amount, quantity.unit, quantity.kind, quantity.per_unit, inline.food_text, inline.note) if inline.amount is not None else quantity
-                match_text.append(inline.food_text or food)
-            else:
-                match_text.append(food)
-        else:
-            quantity = parse_quantity(food)
-            match_text.append(quantity.food_text or food)
-        quantities.append(quantity)
 
-    supplements = [supplement_dose(text, q) for text, q in zip(match_text, quantities)]
-    matches = {}
-    for text, supplement in zip(match_text, supplements):
-        if supplement is None and text not in matches:
-            matches[text] = matcher.match(text)
-
-    food_id, description, score, rule, alternatives, status, notes = ([] for _ in range(7))
-    grams_per_unit = np.full(n, np.nan)
-    amounts = np.array([q.amount if q.amount is not None else np.nan for q in quantities], dtype=float)
-    supplemental = np.zeros(n, dtype=bool)
-    supplement_values = {c: np.full(n, np.nan) for c in NUTRIENT_COLUMNS}
-    grams_export = entries["grams_export"].to_numpy()
-    pre_status = entries["pre_status"].to_numpy()
-    pre_note = entries["pre_note"].to_numpy()
-    for i in range(n):
-        quantity, supplement = quantities[i], supplements[i]
-        row_notes = [pre_note[i]] if pre_note[i] else []
-        if quantity.note:
-            row_notes.append(quantity.note)
-        if supplement is not None:
-            food_id.append("supplement:" + supplement.column.rsplit("_", 1)[0])
-            description.append(f"supplement ({supplement.column})")
-            score.append(100.0); rule.append("supplement"); alternatives.append("")
-            supplement_values[supplement.column][i] = supplement.amount
-            supplemental[i] = True
-            row_notes.append("dose read as elemental amount; counts as supplemental intake")
-            status.append(pre_status[i] or "matched")
-            notes.append("; ".join(row_notes))
-            continue
-        found = matches[match_text[i]]
-        food_id.append(found.food_id or "")
-        description.append(found.description)
-        score.append(found.score); rule.append(found.rule); alternatives.append(found.alternatives_text)
-        row_status = found.status
-        row_notes.append(found.note)
-        if found.food_id:
-            if not np.isnan(grams_export[i]) and grams_export[i] >= 0:
-                row_notes.append("grams from the export")
-            elif quantity.amount is None:
-                row_status = "needs_review" if row_status == "matched" else row_status
-                row_notes.append(quantity.note or "no amount given")
-            else:
-                per_unit, how = portions.grams_per_unit(found.food_id, quantity, match_text[i])
-                if per_unit is None:
-                    row_status = "needs_review" if row_status == "matched" else row_status
-                    row_notes.append(how)
-                else:
-                    grams_per_unit[i] = per_unit
-                    if how:
-                        row_notes.append(how)
-        status.append(pre_status[i] or row_status)
-        notes.append("; ".join(x for x in row_notes if x))
-
-    grams = np.where(~np.isnan(grams_export) & (grams_export >= 0), grams_export, amounts * grams_per_unit)
+    grams = np.where(export_grams, grams_export, amounts * grams_per_unit)
     result = pd.DataFrame({
         "row": entries["row"].to_numpy(), "date": entries["date"].to_numpy(), "meal": entries["meal"].to_numpy(),
-        "input": food_text, "amount": amounts, "unit": [q.unit or "" for q in quantities],
-        "food_id": food_id, "food": description, "score": score, "status": status, "note": notes, "grams": grams,
+        "input": food_text, "amount": amounts, "unit": unit,
+        "food_id": food_id, "food": description, "score": score, "status": status, "note": notes.to_numpy(), "grams": grams,
     })
     status_arr = result["status"].to_numpy().astype(object)
     negative = grams < 0
@@ -195,9 +200,12 @@ def summary_counts(analysed: pd.DataFrame) -> dict[str, int]:
 
 
 def countable(analysed: pd.DataFrame) -> pd.DataFrame:
-    """Entries that count toward intake: dated, not skipped or invalid, with grams or a dose."""
-    keep = analysed["status"].isin(["matched", "needs_review"]) & (analysed["date"] != "")
-    keep &= analysed["grams"].notna() | analysed["supplemental"]
+    """Entries that count toward intake: dated, not skipped or invalid, with grams, a dose or
+    the export's own values."""
+    # An export row we could not match still carries the app's own nutrient values: it counts.
+    from_export = analysed["origin"].str.startswith("export")
+    keep = (analysed["status"].isin(["matched", "needs_review"]) | ((analysed["status"] == "unmatched") & from_export)) & (analysed["date"] != "")
+    keep &= analysed["grams"].notna() | analysed["supplemental"] | from_export
     return analysed[keep]
 
 

@@ -21,7 +21,7 @@ def test_cronometer_servings(tmp_path, table, matcher):
     path = write(tmp_path / "servings.csv", CRONOMETER_HEADER + "\n"
                  '2023-09-17,9:00 AM,Staples,"Spinach, Raw",1.00 cup,6.9,,27.4,0.02,,,,0.06,0.00,0.00,29.70,23.70,Vegetables\n'
                  '2023-09-17,,Supplements,Vitamin D3,2.00 softgel,,,,,,,,,,2000.00,,,\n'
-                 '2016-9-26,,,"Bear Naked Granola",0.52 Serving (22 tsp, whole pieces),133.64,,,,,,,,,,,,\n')
+                 '2016-9-26,,,"Bear Naked Granola","0.52 Serving (22 tsp, whole pieces)",133.64,,,,,,,,,,,,\n')
     diary = read_diary(path)
     assert diary.layout == "cronometer"
     assert list(diary.entries["date"]) == ["2023-09-17", "2023-09-17", "2016-09-26"]
@@ -31,6 +31,12 @@ def test_cronometer_servings(tmp_path, table, matcher):
     assert result.at[0, "magnesium_mg"] == pytest.approx(23.7)  # the export's own value
     assert result.at[0, "origin"] == "export+table"
     assert result.at[1, "vitamin_d_ug"] == 50.0
+    from nutri.intake import daily_totals
+
+    unmatched = result.iloc[2]
+    assert unmatched["status"] in ("unmatched", "needs_review") and unmatched["energy_kcal"] == pytest.approx(133.64)
+    if unmatched["status"] == "unmatched":  # the app's own values still count toward the day
+        assert daily_totals(result).set_index("date").at["2016-09-26", "energy_kcal"] == pytest.approx(133.64)
     table_only = analyse(diary, table, matcher, nutrients_from="table")
     assert table_only.at[0, "magnesium_mg"] == pytest.approx(23.7)
     assert table_only.at[0, "calcium_mg"] == pytest.approx(29.7)
