@@ -251,6 +251,7 @@ class PortionWeights:
 
     def __init__(self, foods_table) -> None:
         self._table = foods_table
+        self._classified: dict[str, list[dict]] = {}
         self._cache: dict[tuple, tuple[float | None, str]] = {}
 
     @staticmethod
@@ -278,7 +279,9 @@ class PortionWeights:
         if quantity.kind == "mass":
             return quantity.per_unit, ""
         description = self._table.description(food_id) if self._table.has(food_id) else food_id
-        portions = [self._classify(p) for p in self._table.portions_of(food_id)]
+        if food_id not in self._classified:
+            self._classified[food_id] = [self._classify(p) for p in self._table.portions_of(food_id)]
+        portions = self._classified[food_id]
         text_words = set(re.findall(r"[a-z]+", food_text))
 
         def overlap(portion: dict) -> int:

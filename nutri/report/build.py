@@ -128,6 +128,15 @@ def _top_foods(entries: pd.DataFrame, column: str, count: int = 5) -> list[dict]
     return [{"food_id": fid, "food": food, "amount": round(float(v), 2), "share": round(float(v / total), 3)} for (fid, food), v in grouped.items()]
 
 
+def _problem_rows(rows: pd.DataFrame, limit: int = 50) -> list[dict]:
+    """One line per distinct text (first row, how many rows, why), most frequent first."""
+    if rows.empty:
+        return []
+    grouped = rows.groupby("input", sort=False).agg(row=("row", "first"), rows=("row", "size"), food=("food", "first"), note=("note", "first"))
+    grouped = grouped.sort_values(["rows", "row"], ascending=[False, True]).head(limit)
+    return [{"row": int(r.row), "rows": int(r.rows), "input": text, "food": r.food, "note": r.note} for text, r in zip(grouped.index, grouped.itertuples())]
+
+
 def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, source_path: Path | None, start: dt.date | None = None, end: dt.date | None = None) -> dict:
     used = countable(analysed)
     dates = sorted({dt.date.fromisoformat(d) for d in used["date"]})
@@ -166,9 +175,9 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
         "whole_period": overall,
         "data_quality": {
             "rows": int(len(analysed)), "counts": counts,
-            "needs_review": [{"row": int(r.row), "input": r.input, "food": r.food, "note": r.note} for r in review.itertuples()][:50],
-            "unmatched": [{"row": int(r.row), "input": r.input, "note": r.note} for r in unmatched.itertuples()][:50],
-            "invalid": [{"row": int(r.row), "input": r.input, "note": r.note} for r in invalid.itertuples()][:50],
+            "needs_review": _problem_rows(review),
+            "unmatched": _problem_rows(unmatched),
+            "invalid": _problem_rows(invalid),
             "unknown_values": unknown,
         },
         "lifestyle_factors": document_data["lifestyle"],

@@ -104,7 +104,8 @@ def render(report: dict) -> str:
     out.append(f"<section><h2>Data quality</h2><p>Rows {q['rows']}: matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}.</p><ul>")
     for kind in ("needs_review", "unmatched", "invalid"):
         for item in q[kind][:20]:
-            out.append(f"<li>row {item['row']} {e(kind.replace('_', ' '))}: {e(item['input'])}: {e(item['note'])}</li>")
+            more = f" (+{item['rows'] - 1} more)" if item.get("rows", 1) > 1 else ""
+            out.append(f"<li>row {item['row']}{more} {e(kind.replace('_', ' '))}: {e(item['input'])}: {e(item['note'])}</li>")
     out.append("</ul></section><section><h2>Lifestyle factors</h2><ul>")
     out += [f"<li><b>{e(f['factor'].capitalize())}</b>: {e(f['text'])}</li>" for f in report["lifestyle_factors"]]
     out.append(f"<li>{e(report['consult'])}</li></ul></section>")

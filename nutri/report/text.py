@@ -93,6 +93,10 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
     return out
 
 
+def _more(item: dict) -> str:
+    return f" (+{item['rows'] - 1} more)" if item.get("rows", 1) > 1 else ""
+
+
 def render(report: dict, markdown: bool = False, colour_on: bool = False) -> str:
     def colour(status: str) -> str:
         if not colour_on:
@@ -115,11 +119,11 @@ def render(report: dict, markdown: bool = False, colour_on: bool = False) -> str
     c = q["counts"]
     out.append(f"Rows: {q['rows']}; matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}")
     for item in q["needs_review"][:10]:
-        out.append(f"- row {item['row']} needs review: {item['input']!r}: {item['note']}")
+        out.append(f"- row {item['row']}{_more(item)} needs review: {item['input']!r}: {item['note']}")
     for item in q["unmatched"][:10]:
-        out.append(f"- row {item['row']} unmatched: {item['input']!r}: {item['note']}")
+        out.append(f"- row {item['row']}{_more(item)} unmatched: {item['input']!r}: {item['note']}")
     for item in q["invalid"][:10]:
-        out.append(f"- row {item['row']} invalid: {item['input']!r}: {item['note']}")
+        out.append(f"- row {item['row']}{_more(item)} invalid: {item['input']!r}: {item['note']}")
     out.append("")
     out.append(("## " if markdown else "") + "Lifestyle factors from the source document")
     out += [f"- {f['factor'].capitalize()}: {f['text']}" for f in report["lifestyle_factors"]]
