@@ -12,7 +12,7 @@ import datetime as dt
 import random
 import sys
 import time
-import tracemalloc
+import resource
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,13 +59,26 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
                             return
 
 
+def to_xlsx(csv_path: Path) -> Path:
+    """The same diary as a workbook (openpyxl, write-only), for the XLSX timing."""
+    from openpyxl import Workbook
+
+    xlsx_path = csv_path.with_suffix(".xlsx")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Diary")
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            sheet.append(row)
+    workbook.save(xlsx_path)
+    return xlsx_path
+
+
 def stage(name, func, results):
-    tracemalloc.start()
+    """Wall time of one stage, and the process's peak resident memory once it is done."""
     t0 = time.perf_counter()
     value = func()
     wall = time.perf_counter() - t0
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
     results.append((name, wall, peak))
     return value
 
@@ -74,10 +87,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument("--xlsx", action="store_true", help="also write the diary as .xlsx and time reading that")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"cohort-{args.rows}.csv"
     generate(path, args.rows)
+    if args.xlsx:
+        path = to_xlsx(path)
     from nutri.diary import read_diary
     from nutri.foods import load_foods
     from nutri.intake import analyse, daily_totals
@@ -94,10 +110,10 @@ def main() -> None:
     stage("aggregate (daily totals)", lambda: daily_totals(analysed), results)
     stage("report build + render (json)", lambda: render(build_report(analysed, Profile(), table, path)), results)
     distinct = diary.entries["input"].nunique()
-    print(f"command: python benchmarks/run.py --rows {args.rows}")
+    print(f"command: python benchmarks/run.py --rows {args.rows}{' --xlsx' if args.xlsx else ''}  ({path.name})")
     print(f"rows {len(diary.entries)}, distinct food strings {distinct}")
     for name, wall, peak in results:
-        print(f"  {name:<42} {wall:7.2f} s   peak {peak:7.1f} MB (Python allocations)")
+        print(f"  {name:<42} {wall:7.2f} s   peak RSS so far {peak:7.1f} MB")
     print(f"  {'total':<42} {sum(w for _, w, _ in results):7.2f} s")
 
 

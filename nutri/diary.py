@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -132,17 +133,37 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
         return best if counts[best] else ","
 
 
-def _read_text_rows(path: Path) -> tuple[list[list[object]], str, str]:
-    data = path.read_bytes()
-    text, encoding = _decode(path, data)
+def _read_text(path: Path) -> tuple[str, str, str]:
+    """(text, encoding, delimiter) of a text diary."""
+    text, encoding = _decode(path, path.read_bytes())
     text = text.replace("\x00", "")
-    delimiter = _sniff_delimiter(text, path.suffix.lower())
+    return text, encoding, _sniff_delimiter(text, path.suffix.lower())
+
+
+def _csv_records(path: Path, text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
     csv.field_size_limit(10 * 1024 * 1024)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), limit))
     except csv.Error as exc:
         raise UnreadableInputError(f"{path}: not readable as CSV ({exc}); check the quoting or export again") from None
-    return rows, encoding, delimiter
+
+
+def _text_body(path: Path, text: str, delimiter: str, header_index: int, width: int) -> pd.DataFrame:
+    """The rows below the header as a DataFrame of stripped text, by pandas' C parser.
+
+    The C parser cannot keep rows with more fields than the header (it would raise, or drop
+    them with on_bad_lines): such files, and multi-line title rows, go through csv.reader."""
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width), skiprows=header_index + 1, dtype=str,
+                            na_filter=False, skip_blank_lines=False, quotechar='"', engine="c")
+        records = None
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        records = _csv_records(path, text, delimiter)[header_index + 1:]
+    if records is not None:
+        longest = max(map(len, records), default=width)
+        records = [list(r) + [""] * (longest - len(r)) for r in records]  # pad ragged rows, never drop
+        frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame(columns=range(width), dtype=object)
+    return frame.apply(lambda c: per_distinct(c, lambda v: "" if v is None or v != v else str(v).strip()))
 
 
 def _check_zip(path: Path) -> None:
@@ -335,7 +356,8 @@ def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, st
     else:
         if sheet is not None:
             raise UsageError(f"--sheet applies to workbooks (.xlsx, .ods); {path.name} is a text file")
-        rows, encoding, _delimiter = _read_text_rows(path)
+        text, encoding, delimiter = _read_text(path)
+        rows = _csv_records(path, text, delimiter, HEADER_SCAN_ROWS + 1)  # enough to find the header
         sheet_used = None
     overrides = columns or {}
     if not any(any(_cell_text(c) for c in row) for row in rows):
@@ -346,7 +368,6 @@ def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, st
         seen = ", ".join(repr(_cell_text(c)) for c in first[:12] if _cell_text(c)) or "none"
         raise DiaryFormatError(f"{path}: no food column found (headers seen: {seen}); name it Food, or pass --columns food=HEADER")
     headers = [_cell_text(c) for c in rows[header_index]]
-    body = rows[header_index + 1:]
     role_index: dict[str, int] = {}
     for role, header in overrides.items():
         keys = [header_key(h) for h in headers]
@@ -365,14 +386,15 @@ def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, st
     width = len(headers)
     # Column-wise from here: each needed column becomes one text Series, so a 100k-row diary
     # costs a few vectorised passes instead of a Python loop per row.
-    longest = max(map(len, body), default=width)
-    if any(len(r) != longest for r in body):  # ragged CSV rows: pad, never drop
-        body = [list(r) + [None] * (longest - len(r)) for r in body]
-    frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
     text_file = encoding is not None
-    if text_file:  # every cell is text: strip each column once
-        frame = frame.fillna("").apply(lambda c: c.str.strip())
-    non_empty = frame.notna() & (frame != "")
+    if text_file:
+        frame = _text_body(path, text, delimiter, header_index, width)
+    else:
+        body = rows[header_index + 1:]
+        longest = max(map(len, body), default=width)
+        body = [list(r) + [None] * (longest - len(r)) for r in body]  # ragged rows: pad, never drop
+        frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
+    non_empty = (frame != "") if text_file else (frame.notna() & (frame != ""))
     keep = non_empty.any(axis=1).to_numpy()
     blank_rows = int((~keep).sum())
     frame = frame[keep].reset_index(drop=True)
@@ -383,11 +405,11 @@ def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, st
         if index is None or index >= frame.shape[1]:
             return pd.Series([""] * n, dtype=object)
         column = frame[index]
-        return column if text_file else column.map(_cell_text)
+        return column if text_file else per_distinct(column, _cell_text)
 
     def pick(role: str) -> pd.Series:
         values = text(role_index.get(role))
-        return values if role == "food" else values.where(~values.str.lower().isin(NULL_TEXT), "")
+        return values if role == "food" else per_distinct(values, lambda v: "" if v.lower() in NULL_TEXT else v)
 
     notes: list[pd.Series] = []
     status = pd.Series([""] * n, dtype=object)
@@ -404,8 +426,8 @@ def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, st
         evidence = _slash_evidence([v for v in distinct if isinstance(v, str)])
         use_dayfirst = evidence if evidence is not None else bool(dayfirst)
         parsed = {value: parse_date(value, use_dayfirst) for value in distinct}
-        iso = raw.map(lambda v: parsed[v][0] if v in parsed else "").where(~blank, "")
-        reason = raw.map(lambda v: parsed[v][1] if v in parsed else "").where(~blank, "")
+        iso = per_distinct(raw, lambda v: parsed[v][0] if v in parsed else "").where(~blank, "")
+        reason = per_distinct(raw, lambda v: parsed[v][1] if v in parsed else "").where(~blank, "")
         # a blank date continues the last good date above it (diaries write the day once)
         carried = iso.where(iso != "").ffill().fillna("")
         carried = carried.where(blank | (iso != ""), "")  # a broken date is not replaced
@@ -440,6 +462,16 @@ def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, st
         entries["export_" + column] = (pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce") * factor).to_numpy(dtype=float)
     columns_used = {role: headers[i] for role, i in role_index.items()}
     return Diary(path, entries, layout, encoding, sheet_used, header_index + 1, blank_rows, columns_used, {c: headers[i] for c, (i, _f) in nutrient_cols.items()}, use_dayfirst)
+
+
+def per_distinct(values: pd.Series, func) -> pd.Series:
+    """``func`` applied once per distinct value, results spread back by index. Diary columns
+    repeat the same few hundred strings (foods, units, dates), so this is the cheap way to run
+    Python code on a column of any length."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(u) for u in uniques]
+    return pd.Series(mapped[codes] if len(codes) else np.array([], dtype=object), dtype=object)
 
 
 def join_notes(*parts: pd.Series) -> pd.Series:
