@@ -455,7 +455,7 @@ def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, st
     entries = pd.DataFrame({
         "row": row_numbers, "date": date_text.to_numpy(), "meal": pick("meal").to_numpy(), "input": food.to_numpy(),
         "amount_text": pick("amount").to_numpy(), "unit_text": pick("unit").to_numpy(), "grams_export": grams_value.to_numpy(dtype=float),
-        "pre_status": status.to_numpy(), "pre_note": join_notes(*notes).to_numpy() if notes else [""] * n,
+        "pre_status": status.to_numpy(), "pre_note": join_notes(*notes) if notes else [""] * n,
     })
     for column, (index, factor) in nutrient_cols.items():
         values = text(index)
@@ -474,10 +474,10 @@ def per_distinct(values: pd.Series, func) -> pd.Series:
     return pd.Series(mapped[codes] if len(codes) else np.array([], dtype=object), dtype=object)
 
 
-def join_notes(*parts: pd.Series) -> pd.Series:
-    """Row-wise '; '.join of the non-empty parts, on whole columns."""
-    out = pd.Series([""] * (len(parts[0]) if parts else 0), dtype=object)
-    for part in parts:
-        part = pd.Series(part, dtype=object).reset_index(drop=True).fillna("")
-        out = pd.Series(np.where(out == "", part, np.where(part == "", out, out + "; " + part)), dtype=object)
+def join_notes(*parts) -> np.ndarray:
+    """Row-wise '; '.join of the non-empty parts, on whole columns (object arrays)."""
+    arrays = [np.asarray(pd.Series(p, dtype=object).fillna(""), dtype=object) for p in parts]
+    out = arrays[0] if arrays else np.array([], dtype=object)
+    for part in arrays[1:]:
+        out = np.where(out == "", part, np.where(part == "", out, out + "; " + part))
     return out

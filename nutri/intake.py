@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,7 @@ class Supplement:
     amount: float  # in the column's unit
 
 
+@lru_cache(maxsize=65536)
 def supplement_dose(text: str, quantity: Quantity) -> Supplement | None:
     """'Vitamin D3, 1000 IU' -> 25 µg vitamin D; 'magnesium glycinate 200 mg' -> 200 mg magnesium."""
     if quantity.amount is None or quantity.kind not in ("iu", "mass") or SUPPLEMENT_FOOD_WORDS.search(text):
@@ -120,41 +122,48 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
     entries = diary.entries
     n = len(entries)
     portions = PortionWeights(table)
-    keys = entries["amount_text"].astype(str) + "\x1f" + entries["unit_text"].astype(str) + "\x1f" + entries["input"].astype(str)
-    codes, uniques = pd.factorize(keys)
-    resolved = [_resolve(*key.split("\x1f", 2), matcher, portions) for key in uniques]
+    # One integer key per distinct (amount, unit, text): each column is hashed once in C.
+    parts = [pd.factorize(entries[c].astype(object), use_na_sentinel=False) for c in ("amount_text", "unit_text", "input")]
+    sizes = [max(len(u), 1) for _, u in parts]
+    combined = (parts[0][0].astype(np.int64) * sizes[1] + parts[1][0]) * sizes[2] + parts[2][0]
+    distinct, codes = np.unique(combined, return_inverse=True)
+    resolved = []
+    for key in distinct:
+        rest, food_code = divmod(int(key), sizes[2])
+        amount_code, unit_code = divmod(rest, sizes[1])
+        resolved.append(_resolve(str(parts[0][1][amount_code]), str(parts[1][1][unit_code]), str(parts[2][1][food_code]), matcher, portions))
 
-    def column(attribute: str, dtype=object) -> np.ndarray:
-        return np.array([getattr(r, attribute) for r in resolved], dtype=dtype)[codes] if n else np.array([], dtype=dtype)
+    def column(value, dtype=object) -> np.ndarray:
+        """A per-distinct-key value spread to every row."""
+        return np.array([value(r) for r in resolved], dtype=dtype)[codes] if n else np.array([], dtype=dtype)
 
-    amounts = np.array([np.nan if r.quantity.amount is None else r.quantity.amount for r in resolved], dtype=float)[codes] if n else np.array([], dtype=float)
-    grams_per_unit = column("grams_per_unit", float)
-    supplemental = np.array([r.supplement is not None for r in resolved], dtype=bool)[codes] if n else np.array([], dtype=bool)
-    supplement_values = {}
-    for nutrient_column in NUTRIENT_COLUMNS:
-        per_key = np.array([r.supplement.amount if r.supplement is not None and r.supplement.column == nutrient_column else np.nan for r in resolved], dtype=float)
-        supplement_values[nutrient_column] = per_key[codes] if n else np.array([], dtype=float)
+    amounts = column(lambda r: np.nan if r.quantity.amount is None else r.quantity.amount, float)
+    grams_per_unit = column(lambda r: r.grams_per_unit, float)
+    supplemental = column(lambda r: r.supplement is not None, bool)
+    supplement_values = {c: column(lambda r, c=c: r.supplement.amount if r.supplement is not None and r.supplement.column == c else np.nan, float) for c in NUTRIENT_COLUMNS}
     grams_export = entries["grams_export"].to_numpy(dtype=float)
     export_grams = ~np.isnan(grams_export) & (grams_export >= 0) & ~supplemental
     pre_status = entries["pre_status"].to_numpy(dtype=object)
-    key_status = np.where(export_grams, column("match_status"), column("grams_status"))
+    key_status = np.where(export_grams, column(lambda r: r.match_status), column(lambda r: r.grams_status))
     status = np.where(pre_status != "", pre_status, key_status)
-    quantity_note = np.array([r.quantity.note for r in resolved], dtype=object)[codes] if n else np.array([], dtype=object)
-    notes = join_notes(entries["pre_note"], pd.Series(quantity_note), pd.Series(column("match_note")),
-                       pd.Series(np.where(export_grams, "grams from the export", column("grams_note"))))
-    food_id = column("food_id")
-    description = column("description")
-    score = column("score", float)
-    rule = column("rule")
-    alternatives = column("alternatives")
-    unit = np.array([r.quantity.unit or "" for r in resolved], dtype=object)[codes] if n else np.array([], dtype=object)
+    # notes are joined per distinct key (two variants: grams from the export or not), then per row
+    # only where the reader left a note of its own
+    note_own_grams = column(lambda r: "; ".join(x for x in (r.quantity.note, r.match_note, r.grams_note) if x))
+    note_export_grams = column(lambda r: "; ".join(x for x in (r.quantity.note, r.match_note, "grams from the export") if x))
+    notes = join_notes(entries["pre_note"].to_numpy(dtype=object), np.where(export_grams, note_export_grams, note_own_grams))
+    food_id = column(lambda r: r.food_id)
+    description = column(lambda r: r.description)
+    score = column(lambda r: r.score, float)
+    rule = column(lambda r: r.rule)
+    alternatives = column(lambda r: r.alternatives)
+    unit = column(lambda r: r.quantity.unit or "")
     food_text = entries["input"].to_numpy()
 
     grams = np.where(export_grams, grams_export, amounts * grams_per_unit)
     result = pd.DataFrame({
         "row": entries["row"].to_numpy(), "date": entries["date"].to_numpy(), "meal": entries["meal"].to_numpy(),
         "input": food_text, "amount": amounts, "unit": unit,
-        "food_id": food_id, "food": description, "score": score, "status": status, "note": notes.to_numpy(), "grams": grams,
+        "food_id": food_id, "food": description, "score": score, "status": status, "note": notes, "grams": grams,
     })
     status_arr = result["status"].to_numpy().astype(object)
     negative = grams < 0

@@ -216,6 +216,7 @@ def _quantity(amount: float, unit_text: str | None, food: str, note: str) -> Qua
     return Quantity(amount, name, kind, per_unit, food, note)
 
 
+@lru_cache(maxsize=65536)
 def parse_amount_cell(amount: str, unit: str = "") -> Quantity:
     """Amount and unit from their own columns ("1.5" + "cups", or Cronometer's "1.00 cup")."""
     amount = (amount or "").strip()
