@@ -124,6 +124,7 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
     portions = PortionWeights(table)
     # One integer key per distinct (amount, unit, text): each column is hashed once in C.
     parts = [pd.factorize(entries[c].astype(object), use_na_sentinel=False) for c in ("amount_text", "unit_text", "input")]
+    parts = [(c, np.asarray(u, dtype=object)) for c, u in parts]
     sizes = [max(len(u), 1) for _, u in parts]
     combined = (parts[0][0].astype(np.int64) * sizes[1] + parts[1][0]) * sizes[2] + parts[2][0]
     distinct, codes = np.unique(combined, return_inverse=True)

@@ -253,6 +253,7 @@ class PortionWeights:
     def __init__(self, foods_table) -> None:
         self._table = foods_table
         self._classified: dict[str, list[dict]] = {}
+        self._words: dict[str, frozenset[str]] = {}
         self._cache: dict[tuple, tuple[float | None, str]] = {}
 
     @staticmethod
@@ -271,10 +272,18 @@ class PortionWeights:
 
     def grams_per_unit(self, food_id: str, quantity: Quantity, food_text: str = "") -> tuple[float | None, str]:
         """(grams per one unit of ``quantity``, how it was found) or (None, why not)."""
-        key = (food_id, quantity.unit, quantity.kind, food_text.lower())
+        # Only the text's words that occur in this food's measures can change the answer
+        # ("chopped", "sliced"), so texts differing elsewhere share one lookup.
+        words = frozenset(re.findall(r"[a-z]+", food_text.lower())) & self._measure_words(food_id) if quantity.kind in ("volume", "household", "count") else frozenset()
+        key = (food_id, quantity.unit, quantity.kind, words)
         if key not in self._cache:
-            self._cache[key] = self._resolve(food_id, quantity, food_text.lower())
+            self._cache[key] = self._resolve(food_id, quantity, " ".join(sorted(words)))
         return self._cache[key]
+
+    def _measure_words(self, food_id: str) -> frozenset[str]:
+        if food_id not in self._words:
+            self._words[food_id] = frozenset(w for p in self._table.portions_of(food_id) for w in re.findall(r"[a-z]+", str(p["measure"]).lower()))
+        return self._words[food_id]
 
     def _resolve(self, food_id: str, quantity: Quantity, food_text: str) -> tuple[float | None, str]:
         if quantity.kind == "mass":
