@@ -62,6 +62,8 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
     n_logged = len(logged)
     period_days = days[days["date"].isin([d["date"] for d in logged])] if not days.empty else days
     nutrients = {}
+    # one grouping of the period's entries by food serves the top-foods list of every nutrient
+    by_food = entries.groupby(["food_id", "food"], sort=False)[[r.column for r in refs.values()]].sum(min_count=1) if not entries.empty else None
     for nutrient, reference in refs.items():
         column = reference.column
         known_total = period_days[column].sum(min_count=1) if n_logged else float("nan")
@@ -81,7 +83,7 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
             "coverage": _clean(coverage), "days_below": days_below, "days_logged": n_logged,
             "percent_rda": _clean(100 * average / target) if (average is not None and target) else None,
             "supplemental_average": _clean(supplemental) if nutrient == "magnesium" else None,
-            "top_foods": _top_foods(entries, column), "sources": [], "gap_closers": [], "symptoms": [],
+            "top_foods": _top_foods(by_food, column), "sources": [], "gap_closers": [], "symptoms": [],
         }
         doc = document()["nutrients"][nutrient]
         if shortfall or status == "insufficient data":
@@ -117,15 +119,15 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
     return {"week": label, "start": start.isoformat(), "end": end.isoformat(), "days_logged": n_logged, "days_not_logged": len(day_rows) - n_logged, "days": day_rows, "nutrients": nutrients, "lifestyle": lifestyle}
 
 
-def _top_foods(entries: pd.DataFrame, column: str, count: int = 5) -> list[dict]:
-    if entries.empty:
+def _top_foods(by_food: pd.DataFrame | None, column: str, count: int = 5) -> list[dict]:
+    """The foods giving most of a nutrient in a period, with their share of the known total."""
+    if by_food is None:
         return []
-    known = entries[entries[column].notna() & (entries[column] > 0)]
+    known = by_food[column][by_food[column] > 0]
     if known.empty:
         return []
-    total = known[column].sum()
-    grouped = known.groupby(["food_id", "food"], sort=False)[column].sum().sort_values(ascending=False).head(count)
-    return [{"food_id": fid, "food": food, "amount": round(float(v), 2), "share": round(float(v / total), 3)} for (fid, food), v in grouped.items()]
+    total = known.sum()
+    return [{"food_id": fid, "food": food, "amount": round(float(v), 2), "share": round(float(v / total), 3)} for (fid, food), v in known.nlargest(count).items()]
 
 
 def _problem_rows(rows: pd.DataFrame, limit: int = 50) -> list[dict]:
@@ -139,7 +141,7 @@ def _problem_rows(rows: pd.DataFrame, limit: int = 50) -> list[dict]:
 
 def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, source_path: Path | None, start: dt.date | None = None, end: dt.date | None = None) -> dict:
     used = countable(analysed)
-    dates = sorted({dt.date.fromisoformat(d) for d in used["date"]})
+    dates = sorted(dt.date.fromisoformat(d) for d in used["date"].unique())
     if start is None and dates:
         start = dates[0]
     if end is None and dates:
@@ -147,6 +149,9 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
     if start is not None and end is not None:
         used = used[(used["date"] >= start.isoformat()) & (used["date"] <= end.isoformat())]
     days = daily_totals(used)
+    # each entry's ISO week (its Monday), found once per distinct date
+    mondays = {d: (dt.date.fromisoformat(d) - dt.timedelta(days=dt.date.fromisoformat(d).weekday())).isoformat() for d in used["date"].unique()}
+    by_week = {week: group for week, group in used.groupby(used["date"].map(mondays), sort=False)} if not used.empty else {}
     diary_ids = set(used["food_id"])
     weeks = []
     suggestion_cache: dict = {}  # (nutrient column, category) -> suggestions, the same for every week
@@ -154,7 +159,7 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
         monday = start - dt.timedelta(days=start.weekday())
         while monday <= end:
             sunday = monday + dt.timedelta(days=6)
-            week_entries = used[(used["date"] >= monday.isoformat()) & (used["date"] <= sunday.isoformat())]
+            week_entries = by_week.get(monday.isoformat(), used.iloc[0:0])
             weeks.append(_period(monday, sunday, iso_week(monday), days, week_entries, profile, table, diary_ids, suggestion_cache))
             monday += dt.timedelta(days=7)
     overall = _period(start, end, "whole period", days, used, profile, table, diary_ids, suggestion_cache) if len(weeks) > 1 else None
