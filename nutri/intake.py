@@ -37,6 +37,7 @@ SUPPLEMENT_PATTERNS = [
     ("calcium_mg", re.compile(r"\bcalcium\b", re.I)),
 ]
 DOSE_UNIT_FACTORS = {"milligram": {"mg": 1.0, "ug": 1000.0}, "microgram": {"mg": 0.001, "ug": 1.0}, "gram": {"mg": 1000.0, "ug": 1e6}}
+PILL_UNITS = frozenset({"tablet", "capsule", "softgel", "pill", "drop", "serving", "scoop"})
 SUPPLEMENT_FOOD_WORDS = re.compile(r"\b(milk|juice|cereal|yogurt|tofu|water|bar|cheese|bread|shake)\b", re.I)
 
 
@@ -49,6 +50,12 @@ class Supplement:
 @lru_cache(maxsize=65536)
 def supplement_dose(text: str, quantity: Quantity) -> Supplement | None:
     """'Vitamin D3, 1000 IU' -> 25 µg vitamin D; 'magnesium glycinate 200 mg' -> 200 mg magnesium."""
+    if quantity.amount is not None and quantity.kind == "household" and quantity.unit in PILL_UNITS:
+        # "Vitamin B12, 1000 mcg" taken as 1 tablet: the dose is in the name, per pill
+        inner = parse_quantity(text)
+        if inner.amount is not None and inner.kind in ("iu", "mass"):
+            per_pill = supplement_dose(inner.food_text, inner)
+            return Supplement(per_pill.column, per_pill.amount * quantity.amount) if per_pill else None
     if quantity.amount is None or quantity.kind not in ("iu", "mass") or SUPPLEMENT_FOOD_WORDS.search(text):
         return None
     for column, pattern in SUPPLEMENT_PATTERNS:

@@ -234,7 +234,18 @@ def parse_amount_cell(amount: str, unit: str = "") -> Quantity:
         return Quantity(None, None, "unknown", None, "", f"amount {combined!r} is not a number")
     if not unit_text:
         return Quantity(number[0], None, "count", None, "", number[1])
+    # Cronometer writes multiples: "3.00 x 1000.0 IU" is 3,000 IU
+    multiple = re.match(rf"^x\s*({_NUM})\s*(.+)$", unit_text, re.I)
+    if multiple and parse_number(multiple.group(1)):
+        factor = parse_number(multiple.group(1))[0]
+        name, kind, per_unit = resolve_unit(multiple.group(2))
+        return Quantity(number[0] * factor, name, kind, per_unit, "", number[1])
     name, kind, per_unit = resolve_unit(unit_text)
+    if kind == "unknown" and " " in unit_text:
+        # "large egg", "medium banana": a size or household word leads the unit text
+        first_name, first_kind, first_per_unit = resolve_unit(unit_text.split()[0])
+        if first_kind == "household":
+            return Quantity(number[0], first_name, first_kind, first_per_unit, "", number[1])
     return Quantity(number[0], name, kind, per_unit, "", number[1])
 
 

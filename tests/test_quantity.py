@@ -55,3 +55,19 @@ def test_no_volume_weight_is_never_1g_per_ml(table):
     q = parse_quantity("1 tbsp chia seeds")
     per_unit, how = PortionWeights(table).grams_per_unit("12006", q, q.food_text)
     assert per_unit is None and how.startswith("no volume weight for Seeds, chia seeds, dried")
+
+
+def test_cronometer_amount_cells():
+    q = parse_amount_cell("3.00 x 1000.0 IU")
+    assert (q.amount, q.unit, q.kind) == (3000.0, "iu", "iu")
+    q = parse_amount_cell("1.00 large egg")
+    assert (q.amount, q.unit, q.kind) == (1.0, "large", "household")
+
+
+def test_supplement_dose_in_the_name_times_pills():
+    from nutri.intake import supplement_dose
+
+    assert supplement_dose("Vitamin D", parse_amount_cell("3.00 x 1000.0 IU")).amount == 75.0
+    dose = supplement_dose("Nature's Bounty, Vitamin B12, 1000 mcg", parse_amount_cell("2.00 tablet"))
+    assert (dose.column, dose.amount) == ("vitamin_b12_ug", 2000.0)
+    assert supplement_dose("Fish oil 1000 mg", parse_amount_cell("2 softgel")) is None  # not a nutrient nutri tracks
