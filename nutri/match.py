@@ -41,6 +41,8 @@ log.addHandler(logging.NullHandler())
 REVIEW_THRESHOLD = 70
 # Below this share of the query's information found in a description, nothing is claimed.
 UNMATCHED_COVERAGE = 0.5
+HEAD_WEIGHT = 2.0  # words naming the food in "Food, state, detail" texts
+UNKNOWN_WORD_WEIGHT = 1.5  # weight of a text word absent from every description (IDF of common words is 1-9)
 ALIAS_TYPO_CUTOFF = 90  # rapidfuzz.fuzz.ratio on normalised text
 TOKEN_TYPO_CUTOFF = 85  # rapidfuzz.fuzz.ratio between an unknown word and the vocabulary
 
@@ -78,7 +80,7 @@ WORD_SYNONYMS = {
     "sarnie": "sandwich", "sandwhich": "sandwich", "expresso": "espresso", "filet": "fillet", "fillet": "fillet",
     "almond": "almond", "omelette": "omelet", "sausage": "sausage", "yogourt": "yogurt", "chilli": "chili",
     "aubergene": "eggplant", "kiwifruit": "kiwifruit", "kiwi": "kiwifruit", "clementine": "tangerine", "mandarin": "tangerine",
-    "satsuma": "tangerine", "scallion": "scallion", "rasher": "slice", "tomatoe": "tomato", "potatoe": "potato",
+    "satsuma": "tangerine", "flax": "flaxseed", "flaxseeds": "flaxseed", "cacao": "cocoa", "parmigiano": "parmesan", "garbanzo": "chickpea", "scallion": "scallion", "rasher": "slice", "tomatoe": "tomato", "potatoe": "potato",
 }
 
 # Removed from the diary text only (SR28 descriptions keep them): they do not change the food.
@@ -267,9 +269,16 @@ class Matcher:
     # -- public -----------------------------------------------------------------------------
     def match(self, text: str) -> Match:
         key = normalise(text)
-        if key not in self._cache:
-            self._cache[key] = self._match(text, key)
-        found = self._cache[key]
+        # "Peach, Frozen, Unsweetened": as in SR28, the first comma segment names the food
+        segments = [seg for seg in str(text).split(",") if seg.strip()]
+        head = frozenset(tokenize(segments[0])) if len(segments) > 1 else frozenset()
+        if not head:
+            # "tuna in olive oil", "oats with milk": the food comes before "in"/"with"
+            before = re.split(r"\s(?:in|with|w/)\s", str(text).lower(), maxsplit=1)
+            head = frozenset(tokenize(before[0])) if len(before) > 1 and before[0].strip() else frozenset()
+        if (key, head) not in self._cache:
+            self._cache[(key, head)] = self._match(text, key, head)
+        found = self._cache[(key, head)]
         return found if found.query == text else Match(text, found.food_id, found.description, found.score, found.rule, found.status, found.note, found.alternatives)
 
     def search(self, text: str, limit: int = 10) -> list[tuple[str, str, float]]:
@@ -277,7 +286,7 @@ class Matcher:
         return self._rank(tuple(tokenize(text)), limit)
 
     # -- internals --------------------------------------------------------------------------
-    def _match(self, text: str, key: str) -> Match:
+    def _match(self, text: str, key: str, head: frozenset[str] = frozenset()) -> Match:
         if not key:
             return Match(text, None, "", 0.0, "none", "unmatched", "no food words left after removing amounts and noise words")
         for aliases, rule in ((self.user_aliases, "user_alias"), (self.aliases, "alias")):
@@ -290,7 +299,7 @@ class Matcher:
             if found and re.findall(r"\d+%?", found[0]) == re.findall(r"\d+%?", key):
                 alias = self.aliases[found[0]]
                 return Match(text, alias.food_id, self.table.description(alias.food_id), round(found[1], 1), "alias_typo", "matched", f"read as {alias.key!r} (curated alias)")
-        ranked = self._rank(tuple(key.split()), 4)
+        ranked = self._rank(tuple(key.split()), 4, head)
         if not ranked:
             return Match(text, None, "", 0.0, "none", "unmatched", "no food in foods.csv shares a word with this text")
         best_id, best_desc, best_score = ranked[0]
@@ -299,23 +308,41 @@ class Matcher:
             return Match(text, None, "", best_score, "none", "unmatched", f"best candidate {best_id} {best_desc!r} covers too little of the text", tuple(ranked[:3]))
         exact = set(key.split()) == self.token_sets[self.row_of[best_id]]
         rule = "exact" if exact else "fuzzy"
+        # Doubts that lower confidence whatever the score: a word no description has (the text
+        # may name a food SR28 lacks, "rooibos"), or a named head food the candidate lacks.
+        unknown = [w for w in key.split() if self._correct(w) is None]
+        head_words = {self._correct(w) for w in head} - {None}
+        missing_head = bool(head_words) and not (head_words & self.token_sets[self.row_of[best_id]])
+        if not exact and (unknown or missing_head):
+            written = re.findall(r"[\w%]+", str(text).lower())
+            shown = [next((w for w in written if w.startswith(u)), u) for u in unknown]  # as the user wrote it
+            why = f"{', '.join(repr(w) for w in shown)} not in any SR28 description" if unknown else f"{best_desc!r} is not {' '.join(sorted(head_words))}"
+            return Match(text, best_id, best_desc, min(best_score, REVIEW_THRESHOLD - 1), rule, "needs_review", f"check: {why}; see the alternatives", alternatives)
         if exact or best_score >= REVIEW_THRESHOLD:
             return Match(text, best_id, best_desc, best_score, rule, "matched", f"{rule} match on the description", alternatives)
         return Match(text, best_id, best_desc, best_score, rule, "needs_review", f"low confidence ({best_score:.0f} < {REVIEW_THRESHOLD}); check the alternatives", alternatives)
 
-    def _rank(self, tokens: tuple[str, ...], limit: int) -> list[tuple[str, str, float]]:
-        """Score only the foods sharing a word with the text: IDF coverage plus priors."""
+    def _rank(self, tokens: tuple[str, ...], limit: int, head: frozenset[str] = frozenset()) -> list[tuple[str, str, float]]:
+        """Score only the foods sharing a word with the text: IDF coverage plus priors.
+        Words of a comma-separated text's first segment (``head``) weigh double."""
         words = [t for t in tokens if t]
         if not words:
             return []
         corrected = [c for c in (self._correct(w) for w in words) if c is not None]
-        query_weight = sum(self.idf.get(self._correct(w) or "", 4.0) for w in words) or 1.0
+        emphasis = {self._correct(w) for w in head} - {None}
+
+        def weight(token: str | None) -> float:
+            # A word SR28 has never seen (a brand, a product line) counts less than a food word
+            base = self.idf.get(token or "", UNKNOWN_WORD_WEIGHT)
+            return base * (HEAD_WEIGHT if token in emphasis else 1.0)
+
+        query_weight = sum(weight(self._correct(w)) for w in words) or 1.0
         unique_tokens = list(dict.fromkeys(corrected))
         if not unique_tokens:
             return []
         postings = [self.postings[t] for t in unique_tokens]
         candidates, inverse = np.unique(np.concatenate(postings), return_inverse=True)
-        weights = np.repeat([self.idf[t] for t in unique_tokens], [len(p) for p in postings])
+        weights = np.repeat([weight(t) for t in unique_tokens], [len(p) for p in postings])
         coverage = np.bincount(inverse, weights=weights) / query_weight
         word_set = set(corrected)
         total = coverage + self.prior_static[candidates]

@@ -66,3 +66,15 @@ def test_priors(matcher):
     assert "cooked" in matcher.match("lamb chop").description or "roasted" in matcher.match("lamb chop").description
     assert "meatless" not in matcher.match("fried chicken").description
     assert "honey" not in matcher.match("roasted almonds").description
+
+
+def test_doubts_lower_confidence(matcher):
+    peach = matcher.match("Peach, Frozen, Unsweetened")
+    assert peach.description.startswith("Peaches")  # the first comma segment names the food
+    rooibos = matcher.match("Rooibos Tea")
+    assert rooibos.status == "needs_review" and "'rooibos' not in any SR28 description" in rooibos.note
+    chlorella = matcher.match("Chlorella, Dried")
+    assert chlorella.status in ("needs_review", "unmatched")
+    assert matcher.match("tuna in olive oil").description.startswith("Fish, tuna")
+    salt = matcher.match("Diamond Crystal Kosher Salt")  # brand words SR28 also uses elsewhere
+    assert salt.status == "unmatched" and salt.alternatives[0][1] == "Salt, table"
