@@ -366,6 +366,8 @@ def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, st
     if header_index is None:
         first = next((r for r in rows if any(_cell_text(c) for c in r)), [])
         seen = ", ".join(repr(_cell_text(c)) for c in first[:12] if _cell_text(c)) or "none"
+        if "food" in overrides:
+            raise UsageError(f"{path}: --columns food={overrides['food']}: no such header (headers seen: {seen})")
         raise DiaryFormatError(f"{path}: no food column found (headers seen: {seen}); name it Food, or pass --columns food=HEADER")
     headers = [_cell_text(c) for c in rows[header_index]]
     role_index: dict[str, int] = {}

@@ -174,13 +174,11 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
         "food_id": food_id, "food": description, "score": score, "status": status, "note": notes, "grams": grams,
     })
     status_arr = result["status"].to_numpy().astype(object)
-    negative = grams < 0
+    negative = (grams < 0) | (amounts < 0)
     status_arr[negative] = "invalid"
     outlier = grams > OUTLIER_GRAMS
     status_arr[outlier & (status_arr == "matched")] = "needs_review"
     note_arr = result["note"].to_numpy().astype(object)
-    for i in np.flatnonzero(negative):
-        note_arr[i] = "; ".join(filter(None, [note_arr[i], "negative amount"]))
     for i in np.flatnonzero(outlier):
         note_arr[i] = "; ".join(filter(None, [note_arr[i], f"outlier: {grams[i]:.0f} g in one entry; check the amount"]))
     result["status"], result["note"] = status_arr, note_arr

@@ -223,6 +223,10 @@ def parse_amount_cell(amount: str, unit: str = "") -> Quantity:
     unit = re.sub(r"\s*\(.*\)\s*$", "", (unit or "").strip())  # "Serving (22 tsp, whole pieces)"
     combined = f"{amount} {unit}".strip()
     combined = re.sub(r"\s*\(.*\)\s*$", "", combined)
+    if re.match(rf"^-\s*{_NUM}", combined):  # a negative amount is kept, so the row can say so
+        positive = parse_amount_cell(combined.lstrip("-").strip())
+        if positive.amount is not None:
+            return Quantity(-positive.amount, positive.unit, positive.kind, positive.per_unit, "", "negative amount")
     number_match = re.match(rf"^\s*({_RANGE}|{_NUM})\s*(.*)$", combined)
     if not number_match:
         return Quantity(None, None, "unknown" if combined else "none", None, "", f"amount {combined!r} is not a number" if combined else "")
