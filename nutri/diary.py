@@ -107,7 +107,10 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         if nul_share > 0.01:
             raise UnreadableInputError(f"{path}: binary data, not a text diary; export the diary as CSV or XLSX")
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise UnreadableInputError(f"{path}: starts like UTF-16 text but is not valid UTF-16; save the diary as UTF-8 CSV") from None
     control = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13))
     if control / len(sample) > 0.1:
         raise UnreadableInputError(f"{path}: binary data, not a text diary; export the diary as CSV or XLSX")

@@ -87,9 +87,8 @@ def parse_number(text: str) -> tuple[float, str] | None:
             return (low[0] + high[0]) / 2, f"range {range_match.group(0)}: midpoint used"
         return None
     if text[-1] in UNICODE_FRACTIONS:
-        whole = text[:-1].strip()
-        base = float(whole) if whole else 0.0
-        return base + UNICODE_FRACTIONS[text[-1]], ""
+        whole = parse_number(text[:-1]) if text[:-1].strip() else (0.0, "")
+        return (whole[0] + UNICODE_FRACTIONS[text[-1]], "") if whole else None
     mixed = re.fullmatch(r"(\d+)\s+(\d+)\s*/\s*(\d+)", text)
     if mixed:
         if int(mixed.group(3)) == 0:

@@ -74,6 +74,7 @@ UNUSABLE = {
     "binary.csv": (bytes(range(256)) * 64, 1, "binary data"),
     "text.xlsx": (HEADER.encode() + b"2026-11-16,Lunch,banana,1,medium\n", 1, "not a real .xlsx workbook"),
     "workbook_named.csv": (b"PK\x03\x04" + b"\x00" * 100, 1, "rename it to .xlsx"),
+    "broken_utf16.csv": (b"\xfe\xff\x00\x00\x00\x00\xf6", 1, "not valid UTF-16"),  # found by benchmarks/fuzz.py
     "truncated.xlsx": (b"PK\x03\x04" + b"\x14" * 200, 1, "not a valid workbook"),
 }
 

@@ -3,7 +3,7 @@ import pytest
 from nutri.quantity import PortionWeights, parse_amount_cell, parse_number, parse_quantity, ureg
 
 
-@pytest.mark.parametrize("text, value", [("1 1/2", 1.5), ("½", 0.5), ("1½", 1.5), ("0,25", 0.25), ("2-3", 2.5), ("a", 1), ("1,000", 1000), ("3/4", 0.75)])
+@pytest.mark.parametrize("text, value", [("1 1/2", 1.5), ("½", 0.5), ("1½", 1.5), ("0,25", 0.25), ("2-3", 2.5), ("a", 1), ("1,000", 1000), ("3/4", 0.75), ("1,5½", 2.0)])
 def test_numbers(text, value):
     assert parse_number(text)[0] == pytest.approx(value)
 
@@ -71,3 +71,8 @@ def test_supplement_dose_in_the_name_times_pills():
     dose = supplement_dose("Nature's Bounty, Vitamin B12, 1000 mcg", parse_amount_cell("2.00 tablet"))
     assert (dose.column, dose.amount) == ("vitamin_b12_ug", 2000.0)
     assert supplement_dose("Fish oil 1000 mg", parse_amount_cell("2 softgel")) is None  # not a nutrient nutri tracks
+
+
+def test_fuzz_findings_stay_fixed():
+    assert parse_amount_cell("0,0¼").amount == pytest.approx(0.25)  # found by benchmarks/fuzz.py
+    assert parse_number("x¼") is None
