@@ -53,6 +53,7 @@ def _period(period: dict) -> list[str]:
     out = [f"<section><h2>{e(title)} <span class=muted>({e(period['start'])} to {e(period['end'])})</span></h2>",
            f"<p>Days logged: {period['days_logged']} of {period['days_logged'] + period['days_not_logged']} ({period['days_not_logged']} not logged)</p>",
            bar_chart(period),
+           "<p class=muted>% of RDA (or AI) per nutrient: light bars are the logged days in order, the dark bar the daily average; the red line is 100%; bars stop at 200%.</p>",
            "<table><tr><th>Nutrient</th><th>Daily average</th><th>RDA/AI</th><th>% RDA</th><th>Days below</th><th>Coverage</th><th>Assessment</th></tr>"]
     for key, n in period["nutrients"].items():
         target = n["rda"] if n["rda"] is not None else n["ai"]
