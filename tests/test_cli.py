@@ -177,3 +177,17 @@ def test_unknown_values_are_not_reported_as_zero(run, tmp_path):
     assert vitamin_d["status"] == "insufficient data" and vitamin_d["days_below"] == 0 and vitamin_d["shortfall"] is False
     assert report["weeks"][0]["days"][0]["vitamin_d_ug"] is None
     assert report["weeks"][0]["nutrients"]["magnesium"]["daily_average"] == 29
+
+
+def test_profile_file_and_config(run, tmp_path):
+    profile = write(tmp_path / "me.toml", 'sex = "male"\nage = 75\n')
+    report = json.loads(run("report", EXAMPLE, "--profile", profile, "--format", "json").stdout)
+    assert report["profile"]["description"] == "male, age 75" and report["profile"]["assumed"] is False
+    assert report["weeks"][0]["nutrients"]["vitamin_d"]["rda"] == 20
+    write(tmp_path / "nutri.toml", 'sex = "female"\nage = 30\nlife_stage = "pregnancy"\n')
+    report = json.loads(run("report", EXAMPLE, "--config", tmp_path / "nutri.toml", "--format", "json").stdout)
+    assert report["profile"]["life_stage"] == "pregnancy" and report["weeks"][0]["nutrients"]["magnesium"]["rda"] == 350
+    assert report["weeks"][0]["lifestyle"]["alcohol"]["limit_g"] == 0
+    bad = write(tmp_path / "bad.toml", "sex = \n")
+    result = run("report", EXAMPLE, "--profile", bad)
+    assert result.exit_code == 2 and result.stderr.startswith(f"Error: {bad}: cannot read the profile")
