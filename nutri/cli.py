@@ -111,16 +111,26 @@ def prepare(diary_path: Path, sheet, columns, dayfirst, aliases_path, foods_path
     return diary, table, matcher
 
 
+PROGRESS_MIN_ROWS = 50_000  # about one second of work on 2 cores (benchmarks/RESULTS.md)
+
+
 def run_analysis(diary, table, matcher, nutrients_from: str, quiet: bool):
+    """Analyse the diary; a progress bar on stderr for long runs, only on a terminal."""
     from nutri.intake import analyse
 
-    show_bar = not quiet and sys.stderr.isatty() and len(diary.entries) > 20000
-    if show_bar:
-        with click.progressbar(length=1, label=f"Analysing {len(diary.entries)} rows", file=click.get_text_stream("stderr")) as bar:
-            analysed = analyse(diary, table, matcher, nutrients_from)
-            bar.update(1)
-        return analysed
-    return analyse(diary, table, matcher, nutrients_from)
+    if quiet or not sys.stderr.isatty() or len(diary.entries) < PROGRESS_MIN_ROWS:
+        return analyse(diary, table, matcher, nutrients_from)
+    with click.progressbar(length=100, label=f"Matching {len(diary.entries):,} rows", file=click.get_text_stream("stderr")) as bar:
+        shown = [0]
+
+        def advance(done: int, total: int) -> None:
+            target = int(100 * done / max(total, 1))
+            bar.update(target - shown[0])
+            shown[0] = target
+
+        analysed = analyse(diary, table, matcher, nutrients_from, progress=advance)
+        bar.update(100 - shown[0])
+    return analysed
 
 
 def summary_line(diary, analysed) -> str:

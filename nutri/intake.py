@@ -121,11 +121,12 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher, portions: Port
                      found.status, found.note, None, per_unit, grams_note, grams_status)
 
 
-def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: str = "export") -> pd.DataFrame:
+def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: str = "export", progress=None) -> pd.DataFrame:
     """One row per diary entry with match, grams, nutrients, status and note (input order kept).
 
     Parsing, matching and portion lookup run once per distinct (amount, unit, food text); rows
-    then take their results by index, and all arithmetic is on whole columns."""
+    then take their results by index, and all arithmetic is on whole columns. ``progress``, if
+    given, is called as progress(done, total) while the distinct keys are resolved."""
     entries = diary.entries
     n = len(entries)
     portions = PortionWeights(table)
@@ -136,7 +137,9 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
     combined = (parts[0][0].astype(np.int64) * sizes[1] + parts[1][0]) * sizes[2] + parts[2][0]
     distinct, codes = np.unique(combined, return_inverse=True)
     resolved = []
-    for key in distinct:
+    for done, key in enumerate(distinct):
+        if progress is not None and done % 500 == 0:
+            progress(done, len(distinct))
         rest, food_code = divmod(int(key), sizes[2])
         amount_code, unit_code = divmod(rest, sizes[1])
         resolved.append(_resolve(str(parts[0][1][amount_code]), str(parts[1][1][unit_code]), str(parts[2][1][food_code]), matcher, portions))

@@ -191,3 +191,12 @@ def test_profile_file_and_config(run, tmp_path):
     bad = write(tmp_path / "bad.toml", "sex = \n")
     result = run("report", EXAMPLE, "--profile", bad)
     assert result.exit_code == 2 and result.stderr.startswith(f"Error: {bad}: cannot read the profile")
+
+
+def test_progress_is_reported_per_distinct_text(table, matcher):
+    from nutri.diary import read_diary
+    from nutri.intake import analyse
+
+    calls = []
+    analyse(read_diary(EXAMPLE), table, matcher, progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[0][0] == 0 and calls[0][1] < 154  # distinct texts, fewer than rows

@@ -8,7 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nutri.diary import read_diary
-from nutri.intake import analyse, daily_totals
+import pandas as pd
+
+from nutri.intake import analyse, countable, daily_totals
 
 FOODS = ["spinach", "2 eggs", "1 cup milk", "almonds", "salmon fillet 150 g", "xyzzy", "", "½ cup black beans", "coffee", "Vitamin D3 1000 IU", "=cmd()", "tofu"]
 AMOUNTS = ["", "1", "2.5", "0", "-3", "some", "1 1/2", "0,5", "#N/A", "100"]
@@ -43,26 +45,43 @@ def test_rows_in_equal_rows_out(tmp_path, table, matcher, rows):
     assert result["row"].is_monotonic_increasing
 
 
+dated_row = st.tuples(st.sampled_from(["2026-11-16", "2026-11-17", "11/18/2026"]), st.sampled_from(FOODS), st.sampled_from(AMOUNTS), st.sampled_from(UNITS), st.just(""))
+
+
 @SETTINGS
 @given(rows=st.lists(row, min_size=1, max_size=20))
-def test_day_totals_are_sums_and_diaries_combine(tmp_path, table, matcher, rows):
-    half = len(rows) // 2
-    parts = [rows[:half], rows[half:]]
-    results = []
-    for i, part in enumerate(parts):
-        if any(any(str(c).strip() for c in r) for r in part):
-            results.append(analyse(read_diary(_diary(tmp_path, part, f"p{i}.csv")), table, matcher))
+def test_day_totals_are_the_sums_of_their_entries(tmp_path, table, matcher, rows):
     if not any(any(str(c).strip() for c in r) for r in rows):
         return
-    whole = analyse(read_diary(_diary(tmp_path, [r for r in rows if r[0] or True], "all.csv")), table, matcher)
-    totals = daily_totals(whole)
-    for _, day in totals.iterrows():
-        entries = whole[(whole["date"] == day["date"]) & whole["status"].isin(["matched", "needs_review"]) & (whole["grams"].notna() | whole["supplemental"])]
-        assert day["magnesium_mg"] == pytest.approx(entries["magnesium_mg"].sum(min_count=1), nan_ok=True)
-    # each part read alone gives the same per-entry numbers as the whole (dates carried within a part only)
-    if len(results) == 2 and parts[1] and parts[1][0][0]:
-        separate = list(results[0]["magnesium_mg"]) + list(results[1]["magnesium_mg"])
-        assert separate == pytest.approx(list(whole["magnesium_mg"]), nan_ok=True)
+    whole = analyse(read_diary(_diary(tmp_path, rows)), table, matcher)
+    for _, day in daily_totals(whole).iterrows():
+        entries = countable(whole)
+        entries = entries[entries["date"] == day["date"]]
+        for column in ("magnesium_mg", "calcium_mg", "vitamin_d_ug", "caffeine_mg"):
+            assert day[column] == pytest.approx(entries[column].sum(min_count=1), nan_ok=True)
+        assert day["entries"] == len(entries)
+
+
+def _day_table(result):
+    return daily_totals(result).set_index("date")[["entries", "magnesium_mg", "calcium_mg", "vitamin_d_ug", "grams"]]
+
+
+@SETTINGS
+@given(a=st.lists(dated_row, min_size=1, max_size=10), b=st.lists(dated_row, min_size=1, max_size=10))
+def test_diaries_reported_separately_and_together_agree(tmp_path, table, matcher, a, b):
+    """Per day, diary A + diary B = the diary holding both (every row carries its own date)."""
+    day_a = _day_table(analyse(read_diary(_diary(tmp_path, a, "a.csv")), table, matcher))
+    day_b = _day_table(analyse(read_diary(_diary(tmp_path, b, "b.csv")), table, matcher))
+    together = _day_table(analyse(read_diary(_diary(tmp_path, a + b, "ab.csv")), table, matcher))
+    separate = day_a.add(day_b, fill_value=0) if not (day_a.empty or day_b.empty) else (day_b if day_a.empty else day_a)
+    assert sorted(together.index) == sorted(separate.index)
+    for date in together.index:
+        for column in together.columns:
+            expected, got = separate.at[date, column], together.at[date, column]
+            if pd.isna(got):
+                assert pd.isna(expected) or expected == 0
+            else:
+                assert got == pytest.approx(expected)
 
 
 @settings(max_examples=60, deadline=None)
