@@ -107,6 +107,9 @@ COOKED_BY_DEFAULT_GROUPS = {"Beef Products", "Pork Products", "Poultry Products"
 RAW_BY_DEFAULT_GROUPS = {"Fruits and Fruit Juices", "Vegetables and Vegetable Products"}
 # Words that make a different food: a description with one the text lacks is pushed down.
 DIFFERENT_FOOD_WORDS = ("meatless", "imitation", "substitute", "analog", "honey", "chocolate", "sweetened", "candied", "frosted", "glazed", "coated", "breaded", "flavored", "babyfood")
+# Head words that name a category the food belongs to ("Nuts, almonds" is almonds), unlike
+# "Oil, olive" or "Soup, tomato", whose first word is the food itself.
+CATEGORY_WORDS = frozenset({"fish", "nut", "beverage", "cereal", "seed", "spice", "babyfood", "alcoholic", "snack", "candy", "candies", "mollusk", "crustacean", "game", "meat", "fast", "food", "restaurant", "ready", "eat"})
 GENERIC_HEADS = {"fish", "nuts", "nut", "beverages", "beverage", "cereals", "cereal", "seeds", "seed", "spices", "spice", "babyfood", "alcoholic beverage", "snacks", "candies", "cookies", "crackers", "soup", "sauce", "mollusks", "crustaceans", "infant formula", "cereals ready-to-eat", "oil", "salad dressing", "fast foods", "restaurant", "game meat", "pork", "beef", "lamb", "veal", "chicken", "turkey", "margarine-like spread", "cheese", "milk", "yogurt", "fruit juice", "egg"}
 GROUP_TRIGGERS = {
     "Baby Foods": {"baby", "babyfood", "infant", "toddler", "gerber"},
@@ -234,6 +237,9 @@ class Matcher:
                 postings.setdefault(token, []).append(i)
         n = len(token_sets)
         self.token_sets, self.heads = token_sets, heads
+        # the head without generic words ("Nuts, almonds" -> {almond}): when the text names all of
+        # it, the description is about the text's food, not a food made from it ("Olive loaf")
+        self.head_cores = [frozenset(h - CATEGORY_WORDS) or frozenset(h) for h in heads]
         self.postings = {t: np.asarray(ix, dtype=np.int32) for t, ix in postings.items()}
         self.idf = {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}
         self.vocabulary_by_letter: dict[str, list[str]] = {}
@@ -363,7 +369,12 @@ class Matcher:
             if k < len(candidates) and candidates[k] == row:
                 total[k] += 0.1
         top = np.argsort(-total, kind="stable")[: max(limit * 4, 20)]
-        reranked = sorted(((total[k] + (0.12 if word_set & self.heads[candidates[k]] else -0.1), k) for k in top), key=lambda x: -x[0])
+        def head_bonus(i: int) -> float:
+            if not word_set & self.heads[i]:
+                return -0.1
+            return 0.12 + (0.08 if self.head_cores[i] <= word_set else 0.0)
+
+        reranked = sorted(((total[k] + head_bonus(candidates[k]), k) for k in top), key=lambda x: -x[0])
         out = []
         for final, k in reranked[:limit]:
             i = candidates[k]
