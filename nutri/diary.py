@@ -448,6 +448,11 @@ def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, st
     no_food = food.eq("") | food.str.lower().isin(NULL_TEXT)
     status = status.mask(no_food & (status == ""), "invalid")
     notes.append(pd.Series(np.where(no_food, "no food text", ""), dtype=object))
+    if layout == "cronometer":
+        # Quick-add rows ("Calorie", "800.00 1") carry only energy or a macronutrient: no food
+        quick = food.str.lower().isin(["calorie", "calories", "protein", "carbs", "fat", "quick add"]) & pick("amount").str.fullmatch(r"[\d.,]+ 1")
+        status = status.mask(quick & (status == ""), "unmatched")
+        notes.append(pd.Series(np.where(quick, "Cronometer quick-add entry: the app's own values only, no food to match", ""), dtype=object))
     if layout == "loseit":
         deleted = pick("deleted").str.lower().isin(["true", "1", "yes", "y"])
         status = status.mask(deleted, "skipped")

@@ -47,6 +47,11 @@ class Supplement:
     amount: float  # in the column's unit
 
 
+def names_supplement(text: str) -> bool:
+    """The text names a nutrient as a supplement ("Vitamin D3", "magnesium glycinate"), not a food."""
+    return not SUPPLEMENT_FOOD_WORDS.search(text) and any(pattern.search(text) for _column, pattern in SUPPLEMENT_PATTERNS)
+
+
 @lru_cache(maxsize=65536)
 def supplement_dose(text: str, quantity: Quantity) -> Supplement | None:
     """'Vitamin D3, 1000 IU' -> 25 µg vitamin D; 'magnesium glycinate 200 mg' -> 200 mg magnesium."""
@@ -107,6 +112,10 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher, portions: Port
         nutrient = supplement.column.rsplit("_", 1)[0]
         return _Resolved(quantity, "supplement:" + nutrient, f"supplement ({supplement.column})", 100.0, "supplement", "", "matched",
                          "dose read as elemental amount; counts as supplemental intake", supplement, np.nan, "", "matched")
+    if quantity.kind in ("household", "count", "none") and names_supplement(text):
+        # "Vitamin B12" x 1 tablet: a dose we cannot read is not a food to guess
+        return _Resolved(quantity, "", "", 0.0, "none", "", "needs_review",
+                         "names a supplement but gives no dose; write it with its dose (e.g. 'Vitamin D3 1000 IU')", None, np.nan, "", "needs_review")
     found = matcher.match(text)
     per_unit, grams_note, grams_status = np.nan, "", found.status
     if found.food_id:
@@ -169,6 +178,14 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
     alternatives = column(lambda r: r.alternatives)
     unit = column(lambda r: r.quantity.unit or "")
     food_text = entries["input"].to_numpy()
+    # rows the reader already knows are no food (a Cronometer quick-add) keep no match at all
+    no_food = pre_status == "unmatched"
+    if no_food.any():
+        food_id, description, rule, alternatives = (np.where(no_food, "", a) for a in (food_id, description, rule, alternatives))
+        score = np.where(no_food, 0.0, score)
+        grams_per_unit = np.where(no_food, np.nan, grams_per_unit)
+        export_grams = export_grams & ~no_food
+        notes = np.where(no_food, entries["pre_note"].to_numpy(dtype=object), notes)
 
     grams = np.where(export_grams, grams_export, amounts * grams_per_unit)
     result = pd.DataFrame({

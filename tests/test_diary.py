@@ -162,7 +162,17 @@ def test_supplement_words_in_foods_are_foods(tmp_path, table, matcher):
     path = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,calcium fortified orange juice,250,ml\n2026-11-16,vitamin d,2,softgel\n")
     result = analyse(read_diary(path), table, matcher)
     assert result.at[0, "food_id"] == "09210" and not result.at[0, "supplemental"]
-    assert result.at[1, "status"] in ("unmatched", "needs_review")  # no dose given: never a guess
+    assert result.at[1, "status"] == "needs_review" and result.at[1, "food_id"] == ""  # no dose given: never a guess
+    assert "names a supplement but gives no dose" in result.at[1, "note"]
+
+
+def test_cronometer_quick_add_rows(tmp_path, table, matcher):
+    from nutri.intake import analyse, daily_totals
+
+    path = write(tmp_path / "servings.csv", CRONOMETER_HEADER + "\n2023-09-17,,Notes,Calorie,800.00 1,800.0,,,,,,,,,,,,\n")
+    result = analyse(read_diary(path), table, matcher)
+    assert result.at[0, "status"] == "unmatched" and "quick-add" in result.at[0, "note"] and result.at[0, "food_id"] == ""
+    assert daily_totals(result).at[0, "energy_kcal"] == 800.0  # the app's energy still counts
 
 
 def test_ods_and_named_sheet(tmp_path):

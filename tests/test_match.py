@@ -71,8 +71,8 @@ def test_priors(matcher):
 def test_doubts_lower_confidence(matcher):
     peach = matcher.match("Peach, Frozen, Unsweetened")
     assert peach.description.startswith("Peaches")  # the first comma segment names the food
-    rooibos = matcher.match("Rooibos Tea")
-    assert rooibos.status == "needs_review" and "'rooibos' not in any SR28 description" in rooibos.note
+    rooibos = matcher.match("Honeybush Tea")  # rooibos is now a curated alias
+    assert rooibos.status == "needs_review" and "'honeybush' not in any SR28 description" in rooibos.note
     chlorella = matcher.match("Chlorella, Dried")
     assert chlorella.status in ("needs_review", "unmatched")
     assert matcher.match("tuna in olive oil").description.startswith("Fish, tuna")
