@@ -249,6 +249,11 @@ def parse_amount_cell(amount: str, unit: str = "") -> Quantity:
         first_name, first_kind, first_per_unit = resolve_unit(unit_text.split()[0])
         if first_kind == "household":
             return Quantity(number[0], first_name, first_kind, first_per_unit, "", number[1])
+    word = unit_text.lower().strip(". ")
+    if kind == "unknown" and re.fullmatch(r"[a-z]+", word) and word not in VAGUE_WORDS and singular(word) not in VAGUE_WORDS:
+        # A unit column may name the item itself ("1.00 olive", "2 bar"): the food's own SR28
+        # portions decide whether such a measure exists, and the row says so if not.
+        return Quantity(number[0], singular(word), "household", None, "", number[1])
     return Quantity(number[0], name, kind, per_unit, "", number[1])
 
 
