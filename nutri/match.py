@@ -221,7 +221,9 @@ class Matcher:
             parts = key.split()
             if parts:
                 self._alias_by_first_word.setdefault(parts[0], []).append((set(parts), alias))
-        self._cache: dict[str, Match] = {}
+        self._cache: dict[tuple[str, frozenset[str]], Match] = {}
+        self._corrections: dict[str, str | None] = {}
+        self._preparation_masks: dict[str, np.ndarray] = {}
 
         token_sets, heads = [], []
         postings: dict[str, list[int]] = {}
@@ -262,10 +264,15 @@ class Matcher:
                                     + 0.08 * (self.cooked_default & self.is_cooked) - 0.08 * (self.cooked_default & self.is_raw))
 
     # -- typo layer -------------------------------------------------------------------------
-    @lru_cache(maxsize=50_000)
     def _correct(self, token: str) -> str | None:
+        """The vocabulary word for ``token``: itself, its nearest typo-free spelling, or None."""
         if token in self.postings:
             return token
+        if token not in self._corrections:
+            self._corrections[token] = self._nearest_word(token)
+        return self._corrections[token]
+
+    def _nearest_word(self, token: str) -> str | None:
         if len(token) < 4 or token.isdigit():
             return None
         # Typos rarely change the first letter: compare with that letter's words only (20x fewer).
@@ -382,11 +389,12 @@ class Matcher:
             out.append((str(self.ids[i]), str(self.descriptions[i]), round(float(score), 1)))
         return out
 
-    @lru_cache(maxsize=64)
     def _preparation_mask(self, cooking_word: str) -> np.ndarray:
         """Foods whose description has a preparation word matching ``cooking_word`` (once per word)."""
-        wanted = COOKING_WORDS[cooking_word]
-        return np.array([any(w in d for w in wanted) for d in self.description_lower])
+        if cooking_word not in self._preparation_masks:
+            wanted = COOKING_WORDS[cooking_word]
+            self._preparation_masks[cooking_word] = np.array([any(w in d for w in wanted) for d in self.description_lower])
+        return self._preparation_masks[cooking_word]
 
     def _aliases_within(self, word_set: set[str]) -> list[Alias]:
         """Curated aliases all of whose words are in the text (looked up by their first word)."""

@@ -1,7 +1,6 @@
 import csv
 import io
 import json
-import shutil
 import subprocess
 import sys
 import venv
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import IN_CI, ROOT, write
+from conftest import ROOT, write
 
 EXAMPLE = ROOT / "examples" / "two-weeks.csv"
 
@@ -67,8 +66,8 @@ def test_review_file_feeds_back_as_aliases(run, tmp_path):
 
 
 def test_custom_foods_and_config(run, tmp_path):
-    foods = write(tmp_path / "foods.csv", "food_id,description,magnesium_mg,calcium_mg,portions\nmy-bar,Granola bar (homemade),120,50,1 bar=45\n")
-    aliases = write(tmp_path / "aliases.csv", "alias,food_id\nmy bar,my-bar\n")
+    write(tmp_path / "foods.csv", "food_id,description,magnesium_mg,calcium_mg,portions\nmy-bar,Granola bar (homemade),120,50,1 bar=45\n")
+    write(tmp_path / "aliases.csv", "alias,food_id\nmy bar,my-bar\n")
     write(tmp_path / "nutri.toml", 'aliases = "aliases.csv"\nfoods = "foods.csv"\n')
     diary = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,my bar,2,bar\n")
     result = run("match", diary, "--config", tmp_path / "nutri.toml")

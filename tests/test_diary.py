@@ -176,9 +176,6 @@ def test_cronometer_quick_add_rows(tmp_path, table, matcher):
 
 
 def test_ods_and_named_sheet(tmp_path):
-    import shutil
-    import subprocess
-
     book = Workbook()
     book.active.title = "Summary"
     book.active.append(["Totals only"])

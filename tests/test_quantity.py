@@ -1,3 +1,4 @@
+import pint
 import pytest
 
 from nutri.quantity import PortionWeights, parse_amount_cell, parse_number, parse_quantity, ureg
@@ -34,7 +35,7 @@ def test_registry_has_no_surprises():
     assert ureg.Quantity(1, ureg.get_name("cup")).to("fluid_ounce").magnitude == pytest.approx(8)
     assert ureg.Quantity(1, ureg.get_name("cup")).to("milliliter").magnitude == pytest.approx(236.588, abs=1e-3)
     for name in ("c", "t", "T", "cal"):
-        with pytest.raises(Exception):
+        with pytest.raises(pint.UndefinedUnitError):
             ureg.get_name(name)
     assert str(ureg.get_dimensionality(ureg.get_name("oz"))) == "[mass]"
     assert str(ureg.get_dimensionality(ureg.get_name("floz"))) == "[volume]"

@@ -55,7 +55,7 @@ def _period(period: dict) -> list[str]:
            bar_chart(period),
            "<p class=muted>% of RDA (or AI) per nutrient: light bars are the logged days in order, the dark bar the daily average; the red line is 100%; bars stop at 200%.</p>",
            "<table><tr><th>Nutrient</th><th>Daily average</th><th>RDA/AI</th><th>% RDA</th><th>Days below</th><th>Coverage</th><th>Assessment</th></tr>"]
-    for key, n in period["nutrients"].items():
+    for n in period["nutrients"].values():
         target = n["rda"] if n["rda"] is not None else n["ai"]
         out.append(f"<tr><td>{e(n['label'])}</td><td>{fmt(n['daily_average'])} {e(n['unit'])}</td><td>{fmt(target)} {e(n['unit'])}</td><td>{fmt(n['percent_rda'], 0)}%</td><td>{n['days_below']}/{n['days_logged']}</td><td>{fmt(100 * n['coverage'], 0) if n['coverage'] is not None else '-'}%</td><td class={status_class(n['status'])}>{e(n['status'])}</td></tr>")
     out.append("</table>")
@@ -68,10 +68,10 @@ def _period(period: dict) -> list[str]:
         else:
             out.append(f"<tr><td>{e(d['date'])}</td><td colspan=7 class=muted>not logged</td></tr>")
     out.append("</table>")
-    for key, n in period["nutrients"].items():
+    for n in period["nutrients"].values():
         if n["top_foods"]:
             out.append(f"<p><b>Top {e(n['label'])} sources:</b> " + "; ".join(f"{e(t['food'])} {fmt(t['amount'])} {e(n['unit'])}" for t in n["top_foods"][:3]) + "</p>")
-    for key, n in period["nutrients"].items():
+    for n in period["nutrients"].values():
         if not (n["shortfall"] or n["status"] == "insufficient data"):
             continue
         head = f"below target by {fmt(n['gap'])} {n['unit']}/day" if n["shortfall"] else "insufficient data"

@@ -44,7 +44,7 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
     out.append(f"Days logged: {period['days_logged']} of {period['days_logged'] + period['days_not_logged']} ({period['days_not_logged']} not logged)")
     out.append("")
     rows = []
-    for key, n in period["nutrients"].items():
+    for n in period["nutrients"].values():
         target = n["rda"] if n["rda"] is not None else n["ai"]
         rows.append([n["label"], f"{fmt(n['daily_average'])} {n['unit']}", f"{fmt(target)} {n['unit']}", fmt(n["percent_rda"], 0) + "%" if n["percent_rda"] is not None else "-",
                      f"{n['days_below']}/{n['days_logged']}", fmt(100 * n["coverage"], 0) + "%" if n["coverage"] is not None else "-", colour(n["status"])])
@@ -65,12 +65,12 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
             day_rows.append([d["date"], str(d["entries"]), fmt(d["magnesium_mg"]), fmt(d["calcium_mg"]), fmt(d["vitamin_d_ug"]), fmt(d["vitamin_b12_ug"]), fmt(d["caffeine_mg"], 0), fmt(d["alcohol_g"])])
     out += _table(["Date", "Entries", "Mg mg", "Ca mg", "Vit D µg", "B12 µg", "Caffeine mg", "Alcohol g"], day_rows, markdown)
     out.append("")
-    for key, n in period["nutrients"].items():
+    for n in period["nutrients"].values():
         if n["top_foods"]:
             tops = "; ".join(f"{t['food']} {fmt(t['amount'])} {n['unit']} ({t['share']:.0%})" for t in n["top_foods"][:3])
             out.append(f"- Top {n['label']} sources: {tops}")
     out.append("")
-    for key, n in period["nutrients"].items():
+    for n in period["nutrients"].values():
         if not (n["shortfall"] or n["status"] == "insufficient data"):
             continue
         if n["shortfall"]:

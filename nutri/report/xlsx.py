@@ -25,7 +25,7 @@ def render(report: dict, analysed: pd.DataFrame) -> bytes:
     periods = report["weeks"] + ([report["whole_period"]] if report.get("whole_period") else [])
     summary = []
     for period in periods:
-        for key, n in period["nutrients"].items():
+        for n in period["nutrients"].values():
             summary.append([period["week"], period["start"], period["end"], period["days_logged"], n["label"], n["unit"], n["daily_average"], n["ear"], n["rda"], n["ai"], n["ul"], n["percent_rda"], n["days_below"], n["coverage"], n["status"], n["shortfall"]])
     _sheet(workbook, "Summary", ["week", "start", "end", "days_logged", "nutrient", "unit", "daily_average", "ear", "rda", "ai", "ul", "percent_rda", "days_below", "coverage", "status", "shortfall"], summary)
     days = [[p["week"], d["date"], "yes" if d["logged"] else "not logged", d["entries"], *[d.get(c) for c in day_columns]] for p in report["weeks"] for d in p["days"]]
@@ -36,7 +36,7 @@ def render(report: dict, analysed: pd.DataFrame) -> bytes:
     _sheet(workbook, "Entries", entry_columns, entries.values.tolist())
     shortfalls = []
     for period in periods:
-        for key, n in period["nutrients"].items():
+        for n in period["nutrients"].values():
             for source in n["sources"]:
                 if source.get("advice"):
                     shortfalls.append([period["week"], n["label"], n.get("gap"), source["category"], source["advice"], None, None, None, None])
