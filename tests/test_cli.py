@@ -199,3 +199,21 @@ def test_progress_is_reported_per_distinct_text(table, matcher):
     calls = []
     analyse(read_diary(EXAMPLE), table, matcher, progress=lambda done, total: calls.append((done, total)))
     assert calls and calls[0][0] == 0 and calls[0][1] < 154  # distinct texts, fewer than rows
+
+
+def test_magnesium_ul_counts_supplements_only(run, tmp_path):
+    food = write(tmp_path / "food.csv", "Date,Food,Amount,Unit\n2026-11-16,pumpkin seeds,250,g\n")
+    pills = write(tmp_path / "pills.csv", "Date,Food,Amount,Unit\n2026-11-16,magnesium citrate 400 mg,,\n2026-11-16,spinach,1,cup\n")
+    from_food = json.loads(run("report", food, "--format", "json").stdout)["weeks"][0]["nutrients"]["magnesium"]
+    assert from_food["daily_average"] > 1000 and from_food["status"] == "at or above RDA (likely adequate)"
+    from_pills = json.loads(run("report", pills, "--format", "json").stdout)["weeks"][0]["nutrients"]["magnesium"]
+    assert from_pills["supplemental_average"] == 400 and from_pills["status"] == "above UL"
+    calcium = write(tmp_path / "calcium.csv", "Date,Food,Amount,Unit\n2026-11-16,cheddar,800,g\n")
+    assert json.loads(run("report", calcium, "--format", "json").stdout)["weeks"][0]["nutrients"]["calcium"]["status"] == "above UL"  # total intake
+
+
+def test_summary_names_encoding_and_blank_rows(run, tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_bytes("Date,Food,Amount,Unit\n2026-11-16,crème fraîche,2,tbsp\n\n,,,\n".encode("cp1252"))
+    result = run("match", path)
+    assert result.stderr.strip().endswith("(2 blank rows ignored; read as cp1252)")

@@ -1,4 +1,6 @@
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -10,18 +12,35 @@ from conftest import write
 from nutri.diary import parse_date, read_diary
 from nutri.errors import DiaryFormatError, UnreadableInputError
 
-CRONOMETER_HEADER = "Day,Time,Group,Food Name,Amount,Energy (kcal),Oxalate (mg),Water (g),B1 (Thiamine) (mg),B2 (Riboflavin) (mg),B3 (Niacin) (mg),B5 (Pantothenic Acid) (mg),B6 (Pyridoxine) (mg),B12 (Cobalamin) (µg),Vitamin D (IU),Calcium (mg),Magnesium (mg),Category"
-MACROFACTOR_HEADER = 'Date,Time,Food Name,Serving Size,Serving Qty,Serving Weight (g),Calories (kcal),Fat (g),Carbs (g),Protein (g),Alcohol (g),"B12, Cobalamin (mcg)","B1, Thiamine (mg)","B6, Pyridoxine (mg)",Caffeine (mg),Calcium (mg),Magnesium (mg),Vitamin D (mcg),Water (g)'
+# the real header lines (Cronometer servings export 2023, MacroFactor food log 2026)
+CRONOMETER_HEADER = 'Day,Time,Group,Food Name,Amount,Energy (kcal),Oxalate (mg),Water (g),B1 (Thiamine) (mg),B2 (Riboflavin) (mg),B3 (Niacin) (mg),B5 (Pantothenic Acid) (mg),B6 (Pyridoxine) (mg),B12 (Cobalamin) (µg),Alpha-carotene (µg),Beta-carotene (µg),Beta-cryptoxanthin (µg),Choline (mg),Folate (µg),Lutein+Zeaxanthin (µg),Lycopene (µg),Vitamin A (µg),Vitamin C (mg),Vitamin D (IU),Vitamin E (mg),Vitamin K (µg),Calcium (mg),Copper (mg),Iodine (µg),Iron (mg),Magnesium (mg),Manganese (mg),Phosphorus (mg),Potassium (mg),Selenium (µg),Sodium (mg),Zinc (mg),Carbs (g),Fiber (g),Fructose (g),Starch (g),Sucrose (g),Sugars (g),Net Carbs (g),Fat (g),Cholesterol (mg),Monounsaturated (g),Polyunsaturated (g),Saturated (g),Trans-Fats (g),Omega-3 (g),Omega-6 (g),Alanine (g),Arginine (g),Aspartic acid (g),Cystine (g),Glutamic acid (g),Glycine (g),Histidine (g),Hydroxyproline (g),Isoleucine (g),Leucine (g),Lysine (g),Methionine (g),Phenylalanine (g),Proline (g),Protein (g),Serine (g),Threonine (g),Tryptophan (g),Tyrosine (g),Valine (g),Category'
+MACROFACTOR_HEADER = 'Date,Time,Food Name,Serving Size,Serving Qty,Serving Weight (g),Calories (kcal),Fat (g),Carbs (g),Protein (g),Alcohol (g),"B12, Cobalamin (mcg)","B1, Thiamine (mg)","B2, Riboflavin (mg)","B3, Niacin (mg)","B5, Pantothenic Acid (mg)","B6, Pyridoxine (mg)",Caffeine (mg),Calcium (mg),Cholesterol (mg),Choline (mg),Copper (mg),Cysteine (g),Monounsaturated Fat (g),Polyunsaturated Fat (g),Saturated Fat (g),Trans Fat (g),Fiber (g),Folate (mcg),Histidine (g),Iron (mg),Isoleucine (g),Leucine (g),Lysine (g),Magnesium (mg),Manganese (mg),Methionine (g),Omega-3 ALA (g),Omega-3 DHA (g),Omega-3 EPA (g),Omega-3 (g),Omega-6 (g),Phenylalanine (g),Phosphorus (mg),Potassium (mg),Selenium (mcg),Sodium (mg),Starch (g),Sugars (g),Sugars Added (g),Threonine (g),Tryptophan (g),Tyrosine (g),Valine (g),Vitamin A (mcg),Vitamin C (mg),Vitamin D (mcg),Vitamin E (mg),Vitamin K (mcg),Water (g),Zinc (mg)'
 LOSEIT_HEADER = "Date,Name,Icon,Meal,Quantity,Units,Calories,Deleted,Fat (g),Protein (g),Carbohydrates (g),Saturated Fat (g),Sugars (g),Fiber (g),Cholesterol (mg),Sodium (mg)"
+
+
+def csv_row(header: str, **values) -> str:
+    """One CSV line under ``header`` with the named cells filled (by header name) and the rest blank."""
+    names = next(csv.reader([header]))
+    cells = [values.get(name, "") for name in names]
+    assert len(values) == sum(1 for name in names if name in values), "unknown header in test row"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
+def cronometer(**values) -> str:
+    return csv_row(CRONOMETER_HEADER, **values)
 
 
 def test_cronometer_servings(tmp_path, table, matcher):
     from nutri.intake import analyse
 
     path = write(tmp_path / "servings.csv", CRONOMETER_HEADER + "\n"
-                 '2023-09-17,9:00 AM,Staples,"Spinach, Raw",1.00 cup,6.9,,27.4,0.02,,,,0.06,0.00,0.00,29.70,23.70,Vegetables\n'
-                 '2023-09-17,,Supplements,Vitamin D3,2.00 softgel,,,,,,,,,,2000.00,,,\n'
-                 '2016-9-26,,,"Bear Naked Granola","0.52 Serving (22 tsp, whole pieces)",133.64,,,,,,,,,,,,\n')
+                 + cronometer(**{"Day": "2023-09-17", "Time": "9:00 AM", "Group": "Staples", "Food Name": "Spinach, Raw", "Amount": "1.00 cup", "Energy (kcal)": "6.9",
+                                 "Water (g)": "27.4", "B1 (Thiamine) (mg)": "0.02", "B6 (Pyridoxine) (mg)": "0.06", "B12 (Cobalamin) (µg)": "0.00",
+                                 "Vitamin D (IU)": "0.00", "Calcium (mg)": "29.70", "Magnesium (mg)": "23.70", "Category": "Vegetables and Vegetable Products"})
+                 + cronometer(**{"Day": "2023-09-17", "Group": "Supplements", "Food Name": "Vitamin D3", "Amount": "2.00 softgel", "Vitamin D (IU)": "2000.00"})
+                 + cronometer(**{"Day": "2016-9-26", "Food Name": "Bear Naked Granola", "Amount": "0.52 Serving (22 tsp, whole pieces)", "Energy (kcal)": "133.64"}))
     diary = read_diary(path)
     assert diary.layout == "cronometer"
     assert list(diary.entries["date"]) == ["2023-09-17", "2023-09-17", "2016-09-26"]
@@ -45,7 +64,10 @@ def test_cronometer_servings(tmp_path, table, matcher):
 def test_macrofactor_uses_serving_weight(tmp_path, table, matcher):
     from nutri.intake import analyse
 
-    path = write(tmp_path / "mf.csv", "\ufeff" + MACROFACTOR_HEADER + "\n2026-10-05,08:01,Almonds,1 oz,1,28.35,164,14,6,6,,0,0.06,0.04,0,76,76.5,,1.2\n")
+    row = csv_row(MACROFACTOR_HEADER, **{"Date": "2026-10-05", "Time": "08:01", "Food Name": "Almonds", "Serving Size": "1 oz", "Serving Qty": "1",
+                                         "Serving Weight (g)": "28.35", "Calories (kcal)": "164", "B12, Cobalamin (mcg)": "0", "B1, Thiamine (mg)": "0.06",
+                                         "B6, Pyridoxine (mg)": "0.04", "Caffeine (mg)": "0", "Calcium (mg)": "76", "Magnesium (mg)": "76.5", "Water (g)": "1.2"})
+    path = write(tmp_path / "mf.csv", "\ufeff" + MACROFACTOR_HEADER + "\n" + row)
     diary = read_diary(path)
     assert diary.layout == "macrofactor" and diary.encoding == "utf-8-sig"
     result = analyse(diary, table, matcher)
@@ -169,7 +191,7 @@ def test_supplement_words_in_foods_are_foods(tmp_path, table, matcher):
 def test_cronometer_quick_add_rows(tmp_path, table, matcher):
     from nutri.intake import analyse, daily_totals
 
-    path = write(tmp_path / "servings.csv", CRONOMETER_HEADER + "\n2023-09-17,,Notes,Calorie,800.00 1,800.0,,,,,,,,,,,,\n")
+    path = write(tmp_path / "servings.csv", CRONOMETER_HEADER + "\n" + cronometer(**{"Day": "2023-09-17", "Group": "Notes", "Food Name": "Calorie", "Amount": "800.00 1", "Energy (kcal)": "800.0"}))
     result = analyse(read_diary(path), table, matcher)
     assert result.at[0, "status"] == "unmatched" and "quick-add" in result.at[0, "note"] and result.at[0, "food_id"] == ""
     assert daily_totals(result).at[0, "energy_kcal"] == 800.0  # the app's energy still counts
