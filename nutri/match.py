@@ -106,7 +106,8 @@ COOKED_STATE = {"cooked", "roasted", "boiled", "baked", "broiled", "braised", "d
 COOKED_BY_DEFAULT_GROUPS = {"Beef Products", "Pork Products", "Poultry Products", "Lamb, Veal, and Game Products", "Finfish and Shellfish Products", "Cereal Grains and Pasta", "Legumes and Legume Products"}
 RAW_BY_DEFAULT_GROUPS = {"Fruits and Fruit Juices", "Vegetables and Vegetable Products"}
 # Words that make a different food: a description with one the text lacks is pushed down.
-DIFFERENT_FOOD_WORDS = ("meatless", "imitation", "substitute", "analog", "honey", "chocolate", "sweetened", "candied", "frosted", "glazed", "coated", "breaded", "flavored", "babyfood")
+DIFFERENT_FOOD_WORDS = ("meatless", "imitation", "substitute", "analog", "honey", "chocolate", "sweetened", "candied", "frosted", "glazed", "coated", "breaded", "flavored", "babyfood",
+                        "vanilla", "strawberry", "cinnamon", "maple", "caramel", "mocha", "giblet", "gizzard", "neck", "feet")
 # Head words that name a category the food belongs to ("Nuts, almonds" is almonds), unlike
 # "Oil, olive" or "Soup, tomato", whose first word is the food itself.
 CATEGORY_WORDS = frozenset({"fish", "nut", "beverage", "cereal", "seed", "spice", "babyfood", "alcoholic", "snack", "candy", "candies", "mollusk", "crustacean", "game", "meat", "fast", "food", "restaurant", "ready", "eat"})
@@ -153,6 +154,7 @@ def normalise(text: str) -> str:
 @dataclass(frozen=True)
 class Alias:
     key: str  # normalised text
+    written: str  # as in the aliases file
     food_id: str
     reason: str
     source: str  # "curated" or the user's file
@@ -200,7 +202,7 @@ def read_aliases(path: Path, table: FoodTable, source: str) -> dict[str, Alias]:
             key = normalise(text)
             if key in aliases:
                 continue  # first spelling wins: "semi skimmed milk" and "2% milk" normalise alike
-            aliases[key] = Alias(key, food_id, (row.get("reason") or "").strip(), source)
+            aliases[key] = Alias(key, text, food_id, (row.get("reason") or "").strip(), source)
     return aliases
 
 
@@ -241,6 +243,8 @@ class Matcher:
         self.token_sets, self.heads = token_sets, heads
         # the head without generic words ("Nuts, almonds" -> {almond}): when the text names all of
         # it, the description is about the text's food, not a food made from it ("Olive loaf")
+        # words that occur only in a brand or product name (capitals: "BOLTHOUSE FARMS, DAILY GREEN")
+        self.brand_only = [set(tokenize(" ".join(re.findall(r"\b[A-Z][A-Z'&.]{2,}\b", str(d))), False)) - set(tokenize(re.sub(r"\b[A-Z][A-Z'&.]{2,}\b", " ", str(d)), False)) for d in self.descriptions]
         self.head_cores = [frozenset(h - CATEGORY_WORDS) or frozenset(h) for h in heads]
         self.postings = {t: np.asarray(ix, dtype=np.int32) for t, ix in postings.items()}
         self.idf = {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}
@@ -305,13 +309,13 @@ class Matcher:
         for aliases, rule in ((self.user_aliases, "user_alias"), (self.aliases, "alias")):
             alias = aliases.get(key)
             if alias:
-                note = f"{'your' if rule == 'user_alias' else 'curated'} alias {alias.key!r}" + (f": {alias.reason}" if alias.reason else "")
+                note = f"{'your' if rule == 'user_alias' else 'curated'} alias {alias.written!r}" + (f": {alias.reason}" if alias.reason else "")
                 return Match(text, alias.food_id, self.table.description(alias.food_id), 100.0, rule, "matched", note)
         if len(key) >= 5 and self._alias_keys:
             found = process.extractOne(key, self._alias_keys, scorer=fuzz.ratio, processor=None, score_cutoff=ALIAS_TYPO_CUTOFF)
             if found and re.findall(r"\d+%?", found[0]) == re.findall(r"\d+%?", key):
                 alias = self.aliases[found[0]]
-                return Match(text, alias.food_id, self.table.description(alias.food_id), round(found[1], 1), "alias_typo", "matched", f"read as {alias.key!r} (curated alias)")
+                return Match(text, alias.food_id, self.table.description(alias.food_id), round(found[1], 1), "alias_typo", "matched", f"read as {alias.written!r} (curated alias)")
         ranked = self._rank(tuple(key.split()), 4, head)
         if not ranked:
             return Match(text, None, "", 0.0, "none", "unmatched", "no food in foods.csv shares a word with this text")
@@ -325,11 +329,23 @@ class Matcher:
         # may name a food SR28 lacks, "rooibos"), or a named head food the candidate lacks.
         unknown = [w for w in key.split() if self._correct(w) is None]
         head_words = {self._correct(w) for w in head} - {None}
-        missing_head = bool(head_words) and not (head_words & self.token_sets[self.row_of[best_id]])
-        if not exact and (unknown or missing_head):
+        best_row = self.row_of[best_id]
+        missing_head = bool(head_words) and not (head_words & self.token_sets[best_row])
+        shared = {self._correct(w) for w in key.split()} & self.token_sets[best_row]
+        brand_only = bool(shared) and shared <= self.brand_only[best_row]
+        text_words = {self._correct(w) or w for w in key.split()}
+        unasked = sorted(w for w in DIFFERENT_FOOD_WORDS if self.different[w][best_row] and w not in text_words)
+        if not exact and (unknown or missing_head or brand_only or unasked):
             written = re.findall(r"[\w%]+", str(text).lower())
             shown = [next((w for w in written if w.startswith(u)), u) for u in unknown]  # as the user wrote it
-            why = f"{', '.join(repr(w) for w in shown)} not in any SR28 description" if unknown else f"{best_desc!r} is not {' '.join(sorted(head_words))}"
+            if unknown:
+                why = f"{', '.join(repr(w) for w in shown)} not in any SR28 description"
+            elif missing_head:
+                why = f"{best_desc!r} is not {' '.join(sorted(head_words))}"
+            elif brand_only:
+                why = f"only the brand name in {best_desc!r} matches"
+            else:
+                why = f"{best_desc!r} is {', '.join(unasked)}; the text does not say so"
             return Match(text, best_id, best_desc, min(best_score, REVIEW_THRESHOLD - 1), rule, "needs_review", f"check: {why}; see the alternatives", alternatives)
         if exact or best_score >= REVIEW_THRESHOLD:
             return Match(text, best_id, best_desc, best_score, rule, "matched", f"{rule} match on the description", alternatives)

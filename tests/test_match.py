@@ -78,3 +78,10 @@ def test_doubts_lower_confidence(matcher):
     assert matcher.match("tuna in olive oil").description.startswith("Fish, tuna")
     salt = matcher.match("Diamond Crystal Kosher Salt")  # brand words SR28 also uses elsewhere
     assert salt.status == "unmatched" and salt.alternatives[0][1] == "Salt, table"
+
+
+def test_different_food_words_need_asking(matcher):
+    assert "giblet" not in matcher.match("fried chicken").description.lower()
+    chobani = matcher.match("Chobani greek yogurt")  # SR28's Chobani yogurts are all flavoured
+    assert chobani.status == "needs_review" and "is vanilla; the text does not say so" in chobani.note
+    assert matcher.match("big mac").status == "needs_review"  # only the brand name matches
