@@ -241,10 +241,13 @@ class Matcher:
                 postings.setdefault(token, []).append(i)
         n = len(token_sets)
         self.token_sets, self.heads = token_sets, heads
-        # the head without generic words ("Nuts, almonds" -> {almond}): when the text names all of
-        # it, the description is about the text's food, not a food made from it ("Olive loaf")
         # words that occur only in a brand or product name (capitals: "BOLTHOUSE FARMS, DAILY GREEN")
-        self.brand_only = [set(tokenize(" ".join(re.findall(r"\b[A-Z][A-Z'&.]{2,}\b", str(d))), False)) - set(tokenize(re.sub(r"\b[A-Z][A-Z'&.]{2,}\b", " ", str(d)), False)) for d in self.descriptions]
+        capitals = re.compile(r"\b[A-Z][A-Z'&.]{2,}\b")
+        branded = np.array([bool(capitals.search(str(d))) for d in self.descriptions])
+        self.brand_only = [set(tokenize(" ".join(capitals.findall(d)), False)) - set(tokenize(capitals.sub(" ", d), False)) if has_brand else set()
+                           for d, has_brand in zip(map(str, self.descriptions), branded)]
+        # the head without category words ("Nuts, almonds" -> {almond}): when the text names all of
+        # it, the description is about the text's food, not a food made from it ("Olive loaf")
         self.head_cores = [frozenset(h - CATEGORY_WORDS) or frozenset(h) for h in heads]
         self.postings = {t: np.asarray(ix, dtype=np.int32) for t, ix in postings.items()}
         self.idf = {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}
@@ -253,7 +256,6 @@ class Matcher:
             self.vocabulary_by_letter.setdefault(word[0], []).append(word)
         self.description_lower = [str(d).lower() for d in self.descriptions]
         lengths = np.array([len(t) for t in token_sets], dtype=np.float64)
-        branded = np.array([bool(re.search(r"\b[A-Z][A-Z'&.]{2,}\b", str(d))) for d in self.descriptions])
         self.prior_base = -0.012 * np.minimum(lengths, 15) - 0.15 * branded
         self.is_raw = np.array(["raw" in t for t in token_sets])
         self.is_cooked = np.array([any(w in d for w in COOKED_STATE) for d in self.description_lower])

@@ -110,6 +110,7 @@ def parse_number(text: str) -> tuple[float, str] | None:
 IE_NOUNS = frozenset("cookie pie brownie smoothie veggie calorie rotisserie rookie sweetie pastie prairie quickie".split())
 
 
+@lru_cache(maxsize=100_000)
 def singular(word: str) -> str:
     if word.endswith("ies") and word[:-1] in IE_NOUNS:
         return word[:-1]
