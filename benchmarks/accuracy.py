@@ -51,7 +51,7 @@ def main() -> None:
         worst = frame[~np.isnan(diff)].drop_duplicates("input").sort_values("diff", ascending=False).head(10)
         print("  top 10 magnesium disagreements (input -> our food, grams, ours vs export):")
         for r in worst.itertuples():
-            print(f"    {r.input[:40]!r} -> {r.food_id} {r.food[:45]!r}, {r.grams:.0f} g: {r.magnesium_mg:.0f} vs {r.export_mg:.0f} mg")
+            print(f"    {r.input[:40]!r} -> {r.food_id} {r.food[:45]!r} ({r.status}), {r.grams:.0f} g: {r.magnesium_mg:.0f} vs {r.export_mg:.0f} mg")
 
 
 if __name__ == "__main__":
