@@ -99,7 +99,7 @@ COOKING_WORDS = {
     "boiled": {"boiled", "cooked", "moist heat", "simmered"}, "fried": {"fried", "pan-fried"}, "steamed": {"steamed", "boiled", "cooked"},
     "scrambled": {"scrambled"}, "poached": {"poached"}, "stewed": {"stewed", "braised", "simmered"}, "braised": {"braised", "stewed"},
     "toasted": {"toasted"}, "toast": {"toasted"}, "sauteed": {"sauteed", "stir-fried", "pan-fried"}, "microwaved": {"microwaved"},
-    "cooked": {"cooked", "boiled", "roasted", "baked", "dry heat", "braised", "broiled"}, "raw": {"raw"}, "dry": {"dry", "dried", "uncooked"},
+    "cooked": {"cooked", "boiled", "roasted", "baked", "dry heat", "braised", "broiled"}, "raw": {"raw"}, "uncooked": {"raw", "dry", "uncooked"}, "dry": {"dry", "dried", "uncooked"},
     "dried": {"dried", "dry", "dehydrated"}, "canned": {"canned"}, "frozen": {"frozen"}, "smoked": {"smoked"},
 }
 COOKED_STATE = {"cooked", "roasted", "boiled", "baked", "broiled", "braised", "dry heat", "moist heat", "grilled", "simmered", "stewed", "pan-fried", "fried", "steamed", "prepared", "brewed"}
