@@ -217,3 +217,16 @@ def test_summary_names_encoding_and_blank_rows(run, tmp_path):
     path.write_bytes("Date,Food,Amount,Unit\n2026-11-16,crème fraîche,2,tbsp\n\n,,,\n".encode("cp1252"))
     result = run("match", path)
     assert result.stderr.strip().endswith("(2 blank rows ignored; read as cp1252)")
+
+
+def test_custom_foods_errors_name_file_line_and_fix(run, tmp_path):
+    diary = write(tmp_path / "d.csv", "Date,Food\n2026-11-16,banana\n")
+    for content, message in [
+        ("food_id,description\n11457,My spinach\n", "line 2: food_id '11457' is empty or looks like an SR28 id; give custom foods a name"),
+        ("food_id,description,magnesium_mg\nbar,Bar,lots\n", "line 2: magnesium_mg is 'lots', not a number; leave it empty if unknown"),
+        ("food_id,description,portions\nbar,Bar,one bar\n", "line 2: portion 'one bar' is not MEASURE=GRAMS"),
+        ("food_id,description,iron_mg\nbar,Bar,3\n", "unknown column 'iron_mg'"),
+    ]:
+        foods = write(tmp_path / "foods.csv", content)
+        result = run("match", diary, "--foods", foods)
+        assert result.exit_code == 2 and result.stderr.startswith(f"Error: {foods}") and message in result.stderr

@@ -61,12 +61,14 @@ def _period(period: dict) -> list[str]:
     out.append("</table>")
     life = period["lifestyle"]
     out.append(f"<p>Caffeine {fmt(life['caffeine']['daily_average'], 0)} mg/day (limit {life['caffeine']['limit']}); alcohol {fmt(life['alcohol']['standard_drinks_per_day'])} standard drinks/day; water from food and drinks {fmt(life['water']['daily_average'], 0)} g/day (AI {fmt(life['water']['ai'], 0)} g).</p>")
-    out.append("<table><tr><th>Date</th><th>Entries</th><th>Mg mg</th><th>Ca mg</th><th>Vit D µg</th><th>B12 µg</th><th>Caffeine mg</th><th>Alcohol g</th></tr>")
+    out.append("<table><tr><th>Date</th><th>Entries</th><th>Mg mg</th><th>Ca mg</th><th>Vit D µg</th><th>B12 µg</th><th>B1 mg</th><th>B6 mg</th><th>Caffeine mg</th><th>Alcohol g</th><th>Water g</th></tr>")
     for d in period["days"]:
         if d["logged"]:
-            out.append(f"<tr><td>{e(d['date'])}</td><td>{d['entries']}</td><td>{fmt(d['magnesium_mg'])}</td><td>{fmt(d['calcium_mg'])}</td><td>{fmt(d['vitamin_d_ug'])}</td><td>{fmt(d['vitamin_b12_ug'])}</td><td>{fmt(d['caffeine_mg'], 0)}</td><td>{fmt(d['alcohol_g'])}</td></tr>")
+            cells = [fmt(d["magnesium_mg"]), fmt(d["calcium_mg"]), fmt(d["vitamin_d_ug"]), fmt(d["vitamin_b12_ug"]), fmt(d["thiamin_mg"], 2), fmt(d["vitamin_b6_mg"], 2),
+                     fmt(d["caffeine_mg"], 0), fmt(d["alcohol_g"]), fmt(d["water_g"], 0)]
+            out.append(f"<tr><td>{e(d['date'])}</td><td>{d['entries']}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         else:
-            out.append(f"<tr><td>{e(d['date'])}</td><td colspan=7 class=muted>not logged</td></tr>")
+            out.append(f"<tr><td>{e(d['date'])}</td><td colspan=10 class=muted>not logged</td></tr>")
     out.append("</table>")
     for n in period["nutrients"].values():
         if n["top_foods"]:

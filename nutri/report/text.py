@@ -60,10 +60,11 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
     day_rows = []
     for d in period["days"]:
         if not d["logged"]:
-            day_rows.append([d["date"], "not logged", "", "", "", "", "", ""])
+            day_rows.append([d["date"], "not logged"] + [""] * 9)
         else:
-            day_rows.append([d["date"], str(d["entries"]), fmt(d["magnesium_mg"]), fmt(d["calcium_mg"]), fmt(d["vitamin_d_ug"]), fmt(d["vitamin_b12_ug"]), fmt(d["caffeine_mg"], 0), fmt(d["alcohol_g"])])
-    out += _table(["Date", "Entries", "Mg mg", "Ca mg", "Vit D µg", "B12 µg", "Caffeine mg", "Alcohol g"], day_rows, markdown)
+            day_rows.append([d["date"], str(d["entries"]), fmt(d["magnesium_mg"]), fmt(d["calcium_mg"]), fmt(d["vitamin_d_ug"]), fmt(d["vitamin_b12_ug"]),
+                             fmt(d["thiamin_mg"], 2), fmt(d["vitamin_b6_mg"], 2), fmt(d["caffeine_mg"], 0), fmt(d["alcohol_g"]), fmt(d["water_g"], 0)])
+    out += _table(["Date", "Entries", "Mg mg", "Ca mg", "Vit D µg", "B12 µg", "B1 mg", "B6 mg", "Caffeine mg", "Alcohol g", "Water g"], day_rows, markdown)
     out.append("")
     for n in period["nutrients"].values():
         if n["top_foods"]:
