@@ -102,6 +102,8 @@ def test_outputs_neutralise_formulas_and_escape_html(run, tmp_path):
     assert run("report", diary, "-o", html).exit_code == 0
     page = html.read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    markdown = run("report", diary, "--format", "md").stdout
+    assert "<script>" not in markdown and "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
     book = tmp_path / "r.xlsx"
     assert run("report", diary, "-o", book).exit_code == 0
     workbook = load_workbook(book)

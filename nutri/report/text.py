@@ -136,4 +136,8 @@ def render(report: dict, markdown: bool = False, colour_on: bool = False) -> str
     out.append(f"- Foods: {s['foods']}")
     out.append(f"- DRIs: {s['dri_source']}")
     out.append(f"- nutri {s['nutri']}; input {s['input_file']} (SHA-256 {s['input_sha256']})")
-    return "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n"
+    if markdown:
+        # Markdown viewers render raw HTML: user text such as "<script>" must stay text
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
