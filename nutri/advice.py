@@ -14,6 +14,7 @@ import pandas as pd
 from nutri.foods import SPECIAL_GROUPS, FoodTable, data_file
 
 COUNT_PER_CATEGORY = 4
+CATEGORY_HEADS = frozenset({"nuts", "seeds", "fish", "beverages", "cheese", "spices", "crustaceans", "mollusks", "cereals ready-to-eat", "cereals", "alcoholic beverage"})
 
 
 @lru_cache(maxsize=1)
@@ -81,16 +82,29 @@ def category_suggestions(table: FoodTable, nutrient_column: str, rule: dict) -> 
     return suggestions
 
 
-def ranked_sources(suggestions: list[Suggestion], diary_food_ids: set[str], count: int = COUNT_PER_CATEGORY) -> list[Suggestion]:
-    """Foods already in the diary first, then by nutrient per portion; one per food head."""
-    suggestions = sorted((replace(s, in_diary=s.food_id in diary_food_ids) for s in suggestions), key=lambda s: (not s.in_diary, -s.amount, s.food_id))
-    # one entry per food head (the first two comma segments), so four kinds of nut, not four almonds
+def everyday_food_ids(table: FoodTable) -> frozenset[str]:
+    """Foods people actually eat and buy: the targets of the curated aliases (milk, almonds,
+    cooked spinach...). Advice shows these before rarities such as emu or nonfat mozzarella."""
+    from nutri.match import read_aliases
+
+    return frozenset(alias.food_id for alias in read_aliases(data_file("aliases.csv"), table, "curated").values())
+
+
+def ranked_sources(suggestions: list[Suggestion], diary_food_ids: set[str], everyday: frozenset[str] = frozenset(), count: int = COUNT_PER_CATEGORY) -> list[Suggestion]:
+    """Foods already in the diary first, then everyday foods, then the rest; within each by
+    nutrient per portion; one per food head."""
+    suggestions = sorted((replace(s, in_diary=s.food_id in diary_food_ids) for s in suggestions),
+                         key=lambda s: (not s.in_diary, s.food_id not in everyday, -s.amount, s.food_id))
+    # one entry per food (its first comma segment, or two after a category word: "Nuts, almonds"),
+    # so four kinds of nut, and not raw, cooked and frozen spinach side by side
     seen, picked = set(), []
     for s in suggestions:
-        head = ",".join(s.food.split(",")[:2])
+        segments = s.food.split(",")
+        head = ",".join(segments[:2]) if segments[0].strip().lower() in CATEGORY_HEADS else segments[0]
         if head in seen:
             continue
-        seen.add(head)
+        if not s.in_diary:  # the diary's own form of a food does not hide a better form of it
+            seen.add(head)
         picked.append(s)
         if len(picked) == count:
             break

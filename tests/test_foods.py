@@ -86,3 +86,17 @@ def test_document_categories_select_sensible_foods(table):
             if not rule.get("non_food"):
                 assert len(category_foods(table, rule)) > 0, (nutrient, rule["category"])
     assert "consult" in document()["consult"]
+
+
+def test_advice_prefers_the_diary_then_everyday_foods(table):
+    from nutri.advice import Suggestion, everyday_food_ids, ranked_sources
+
+    foods = [Suggestion("11457", "Spinach, raw", "1 cup (30 g)", 30, 23.7, False),
+             Suggestion("11458", "Spinach, cooked, boiled, drained, without salt", "1 cup (180 g)", 180, 157, False),
+             Suggestion("99901", "Amaranth leaves, cooked", "1 cup (132 g)", 132, 73, False),
+             Suggestion("99902", "Spinach, canned", "1 cup (214 g)", 214, 163, False)]
+    everyday = everyday_food_ids(table)
+    assert "11458" in everyday and "11457" in everyday
+    picked = ranked_sources(foods, {"11457"}, everyday)
+    assert [s.food_id for s in picked] == ["11457", "11458", "99901"]  # canned spinach: same food as cooked spinach
+    assert picked[0].in_diary and not picked[1].in_diary

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from nutri import SR28_EDITION, __version__
-from nutri.advice import category_suggestions, document, gap_closers, ranked_sources
+from nutri.advice import category_suggestions, document, everyday_food_ids, gap_closers, ranked_sources
 from nutri.dri import DRI_NUTRIENTS, Profile, alcohol_limit_g, assess, guidance, references, water_ai_g
 from nutri.foods import NUTRIENT_BY_KEY, FoodTable
 from nutri.intake import ENTRY_NUTRIENT_COLUMNS, countable, daily_totals, summary_counts
@@ -95,7 +95,9 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
                 key = (column, rule["category"])
                 if key not in suggestion_cache:
                     suggestion_cache[key] = category_suggestions(table, column, rule)
-                picked = ranked_sources(suggestion_cache[key], diary_ids)
+                if "everyday" not in suggestion_cache:
+                    suggestion_cache["everyday"] = everyday_food_ids(table)
+                picked = ranked_sources(suggestion_cache[key], diary_ids, suggestion_cache["everyday"])
                 all_suggestions.extend(picked)
                 item["sources"].append({"category": rule["category"], "foods": [{"food_id": s.food_id, "food": s.food, "portion": s.portion, "grams": round(s.grams, 1), "amount": round(float(s.amount), 2), "in_diary": s.in_diary} for s in picked]})
             if shortfall:
