@@ -241,7 +241,8 @@ def match_command(diary: Path, output, review_path, sheet, columns, dayfirst, nu
     Example:
         nutri match examples/two-weeks.csv -o matched.csv --review review.csv
     """
-    from nutri.intake import ENTRY_NUTRIENT_COLUMNS, EXTRA_COLUMNS, MATCH_COLUMNS
+    from nutri.intake import EXTRA_COLUMNS, MATCH_COLUMNS
+    from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
     from nutri.report.safe import neutralise, write_atomic
 
     if output and output.suffix.lower() not in MATCH_FORMATS:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
-from nutri.quantity import IU_PER_UG_VITAMIN_D
+from nutri.nutrients import from_export_header
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"}
@@ -45,20 +45,6 @@ ROLE_HEADERS = {
 
 # Export nutrient headers: "Magnesium (mg)", "B12 (Cobalamin) (µg)", "B12, Cobalamin (mcg)", "Vitamin D (IU)".
 NUTRIENT_HEADER_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<unit>µg|μg|mcg|ug|mg|g|iu|kcal)\)\s*$", re.IGNORECASE)
-NUTRIENT_NAME_RULES = [
-    (re.compile(r"\bb12\b|cobalamin"), "vitamin_b12_ug", "ug"),
-    (re.compile(r"\bb1\b|thiamin"), "thiamin_mg", "mg"),
-    (re.compile(r"\bb6\b|pyridoxine"), "vitamin_b6_mg", "mg"),
-    (re.compile(r"^vitamin d\b"), "vitamin_d_ug", "ug"),
-    (re.compile(r"^magnesium$"), "magnesium_mg", "mg"),
-    (re.compile(r"^calcium$"), "calcium_mg", "mg"),
-    (re.compile(r"^caffeine$"), "caffeine_mg", "mg"),
-    (re.compile(r"^alcohol$"), "alcohol_g", "g"),
-    (re.compile(r"^water$"), "water_g", "g"),
-    (re.compile(r"^(energy|calories)$"), "energy_kcal", "kcal"),
-    (re.compile(r"^potassium$"), "potassium_mg", "mg"),
-    (re.compile(r"^sodium$"), "sodium_mg", "mg"),
-]
 UNIT_FACTORS = {("ug", "ug"): 1.0, ("mcg", "ug"): 1.0, ("µg", "ug"): 1.0, ("μg", "ug"): 1.0, ("mg", "ug"): 1000.0, ("mg", "mg"): 1.0, ("g", "mg"): 1000.0, ("ug", "mg"): 0.001, ("mcg", "mg"): 0.001, ("µg", "mg"): 0.001, ("g", "g"): 1.0, ("mg", "g"): 0.001, ("kcal", "kcal"): 1.0}
 
 
@@ -267,13 +253,13 @@ def _nutrient_headers(headers: list[str]) -> dict[str, tuple[int, float]]:
             continue
         name = re.sub(r"\s+", " ", re.sub(r"[(),]", " ", match.group("name").lower())).strip()
         unit = match.group("unit").lower()
-        for pattern, column, our_unit in NUTRIENT_NAME_RULES:
-            if pattern.search(name) and column not in found:
-                if column == "vitamin_d_ug" and unit == "iu":
-                    found[column] = (index, 1 / IU_PER_UG_VITAMIN_D)
-                elif (unit, our_unit) in UNIT_FACTORS:
-                    found[column] = (index, UNIT_FACTORS[(unit, our_unit)])
-                break
+        record = from_export_header(name)
+        if record is None or record.column in found:
+            continue
+        if unit == "iu" and record.iu_per_unit:
+            found[record.column] = (index, 1 / record.iu_per_unit)
+        elif (unit, record.column_unit) in UNIT_FACTORS:
+            found[record.column] = (index, UNIT_FACTORS[(unit, record.column_unit)])
     return found
 
 

@@ -11,10 +11,8 @@ import pandas as pd
 
 from nutri.errors import UsageError
 from nutri.foods import data_file
+from nutri.nutrients import ASSESSED
 
-DRI_NUTRIENTS = {"magnesium": ("magnesium_mg", "mg"), "calcium": ("calcium_mg", "mg"), "vitamin_d": ("vitamin_d_ug", "mcg"),
-                 "vitamin_b12": ("vitamin_b12_ug", "mcg"), "thiamin": ("thiamin_mg", "mg"), "vitamin_b6": ("vitamin_b6_mg", "mg")}
-DISPLAY_UNIT = {"mg": "mg", "mcg": "µg"}
 
 
 @dataclass(frozen=True)
@@ -77,8 +75,9 @@ def _num(value) -> float | None:
 def references(profile: Profile) -> dict[str, Reference]:
     table = dri_table()
     out = {}
-    for nutrient, (column, unit) in DRI_NUTRIENTS.items():
-        rows = table[(table["nutrient"] == nutrient) & (table["unit"] == unit) & (table["life_stage"] == profile.life_stage)]
+    for record in ASSESSED:
+        nutrient, column = record.key, record.column
+        rows = table[(table["nutrient"] == nutrient) & (table["unit"] == record.dri_unit) & (table["life_stage"] == profile.life_stage)]
         rows = rows[rows["sex"].isin([profile.sex, "both"])]
         # completed years: age 50.5 is in 31-50; the 71+ group has no upper bound
         age = math.floor(profile.age) if profile.age >= 1 else profile.age
@@ -89,7 +88,7 @@ def references(profile: Profile) -> dict[str, Reference]:
             raise UsageError(f"no DRI row for {nutrient} and {profile.describe()}")
         row = fit.iloc[0]
         age_range = f"{row['age_min_years']:g}-{row['age_max_years']:g}" if not pd.isna(row["age_max_years"]) else f"{row['age_min_years']:g}+"
-        out[nutrient] = Reference(nutrient, column, DISPLAY_UNIT[unit], _num(row["ear"]), _num(row["rda"]), _num(row["ai"]), _num(row["ul"]), str(row["ul_note"]), f"dri.csv: {nutrient} {row['sex']} {age_range} y {row['life_stage']}")
+        out[nutrient] = Reference(nutrient, column, record.unit, _num(row["ear"]), _num(row["rda"]), _num(row["ai"]), _num(row["ul"]), str(row["ul_note"]), f"dri.csv: {nutrient} {row['sex']} {age_range} y {row['life_stage']}")
     return out
 
 

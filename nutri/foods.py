@@ -16,32 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from nutri.errors import DataFileError
+from nutri.nutrients import NUTRIENT_BY_KEY, NUTRIENT_COLUMNS, TABLE_ORDER, Nutrient
 
 
-@dataclass(frozen=True)
-class Nutrient:
-    key: str  # "magnesium"
-    column: str  # "magnesium_mg": value per 100 g in foods.csv, per entry in diaries
-    label: str  # "Magnesium"
-    unit: str  # "mg"
-
-
-NUTRIENTS: tuple[Nutrient, ...] = (
-    Nutrient("energy", "energy_kcal", "Energy", "kcal"),
-    Nutrient("water", "water_g", "Water", "g"),
-    Nutrient("calcium", "calcium_mg", "Calcium", "mg"),
-    Nutrient("magnesium", "magnesium_mg", "Magnesium", "mg"),
-    Nutrient("vitamin_d", "vitamin_d_ug", "Vitamin D", "µg"),
-    Nutrient("vitamin_b12", "vitamin_b12_ug", "Vitamin B12", "µg"),
-    Nutrient("thiamin", "thiamin_mg", "Thiamin (B1)", "mg"),
-    Nutrient("vitamin_b6", "vitamin_b6_mg", "Vitamin B6", "mg"),
-    Nutrient("caffeine", "caffeine_mg", "Caffeine", "mg"),
-    Nutrient("alcohol", "alcohol_g", "Alcohol", "g"),
-    Nutrient("potassium", "potassium_mg", "Potassium", "mg"),
-    Nutrient("sodium", "sodium_mg", "Sodium", "mg"),
-)
-NUTRIENT_BY_KEY = {n.key: n for n in NUTRIENTS}
-NUTRIENT_COLUMNS = [n.column for n in NUTRIENTS]
+# The nutrient columns of every food table, in foods.csv order (the registry holds what they mean).
+NUTRIENTS: tuple[Nutrient, ...] = tuple(NUTRIENT_BY_KEY[key] for key in TABLE_ORDER)
 
 # Groups a diary entry only means when it says so (matching prior and advice filter).
 SPECIAL_GROUPS = ("Baby Foods", "Fast Foods", "Restaurant Foods", "American Indian/Alaska Native Foods")

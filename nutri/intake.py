@@ -18,24 +18,15 @@ import pandas as pd
 from nutri.diary import Diary, join_notes
 from nutri.foods import NUTRIENT_COLUMNS, FoodTable
 from nutri.match import Matcher
-from nutri.quantity import IU_PER_UG_VITAMIN_D, PortionWeights, Quantity, parse_amount_cell, parse_quantity
+from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_COLUMN, SUPPLEMENTABLE
+from nutri.quantity import PortionWeights, Quantity, parse_amount_cell, parse_quantity
 
-# Nutrients shown per entry and per day, in the order of `nutri match` output (a contract).
-ENTRY_NUTRIENT_COLUMNS = ["magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug", "thiamin_mg", "vitamin_b6_mg",
-                          "caffeine_mg", "alcohol_g", "water_g", "energy_kcal"]
 MATCH_COLUMNS = ["row", "date", "meal", "input", "amount", "unit", "food_id", "food", "score", "status", "note", "grams", *ENTRY_NUTRIENT_COLUMNS]
 EXTRA_COLUMNS = ["rule", "alternatives", "supplemental", "origin"]
 OUTLIER_GRAMS = 2500.0  # one entry heavier than this is kept but flagged for review
 
 # Supplements: a nutrient name plus a dose unit adds that nutrient (doses read as elemental).
-SUPPLEMENT_PATTERNS = [
-    ("vitamin_d_ug", re.compile(r"\bvit(amin)?\.?\s*d\s*[23]?\b|\bcholecalciferol\b|\bergocalciferol\b", re.I)),
-    ("vitamin_b12_ug", re.compile(r"\b(vit(amin)?\.?\s*)?b\s*-?12\b|cobalamin", re.I)),
-    ("vitamin_b6_mg", re.compile(r"\b(vit(amin)?\.?\s*)?b\s*-?6\b|pyridox", re.I)),
-    ("thiamin_mg", re.compile(r"\b(vit(amin)?\.?\s*)?b\s*-?1\b|thiamin", re.I)),
-    ("magnesium_mg", re.compile(r"\bmagnesium\b", re.I)),
-    ("calcium_mg", re.compile(r"\bcalcium\b", re.I)),
-]
+SUPPLEMENT_PATTERNS = [(n.column, n.supplement_regex) for n in SUPPLEMENTABLE]
 DOSE_UNIT_FACTORS = {"milligram": {"mg": 1.0, "ug": 1000.0}, "microgram": {"mg": 0.001, "ug": 1.0}, "gram": {"mg": 1000.0, "ug": 1e6}}
 PILL_UNITS = frozenset({"tablet", "capsule", "softgel", "pill", "drop", "serving", "scoop"})
 SUPPLEMENT_FOOD_WORDS = re.compile(r"\b(milk|juice|cereal|yogurt|tofu|water|bar|cheese|bread|shake)\b", re.I)
@@ -68,9 +59,10 @@ def supplement_dose(text: str, quantity: Quantity) -> Supplement | None:
             continue
         unit = column.rsplit("_", 1)[1]
         if quantity.kind == "iu":
-            if column != "vitamin_d_ug":
-                return None  # IU is defined per vitamin; only vitamin D's (40 IU = 1 µg) is used here
-            return Supplement(column, quantity.amount / IU_PER_UG_VITAMIN_D)
+            iu_per_unit = NUTRIENT_BY_COLUMN[column].iu_per_unit
+            if not iu_per_unit:
+                return None  # IU is defined per vitamin; only where the registry gives the factor
+            return Supplement(column, quantity.amount / iu_per_unit)
         factors = DOSE_UNIT_FACTORS.get(quantity.unit or "")
         if factors and quantity.unit != "gram":
             return Supplement(column, quantity.amount * factors[unit])

@@ -22,7 +22,6 @@ ureg = pint.UnitRegistry(None, case_sensitive=False)
 with resources.as_file(resources.files("nutri") / "units.txt") as _units_path:
     ureg.load_definitions(str(_units_path))
 
-IU_PER_UG_VITAMIN_D = 40.0
 
 UNICODE_FRACTIONS = {"½": 1 / 2, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 1 / 4, "¾": 3 / 4, "⅕": 1 / 5, "⅖": 2 / 5, "⅗": 3 / 5, "⅘": 4 / 5, "⅙": 1 / 6, "⅚": 5 / 6, "⅛": 1 / 8, "⅜": 3 / 8, "⅝": 5 / 8, "⅞": 7 / 8}
 _UF = "".join(UNICODE_FRACTIONS)

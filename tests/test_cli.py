@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 import venv
@@ -162,10 +163,12 @@ def test_wheel_installs_and_serves_foods_outside_the_checkout(tmp_path):
     Path(site, "deps.pth").write_text("\n".join(deps) + "\n")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = subprocess.run([str(target / "bin" / "nutri"), "foods", "show", "11457"], cwd=elsewhere, capture_output=True, text=True)
+    # nothing of the checkout may leak in (a PYTHONPATH set by the developer would)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run([str(target / "bin" / "nutri"), "foods", "show", "11457"], cwd=elsewhere, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert "Magnesium      79 mg" in result.stdout
-    where = subprocess.run([str(python), "-c", "import nutri.foods as f; print(f.foods_csv_path())"], cwd=elsewhere, capture_output=True, text=True).stdout
+    where = subprocess.run([str(python), "-c", "import nutri.foods as f; print(f.foods_csv_path())"], cwd=elsewhere, capture_output=True, text=True, env=env).stdout
     assert where.startswith(str(target))
 
 

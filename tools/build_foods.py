@@ -21,28 +21,31 @@ Only the standard library is used so the script runs before the project is insta
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import csv
 import io
 import sys
 from pathlib import Path
 
-# SR28 nutrient number -> foods.csv column (all per 100 g edible portion).
+def _registry():
+    """nutri/nutrients.py, loaded by path: it is standard library only, and importing the package
+    would need pandas before the project is installed."""
+    path = Path(__file__).resolve().parents[1] / "nutri" / "nutrients.py"
+    spec = importlib.util.spec_from_file_location("_nutri_nutrients", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+_NUTRIENTS = _registry()
+# SR28 nutrient number -> foods.csv column (all per 100 g edible portion), in foods.csv order.
 NUTRIENT_COLUMNS = {
-    "208": "energy_kcal",
-    "255": "water_g",
-    "301": "calcium_mg",
-    "304": "magnesium_mg",
-    "328": "vitamin_d_ug",
-    "418": "vitamin_b12_ug",
-    "404": "thiamin_mg",
-    "415": "vitamin_b6_mg",
-    "262": "caffeine_mg",
-    "221": "alcohol_g",
-    "306": "potassium_mg",
-    "307": "sodium_mg",
+    _NUTRIENTS.NUTRIENT_BY_KEY[key].sr28_number: _NUTRIENTS.NUTRIENT_BY_KEY[key].column for key in _NUTRIENTS.TABLE_ORDER
 }
-VITAMIN_D_IU = "324"
-IU_PER_UG_VITAMIN_D = 40  # 1 µg cholecalciferol = 40 IU (NASEM RDA tables)
+VITAMIN_D = _NUTRIENTS.NUTRIENT_BY_KEY["vitamin_d"]
+VITAMIN_D_IU = "324"  # SR28 also lists vitamin D in IU where it has no µg value
+IU_PER_UG_VITAMIN_D = int(VITAMIN_D.iu_per_unit)
 
 FOOD_HEADER = ["food_id", "description", "food_group", "common_name", *NUTRIENT_COLUMNS.values(), "vitamin_d_basis"]
 PORTION_HEADER = ["food_id", "seq", "amount", "measure", "grams"]
@@ -83,7 +86,7 @@ def build(sr28_dir: Path) -> tuple[str, str]:
         known = values.get(food_id, {})
         cells = [food_id, long_desc, groups[group_code], common_name]
         for nutrient_no in NUTRIENT_COLUMNS:
-            if nutrient_no == "328" and "328" not in known and VITAMIN_D_IU in known:
+            if nutrient_no == VITAMIN_D.sr28_number and nutrient_no not in known and VITAMIN_D_IU in known:
                 cells.append(number_text(str(round(float(known[VITAMIN_D_IU]) / IU_PER_UG_VITAMIN_D, 4))))
             else:
                 cells.append(number_text(known[nutrient_no]) if nutrient_no in known else "")

@@ -11,9 +11,10 @@ import pandas as pd
 
 from nutri import SR28_EDITION, __version__
 from nutri.advice import category_suggestions, document, everyday_food_ids, gap_closers, ranked_sources
-from nutri.dri import DRI_NUTRIENTS, Profile, alcohol_limit_g, assess, guidance, references, water_ai_g
-from nutri.foods import NUTRIENT_BY_KEY, FoodTable
-from nutri.intake import ENTRY_NUTRIENT_COLUMNS, countable, daily_totals, summary_counts
+from nutri.dri import Profile, alcohol_limit_g, assess, guidance, references, water_ai_g
+from nutri.foods import FoodTable
+from nutri.nutrients import ASSESSED, ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_KEY
+from nutri.intake import countable, daily_totals, summary_counts
 
 MIN_COVERAGE = 0.8
 USUAL_INTAKE_NOTE = "A week of food records estimates usual intake only roughly: day-to-day variation is large, so read weekly averages as a guide, not a verdict."
@@ -170,7 +171,7 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
     unmatched = analysed[analysed["status"] == "unmatched"]
     invalid = analysed[analysed["status"] == "invalid"]
     unknown = {}
-    for nutrient, (column, _unit) in DRI_NUTRIENTS.items():
+    for nutrient, column in ((n.key, n.column) for n in ASSESSED):
         missing = used[used[column].isna() & used["grams"].notna()]
         unknown[nutrient] = sorted(set(missing["food"]))[:10]
     document_data = document()

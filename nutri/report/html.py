@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from nutri.dri import DRI_NUTRIENTS
+from nutri.nutrients import NUTRIENT_BY_KEY
 from nutri.report.text import fmt, status_class
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -35,7 +35,7 @@ def bar_chart(period: dict) -> str:
         target = n["rda"] if n["rda"] is not None else n["ai"]
         x0 = left + g * group_w + bar_w / 2
         for b, day in enumerate(days):
-            value = day.get(DRI_NUTRIENTS[key][0])
+            value = day.get(NUTRIENT_BY_KEY[key].column)
             if value is None or not target:
                 continue
             pct = 100 * value / target

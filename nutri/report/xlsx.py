@@ -7,7 +7,7 @@ import io
 
 import pandas as pd
 
-from nutri.intake import ENTRY_NUTRIENT_COLUMNS as day_columns
+from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS as day_columns
 from nutri.report.safe import neutralise
 
 
