@@ -42,7 +42,8 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_foods import NUTRIENT_COLUMNS, build as build_sr28, number_text, read_sr28  # noqa: E402
+from build_foods import NUTRIENT_COLUMNS, number_text, read_sr28
+from build_foods import build as build_sr28
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITION = "USDA FNDDS 2.0"
@@ -242,9 +243,9 @@ def build(fndds_dir: Path, sr28_dir: Path, successors_path: Path) -> tuple[str, 
     total_grams = sum(g for parts in recipes.links.values() for _c, g in parts)
     report = [
         f"{EDITION}: {len(mains)} survey foods",
-        f"retired SR numbers without a reliable SR28 successor: {len(recipes.retired)} "
-        f"({recipes.retired_grams / total_grams:.1%} of all ingredient weight); "
-        f"mapped to a successor: {recipes.successor_grams / total_grams:.1%} of the weight",
+        (f"retired SR numbers without a reliable SR28 successor: {len(recipes.retired)} "
+         f"({recipes.retired_grams / total_grams:.1%} of all ingredient weight); "
+         f"mapped to a successor: {recipes.successor_grams / total_grams:.1%} of the weight"),
         *(f"  foods with unknown {name}: {count}" for name, count in unknown.items() if count),
     ]
     return foods.getvalue(), portions.getvalue(), report
