@@ -20,6 +20,24 @@ REPORT_FORMATS = ["text", "md", "html", "xlsx", "json"]
 CONFIG_NAMES = ("nutri.toml", ".nutri.toml")
 
 
+def error_line(exc: NutriError) -> str:
+    """The one line a user sees: the core's message, plus the flag that fixes it (the core names
+    settings, never flags). Terminal control characters from file contents are made visible."""
+    hint = None
+    if exc.option:
+        flag = "--" + exc.option.replace("_", "-")
+        hint = f"pass {flag} {exc.option_value}" if exc.option_value else f"check {flag}"
+    return printable(exc.describe(hint))
+
+
+def printable(text: str) -> str:
+    """Text for the terminal: control characters (escape sequences, CR, BEL) shown as \\x.. escapes."""
+    return CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 class NutriGroup(click.Group):
     """Maps domain errors to one-line messages and exit codes; tracebacks only with --debug."""
 
@@ -29,7 +47,7 @@ class NutriGroup(click.Group):
         except NutriError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {error_line(exc)}", err=True)
             ctx.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise

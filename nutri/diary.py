@@ -1,35 +1,47 @@
 """Read a diary file (CSV/TSV/TXT/XLSX/XLSM/ODS) into one entries DataFrame.
 
-Columns are found by header name, never by position; the header row may sit below title rows.
-Known app exports (Cronometer servings, MacroFactor food log, Lose It! food-logs) are recognised
-by their headers, and the nutrient columns they carry are read by name and unit.
-Every non-blank row becomes an entry; rows that cannot be used keep their place with a status.
+Columns are found by header name, never by position; the header row may sit below title rows
+and blank lines. Known app exports (Cronometer servings, MacroFactor food log, Lose It!
+food-logs) are recognised by their headers, and the nutrient columns they carry are read by name
+and unit. Every non-blank row becomes an entry; rows that cannot be used keep their place with a
+status. Things a file decides for all its rows (encoding, delimiter, date style, decimal comma)
+are decided once per file, and rows that contradict the decision are flagged, never reread.
+
+The reader runs in four steps, each a function below: read the cells (``_read_cells``), find the
+header (``_find_header``), recognise the app layout (``LAYOUTS``), then build the entry columns
+(dates, food, amounts, export nutrients) column-wise.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import itertools
+import os
 import re
-import zipfile
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
-from nutri.nutrients import from_export_header
+from nutri.nutrients import NUTRIENT_BY_COLUMN, from_export_header
+from nutri.workbook import read_workbook_rows
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"}
 MAX_FILE_BYTES = 200 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 400 * 1024 * 1024  # a workbook larger than this unzipped is refused (zip bomb)
-MAX_ZIP_RATIO = 200
-HEADER_SCAN_ROWS = 30
+MAX_CELL_CHARS = 10 * 1024 * 1024  # one cell larger than this is no diary entry, in any row
+HEADER_SCAN_ROWS = 30  # non-blank rows searched for the header
+HEADER_SCAN_RECORDS = 100_000  # records (blank ones included) read while searching
 NULL_TEXT = {"", "n/a", "na", "nan", "none", "null", "-", "#n/a"}
+STDIN_NAME = "<stdin>"
 
 # Header synonyms per role, compared after lower-casing and dropping everything but letters/digits.
 ROLE_HEADERS = {
@@ -44,8 +56,12 @@ ROLE_HEADERS = {
 }
 
 # Export nutrient headers: "Magnesium (mg)", "B12 (Cobalamin) (µg)", "B12, Cobalamin (mcg)", "Vitamin D (IU)".
+# The name part is looked up in the nutrient registry (nutri/nutrients.py); the unit part here.
 NUTRIENT_HEADER_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<unit>µg|μg|mcg|ug|mg|g|iu|kcal)\)\s*$", re.IGNORECASE)
-UNIT_FACTORS = {("ug", "ug"): 1.0, ("mcg", "ug"): 1.0, ("µg", "ug"): 1.0, ("μg", "ug"): 1.0, ("mg", "ug"): 1000.0, ("mg", "mg"): 1.0, ("g", "mg"): 1000.0, ("ug", "mg"): 0.001, ("mcg", "mg"): 0.001, ("µg", "mg"): 0.001, ("g", "g"): 1.0, ("mg", "g"): 0.001, ("kcal", "kcal"): 1.0}
+UNIT_GRAMS = {"g": 1.0, "mg": 1e-3, "ug": 1e-6, "mcg": 1e-6, "µg": 1e-6, "μg": 1e-6}
+# An export value above this (in the column's unit) for ONE entry is a typo or an attack, not food:
+# 100 g of a mineral or vitamin, 10 kg of water or alcohol, 50,000 kcal.
+MAX_EXPORT_PER_ENTRY = {"mg": 1e5, "ug": 1e5, "g": 1e4, "kcal": 5e4}
 
 
 def header_key(text: object) -> str:
@@ -66,54 +82,111 @@ class Diary:
     columns: dict[str, str]
     nutrient_headers: dict[str, str] = field(default_factory=dict)
     dayfirst: bool | None = None
+    sha256: str | None = None  # of the bytes read (stdin and FIFOs cannot be read twice)
 
 
-# -- raw cells ------------------------------------------------------------------------------
+# -- reading the cells ----------------------------------------------------------------------
 
-def _check_path(path: Path) -> None:
-    if not path.exists():
-        raise UnreadableInputError(f"{path}: no such file; check the path")
-    if path.is_dir():
-        raise UnreadableInputError(f"{path}: is a directory; give a diary file (.csv, .tsv, .xlsx, .ods)")
-    size = path.stat().st_size
-    if size == 0:
-        raise UnreadableInputError(f"{path}: the file is empty; export the diary again")
-    if size > MAX_FILE_BYTES:
-        raise UnreadableInputError(f"{path}: {size // 2**20} MB is larger than the {MAX_FILE_BYTES // 2**20} MB nutri reads; split the diary")
+@dataclass(frozen=True)
+class _Cells:
+    """What a file holds before any header is known. Text files keep their text so the body can
+    go to pandas' C parser; workbooks keep their rows."""
+
+    rows: list[list[object]]  # the head (text) or every row (workbook)
+    sheet: str | None = None
+    text: str | None = None
+    encoding: str | None = None
+    delimiter: str = ","
+    size: int = 0
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
+def _load_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing what is no diary before reading it. FIFOs and process
+    substitution (``<(cat diary.csv)``) have no size until read, so they are read, bounded."""
+    name = str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise UnreadableInputError("no such file", file=name, fix="check the path") from None
+    except OSError as exc:
+        raise UnreadableInputError(f"cannot read it ({exc.strerror})", file=name, fix="check the path and permissions") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UnreadableInputError("is a directory", file=name, fix="give a diary file (.csv, .tsv, .xlsx, .ods)")
+    regular = stat.S_ISREG(info.st_mode)
+    if regular and info.st_size > MAX_FILE_BYTES:
+        raise UnreadableInputError(f"{info.st_size // 2**20} MB is larger than the {MAX_FILE_BYTES // 2**20} MB nutri reads",
+                                   file=name, fix="split the diary")
+    try:
+        with open(path, "rb") as handle:
+            return read_bounded(handle, name)
+    except UnreadableInputError:
+        raise
+    except OSError as exc:
+        raise UnreadableInputError(f"cannot read it ({exc.strerror})", file=name, fix="check the path and permissions") from None
+
+
+def read_bounded(handle, name: str) -> bytes:
+    """At most MAX_FILE_BYTES from a binary stream (a file, a pipe, stdin)."""
+    data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableInputError(f"more than the {MAX_FILE_BYTES // 2**20} MB nutri reads", file=name, fix="split the diary")
+    if not data:
+        raise UnreadableInputError("the file is empty", file=name, fix="export the diary again")
+    return data
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when every other byte is NUL, as in ASCII text saved as UTF-16."""
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.7 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.7 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Decoding error handler: bytes that are not UTF-8 are read as Windows-1252 (Latin-1 for the
+    five bytes cp1252 leaves undefined), so one cp1252 line does not turn the UTF-8 ones to mojibake."""
+    chunk = error.object[error.start:error.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in chunk), error.end
+
+
+codecs.register_error("nutri-cp1252", _cp1252_fallback)
+
+
+def _decode(name: str, data: bytes) -> tuple[str, str]:
     if data.startswith(b"PK\x03\x04"):
-        raise UnreadableInputError(f"{path}: this is a zip/Excel workbook, not text; rename it to .xlsx (or .ods)")
+        raise UnreadableInputError("this is a zip/Excel workbook, not text", file=name, fix="rename it to .xlsx (or .ods)")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableInputError(f"{path}: this is an old binary Excel (.xls) or encrypted workbook; save it as .xlsx or CSV")
+        raise UnreadableInputError("this is an old binary Excel (.xls) or encrypted workbook", file=name, fix="save it as .xlsx or CSV")
     sample = data[:65536]
-    if b"\x00" in sample and not (sample.startswith((b"\xff\xfe", b"\xfe\xff"))):
-        nul_share = sample.count(b"\x00") / len(sample)
-        if nul_share > 0.01:
-            raise UnreadableInputError(f"{path}: binary data, not a text diary; export the diary as CSV or XLSX")
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    utf16 = "utf-16" if sample.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(sample)
+    if utf16:
         try:
-            return data.decode("utf-16"), "utf-16"
+            return data.decode(utf16), utf16
         except UnicodeDecodeError:
-            raise UnreadableInputError(f"{path}: starts like UTF-16 text but is not valid UTF-16; save the diary as UTF-8 CSV") from None
+            raise UnreadableInputError("starts like UTF-16 text but is not valid UTF-16", file=name, fix="save the diary as UTF-8 CSV") from None
     control = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13))
-    if control / len(sample) > 0.1:
-        raise UnreadableInputError(f"{path}: binary data, not a text diary; export the diary as CSV or XLSX")
+    if b"\x00" in sample and sample.count(b"\x00") / len(sample) > 0.01 or control / len(sample) > 0.1:
+        raise UnreadableInputError("binary data, not a text diary", file=name, fix="export the diary as CSV or XLSX")
     try:
         return data.decode("utf-8-sig"), ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+    mixed = data.decode("utf-8-sig", errors="nutri-cp1252")
+    if mixed == data.decode("cp1252", errors="nutri-cp1252"):
+        return mixed, "cp1252"
+    return mixed, "utf-8 with cp1252 lines"
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
     if suffix in (".tsv", ".tab"):
         return "\t"
+    lines = [line for line in itertools.islice(text.splitlines(), 200) if line.strip()][:50]
     counts = {d: sum(line.count(d) for line in lines) for d in (",", ";", "\t")}
     try:
         return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t").delimiter
@@ -122,83 +195,56 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
         return best if counts[best] else ","
 
 
-def _read_text(path: Path) -> tuple[str, str, str]:
-    """(text, encoding, delimiter) of a text diary."""
-    text, encoding = _decode(path, path.read_bytes())
-    text = text.replace("\x00", "")
-    return text, encoding, _sniff_delimiter(text, path.suffix.lower())
+def _cell_too_large(name: str, row: int | None, column: str | None = None) -> UnreadableInputError:
+    where = f" (column {column})" if column else ""
+    return UnreadableInputError(f"a cell of more than {MAX_CELL_CHARS // 2**20} MB{where}, which is no diary entry", file=name, row=row,
+                                fix="check that this is the diary file, or remove the cell")
 
 
-def _csv_records(path: Path, text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
-    csv.field_size_limit(10 * 1024 * 1024)
+def _csv_records(name: str, text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), limit))
+        return list(itertools.islice(reader, limit))
     except csv.Error as exc:
-        raise UnreadableInputError(f"{path}: not readable as CSV ({exc}); check the quoting or export again") from None
+        if "field larger than field limit" in str(exc):
+            raise _cell_too_large(name, reader.line_num) from None
+        raise UnreadableInputError(f"not readable as CSV ({exc})", file=name, row=reader.line_num,
+                                   fix="check the quoting or export again") from None
 
 
-def _text_body(path: Path, text: str, delimiter: str, header_index: int, width: int) -> pd.DataFrame:
-    """The rows below the header as a DataFrame of stripped text, by pandas' C parser.
-
-    The C parser cannot keep rows with more fields than the header (it would raise, or drop
-    them with on_bad_lines): such files, and multi-line title rows, go through csv.reader."""
+def _head_records(name: str, text: str, delimiter: str) -> list[list[str]]:
+    """Records up to the HEADER_SCAN_ROWS-th non-blank one: enough to find the header below
+    title rows and any number of blank lines."""
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    non_blank = 0
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width), skiprows=header_index + 1, dtype=str,
-                            na_filter=False, skip_blank_lines=False, quotechar='"', engine="c")
-        records = None
-    except (pd.errors.ParserError, ValueError, csv.Error):
-        records = _csv_records(path, text, delimiter)[header_index + 1:]
-    if records is not None:
-        longest = max(map(len, records), default=width)
-        records = [list(r) + [""] * (longest - len(r)) for r in records]  # pad ragged rows, never drop
-        frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame(columns=range(width), dtype=object)
-    return frame.apply(lambda c: per_distinct(c, lambda v: "" if v is None or v != v else str(v).strip()))
+        for record in itertools.islice(reader, HEADER_SCAN_RECORDS):
+            records.append(record)
+            non_blank += any(c.strip() for c in record)
+            if non_blank > HEADER_SCAN_ROWS:
+                break
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise _cell_too_large(name, reader.line_num) from None
+        raise UnreadableInputError(f"not readable as CSV ({exc})", file=name, row=reader.line_num,
+                                   fix="check the quoting or export again") from None
+    return records
 
 
-def _check_zip(path: Path) -> None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            total = sum(i.file_size for i in infos)
-            packed = sum(i.compress_size for i in infos) or 1
-            if total > MAX_UNZIPPED_BYTES or (total / packed > MAX_ZIP_RATIO and total > 50 * 2**20):
-                raise UnreadableInputError(f"{path}: the workbook unpacks to {total // 2**20} MB (a zip bomb?); refusing to open it")
-            for info in infos:
-                if info.filename.endswith(".xml") and info.file_size < 2**20:
-                    head = archive.read(info.filename)[:4096]
-                    if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
-                        raise UnreadableInputError(f"{path}: the workbook's XML declares entities ({info.filename}); refusing a possibly hostile file")
-    except zipfile.BadZipFile:
-        raise UnreadableInputError(f"{path}: not a valid workbook (bad zip); if it is text, rename it to .csv") from None
-
-
-def _read_workbook_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], str]:
-    from python_calamine import CalamineWorkbook
-
-    data_head = path.read_bytes()[:8]
-    if data_head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise UnreadableInputError(f"{path}: the workbook is password-protected (encrypted); save an unprotected copy")
-    if data_head.startswith(b"PK"):
-        _check_zip(path)
-    elif path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
-        raise UnreadableInputError(f"{path}: not a real {path.suffix} workbook; if it is text, rename it to .csv")
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        names = workbook.sheet_names
-        if sheet is not None:
-            if sheet not in names:
-                raise UsageError(f"{path}: no sheet named {sheet!r}; sheets are: {', '.join(names)}")
-            return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False), sheet
-        for name in names:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if _find_header(rows) is not None:
-                return rows, name
-        first = names[0] if names else None
-        return (workbook.get_sheet_by_name(first).to_python(skip_empty_area=False) if first else []), first
-    except (UsageError, UnreadableInputError):
-        raise
-    except Exception as exc:  # calamine raises its own error types for broken or encrypted files
-        raise UnreadableInputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {str(exc)[:120]}); save it again as .xlsx or CSV") from None
+def _read_cells(name: str, data: bytes, suffix: str, sheet: str | None, overrides: dict[str, str]) -> _Cells:
+    if suffix in WORKBOOK_SUFFIXES or (suffix not in TEXT_SUFFIXES and data.startswith(b"PK\x03\x04")):
+        workbook_suffix = suffix if suffix in WORKBOOK_SUFFIXES else (".ods" if b"opendocument" in data[:200] else ".xlsx")
+        rows, used = read_workbook_rows(name, data, workbook_suffix, sheet, lambda r: _find_header(r, overrides) is not None)
+        return _Cells(rows, sheet=used, size=len(data))
+    if sheet is not None:
+        raise UsageError(f"a sheet applies to workbooks (.xlsx, .ods); {Path(name).name} is a text file", option="sheet")
+    text, encoding = _decode(name, data)
+    text = text.replace("\x00", "")
+    delimiter = _sniff_delimiter(text, suffix)
+    return _Cells(_head_records(name, text, delimiter), text=text, encoding=encoding, delimiter=delimiter, size=len(text))
 
 
 # -- header and columns ---------------------------------------------------------------------
@@ -212,10 +258,16 @@ def _role_of(header: object) -> str | None:
 
 
 def _find_header(rows: list[list[object]], overrides: dict[str, str] | None = None) -> int | None:
+    """Index of the first row naming the food column, among the first HEADER_SCAN_ROWS non-blank rows."""
     food_headers = {header_key(overrides["food"])} if overrides and "food" in overrides else set(ROLE_HEADERS["food"])
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        if {header_key(c) for c in row if c not in (None, "")} & food_headers:
+    seen = 0
+    for index, row in enumerate(rows):
+        keys = {header_key(c) for c in row if c not in (None, "")}
+        if keys & food_headers:
             return index
+        seen += any(_cell_text(c) for c in row)
+        if seen >= HEADER_SCAN_ROWS:
+            break
     return None
 
 
@@ -228,39 +280,102 @@ def parse_column_overrides(text: str | None) -> dict[str, str]:
         role, sep, header = part.partition("=")
         role = role.strip().lower()
         if not sep or role not in ROLE_HEADERS or not header.strip():
-            raise UsageError(f"--columns {text!r}: write ROLE=HEADER pairs separated by commas, roles: {', '.join(ROLE_HEADERS)}")
+            raise UsageError(f"column overrides {text!r}: write ROLE=HEADER pairs separated by commas, roles: {', '.join(ROLE_HEADERS)}",
+                             option="columns")
         result[role] = header.strip()
     return result
 
 
-def _detect_layout(headers: list[str]) -> str:
-    keys = {header_key(h) for h in headers}
-    if {"day", "foodname", "amount"} <= keys and "energykcal" in keys:
-        return "cronometer"
-    if {"foodname", "servingsize", "servingqty", "servingweightg"} <= keys:
-        return "macrofactor"
-    if {"name", "icon", "meal", "quantity", "units", "deleted"} <= keys:
-        return "loseit"
-    return "generic"
+def _role_columns(name: str, headers: list[str], overrides: dict[str, str]) -> dict[str, int]:
+    """role -> header index: the user's overrides first, then the first header of each role."""
+    role_index: dict[str, int] = {}
+    keys = [header_key(h) for h in headers]
+    for role, header in overrides.items():
+        if header_key(header) not in keys:
+            raise UsageError(f"column override {role}={header}: no such header; headers are: {', '.join(h for h in headers if h)}",
+                             file=name, option="columns")
+        role_index[role] = keys.index(header_key(header))
+    for index, header in enumerate(headers):
+        role = _role_of(header)
+        if role and role not in role_index and index not in role_index.values():
+            role_index[role] = index
+    return role_index
 
 
-def _nutrient_headers(headers: list[str]) -> dict[str, tuple[int, float]]:
-    """nutrient column -> (header index, factor to our unit). Vitamin D IU uses 40 IU = 1 µg."""
-    found: dict[str, tuple[int, float]] = {}
+@dataclass(frozen=True)
+class _Nutrient:
+    """An export's nutrient column: where it is, its header, and the factor to our unit."""
+
+    column: str
+    index: int
+    header: str
+    factor: float
+
+
+def _nutrient_headers(headers: list[str]) -> list[_Nutrient]:
+    """The export nutrient columns, first header per nutrient. Vitamin D IU uses the registry's IU factor."""
+    found: dict[str, _Nutrient] = {}
     for index, header in enumerate(headers):
         match = NUTRIENT_HEADER_RE.match(str(header).strip())
         if not match:
             continue
         name = re.sub(r"\s+", " ", re.sub(r"[(),]", " ", match.group("name").lower())).strip()
-        unit = match.group("unit").lower()
+        unit = match.group("unit").lower().replace("μ", "µ")
         record = from_export_header(name)
         if record is None or record.column in found:
             continue
+        target = record.column_unit
         if unit == "iu" and record.iu_per_unit:
-            found[record.column] = (index, 1 / record.iu_per_unit)
-        elif (unit, record.column_unit) in UNIT_FACTORS:
-            found[record.column] = (index, UNIT_FACTORS[(unit, record.column_unit)])
-    return found
+            factor = 1 / record.iu_per_unit
+        elif unit == target == "kcal":
+            factor = 1.0
+        elif unit in UNIT_GRAMS and target in UNIT_GRAMS:
+            factor = UNIT_GRAMS[unit] / UNIT_GRAMS[target]
+        else:
+            continue
+        found[record.column] = _Nutrient(record.column, index, str(header), factor)
+    return list(found.values())
+
+
+# -- app layouts ----------------------------------------------------------------------------
+
+RowRule = Callable[[Callable[[str], pd.Series]], list[tuple[pd.Series, str, str]]]
+
+
+def _cronometer_rows(pick) -> list[tuple[pd.Series, str, str]]:
+    # Quick-add rows ("Calorie", "800.00 1") carry only energy or a macronutrient: no food
+    food = pick("food").str.lower()
+    quick = food.isin(["calorie", "calories", "protein", "carbs", "fat", "quick add"]) & pick("amount").str.fullmatch(r"[\d.,]+ 1")
+    return [(quick, "unmatched", "Cronometer quick-add entry: the app's own values only, no food to match")]
+
+
+def _loseit_rows(pick) -> list[tuple[pd.Series, str, str]]:
+    deleted = pick("deleted").str.lower().isin(["true", "1", "yes", "y"])
+    return [(deleted, "skipped", "deleted in Lose It!")]
+
+
+@dataclass(frozen=True)
+class AppLayout:
+    """An app's export, recognised by header keys it always has."""
+
+    name: str
+    headers: frozenset[str]
+    ignore_roles: tuple[str, ...] = ()  # roles whose header the app uses for something else
+    row_rules: RowRule | None = None  # rows the app marks as no food or deleted: (mask, status, note)
+
+
+LAYOUTS = (
+    # Cronometer's Amount holds "1.00 cup": number and unit in one cell
+    AppLayout("cronometer", frozenset({"day", "foodname", "amount", "energykcal"}), ("unit",), _cronometer_rows),
+    AppLayout("macrofactor", frozenset({"foodname", "servingsize", "servingqty", "servingweightg"})),
+    AppLayout("loseit", frozenset({"name", "icon", "meal", "quantity", "units", "deleted"}), (), _loseit_rows),
+)
+GENERIC = AppLayout("generic", frozenset())
+
+
+def _detect_layout(headers: list[str]) -> AppLayout:
+    keys = {header_key(h) for h in headers}
+    return next((layout for layout in LAYOUTS if layout.headers <= keys), GENERIC)
 
 
 # -- dates ----------------------------------------------------------------------------------
@@ -272,17 +387,46 @@ ISO_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 NAMED_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%a %d %b %Y", "%A %d %B %Y")
 
 
-def _slash_evidence(values: list[object]) -> bool | None:
-    """True if the file's slash dates must be day-first, False if month-first, None if unclear."""
-    for value in values:
-        match = SLASH_DATE_RE.match(str(value)) if isinstance(value, str) else None
-        if match:
-            first, second = int(match.group(1)), int(match.group(2))
-            if first > 12 >= second:
-                return True
-            if second > 12 >= first:
-                return False
+def _slash_order(value: object) -> bool | None:
+    """True if a slash date can only be day-first (13/11/2026), False if only month-first."""
+    match = SLASH_DATE_RE.match(value) if isinstance(value, str) else None
+    if match:
+        first, second = int(match.group(1)), int(match.group(2))
+        if first > 12 >= second:
+            return True
+        if second > 12 >= first:
+            return False
     return None
+
+
+@dataclass(frozen=True)
+class DateStyle:
+    """The file's slash-date order, decided once from its unambiguous dates (by row count)."""
+
+    dayfirst: bool
+    evidence: str  # "13/11/2026 and 2 more day-first dates", or "" when nothing decided it
+    contradicting: frozenset[str] = frozenset()
+
+
+def _date_style(counts: pd.Series, dayfirst: bool | None) -> DateStyle:
+    """``counts``: rows per distinct raw date value. The majority of unambiguous slash dates
+    decides; the minority contradicts it and is flagged (the user's setting breaks a tie)."""
+    votes: dict[bool, list[str]] = {True: [], False: []}
+    rows = {True: 0, False: 0}
+    for value, n in counts.items():
+        order = _slash_order(value)
+        if order is not None:
+            votes[order].append(str(value).strip())
+            rows[order] += int(n)
+    if not rows[True] and not rows[False]:
+        return DateStyle(bool(dayfirst), "")
+    if rows[True] == rows[False]:
+        chosen = bool(dayfirst)
+    else:
+        chosen = rows[True] > rows[False]
+    shown = votes[chosen][0] if votes[chosen] else ""
+    evidence = f"{shown} and {rows[chosen] - 1} more row(s)" if rows[chosen] > 1 else shown
+    return DateStyle(chosen, evidence, frozenset(votes[not chosen]))
 
 
 def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:
@@ -321,6 +465,70 @@ def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:
     return "", f"date {text!r} is not a date nutri reads (use YYYY-MM-DD)"
 
 
+def _parse_dates(raw: pd.Series, raw_text: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, pd.Series, pd.Series, bool]:
+    """(ISO dates, notes, invalid mask, day-first used). A blank date continues the last good
+    date above it (diaries write the day once); a broken or contradicting date is not replaced."""
+    blank = (raw_text == "").to_numpy()
+    present = raw[~blank]
+    counts = pd.Series(present, dtype=object).value_counts(sort=False) if len(present) else pd.Series(dtype=int)
+    style = _date_style(counts, dayfirst)
+    order = "D/M/YYYY" if style.dayfirst else "M/D/YYYY"
+
+    def parse(value: object) -> tuple[str, str]:
+        if isinstance(value, str) and value.strip() in style.contradicting:
+            return "", f"date {value.strip()!r} contradicts the file's {order} dates ({style.evidence}); check this row"
+        return parse_date(value, style.dayfirst)
+
+    parsed = {value: parse(value) for value in counts.index}
+    iso = per_distinct(raw, lambda v: parsed[v][0] if v in parsed else "").where(~blank, "")
+    reason = per_distinct(raw, lambda v: parsed[v][1] if v in parsed else "").where(~blank, "")
+    carried = iso.where(iso != "").ffill().fillna("")
+    carried = carried.where(blank | (iso != ""), "")
+    dates = carried.where(blank, iso)
+    carried_note = blank & (dates != "").to_numpy()
+    no_date = blank & (dates == "").to_numpy()
+    notes = pd.Series(np.where(carried_note, "date carried from the row above", np.where(no_date, "no date", reason)), dtype=object)
+    return dates, notes, (reason != "") | pd.Series(no_date), style.dayfirst
+
+
+# -- amounts --------------------------------------------------------------------------------
+
+THOUSANDS_DOT_RE = re.compile(r"^(\d{1,3}(?:\.\d{3})+)(,\d+)?(?=\s|$|[^\d.,])")
+DECIMAL_COMMA_RE = re.compile(r"^\d*,\d+(?=\s|$|[^\d.,])")
+
+
+def _decimal_comma_file(delimiter: str, amounts: pd.Series, dates: pd.Series) -> bool:
+    """The file writes numbers the German/European way: decimal commas in amounts, or
+    semicolon-separated with D.M.YYYY dates."""
+    distinct = pd.unique(amounts[amounts != ""])
+    if any(DECIMAL_COMMA_RE.match(str(v)) and not re.match(r"^\d{1,3},\d{3}\b", str(v)) for v in distinct):
+        return True
+    return delimiter == ";" and any(DOT_DATE_RE.match(str(v)) for v in pd.unique(dates[dates != ""])[:50])
+
+
+def _european_amount(text: str) -> str:
+    """'1.000 g' -> '1000 g', '1.250,5 g' -> '1250.5 g' in a decimal-comma file."""
+    match = THOUSANDS_DOT_RE.match(text)
+    if not match:
+        return text
+    number = match.group(1).replace(".", "") + (match.group(2) or "").replace(",", ".")
+    return number + text[match.end():]
+
+
+# -- export nutrient values -----------------------------------------------------------------
+
+def _export_values(values: pd.Series, nutrient: _Nutrient) -> tuple[np.ndarray, pd.Series]:
+    """An export column as floats in our unit; a value that is not a plausible amount (negative,
+    infinite, not a number, absurdly large) becomes unknown with a note: never trusted."""
+    number = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float) * nutrient.factor
+    limit = MAX_EXPORT_PER_ENTRY.get(NUTRIENT_BY_COLUMN[nutrient.column].column_unit, 1e5)
+    given = ~values.str.lower().isin(NULL_TEXT).to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = given & (np.isnan(number) | ~np.isfinite(number) | (number < 0) | (number > limit))
+    notes = np.where(bad, f"export {nutrient.header} " + values.str.slice(0, 40) + " is not a plausible amount; ignored", "")
+    return np.where(bad, np.nan, number), pd.Series(notes, dtype=object)
+
+
 # -- the reader -----------------------------------------------------------------------------
 
 def _cell_text(value: object) -> str:
@@ -329,74 +537,97 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float):
         if value != value:
             return ""
+        if value in (float("inf"), float("-inf")):
+            return repr(value)
         return repr(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     return str(value).strip()
 
 
-def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, str] | None = None, dayfirst: bool | None = None) -> Diary:
-    path = Path(path)
-    _check_path(path)
-    suffix = path.suffix.lower()
-    encoding = None
-    if suffix in WORKBOOK_SUFFIXES:
-        rows, sheet_used = _read_workbook_rows(path, sheet)
-    else:
-        if sheet is not None:
-            raise UsageError(f"--sheet applies to workbooks (.xlsx, .ods); {path.name} is a text file")
-        text, encoding, delimiter = _read_text(path)
-        rows = _csv_records(path, text, delimiter, HEADER_SCAN_ROWS + 1)  # enough to find the header
-        sheet_used = None
-    overrides = columns or {}
-    if not any(any(_cell_text(c) for c in row) for row in rows):
-        raise UnreadableInputError(f"{path}: the file has no data; export the diary again")
-    header_index = _find_header(rows, overrides)
-    if header_index is None:
-        first = next((r for r in rows if any(_cell_text(c) for c in r)), [])
-        seen = ", ".join(repr(_cell_text(c)) for c in first[:12] if _cell_text(c)) or "none"
-        if "food" in overrides:
-            raise UsageError(f"{path}: --columns food={overrides['food']}: no such header (headers seen: {seen})")
-        raise DiaryFormatError(f"{path}: no food column found (headers seen: {seen}); name it Food, or pass --columns food=HEADER")
-    headers = [_cell_text(c) for c in rows[header_index]]
-    role_index: dict[str, int] = {}
-    for role, header in overrides.items():
-        keys = [header_key(h) for h in headers]
-        if header_key(header) not in keys:
-            raise UsageError(f"{path}: --columns {role}={header}: no such header; headers are: {', '.join(h for h in headers if h)}")
-        role_index[role] = keys.index(header_key(header))
-    for index, header in enumerate(headers):
-        role = _role_of(header)
-        if role and role not in role_index and index not in role_index.values():
-            role_index[role] = index
-    layout = _detect_layout(headers)
-    if layout == "cronometer":
-        role_index.pop("unit", None)  # Cronometer's Amount holds "1.00 cup": number and unit in one cell
-    nutrient_cols = _nutrient_headers(headers)
+def _text_body(name: str, cells: _Cells, header_index: int, width: int) -> pd.DataFrame:
+    """The rows below the header as a DataFrame of stripped text, by pandas' C parser.
 
-    width = len(headers)
-    # Column-wise from here: each needed column becomes one text Series, so a 100k-row diary
-    # costs a few vectorised passes instead of a Python loop per row.
-    text_file = encoding is not None
-    if text_file:
-        frame = _text_body(path, text, delimiter, header_index, width)
+    The C parser cannot keep rows with more fields than the header (it would raise, or drop
+    them with on_bad_lines): such files, and multi-line title rows, go through csv.reader."""
+    try:
+        frame = pd.read_csv(io.StringIO(cells.text), sep=cells.delimiter, header=None, names=range(width), skiprows=header_index + 1,
+                            dtype=str, na_filter=False, skip_blank_lines=False, quotechar='"', engine="c")
+        records = None
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        records = _csv_records(name, cells.text, cells.delimiter)[header_index + 1:]
+    if records is not None:
+        longest = max(map(len, records), default=width)
+        records = [list(r) + [""] * (longest - len(r)) for r in records]  # pad ragged rows, never drop
+        frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame(columns=range(width), dtype=object)
+    return frame.apply(lambda c: per_distinct(c, lambda v: "" if v is None or v != v else str(v).strip()))
+
+
+def _body(name: str, cells: _Cells, header_index: int, width: int) -> pd.DataFrame:
+    if cells.text is not None:
+        frame = _text_body(name, cells, header_index, width)
     else:
-        body = rows[header_index + 1:]
+        body = cells.rows[header_index + 1:]
         longest = max(map(len, body), default=width)
         body = [list(r) + [None] * (longest - len(r)) for r in body]  # ragged rows: pad, never drop
         frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
+    if cells.size > MAX_CELL_CHARS:  # only a source this large can hold a cell this large
+        for column in frame.columns:
+            lengths = frame[column].map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
+            if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+                raise _cell_too_large(name, int(lengths.argmax()) + header_index + 2, str(column + 1))
+    return frame
+
+
+def _no_header_error(name: str, rows: list[list[object]], overrides: dict[str, str]) -> Exception:
+    first = next((r for r in rows if any(_cell_text(c) for c in r)), [])
+    seen = ", ".join(repr(_cell_text(c)) for c in first[:12] if _cell_text(c)) or "none"
+    if "food" in overrides:
+        return UsageError(f"column override food={overrides['food']}: no such header (headers seen: {seen})", file=name, option="columns")
+    return DiaryFormatError(f"no food column found (headers seen: {seen})", file=name, fix="name it Food",
+                            option="columns", option_value="food=HEADER")
+
+
+def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, str] | None = None, dayfirst: bool | None = None,
+               data: bytes | None = None) -> Diary:
+    """Read a diary. ``data``: the file's bytes when they come from elsewhere (stdin); ``path`` then only names it."""
+    path = Path(path)
+    name = str(path)
+    if data is None:
+        data = _load_bytes(path)
+    overrides = columns or {}
+    cells = _read_cells(name, data, path.suffix.lower(), sheet, overrides)
+    if not any(any(_cell_text(c) for c in row) for row in cells.rows):
+        raise UnreadableInputError("the file has no data", file=name, fix="export the diary again")
+    header_index = _find_header(cells.rows, overrides)
+    if header_index is None:
+        raise _no_header_error(name, cells.rows, overrides)
+    headers = [_cell_text(c) for c in cells.rows[header_index]]
+    role_index = _role_columns(name, headers, overrides)
+    layout = _detect_layout(headers)
+    for role in layout.ignore_roles:
+        role_index.pop(role, None)
+    frame = _body(name, cells, header_index, len(headers))
+    entries, blank_rows, use_dayfirst = _entries(frame, cells, header_index, len(headers), role_index, layout, _nutrient_headers(headers), dayfirst)
+    return Diary(path, entries, layout.name, cells.encoding, cells.sheet, header_index + 1, blank_rows,
+                 {role: headers[i] for role, i in role_index.items()}, {n.column: n.header for n in _nutrient_headers(headers)},
+                 use_dayfirst, hashlib.sha256(data).hexdigest())
+
+
+def _entries(frame: pd.DataFrame, cells: _Cells, header_index: int, width: int, role_index: dict[str, int], layout: AppLayout,
+             nutrients: list[_Nutrient], dayfirst: bool | None) -> tuple[pd.DataFrame, int, bool]:
+    """The entries table, column-wise: each needed column becomes one text Series, so a 100k-row
+    diary costs a few vectorised passes instead of a Python loop per row."""
+    text_file = cells.text is not None
     non_empty = (frame != "") if text_file else (frame.notna() & (frame != ""))
     keep = non_empty.any(axis=1).to_numpy()
-    blank_rows = int((~keep).sum())
     frame = frame[keep].reset_index(drop=True)
-    row_numbers = (np.flatnonzero(keep) + header_index + 2).astype(int)
     n = len(frame)
 
     def text(index: int | None) -> pd.Series:
         if index is None or index >= frame.shape[1]:
             return pd.Series([""] * n, dtype=object)
-        column = frame[index]
-        return column if text_file else per_distinct(column, _cell_text)
+        return frame[index] if text_file else per_distinct(frame[index], _cell_text)
 
     def pick(role: str) -> pd.Series:
         values = text(role_index.get(role))
@@ -407,57 +638,39 @@ def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, st
     if frame.shape[1] > width:
         extra = non_empty[keep].reset_index(drop=True).iloc[:, width:].sum(axis=1)
         notes.append(pd.Series(np.where(extra > 0, extra.astype(str) + " more field(s) than the header; extra values ignored", ""), dtype=object))
-
-    date_text = pd.Series([""] * n, dtype=object)
+    dates = pd.Series([""] * n, dtype=object)
+    use_dayfirst = bool(dayfirst)
     if "date" in role_index and n:
-        raw = frame[role_index["date"]] if role_index["date"] < frame.shape[1] else pd.Series([None] * n, dtype=object)
-        raw_text = text(role_index["date"])
-        blank = (raw_text == "").to_numpy()
-        distinct = pd.unique(raw[~blank]) if (~blank).any() else []
-        evidence = _slash_evidence([v for v in distinct if isinstance(v, str)])
-        use_dayfirst = evidence if evidence is not None else bool(dayfirst)
-        parsed = {value: parse_date(value, use_dayfirst) for value in distinct}
-        iso = per_distinct(raw, lambda v: parsed[v][0] if v in parsed else "").where(~blank, "")
-        reason = per_distinct(raw, lambda v: parsed[v][1] if v in parsed else "").where(~blank, "")
-        # a blank date continues the last good date above it (diaries write the day once)
-        carried = iso.where(iso != "").ffill().fillna("")
-        carried = carried.where(blank | (iso != ""), "")  # a broken date is not replaced
-        date_text = carried.where(blank, iso)
-        carried_note = blank & (date_text != "").to_numpy()
-        no_date = blank & (date_text == "").to_numpy()
-        notes.append(pd.Series(np.where(carried_note, "date carried from the row above", np.where(no_date, "no date", reason)), dtype=object))
-        status = status.mask((reason != "") | pd.Series(no_date), "invalid")
-    else:
-        use_dayfirst = bool(dayfirst)
-
+        index = role_index["date"]
+        raw = frame[index] if index < frame.shape[1] else pd.Series([None] * n, dtype=object)
+        dates, date_notes, invalid, use_dayfirst = _parse_dates(raw, text(index), dayfirst)
+        notes.append(date_notes)
+        status = status.mask(invalid, "invalid")
     food = pick("food")
     no_food = food.eq("") | food.str.lower().isin(NULL_TEXT)
     status = status.mask(no_food & (status == ""), "invalid")
     notes.append(pd.Series(np.where(no_food, "no food text", ""), dtype=object))
-    if layout == "cronometer":
-        # Quick-add rows ("Calorie", "800.00 1") carry only energy or a macronutrient: no food
-        quick = food.str.lower().isin(["calorie", "calories", "protein", "carbs", "fat", "quick add"]) & pick("amount").str.fullmatch(r"[\d.,]+ 1")
-        status = status.mask(quick & (status == ""), "unmatched")
-        notes.append(pd.Series(np.where(quick, "Cronometer quick-add entry: the app's own values only, no food to match", ""), dtype=object))
-    if layout == "loseit":
-        deleted = pick("deleted").str.lower().isin(["true", "1", "yes", "y"])
-        status = status.mask(deleted, "skipped")
-        notes.insert(0, pd.Series(np.where(deleted, "deleted in Lose It!", ""), dtype=object))
+    for mask, rule_status, note in (layout.row_rules(pick) if layout.row_rules else []):
+        status = status.mask(mask & (status == "") if rule_status != "skipped" else mask, rule_status)
+        notes.insert(0 if rule_status == "skipped" else len(notes), pd.Series(np.where(mask, note, ""), dtype=object))
+    amount = pick("amount")
+    if _decimal_comma_file(cells.delimiter, amount, text(role_index.get("date"))):
+        amount = per_distinct(amount, _european_amount)
     grams_text = pick("grams")
     grams_value = pd.to_numeric(grams_text.str.replace(",", ".", regex=False), errors="coerce")
-    bad_grams = (grams_text != "") & grams_value.isna()
-    notes.append(pd.Series(np.where(bad_grams, "grams " + grams_text + " is not a number", ""), dtype=object))
-
+    notes.append(pd.Series(np.where((grams_text != "") & grams_value.isna(), "grams " + grams_text + " is not a number", ""), dtype=object))
+    export = {}
+    for nutrient in nutrients:
+        export["export_" + nutrient.column], export_note = _export_values(text(nutrient.index), nutrient)
+        notes.append(export_note)
+        status = status.mask((export_note != "") & (status == ""), "needs_review")
     entries = pd.DataFrame({
-        "row": row_numbers, "date": date_text.to_numpy(), "meal": pick("meal").to_numpy(), "input": food.to_numpy(),
-        "amount_text": pick("amount").to_numpy(), "unit_text": pick("unit").to_numpy(), "grams_export": grams_value.to_numpy(dtype=float),
-        "pre_status": status.to_numpy(), "pre_note": join_notes(*notes) if notes else [""] * n,
+        "row": (np.flatnonzero(keep) + header_index + 2).astype(int), "date": dates.to_numpy(), "meal": pick("meal").to_numpy(),
+        "input": food.to_numpy(), "amount_text": amount.to_numpy(), "unit_text": pick("unit").to_numpy(),
+        "grams_export": grams_value.to_numpy(dtype=float), "pre_status": status.to_numpy(), "pre_note": join_notes(*notes),
+        **export,
     })
-    for column, (index, factor) in nutrient_cols.items():
-        values = text(index)
-        entries["export_" + column] = (pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce") * factor).to_numpy(dtype=float)
-    columns_used = {role: headers[i] for role, i in role_index.items()}
-    return Diary(path, entries, layout, encoding, sheet_used, header_index + 1, blank_rows, columns_used, {c: headers[i] for c, (i, _f) in nutrient_cols.items()}, use_dayfirst)
+    return entries, int((~keep).sum()), use_dayfirst
 
 
 def per_distinct(values: pd.Series, func) -> pd.Series:

@@ -164,7 +164,7 @@ def test_zip_bomb_is_refused(run, tmp_path):
 @pytest.mark.parametrize("args, code, message", [
     (("match", "MISSING.csv"), 1, "no such file"),
     (("match", "."), 1, "is a directory"),
-    (("match", "DIARY", "--sheet", "Diary"), 2, "--sheet applies to workbooks"),
+    (("match", "DIARY", "--sheet", "Diary"), 2, "a sheet applies to workbooks (.xlsx, .ods); diary.csv is a text file; check --sheet"),
     (("match", "DIARY", "--columns", "food"), 2, "write ROLE=HEADER pairs"),
     (("match", "DIARY", "--columns", "food=Nope"), 2, "no such header"),
     (("report", "DIARY", "--from", "2026-11-20", "--to", "2026-11-01"), 2, "is after --to"),
