@@ -85,6 +85,8 @@ def diary_options(func):
         click.option("--nutrients-from", type=click.Choice(["export", "table"]), default="export", show_default=True, help="Use an export's nutrient columns (blanks filled from foods.csv) or compute all from foods.csv."),
         click.option("--aliases", "aliases_path", type=click.Path(dir_okay=False, path_type=Path), help="Your aliases CSV (alias,food_id); wins over everything."),
         click.option("--foods", "foods_path", type=click.Path(dir_okay=False, path_type=Path), help="Your custom foods CSV (food_id,description,nutrients per 100 g,portions)."),
+        click.option("--person", help="The one person to read from a file naming several (a Person/Participant/SEQN column)."),
+        click.option("--accept-review", is_flag=True, help="Count entries needing review at nutri's best guess (default: not counted)."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (default: ./nutri.toml if present)."),
         click.option("-q", "--quiet", is_flag=True, help="No summary or progress on stderr."),
     ]):
@@ -112,32 +114,42 @@ def load_config(path: Path | None) -> dict:
     return {}
 
 
-def prepare(diary_path: Path, sheet, columns, dayfirst, aliases_path, foods_path, config: dict, quiet: bool):
-    """Read the diary, build the food table and matcher, analyse. Returns (diary, table, analysed)."""
-    from nutri.diary import parse_column_overrides, read_diary
-    from nutri.foods import load_custom_foods, load_foods
-    from nutri.match import Matcher, read_aliases
+def read_settings(sheet, columns, dayfirst, person) -> "ReadSettings":
+    from nutri.diary import parse_column_overrides
+    from nutri.pipeline import ReadSettings
 
-    diary = read_diary(diary_path, sheet=sheet, columns=parse_column_overrides(columns), dayfirst=dayfirst)
-    table = load_foods()
-    foods_path = foods_path or config.get("foods")
-    if foods_path:
-        table = table.with_custom(load_custom_foods(Path(foods_path)))
-    aliases_path = aliases_path or config.get("aliases")
-    user_aliases = read_aliases(Path(aliases_path), table, str(aliases_path)) if aliases_path else {}
-    matcher = Matcher(table, user_aliases)
+    return ReadSettings(sheet, parse_column_overrides(columns), dayfirst, person)
+
+
+def read_one_person(diary_path: Path, settings) -> "Diary":
+    """The pipeline's read, with the option that resolves a file of several people named in the message."""
+    from nutri.pipeline import ManyPeopleError, read_diary
+
+    try:
+        return read_diary(diary_path, settings)
+    except ManyPeopleError as exc:
+        raise UsageError(f"{exc}; add --person {exc.people[0]!r} (or another name in {exc.column!r})") from None
+
+
+def prepare(diary_path: Path, sheet, columns, dayfirst, aliases_path, foods_path, config: dict, quiet: bool, person=None):
+    """Read the diary and load the food tables and matcher. Returns (diary, table, matcher)."""
+    from nutri.pipeline import MatchSettings, _tables_and_matcher
+
+    diary = read_one_person(diary_path, read_settings(sheet, columns, dayfirst, person))
+    settings = MatchSettings(aliases=aliases_path or config.get("aliases"), foods=foods_path or config.get("foods"))
+    table, matcher = _tables_and_matcher(settings.aliases, settings.foods)
     return diary, table, matcher
 
 
 PROGRESS_MIN_ROWS = 50_000  # about one second of work on 2 cores (benchmarks/RESULTS.md)
 
 
-def run_analysis(diary, table, matcher, nutrients_from: str, quiet: bool):
+def run_analysis(diary, table, matcher, nutrients_from: str, quiet: bool, accept_review: bool = False):
     """Analyse the diary; a progress bar on stderr for long runs, only on a terminal."""
     from nutri.intake import analyse
 
     if quiet or not sys.stderr.isatty() or len(diary.entries) < PROGRESS_MIN_ROWS:
-        return analyse(diary, table, matcher, nutrients_from)
+        return analyse(diary, table, matcher, nutrients_from, accept_review=accept_review)
     with click.progressbar(length=100, label=f"Matching {len(diary.entries):,} rows", file=click.get_text_stream("stderr")) as bar:
         shown = [0]
 
@@ -146,7 +158,7 @@ def run_analysis(diary, table, matcher, nutrients_from: str, quiet: bool):
             bar.update(target - shown[0])
             shown[0] = target
 
-        analysed = analyse(diary, table, matcher, nutrients_from, progress=advance)
+        analysed = analyse(diary, table, matcher, nutrients_from, progress=advance, accept_review=accept_review)
         bar.update(100 - shown[0])
     return analysed
 
@@ -249,7 +261,7 @@ def foods_show(food_id: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write OUT.csv, OUT.xlsx or OUT.json (default: CSV on stdout).")
 @click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the rows needing review to this CSV; fill in food_id and pass it back with --aliases.")
 @diary_options
-def match_command(diary: Path, output, review_path, sheet, columns, dayfirst, nutrients_from, aliases_path, foods_path, config_path, quiet) -> None:
+def match_command(diary: Path, output, review_path, sheet, columns, dayfirst, nutrients_from, aliases_path, foods_path, person, accept_review, config_path, quiet) -> None:
     """Match every diary row to a food and turn its amount into grams and nutrients.
 
     One output row per input row, in input order, with status (matched, needs_review,
@@ -266,8 +278,8 @@ def match_command(diary: Path, output, review_path, sheet, columns, dayfirst, nu
     if output and output.suffix.lower() not in MATCH_FORMATS:
         raise UsageError(f"-o {output}: use a .csv, .xlsx or .json file name")
     config = load_config(config_path)
-    diary_read, table, matcher = prepare(diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet)
-    analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet)
+    diary_read, table, matcher = prepare(diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet, person)
+    analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet, accept_review)
     frame = analysed[MATCH_COLUMNS + EXTRA_COLUMNS].round({"grams": 1, "amount": 3, **{c: 3 for c in ENTRY_NUTRIENT_COLUMNS}})
     kind = MATCH_FORMATS.get(output.suffix.lower()) if output else "csv"
     if kind == "json":
@@ -362,7 +374,7 @@ def build_profile(sex, age, pregnant, lactating, profile_path, config):
 @click.option("-f", "--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None, help="Output format (default: from -o's suffix, else text).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
 @diary_options
-def report_command(diary: Path, sex, age, pregnant, lactating, profile_path, week, date_from, date_to, fmt, output, sheet, columns, dayfirst, nutrients_from, aliases_path, foods_path, config_path, quiet) -> None:
+def report_command(diary: Path, sex, age, pregnant, lactating, profile_path, week, date_from, date_to, fmt, output, sheet, columns, dayfirst, nutrients_from, aliases_path, foods_path, person, accept_review, config_path, quiet) -> None:
     """Weekly intake report: totals against the DRIs, shortfalls next to the document's food sources.
 
     \b
@@ -385,8 +397,8 @@ def report_command(diary: Path, sex, age, pregnant, lactating, profile_path, wee
         raise UsageError("--format xlsx needs -o FILE.xlsx")
     config = load_config(config_path)
     profile = build_profile(sex, age, pregnant, lactating, profile_path, config)
-    diary_read, table, matcher = prepare(diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet)
-    analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet)
+    diary_read, table, matcher = prepare(diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet, person)
+    analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet, accept_review)
     report = build_report(analysed, profile, table, diary_read.path, start, end)
     if not report["weeks"]:
         raise UsageError(f"{diary}: no dated entries to report{' in the chosen period' if (start or end) else ''}")

@@ -53,6 +53,9 @@ ROLE_HEADERS = {
     "grams": ["servingweightg", "grams", "weightg", "gramweight", "massg"],
     "deleted": ["deleted"],
     "time": ["time"],
+    # a column naming people: one report is for one person (researchers' files hold many)
+    "person": ["person", "personid", "participant", "participantid", "user", "username", "userid", "subject",
+               "subjectid", "id", "seqn", "respondent", "respondentid", "client", "patient"],
 }
 
 # Export nutrient headers: "Magnesium (mg)", "B12 (Cobalamin) (µg)", "B12, Cobalamin (mcg)", "Vitamin D (IU)".
@@ -668,7 +671,7 @@ def _entries(frame: pd.DataFrame, cells: _Cells, header_index: int, width: int, 
         "row": (np.flatnonzero(keep) + header_index + 2).astype(int), "date": dates.to_numpy(), "meal": pick("meal").to_numpy(),
         "input": food.to_numpy(), "amount_text": amount.to_numpy(), "unit_text": pick("unit").to_numpy(),
         "grams_export": grams_value.to_numpy(dtype=float), "pre_status": status.to_numpy(), "pre_note": join_notes(*notes),
-        **export,
+        "person": pick("person").to_numpy(), **export,
     })
     return entries, int((~keep).sum()), use_dayfirst
 

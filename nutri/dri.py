@@ -104,19 +104,3 @@ def alcohol_limit_g(profile: Profile) -> float:
     if profile.life_stage == "pregnancy":
         return 0.0
     return g["limit_drinks_per_day"][profile.sex] * g["standard_drink_g"]
-
-
-def assess(average: float | None, reference: Reference, coverage: float | None, supplemental_average: float = 0.0, min_coverage: float = 0.8) -> str:
-    """Status words: insufficient data | below EAR (likely inadequate) | EAR to RDA (possibly
-    inadequate) | at or above RDA/AI (likely adequate) | above UL."""
-    if average is None or coverage is None or coverage < min_coverage:
-        return "insufficient data"
-    ul_intake = supplemental_average if reference.ul_supplemental_only else average
-    if reference.ul is not None and ul_intake > reference.ul:
-        return "above UL"
-    if reference.ear is not None and average < reference.ear:
-        return "below EAR (likely inadequate)"
-    target = reference.target
-    if target is not None and average < target:
-        return "EAR to RDA (possibly inadequate)" if reference.rda is not None else "below AI (adequacy unknown)"
-    return "at or above RDA (likely adequate)" if reference.rda is not None else "at or above AI (likely adequate)"

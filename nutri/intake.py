@@ -22,8 +22,12 @@ from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_COLUMN, SUPPLEME
 from nutri.quantity import PortionWeights, Quantity, parse_amount_cell, parse_quantity
 
 MATCH_COLUMNS = ["row", "date", "meal", "input", "amount", "unit", "food_id", "food", "score", "status", "note", "grams", *ENTRY_NUTRIENT_COLUMNS]
-EXTRA_COLUMNS = ["rule", "alternatives", "supplemental", "origin"]
-OUTLIER_GRAMS = 2500.0  # one entry heavier than this is kept but flagged for review
+EXTRA_COLUMNS = ["rule", "alternatives", "supplemental", "origin", "uncounted"]
+# One entry heavier than this (of a solid food; of a drink measured by volume) goes to review and is
+# not counted, unless its grams were given: 2 kg of a solid food or 3 L of a drink in one sitting is
+# far beyond any plausible serving, and is usually a portion read as a whole food (a whole roast turkey).
+OUTLIER_SOLID_GRAMS = 2000.0
+OUTLIER_DRINK_GRAMS = 3000.0
 
 # Supplements: a nutrient name plus a dose unit adds that nutrient (doses read as elemental).
 SUPPLEMENT_PATTERNS = [(n.column, n.supplement_regex) for n in SUPPLEMENTABLE]
@@ -122,12 +126,17 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher, portions: Port
                      found.status, found.note, None, per_unit, grams_note, grams_status)
 
 
-def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: str = "export", progress=None) -> pd.DataFrame:
+def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: str = "export", progress=None,
+            accept_review: bool = False) -> pd.DataFrame:
     """One row per diary entry with match, grams, nutrients, status and note (input order kept).
 
     Parsing, matching and portion lookup run once per distinct (amount, unit, food text); rows
     then take their results by index, and all arithmetic is on whole columns. ``progress``, if
-    given, is called as progress(done, total) while the distinct keys are resolved."""
+    given, is called as progress(done, total) while the distinct keys are resolved.
+
+    A row's nutrients are counted only from a confident match with grams (or a supplement dose), or
+    from the app's own export values; rows needing review are shown with their guess but not counted
+    unless ``accept_review``. Column ``uncounted`` says why a food row was not counted ("" if it was)."""
     entries = diary.entries
     n = len(entries)
     portions = PortionWeights(table)
@@ -152,7 +161,9 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
     amounts = column(lambda r: np.nan if r.quantity.amount is None else r.quantity.amount, float)
     grams_per_unit = column(lambda r: r.grams_per_unit, float)
     supplemental = column(lambda r: r.supplement is not None, bool)
-    supplement_values = {c: column(lambda r, c=c: r.supplement.amount if r.supplement is not None and r.supplement.column == c else np.nan, float) for c in NUTRIENT_COLUMNS}
+    # a supplement row carries its dose and nothing else (a vitamin D pill holds no calcium): known
+    # zeros, so it counts for every nutrient instead of lowering their coverage
+    supplement_values = {c: column(lambda r, c=c: (r.supplement.amount if r.supplement.column == c else 0.0) if r.supplement is not None else np.nan, float) for c in NUTRIENT_COLUMNS}
     grams_export = entries["grams_export"].to_numpy(dtype=float)
     export_grams = ~np.isnan(grams_export) & (grams_export >= 0) & ~supplemental
     pre_status = entries["pre_status"].to_numpy(dtype=object)
@@ -188,11 +199,17 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
     status_arr = result["status"].to_numpy().astype(object)
     negative = (grams < 0) | (amounts < 0)
     status_arr[negative] = "invalid"
-    outlier = grams > OUTLIER_GRAMS
+    kind = column(lambda r: r.quantity.kind)
+    limit = np.where(kind == "volume", OUTLIER_DRINK_GRAMS, OUTLIER_SOLID_GRAMS)
+    # grams the user wrote (or the app exported) are theirs to vouch for; a weight we derived, or a
+    # "10 kg" that is more likely a slip for 10 g, is not
+    given_grams = column(lambda r: r.quantity.unit == "gram", bool)
+    outlier = (grams > limit) & ~given_grams & ~export_grams
     status_arr[outlier & (status_arr == "matched")] = "needs_review"
     note_arr = result["note"].to_numpy().astype(object)
     for i in np.flatnonzero(outlier):
-        note_arr[i] = "; ".join(filter(None, [note_arr[i], f"outlier: {grams[i]:.0f} g in one entry; check the amount"]))
+        message = f"implausible: {grams[i]:,.0f} g in one entry (over {limit[i]:,.0f} g); check the amount, or give grams"
+        note_arr[i] = "; ".join(filter(None, [note_arr[i], message]))
     result["status"], result["note"] = status_arr, note_arr
 
     # Nutrients: per-100 g table values scaled by grams; export values first unless told otherwise.
@@ -201,6 +218,7 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
     usable_grams = np.where(negative, np.nan, grams)
     from_table = per100 * (usable_grams / 100.0)[:, None]
     origin = np.where(supplemental, "supplement", np.where(np.isnan(usable_grams), "", "table")).astype(object)
+    exported_mask: dict[str, np.ndarray] = {}
     for j, column in enumerate(NUTRIENT_COLUMNS):
         values = from_table[:, j]
         values = np.where(supplemental, supplement_values[column], values)
@@ -208,17 +226,47 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
         if nutrients_from == "export" and export_column in diary.entries:
             exported = diary.entries[export_column].to_numpy(dtype=float)
             use_export = ~np.isnan(exported)
+            exported_mask[column] = use_export
             values = np.where(use_export, exported, values)
             origin = np.where(use_export & (origin == "table"), "export+table", np.where(use_export & (origin == ""), "export", origin))
         result[column] = values
-    skipped = result["status"].to_numpy() == "skipped"
-    for column in NUTRIENT_COLUMNS:
-        result.loc[skipped, column] = np.nan
+    _count_only_confident(result, supplemental, exported_mask, accept_review)
     result["rule"] = rule
     result["alternatives"] = alternatives
     result["supplemental"] = supplemental
-    result["origin"] = np.where(skipped, "", origin)
+    result["origin"] = np.where(result["status"].to_numpy() == "skipped", "", origin)
     return result
+
+
+UNCOUNTED_REASONS = {
+    "invalid": "invalid amount",
+    "unmatched": "unknown food",
+    "needs_review": "needs review",
+}
+NO_GRAMS = "no amount nutri can weigh"
+
+
+def _count_only_confident(result: pd.DataFrame, supplemental: np.ndarray, exported: dict[str, np.ndarray],
+                          accept_review: bool) -> None:
+    """Blank the nutrients of every row that may not be counted and say why in ``uncounted``.
+
+    Counted: the app's own export value (whatever the match), or a table value of a matched row (a
+    needs_review row too when the user accepts review) with grams, or a supplement dose."""
+    status = result["status"].to_numpy(dtype=object)
+    confident = (status == "matched") | (accept_review & (status == "needs_review"))
+    weighed = ~np.isnan(result["grams"].to_numpy(dtype=float)) | supplemental
+    from_table = confident & weighed
+    any_export = np.zeros(len(result), dtype=bool)
+    for column in NUTRIENT_COLUMNS:
+        from_export = exported.get(column, np.zeros(len(result), dtype=bool))
+        any_export |= from_export
+        keep = (from_export | from_table) & (status != "skipped")
+        result[column] = np.where(keep, result[column].to_numpy(dtype=float), np.nan)
+    reason = np.array([UNCOUNTED_REASONS.get(s, "") for s in status], dtype=object)
+    reason = np.where((reason == "needs review") & ~weighed, NO_GRAMS, reason)
+    reason = np.where(confident & ~weighed, NO_GRAMS, reason)
+    reason = np.where(from_table | any_export | (status == "skipped"), "", reason)
+    result["uncounted"] = reason
 
 
 def summary_counts(analysed: pd.DataFrame) -> dict[str, int]:
@@ -226,34 +274,55 @@ def summary_counts(analysed: pd.DataFrame) -> dict[str, int]:
     return {s: int(counts.get(s, 0)) for s in ("matched", "needs_review", "unmatched", "skipped", "invalid")}
 
 
+def food_rows(analysed: pd.DataFrame) -> pd.DataFrame:
+    """The rows that are food (or drink or supplement) eaten on a date: every one of them is either
+    counted or uncounted, and lowers coverage when it is not counted."""
+    return analysed[(analysed["date"] != "") & (analysed["status"] != "skipped")]
+
+
+def uncounted_summary(analysed: pd.DataFrame) -> dict:
+    """How many food rows could not be counted, by reason, in one sentence for the top of a report."""
+    rows = food_rows(analysed)
+    reasons = rows.loc[rows["uncounted"] != "", "uncounted"].value_counts()
+    count = int(reasons.sum())
+    words = {NO_GRAMS: "without an amount nutri can weigh", "needs review": "needing review",
+             "unknown food": "unknown foods", "invalid amount": "with an invalid amount"}
+    parts = [f"{int(n)} {words.get(reason, reason)}" for reason, n in reasons.items()]
+    sentence = f"{count} of {len(rows)} entries could not be counted: {', '.join(parts)}" if count else ""
+    return {"food_rows": int(len(rows)), "uncounted": count, "by_reason": {k: int(v) for k, v in reasons.items()},
+            "sentence": sentence}
+
+
 def countable(analysed: pd.DataFrame) -> pd.DataFrame:
-    """Entries that count toward intake: dated, not skipped or invalid, with grams, a dose or
-    the export's own values."""
-    # An export row we could not match still carries the app's own nutrient values: it counts.
-    from_export = analysed["origin"].str.startswith("export")
-    keep = (analysed["status"].isin(["matched", "needs_review"]) | ((analysed["status"] == "unmatched") & from_export)) & (analysed["date"] != "")
-    keep &= analysed["grams"].notna() | analysed["supplemental"] | from_export
-    return analysed[keep]
+    """Food rows with at least one counted value."""
+    rows = food_rows(analysed)
+    return rows[rows["uncounted"] == ""]
 
 
 def daily_totals(analysed: pd.DataFrame) -> pd.DataFrame:
-    """Per date: sum of known values per nutrient (NaN when nothing known), grams, and coverage
-    (share of the day's food grams whose value is known)."""
-    used = countable(analysed)
-    if used.empty:
-        return pd.DataFrame(columns=["date", "entries", "grams", *NUTRIENT_COLUMNS, *[c + "_coverage" for c in NUTRIENT_COLUMNS], "magnesium_mg_supplemental"])
-    grams = used["grams"].fillna(0.0)
-    frame = pd.DataFrame({"date": used["date"], "grams": grams})
+    """Per date: food rows (``entries``), grams, and per nutrient the sum of counted values (NaN when
+    nothing was counted), how many rows were counted (``<col>_counted``), their share of the day's
+    food rows (``<col>_coverage``) and the supplement doses in the sum (``<col>_supplemental``)."""
+    rows = food_rows(analysed)
+    derived = ("_counted", "_coverage", "_supplemental")
+    if rows.empty:
+        columns = ["date", "entries", "grams", *NUTRIENT_COLUMNS, *[c + d for c in NUTRIENT_COLUMNS for d in derived]]
+        return pd.DataFrame(columns=columns)
+    supplemental = rows["supplemental"].to_numpy(dtype=bool)
+    frame = {"date": rows["date"].to_numpy(), "grams": rows["grams"].to_numpy(dtype=float)}
     for column in NUTRIENT_COLUMNS:
-        frame[column] = used[column]
-        frame[column + "_known_g"] = np.where(used[column].notna() & ~used["supplemental"], grams, 0.0)
-    frame["magnesium_mg_supplemental"] = np.where(used["supplemental"], used["magnesium_mg"].fillna(0.0), 0.0)
-    grouped = frame.groupby("date", sort=True)
+        values = rows[column].to_numpy(dtype=float)
+        frame[column] = values
+        frame[column + "_counted"] = ~np.isnan(values)
+        frame[column + "_supplemental"] = np.where(supplemental & ~np.isnan(values), values, 0.0)
+    grouped = pd.DataFrame(frame).groupby("date", sort=True)
     totals = grouped[NUTRIENT_COLUMNS].sum(min_count=1)
-    totals.insert(0, "grams", grouped["grams"].sum())
+    totals.insert(0, "grams", grouped["grams"].sum(min_count=1))
     totals.insert(0, "entries", grouped.size())
+    counted = grouped[[c + "_counted" for c in NUTRIENT_COLUMNS]].sum()
+    supplements = grouped[[c + "_supplemental" for c in NUTRIENT_COLUMNS]].sum()
     for column in NUTRIENT_COLUMNS:
-        known = grouped[column + "_known_g"].sum()
-        totals[column + "_coverage"] = np.where(totals["grams"] > 0, known / totals["grams"].where(totals["grams"] > 0), np.nan)
-    totals["magnesium_mg_supplemental"] = grouped["magnesium_mg_supplemental"].sum()
+        totals[column + "_counted"] = counted[column + "_counted"].astype(int)
+        totals[column + "_coverage"] = totals[column + "_counted"] / totals["entries"]
+        totals[column + "_supplemental"] = supplements[column + "_supplemental"]
     return totals.reset_index()

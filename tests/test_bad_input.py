@@ -112,7 +112,7 @@ def test_specific_reasons(run, tmp_path):
         ("spinach", "-3", "cup"), ("salt", "10", "kg"), ("salt", "3", "smidgen"), ("spinach", "some", "cup"), ("banana", "0", "medium")]))
     rows = list(csv.DictReader(io.StringIO(run("match", path).stdout)))
     assert rows[0]["status"] == "invalid" and "negative amount" in rows[0]["note"]
-    assert rows[1]["status"] == "needs_review" and "outlier: 10000 g" in rows[1]["note"]
+    assert rows[1]["status"] == "needs_review" and "implausible: 10,000 g" in rows[1]["note"]
     assert rows[2]["status"] == "needs_review" and "unknown unit 'smidgen'" in rows[2]["note"]
     assert rows[3]["status"] == "needs_review" and "amount 'some cup' is not a number" in rows[3]["note"]
     assert rows[4]["status"] == "matched" and float(rows[4]["grams"]) == 0.0

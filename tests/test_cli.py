@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import ROOT, write
+from conftest import REALISTIC_DAY, ROOT, write
 
 EXAMPLE = ROOT / "examples" / "two-weeks.csv"
 
@@ -126,7 +126,13 @@ def test_report_json_contract(run, tmp_path):
     assert [d["date"] for d in not_logged] == ["2026-11-14"] and not_logged[0]["magnesium_mg"] is None
     calcium = week["nutrients"]["calcium"]
     assert calcium["unit"] == "mg" and (calcium["ear"], calcium["rda"], calcium["ul"]) == (800, 1000, 2500)
-    assert calcium["shortfall"] is True and calcium["status"] == "below EAR (likely inadequate)"
+    assert calcium["shortfall"] is True and calcium["status"] == "possibly inadequate"
+    assert calcium["uncounted"] == 0 and calcium["coverage"] == 1 and 0.15 < calcium["probability_adequate"] < 0.5
+    vitamin_d = week["nutrients"]["vitamin_d"]  # four foods SR28 has no vitamin D value for
+    assert vitamin_d["uncounted"] == 4 and vitamin_d["coverage"] == pytest.approx(1 - 4 / 80, abs=0.01)
+    # 91 mg below the EAR is within one SD of requirement: no number of days at this average settles it
+    assert calcium["days_needed"] is None and "would not settle" in calcium["reason"]
+    assert all({"energy_kcal", "complete", "incomplete_reason", "above_ul"} <= set(d) for d in week["days"])
     assert [s["category"] for s in calcium["sources"]] == ["Dairy products", "Sardines", "Leafy greens", "Fortified foods"]
     assert calcium["gap_closers"] and calcium["top_foods"]
     logged_total = sum(d["calcium_mg"] for d in week["days"] if d["logged"])
@@ -179,8 +185,10 @@ def test_unknown_values_are_not_reported_as_zero(run, tmp_path):
     vitamin_d = report["weeks"][0]["nutrients"]["vitamin_d"]
     assert vitamin_d["daily_average"] is None and vitamin_d["coverage"] == 0
     assert vitamin_d["status"] == "insufficient data" and vitamin_d["days_below"] == 0 and vitamin_d["shortfall"] is False
-    assert report["weeks"][0]["days"][0]["vitamin_d_ug"] is None
-    assert report["weeks"][0]["nutrients"]["magnesium"]["daily_average"] == 29
+    day = report["weeks"][0]["days"][0]
+    assert day["vitamin_d_ug"] is None and day["magnesium_mg"] == 29
+    # 100 g of salmon is no day's eating: the day is shown, marked incomplete, and not judged
+    assert day["complete"] is False and "likely incomplete" in day["incomplete_reason"]
 
 
 def test_profile_file_and_config(run, tmp_path):
@@ -210,8 +218,12 @@ def test_magnesium_ul_counts_supplements_only(run, tmp_path):
     food = write(tmp_path / "food.csv", "Date,Food,Amount,Unit\n2026-11-16,pumpkin seeds,250,g\n")
     pills = write(tmp_path / "pills.csv", "Date,Food,Amount,Unit\n2026-11-16,magnesium citrate 400 mg,,\n2026-11-16,spinach,1,cup\n")
     from_food = json.loads(run("report", food, "--format", "json").stdout)["weeks"][0]["nutrients"]["magnesium"]
-    assert from_food["daily_average"] > 1000 and from_food["status"] == "at or above RDA (likely adequate)"
-    from_pills = json.loads(run("report", pills, "--format", "json").stdout)["weeks"][0]["nutrients"]["magnesium"]
+    assert from_food["daily_average"] > 1000 and from_food["status"] == "likely adequate"
+    week = json.loads(run("report", pills, "--format", "json").stdout)["weeks"][0]
+    assert week["days"][0]["above_ul"] == ["magnesium"]  # that day, whatever the period's verdict
+    assert week["nutrients"]["magnesium"]["status"] == "insufficient data"  # a pill and a cup of spinach: no day's eating
+    with_meals = write(tmp_path / "meals.csv", pills.read_text() + "".join(f"2026-11-16,{row}\n" for row in REALISTIC_DAY))
+    from_pills = json.loads(run("report", with_meals, "--format", "json").stdout)["weeks"][0]["nutrients"]["magnesium"]
     assert from_pills["supplemental_average"] == 400 and from_pills["status"] == "above UL"
     calcium = write(tmp_path / "calcium.csv", "Date,Food,Amount,Unit\n2026-11-16,cheddar,800,g\n")
     assert json.loads(run("report", calcium, "--format", "json").stdout)["weeks"][0]["nutrients"]["calcium"]["status"] == "above UL"  # total intake

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from nutri.diary import read_diary
 import pandas as pd
 
-from nutri.intake import analyse, countable, daily_totals
+from nutri.intake import analyse, food_rows, daily_totals
 
 FOODS = ["spinach", "2 eggs", "1 cup milk", "almonds", "salmon fillet 150 g", "xyzzy", "", "½ cup black beans", "coffee", "Vitamin D3 1000 IU", "=cmd()", "tofu"]
 AMOUNTS = ["", "1", "2.5", "0", "-3", "some", "1 1/2", "0,5", "#N/A", "100"]
@@ -55,7 +55,7 @@ def test_day_totals_are_the_sums_of_their_entries(tmp_path, table, matcher, rows
         return
     whole = analyse(read_diary(_diary(tmp_path, rows)), table, matcher)
     for _, day in daily_totals(whole).iterrows():
-        entries = countable(whole)
+        entries = food_rows(whole)
         entries = entries[entries["date"] == day["date"]]
         for column in ("magnesium_mg", "calcium_mg", "vitamin_d_ug", "caffeine_mg"):
             assert day[column] == pytest.approx(entries[column].sum(min_count=1), nan_ok=True)

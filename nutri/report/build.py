@@ -11,12 +11,17 @@ import pandas as pd
 
 from nutri import SR28_EDITION, __version__
 from nutri.advice import category_suggestions, document, everyday_food_ids, gap_closers, ranked_sources
-from nutri.dri import Profile, alcohol_limit_g, assess, guidance, references, water_ai_g
+from nutri.assess import Status, add_upper_bounds, assess, mark_days, period_evidence, variation
+from nutri.dri import Profile, alcohol_limit_g, guidance, references, water_ai_g
 from nutri.foods import FoodTable
-from nutri.nutrients import ASSESSED, ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_KEY
-from nutri.intake import countable, daily_totals, summary_counts
+from nutri.nutrients import ASSESSED, ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_KEY, NUTRIENT_COLUMNS
+from nutri.intake import daily_totals, food_rows, summary_counts, uncounted_summary
 
-MIN_COVERAGE = 0.8
+COVERAGE_NOTE = ("Coverage is the share of a period's food entries that could be counted; an entry without grams nutri can "
+                 "trust, a food needing review, an unknown food or a value the food table lacks is not counted, and is never taken as zero.")
+VERDICT_NOTE = ("A verdict is given only when it holds both with the uncounted entries at zero and with each at a typical "
+                "entry's amount; it weighs the days counted by the IOM method for individuals (IOM 2000), so few days give "
+                "'cannot tell' rather than a guess. Days far below a plausible energy intake are shown but left out.")
 USUAL_INTAKE_NOTE = "A week of food records estimates usual intake only roughly: day-to-day variation is large, so read weekly averages as a guide, not a verdict."
 
 
@@ -43,22 +48,11 @@ def iso_week(date: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entries: pd.DataFrame, profile: Profile, table: FoodTable, diary_ids: set[str], suggestion_cache: dict) -> dict:
+def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entries: pd.DataFrame, profile: Profile,
+            table: FoodTable, diary_ids: set[str], suggestion_cache: dict) -> dict:
     refs = references(profile)
-    all_dates = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     by_date = days.set_index("date") if not days.empty else days
-    day_rows = []
-    for date in all_dates:
-        key = date.isoformat()
-        if not days.empty and key in by_date.index:
-            row = by_date.loc[key]
-            day = {"date": key, "logged": True, "entries": int(row["entries"])}
-            for column in ENTRY_NUTRIENT_COLUMNS:
-                day[column] = _clean(row[column])
-                day[column + "_coverage"] = _clean(row[column + "_coverage"])
-        else:
-            day = {"date": key, "logged": False, "entries": 0, **{c: None for c in ENTRY_NUTRIENT_COLUMNS}}
-        day_rows.append(day)
+    day_rows = [_day(date.isoformat(), by_date) for date in (start + dt.timedelta(days=i) for i in range((end - start).days + 1))]
     logged = [d for d in day_rows if d["logged"]]
     n_logged = len(logged)
     period_days = days[days["date"].isin([d["date"] for d in logged])] if not days.empty else days
@@ -67,27 +61,25 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
     by_food = entries.groupby(["food_id", "food"], sort=False)[[r.column for r in refs.values()]].sum(min_count=1) if not entries.empty else None
     for nutrient, reference in refs.items():
         column = reference.column
-        known_total = period_days[column].sum(min_count=1) if n_logged else float("nan")
-        total = None if pd.isna(known_total) else float(known_total)
-        grams = float(period_days["grams"].sum()) if n_logged else 0.0
-        known = float((period_days[column + "_coverage"].fillna(0) * period_days["grams"]).sum()) if n_logged else 0.0
-        coverage = known / grams if grams > 0 else (1.0 if n_logged and total else None)
-        average = total / n_logged if (n_logged and total is not None) else None
-        supplemental = float(period_days["magnesium_mg_supplemental"].sum()) / n_logged if (n_logged and nutrient == "magnesium") else 0.0
-        status = assess(average, reference, coverage, supplemental, MIN_COVERAGE)
+        evidence = period_evidence(period_days, column)
+        verdict = assess(evidence, reference, variation(nutrient, profile))
+        average = verdict.mean
         target = reference.target
-        shortfall = bool(average is not None and target is not None and average < target and status != "insufficient data")
-        days_below = sum(1 for d in logged if target is not None and d[column] is not None and d[column] < target)
+        shortfall = verdict.status.shortfall
+        days_below = sum(1 for d in logged if d["complete"] and target is not None and d[column] is not None and d[column] < target)
+        supplemental = float(np.mean(evidence.supplemental)) if evidence.days else None
         item = {
             "label": NUTRIENT_BY_KEY[nutrient].label, "unit": reference.unit, "daily_average": _clean(average), "ear": reference.ear, "rda": reference.rda,
-            "ai": reference.ai, "ul": reference.ul, "ul_note": reference.ul_note, "dri_row": reference.row, "status": status, "shortfall": shortfall,
-            "coverage": _clean(coverage), "days_below": days_below, "days_logged": n_logged,
+            "ai": reference.ai, "ul": reference.ul, "ul_note": reference.ul_note, "dri_row": reference.row, "status": verdict.status.value, "shortfall": shortfall,
+            "coverage": _clean(evidence.coverage), "uncounted": evidence.uncounted, "probability_adequate": _clean(verdict.probability_adequate),
+            "days_needed": verdict.days_needed, "reason": verdict.reason, "upper_average": _clean(verdict.upper_mean),
+            "days_below": days_below, "days_logged": n_logged, "days_counted": evidence.days,
             "percent_rda": _clean(100 * average / target) if (average is not None and target) else None,
-            "supplemental_average": _clean(supplemental) if nutrient == "magnesium" else None,
+            "supplemental_average": _clean(supplemental) if reference.ul_supplemental_only else None,
             "top_foods": _top_foods(by_food, column), "sources": [], "gap_closers": [], "symptoms": [],
         }
         doc = document()["nutrients"][nutrient]
-        if shortfall or status == "insufficient data":
+        if shortfall or verdict.status is Status.INSUFFICIENT:
             all_suggestions = []
             for rule in doc["sources"]:
                 if rule.get("non_food"):
@@ -107,9 +99,10 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
             item["symptoms"] = doc["symptoms"]
             item["advice"] = doc.get("advice", [])
         nutrients[nutrient] = item
-    caffeine = [d["caffeine_mg"] for d in logged if d["caffeine_mg"] is not None]
-    alcohol = [d["alcohol_g"] for d in logged if d["alcohol_g"] is not None]
-    water = [d["water_g"] for d in logged if d["water_g"] is not None]
+    complete = [d for d in logged if d["complete"]]
+    caffeine = [d["caffeine_mg"] for d in complete if d["caffeine_mg"] is not None]
+    alcohol = [d["alcohol_g"] for d in complete if d["alcohol_g"] is not None]
+    water = [d["water_g"] for d in complete if d["water_g"] is not None]
     g = guidance()
     caffeine_limit = g["caffeine"]["limit_mg_per_day"]
     alcohol_limit = alcohol_limit_g(profile)
@@ -119,7 +112,25 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
         "alcohol": {"unit": "g", "daily_average": _clean(np.mean(alcohol)) if alcohol else None, "standard_drinks_per_day": _clean(np.mean(alcohol) / g["alcohol"]["standard_drink_g"]) if alcohol else None, "limit_g": alcohol_limit, "days_over": sum(a > alcohol_limit for a in alcohol), "source": g["alcohol"]["source"]},
         "water": {"unit": "g", "daily_average": _clean(np.mean(water)) if water else None, "ai": water_ai, "days_below": sum(w < water_ai for w in water) if water_ai else None, "source": g["water"]["source"], "note": "Water from logged food and drinks only; plain water you did not log is not counted."},
     }
-    return {"week": label, "start": start.isoformat(), "end": end.isoformat(), "days_logged": n_logged, "days_not_logged": len(day_rows) - n_logged, "days": day_rows, "nutrients": nutrients, "lifestyle": lifestyle}
+    return {"week": label, "start": start.isoformat(), "end": end.isoformat(), "days_logged": n_logged, "days_not_logged": len(day_rows) - n_logged,
+            "days_complete": len(complete), "energy_kcal": _clean(np.mean([d["energy_kcal"] for d in complete if d["energy_kcal"] is not None]) if complete else None),
+            "days": day_rows, "nutrients": nutrients, "lifestyle": lifestyle}
+
+
+def _day(key: str, by_date: pd.DataFrame) -> dict:
+    """One calendar day of a period: its known sums and coverage, whether it is complete, what is over a UL."""
+    if by_date.empty or key not in by_date.index:
+        return {"date": key, "logged": False, "entries": 0, **{c: None for c in ENTRY_NUTRIENT_COLUMNS},
+                "complete": False, "incomplete_reason": "not logged", "above_ul": []}
+    row = by_date.loc[key]
+    day = {"date": key, "logged": True, "entries": int(row["entries"])}
+    for column in ENTRY_NUTRIENT_COLUMNS:
+        day[column] = _clean(row[column])
+        day[column + "_coverage"] = _clean(row[column + "_coverage"])
+    day["complete"] = bool(row["complete"])
+    day["incomplete_reason"] = row["incomplete_reason"] or None
+    day["above_ul"] = list(row["above_ul"])
+    return day
 
 
 def _top_foods(by_food: pd.DataFrame | None, column: str, count: int = 5) -> list[dict]:
@@ -143,7 +154,7 @@ def _problem_rows(rows: pd.DataFrame, limit: int = 50) -> list[dict]:
 
 
 def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, source_path: Path | None, start: dt.date | None = None, end: dt.date | None = None) -> dict:
-    used = countable(analysed)
+    used = food_rows(analysed)
     dates = sorted(dt.date.fromisoformat(d) for d in used["date"].unique())
     if start is None and dates:
         start = dates[0]
@@ -151,7 +162,7 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
         end = dates[-1]
     if start is not None and end is not None:
         used = used[(used["date"] >= start.isoformat()) & (used["date"] <= end.isoformat())]
-    days = daily_totals(used)
+    days = mark_days(add_upper_bounds(daily_totals(used), used, table, NUTRIENT_COLUMNS), profile)
     # each entry's ISO week (its Monday), found once per distinct date
     mondays = {d: (dt.date.fromisoformat(d) - dt.timedelta(days=dt.date.fromisoformat(d).weekday())).isoformat() for d in used["date"].unique()}
     by_week = {week: group for week, group in used.groupby(used["date"].map(mondays), sort=False)} if not used.empty else {}
@@ -172,7 +183,7 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
     invalid = analysed[analysed["status"] == "invalid"]
     unknown = {}
     for nutrient, column in ((n.key, n.column) for n in ASSESSED):
-        missing = used[used[column].isna() & used["grams"].notna()]
+        missing = used[used[column].isna() & (used["uncounted"] == "")]
         unknown[nutrient] = sorted(set(missing["food"]))[:10]
     document_data = document()
     report = {
@@ -182,7 +193,7 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
         "weeks": weeks,
         "whole_period": overall,
         "data_quality": {
-            "rows": int(len(analysed)), "counts": counts,
+            "rows": int(len(analysed)), "counts": counts, "uncounted": uncounted_summary(analysed),
             "needs_review": _problem_rows(review),
             "unmatched": _problem_rows(unmatched),
             "invalid": _problem_rows(invalid),
@@ -191,7 +202,7 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
         "lifestyle_factors": document_data["lifestyle"],
         "consult": document_data["consult"],
         "disclaimer": document_data["disclaimer"],
-        "notes": [USUAL_INTAKE_NOTE, "Days without entries are 'not logged' and are left out of averages, never counted as zero.", f"Coverage below {MIN_COVERAGE:.0%} of logged grams gives 'insufficient data' instead of a shortfall."],
+        "notes": [USUAL_INTAKE_NOTE, "Days without entries are 'not logged' and are left out of averages, never counted as zero.", COVERAGE_NOTE, VERDICT_NOTE],
         "sources": {"foods": SR28_EDITION, "dri": guidance()["dri_edition"], "dri_source": guidance()["dri_source"], "nutri": __version__,
                      "input_file": source_path.name if source_path else None, "input_sha256": sha256_of(source_path) if source_path else None},
     }

@@ -98,6 +98,9 @@ def render(report: dict) -> str:
            f"<style>{CSS}</style></head><body><h1>nutri intake report</h1>",
            f"<p>Profile: {e(p['description'])}{' (assumed: no profile given)' if p['assumed'] else ''}. Period {e(report['period']['start'])} to {e(report['period']['end'])}.</p>",
            f"<p class=muted>{e(report['disclaimer'])}</p>"]
+    uncounted = report["data_quality"]["uncounted"]["sentence"]
+    if uncounted:
+        out.append(f"<p class=warn><strong>Data quality:</strong> {e(uncounted)}; see the list at the end.</p>")
     for week in report["weeks"]:
         out += _period(week)
     if report.get("whole_period"):

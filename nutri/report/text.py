@@ -5,9 +5,9 @@ from __future__ import annotations
 
 def status_class(status: str) -> str:
     """bad | ok | warn, for colouring an assessment in any format."""
-    if status.startswith("below EAR") or status == "above UL":
+    if status in ("likely inadequate", "above UL"):
         return "bad"
-    if "likely adequate" in status:
+    if status in ("likely adequate", "adequate (at or above AI)"):
         return "ok"
     return "warn"
 
@@ -110,6 +110,9 @@ def render(report: dict, markdown: bool = False, colour_on: bool = False) -> str
     out.append(profile_line)
     out.append(f"Period: {report['period']['start']} to {report['period']['end']}")
     out.append(report["disclaimer"])
+    uncounted = report["data_quality"]["uncounted"]["sentence"]
+    if uncounted:
+        out.append(f"Data quality: {uncounted}; see the list at the end.")
     out.append("")
     for week in report["weeks"]:
         out += _period_lines(week, markdown, colour)

@@ -1,0 +1,178 @@
+"""The pipeline as four calls: read a diary, match its entries, report on them, render the report.
+
+The command line, the README and the cohort path all go through these functions, so the wiring of
+reader, food tables, matcher, assessment and renderers lives in one place. Settings are small frozen
+dataclasses; everything has a default, so ``nutri.match_entries(nutri.read_diary(path))`` works.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from nutri.errors import UsageError
+
+if TYPE_CHECKING:  # the heavy modules load only when a call needs them (nutri --help stays fast)
+    import pandas as pd
+
+    from nutri.diary import Diary
+    from nutri.dri import Profile
+    from nutri.foods import FoodTable
+    from nutri.match import Matcher
+
+
+@dataclass(frozen=True)
+class ReadSettings:
+    """How to read a diary file."""
+
+    sheet: str | None = None  # workbook sheet (default: the first with a food header)
+    columns: dict[str, str] = field(default_factory=dict)  # role -> header overrides, e.g. {"food": "Item"}
+    dayfirst: bool | None = None  # ambiguous slash dates as D/M/YYYY (the file's own evidence wins)
+    person: str | None = None  # the one person to read from a file naming several
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """How entries become foods, grams and nutrients."""
+
+    aliases: Path | None = None  # the user's alias,food_id file; wins over everything
+    foods: Path | None = None  # the user's custom foods file
+    nutrients_from: str = "export"  # "export": an app's own nutrient columns first; "table": all from food tables
+    accept_review: bool = False  # count rows needing review at nutri's best guess
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """Whom the report is for and which dates it covers."""
+
+    profile: Profile | None = None  # None: an adult woman aged 31-50, marked as assumed
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Matched:
+    """Matched entries: one row per diary row, in input order, with status, note, grams and nutrients."""
+
+    diary: Diary
+    entries: pd.DataFrame
+    table: FoodTable
+
+
+class ManyPeopleError(UsageError):
+    """A file names several people and no one person was chosen."""
+
+    def __init__(self, path: Path, column: str, people: list[str]) -> None:
+        self.path, self.column, self.people = path, column, people
+        shown = ", ".join(people[:5]) + (", ..." if len(people) > 5 else "")
+        super().__init__(f"{path}: column {column!r} names {len(people)} people ({shown}); a report is for one person: pick one")
+
+
+def read_diary(path: str | Path, settings: ReadSettings = ReadSettings()) -> Diary:
+    """Read a diary file (CSV, TSV, XLSX, ODS; hand-made or an app's export) for one person."""
+    from nutri.diary import read_diary as read_file
+
+    diary = read_file(path, sheet=settings.sheet, columns=dict(settings.columns) or None, dayfirst=settings.dayfirst)
+    return select_person(diary, settings.person)
+
+
+def people(diary: Diary) -> list[str]:
+    """The people a diary's person column names, in order of appearance; [] when it has none.
+
+    A column of all-different values (entry ids under an "ID" header) names no people."""
+    if "person" not in diary.columns:
+        return []
+    values = diary.entries["person"]
+    named = values[values != ""]
+    distinct = list(dict.fromkeys(named))
+    if len(distinct) > 1 and len(distinct) == len(named):
+        return []
+    return distinct
+
+
+def select_person(diary: Diary, person: str | None) -> Diary:
+    """The diary of one person. Several people and no choice is a usage error naming the column."""
+    names = people(diary)
+    if person is None:
+        if len(names) > 1:
+            raise ManyPeopleError(diary.path, diary.columns["person"], names)
+        return diary
+    if not names:
+        raise UsageError(f"{diary.path}: no column names people (such as Person, Participant or SEQN), so there is no one to pick")
+    if person not in names:
+        raise UsageError(f"{diary.path}: {person!r} is not in column {diary.columns['person']!r}; it names {', '.join(names[:10])}")
+    rows = diary.entries[diary.entries["person"] == person].reset_index(drop=True)
+    return dataclasses.replace(diary, entries=rows)
+
+
+@lru_cache(maxsize=4)
+def _tables_and_matcher(aliases: Path | None, foods: Path | None) -> tuple[FoodTable, Matcher]:
+    from nutri.foods import load_custom_foods, load_foods
+    from nutri.match import Matcher, read_aliases
+
+    table = load_foods()
+    if foods:
+        table = table.with_custom(load_custom_foods(Path(foods)))
+    user_aliases = read_aliases(Path(aliases), table, str(aliases)) if aliases else {}
+    return table, Matcher(table, user_aliases)
+
+
+def food_table(settings: MatchSettings = MatchSettings()) -> FoodTable:
+    """The food tables the settings name (SR28, plus the user's custom foods)."""
+    return _tables_and_matcher(settings.aliases, settings.foods)[0]
+
+
+def match_entries(diary: Diary, settings: MatchSettings = MatchSettings(),
+                  progress: Callable[[int, int], None] | None = None) -> Matched:
+    """Every diary row matched, weighed and valued; rows that cannot be counted say why."""
+    from nutri.intake import analyse
+
+    if settings.nutrients_from not in ("export", "table"):
+        raise UsageError(f"nutrients from {settings.nutrients_from!r}: use 'export' or 'table'")
+    table, matcher = _tables_and_matcher(settings.aliases, settings.foods)
+    entries = analyse(diary, table, matcher, settings.nutrients_from, progress=progress,
+                      accept_review=settings.accept_review)
+    return Matched(diary, entries, table)
+
+
+def analyse(matched: Matched) -> pd.DataFrame:
+    """Day totals: per date the counted sums, counted rows and coverage of every nutrient."""
+    from nutri.intake import daily_totals
+
+    return daily_totals(matched.entries)
+
+
+def weekly_report(matched: Matched, settings: ReportSettings | Profile | None = None) -> dict:
+    """The report: per ISO week and the whole period, each nutrient judged against the DRIs."""
+    from nutri.dri import Profile
+    from nutri.report.build import build_report
+
+    if settings is None or isinstance(settings, Profile):
+        settings = ReportSettings(profile=settings)
+    profile = settings.profile or Profile(assumed=True)
+    return build_report(matched.entries, profile, matched.table, matched.diary.path, settings.start, settings.end)
+
+
+def render(report: dict, fmt: str = "text", matched: Matched | None = None, colour: bool = False) -> bytes:
+    """The report in one format: text, md, html, json or xlsx (xlsx also lists the entries)."""
+    if fmt == "json":
+        from nutri.report.json_report import render as render_json
+
+        return render_json(report).encode("utf-8")
+    if fmt == "html":
+        from nutri.report.html import render as render_html
+
+        return render_html(report).encode("utf-8")
+    if fmt == "xlsx":
+        from nutri.report.xlsx import render as render_xlsx
+
+        return render_xlsx(report, matched.entries if matched is not None else None)
+    if fmt in ("text", "md"):
+        from nutri.report.text import render as render_text
+
+        return render_text(report, markdown=(fmt == "md"), colour_on=colour).encode("utf-8")
+    raise UsageError(f"format {fmt!r}: use text, md, html, json or xlsx")
