@@ -229,6 +229,10 @@ def _reason(status: Status, probability: float | None, more: int | None, evidenc
     return f"from {days}"
 
 
+# A pill, capsule or tablet of an unknown supplement weighs at most this (the largest common capsule,
+# size 000, holds about 1.4 g): its bound is that weight at the diary's densest foods, not a whole meal.
+PILL_UNITS = frozenset({"pill", "capsule", "tablet", "softgel", "gummy", "lozenge", "caplet"})
+PILL_MAX_G = 1.5
 TYPICAL_PORTION_MAX_G = 500.0  # the largest of a food's own portions up to this weight stands for "a portion"
 DEFAULT_PORTION_G = 100.0
 
@@ -240,23 +244,37 @@ def _typical_grams(table, food_ids: pd.Series) -> pd.Series:
     return food_ids.map(sized).fillna(DEFAULT_PORTION_G)
 
 
+def _quantile(values: pd.Series) -> float:
+    known = values.replace([np.inf, -np.inf], np.nan).dropna()
+    return float(known.quantile(UPPER_QUANTILE)) if len(known) >= MIN_ENTRIES_FOR_BOUND else math.inf
+
+
 def row_upper_bounds(rows: pd.DataFrame, table, columns: list[str]) -> pd.DataFrame:
     """Per food row and nutrient, the most an uncounted row is taken to hold (NaN where counted).
 
-    A row with a candidate food that has a value: that food at a generous portion of its own. Any
-    other: the diary's own 90th percentile per counted food entry. From fewer than 5 counted entries
-    the diary gives no bound (inf), and anything uncounted leaves the verdict open."""
-    food_entries = rows[~rows["supplemental"].astype(bool)]
+    The row's weight is its grams, at most 1.5 g a pill, or else a generous portion of its candidate
+    food (the largest of the food's own portions up to 500 g). That weight times the candidate's value
+    per gram, or without one the diary's 90th percentile per gram of counted food entries; without a
+    weight, its energy (from an export) times the diary's 90th percentile per kcal; else the diary's
+    90th percentile per counted entry. From fewer than 5 counted entries the diary gives no bound
+    (inf), and anything uncounted leaves the verdict open."""
+    food = rows[~rows["supplemental"].astype(bool)]
     ids = rows["food_id"].where(rows["food_id"].isin(table.foods.index), "")
     per100 = table.foods.reindex(ids.to_numpy())
-    portion = _typical_grams(table, ids).to_numpy(dtype=float)
+    pills = rows["unit"].isin(PILL_UNITS).to_numpy() & rows["grams"].isna().to_numpy()
+    grams = np.where(pills, rows["amount"].to_numpy(dtype=float) * PILL_MAX_G, rows["grams"].to_numpy(dtype=float))
+    grams = np.where(np.isnan(grams) & (ids != "").to_numpy(), _typical_grams(table, ids).to_numpy(dtype=float), grams)
+    kcal = rows[ENERGY.column].to_numpy(dtype=float)
     upper = {}
     for column in columns:
-        known = food_entries[column].dropna()
-        fallback = float(known.quantile(UPPER_QUANTILE)) if len(known) >= MIN_ENTRIES_FOR_BOUND else math.inf
-        candidate = per100[column].to_numpy(dtype=float) * portion / 100.0
-        bound = np.where(np.isnan(candidate), fallback, np.maximum(candidate, 0.0))
-        upper[column] = np.where(rows[column].isna().to_numpy(), bound, np.nan)
+        per_gram = _quantile(food[column] / food["grams"].where(food["grams"] > 0))
+        per_kcal = _quantile(food[column] / food[ENERGY.column].where(food[ENERGY.column] > 0))
+        density = per100[column].to_numpy(dtype=float) / 100.0
+        density = np.where(np.isnan(density), per_gram, np.maximum(density, 0.0))
+        bound = np.full(len(rows), _quantile(food[column]))
+        bound = np.where(~np.isnan(kcal) & (kcal >= 0), kcal * per_kcal, bound)
+        bound = np.where(~np.isnan(grams) & (grams >= 0), grams * density, bound)
+        upper[column] = np.where(rows[column].isna().to_numpy(), np.nan_to_num(bound, nan=math.inf), np.nan)
     return pd.DataFrame(upper, index=rows.index)
 
 

@@ -122,6 +122,8 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher, portions: Port
             per_unit = np.nan if value is None else value
         if np.isnan(per_unit) and found.status == "matched":
             grams_status = "needs_review"
+    elif quantity.kind == "mass" and quantity.amount is not None and quantity.per_unit:
+        per_unit = quantity.per_unit  # a weight needs no food: it bounds what the unknown row can hold
     return _Resolved(quantity, found.food_id or "", found.description, found.score, found.rule, found.alternatives_text,
                      found.status, found.note, None, per_unit, grams_note, grams_status)
 
