@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from nutri.dri import Profile, child_portion_factor, safety_ul
 from nutri.foods import SPECIAL_GROUPS, FoodTable, data_file
 
 COUNT_PER_CATEGORY = 4
@@ -30,6 +31,7 @@ class Suggestion:
     grams: float
     amount: float  # nutrient in that portion
     in_diary: bool
+    caution: str = ""  # advice-safety note (advice_safety.csv); a food with one is listed last, never a gap closer
 
 
 def category_foods(table: FoodTable, rule: dict) -> pd.DataFrame:
@@ -92,13 +94,21 @@ def everyday_food_ids(table: FoodTable) -> frozenset[str]:
 
 def ranked_sources(suggestions: list[Suggestion], diary_food_ids: set[str], everyday: frozenset[str] = frozenset(), count: int = COUNT_PER_CATEGORY) -> list[Suggestion]:
     """Foods already in the diary first, then everyday foods, then the rest; within each by
-    nutrient per portion; one per food head."""
+    nutrient per portion; one per food head. A food with an advice-safety note (spinach for
+    calcium, Brazil nuts) never takes one of those places: the best of them follows, with its note."""
     suggestions = sorted((replace(s, in_diary=s.food_id in diary_food_ids) for s in suggestions),
                          key=lambda s: (not s.in_diary, s.food_id not in everyday, -s.amount, s.food_id))
+    picked = _one_per_food([s for s in suggestions if not s.caution], count)
+    return picked + _one_per_food([s for s in suggestions if s.caution], 1)
+
+
+def _one_per_food(suggestions: list[Suggestion], count: int) -> list[Suggestion]:
     # one entry per food (its first comma segment, or two after a category word: "Nuts, almonds"),
     # so four kinds of nut, and not raw, cooked and frozen spinach side by side
     seen, picked = set(), []
     for s in suggestions:
+        if len(picked) == count:
+            break
         segments = s.food.split(",")
         head = ",".join(segments[:2]) if segments[0].strip().lower() in CATEGORY_HEADS else segments[0]
         if head in seen:
@@ -106,17 +116,108 @@ def ranked_sources(suggestions: list[Suggestion], diary_food_ids: set[str], ever
         if not s.in_diary:  # the diary's own form of a food does not hide a better form of it
             seen.add(head)
         picked.append(s)
-        if len(picked) == count:
-            break
     return picked
 
 
 def gap_closers(suggestions: list[Suggestion], gap: float, count: int = 2) -> list[dict]:
-    """Portions of one food that close the average daily gap, rounded up to half portions."""
+    """Portions of one food that close the average daily gap, rounded up to half portions. Foods
+    with an advice-safety note are left out: a gap closer is eaten every day."""
     out = []
-    for s in sorted(suggestions, key=lambda s: -s.amount)[:count]:
+    for s in sorted((s for s in suggestions if not s.caution), key=lambda s: -s.amount)[:count]:
         if s.amount <= 0:
             continue
         portions = math.ceil(gap / s.amount * 2) / 2
         out.append({"food_id": s.food_id, "food": s.food, "portions": portions, "portion": s.portion, "grams": round(portions * s.grams, 1), "adds": round(portions * s.amount, 2)})
     return out
+
+
+@dataclass(frozen=True)
+class SafetyRule:
+    """A row of advice_safety.csv: a food pattern, the concern, whom it applies to and what to do."""
+
+    rule: str
+    pattern: re.Pattern[str]
+    group: str
+    advising: str  # the nutrient whose advice the rule is about; empty for every nutrient
+    concern: str
+    concern_per_100g: float | None
+    who: tuple[str, ...]  # everyone | pregnancy | lactation | age<N
+    action: str  # exclude | cap | note
+    max_grams: float | None
+    max_label: str
+    why: str
+    source: str
+
+    def applies(self, profile: Profile) -> bool:
+        for who in self.who:
+            if who == "everyone" or who == profile.life_stage:
+                return True
+            if who.startswith("age<") and profile.age < float(who[4:]):
+                return True
+        return False
+
+    def matches(self, food: str, food_group: str, nutrient: str) -> bool:
+        return (not self.advising or self.advising == nutrient) and (not self.group or self.group == food_group) and bool(self.pattern.search(food))
+
+
+SAFETY_ACTIONS = ("exclude", "cap", "note")
+
+
+@lru_cache(maxsize=1)
+def safety_rules() -> tuple[SafetyRule, ...]:
+    frame = pd.read_csv(data_file("advice_safety.csv"), dtype=str, keep_default_na=False)
+    rules = []
+    for row in frame.itertuples(index=False):
+        if row.action not in SAFETY_ACTIONS:
+            raise ValueError(f"advice_safety.csv rule {row.rule}: action {row.action!r} is not one of {SAFETY_ACTIONS}")
+        rules.append(SafetyRule(row.rule, re.compile(row.pattern, re.IGNORECASE), row.group, row.advising, row.concern,
+                                float(row.concern_per_100g) if row.concern_per_100g else None, tuple(row.who.split(";")),
+                                row.action, float(row.max_grams) if row.max_grams else None, row.max_label, row.why, row.source))
+    return tuple(rules)
+
+
+@dataclass(frozen=True)
+class Withheld:
+    food_id: str
+    food: str
+    rule: str
+    reason: str
+
+
+def _concern_text(rule: SafetyRule, grams: float, profile: Profile) -> tuple[str, bool]:
+    """'85 g holds at least 3,381 µg preformed vitamin A; UL 3,000 µg/day', and whether it is above the UL."""
+    ul = safety_ul(rule.concern, profile)
+    if rule.concern_per_100g is None or ul is None:
+        return "", False
+    amount = rule.concern_per_100g * grams / 100.0
+    return f"{grams:.0f} g holds about {amount:,.0f} µg {rule.concern} (your UL {ul:,.0f} µg/day)", amount > ul
+
+
+def screen(suggestions: list[Suggestion], profile: Profile, nutrient: str, food_groups: dict[str, str]) -> tuple[list[Suggestion], list[Withheld]]:
+    """Apply the advice-safety table for a profile: excluded foods are withheld (with why), capped
+    foods are offered at their cap, noted foods carry the note; neither is ever a gap closer. Young
+    children get child portions (CACFP)."""
+    factor = child_portion_factor(profile)
+    rules = [r for r in safety_rules() if r.applies(profile)]
+    kept, withheld = [], []
+    for s in suggestions:
+        hits = [r for r in rules if r.matches(s.food, food_groups.get(s.food_id, ""), nutrient)]
+        exclude = next((r for r in hits if r.action == "exclude"), None)
+        if exclude is not None:
+            withheld.append(Withheld(s.food_id, s.food, exclude.rule, f"{exclude.concern}: {exclude.why} ({exclude.source})"))
+            continue
+        if factor != 1.0:
+            grams = s.grams * factor
+            s = replace(s, portion=f"child portion {factor:g} x {s.portion} = {grams:.0f} g", grams=grams, amount=s.amount * factor)
+        notes = []
+        for rule in hits:
+            if rule.action == "cap" and rule.max_grams is not None and s.grams > rule.max_grams:
+                s = replace(s, portion=f"at most {rule.max_label}", amount=s.amount * rule.max_grams / s.grams, grams=rule.max_grams)
+            detail, above = _concern_text(rule, s.grams, profile)
+            if above and rule.action == "cap":
+                withheld.append(Withheld(s.food_id, s.food, rule.rule, f"{rule.concern}: {detail} ({rule.source})"))
+                break
+            notes.append(f"{rule.why}{'; ' + detail if detail else ''} ({rule.source})")
+        else:
+            kept.append(replace(s, caution="; ".join(notes)) if notes else s)
+    return kept, withheld

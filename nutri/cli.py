@@ -358,7 +358,14 @@ def build_profile(sex, age, pregnant, lactating, profile_path, config):
         raise UsageError("--pregnant and --lactating exclude each other")
     given = any(v is not None for v in (sex, age)) or pregnant or lactating or bool(settings)
     life_stage = "pregnancy" if pregnant else "lactation" if lactating else settings.get("life_stage", "general")
-    return Profile(sex or settings.get("sex", "female"), float(age if age is not None else settings.get("age", 40)), life_stage, assumed=not given)
+    sex = sex or settings.get("sex")
+    # pregnancy and lactation say the sex; otherwise an age alone gets female values, said in the report
+    sex_given = sex is not None or life_stage != "general"
+    try:
+        age = float(age if age is not None else settings.get("age", 40))
+    except (TypeError, ValueError):
+        raise UsageError(f"age {settings.get('age')!r} in the profile: give a number of years, e.g. age = 34") from None
+    return Profile(sex or "female", age, life_stage, assumed=not given, sex_given=sex_given)
 
 
 @cli.command("report")

@@ -21,12 +21,15 @@ class Profile:
     age: float = 40
     life_stage: str = "general"  # general | pregnancy | lactation
     assumed: bool = False  # True when nothing was given and the default adult woman 31-50 is used
+    sex_given: bool = True  # False when an age came without a sex: female values, and the report says so
 
     def __post_init__(self) -> None:
         if self.sex not in ("female", "male"):
             raise UsageError(f"sex {self.sex!r}: use female or male")
         if not (0 <= self.age <= 120):
             raise UsageError(f"age {self.age}: give an age in years between 0 and 120")
+        if self.age < guidance()["minimum_age_years"]:
+            raise UsageError(f"age {self.age:g}: {guidance()['infant_refusal']}")
         if self.life_stage not in ("general", "pregnancy", "lactation"):
             raise UsageError(f"life stage {self.life_stage!r}: use general, pregnancy or lactation")
         if self.life_stage != "general" and (self.sex != "female" or not 14 <= self.age <= 50):
@@ -34,7 +37,20 @@ class Profile:
 
     def describe(self) -> str:
         stage = {"pregnancy": ", pregnant", "lactation": ", lactating"}.get(self.life_stage, "")
+        if not self.sex_given and not self.assumed:
+            return f"age {self.age:g}{stage} ({guidance()['sex_not_given']})"
         return f"{self.sex}, age {self.age:g}{stage}"
+
+    @property
+    def years(self) -> int:
+        """Completed years: DRI groups are labelled in them (50.5 is in 31-50)."""
+        return math.floor(self.age)
+
+    def in_group(self, row: dict) -> bool:
+        """Whether a guidance row (sex, age_min, age_max, life_stage) covers this profile."""
+        if row.get("sex", "both") not in ("both", self.sex) or row.get("life_stage", "any") not in ("any", self.life_stage):
+            return False
+        return row["age_min"] <= self.years and (row["age_max"] is None or self.years <= row["age_max"])
 
 
 @dataclass(frozen=True)
@@ -93,14 +109,79 @@ def references(profile: Profile) -> dict[str, Reference]:
 
 
 def water_ai_g(profile: Profile) -> float | None:
+    """NASEM 2005 Adequate Intake of total water for the profile's life stage (every group from age 1)."""
     for row in guidance()["water"]["ai_g_per_day"]:
-        if row["life_stage"] == profile.life_stage and row["sex"] == profile.sex and row["age_min"] <= profile.age and (row["age_max"] is None or profile.age < row["age_max"] + 1):
+        if profile.in_group(row):
             return float(row["ai"])
     return None
 
 
-def alcohol_limit_g(profile: Profile) -> float:
+@dataclass(frozen=True)
+class Limit:
+    """A guidance limit (not a DRI): its value per day, whom it is for, and its source."""
+
+    value: float
+    unit: str
+    basis: str
+    source: str
+
+
+def reference_weight_kg(profile: Profile) -> float | None:
+    for row in guidance()["reference_weights"]["kg"]:
+        if profile.in_group(row):
+            return float(row["kg"])
+    return None
+
+
+def caffeine_limit(profile: Profile) -> Limit:
+    """The lowest caffeine limit among the rows for the profile's age and life stage: a pregnant
+    17-year-old gets the adolescent 2.5 mg/kg, not the pregnancy 200 mg."""
+    found = []
+    for row in guidance()["caffeine"]["limits"]:
+        stage_fits = row["life_stage"] == profile.life_stage or (row["life_stage"] == "general" and row["age_max"] is not None)
+        if not stage_fits or not profile.in_group({**row, "life_stage": "any"}):
+            continue
+        if "mg_per_kg" in row:
+            kg = reference_weight_kg(profile)
+            basis = f"{row['basis']} ({row['mg_per_kg']:g} mg/kg x {kg:g} kg)"
+            found.append(Limit(round(row["mg_per_kg"] * kg, 1), "mg", basis, f"{row['source']}; {guidance()['reference_weights']['source']}"))
+        else:
+            found.append(Limit(float(row["mg"]), "mg", row["basis"], row["source"]))
+    return min(found, key=lambda limit: limit.value)
+
+
+def alcohol_limit(profile: Profile) -> Limit:
+    """No allowance under the legal drinking age or in pregnancy; one drink in lactation; else the DGA."""
     g = guidance()["alcohol"]
+    if profile.age < g["legal_drinking_age"]:
+        return Limit(0.0, "g", g["under_age"], g["source"])
     if profile.life_stage == "pregnancy":
-        return 0.0
-    return g["limit_drinks_per_day"][profile.sex] * g["standard_drink_g"]
+        return Limit(0.0, "g", g["pregnancy"], g["source"])
+    if profile.life_stage == "lactation":
+        lactation = g["lactation"]
+        return Limit(lactation["drinks_per_day"] * g["standard_drink_g"], "g", lactation["note"], lactation["source"])
+    drinks = g["limit_drinks_per_day"][profile.sex]
+    return Limit(drinks * g["standard_drink_g"], "g", f"{drinks} standard drink(s) of {g['standard_drink_g']} g a day at most, adults of legal drinking age", g["source"])
+
+
+def alcohol_limit_g(profile: Profile) -> float:
+    return alcohol_limit(profile).value
+
+
+def child_portion_factor(profile: Profile) -> float:
+    """Share of an adult portion a young child is served (CACFP meal patterns); 1 from age 6."""
+    for band in guidance()["child_portions"]["bands"]:
+        if profile.in_group(band):
+            return float(band["factor"])
+    return 1.0
+
+
+def safety_ul(concern: str, profile: Profile) -> float | None:
+    """The UL of a contaminant or nutrient of the advice-safety table (preformed vitamin A, selenium)."""
+    table = guidance()["safety_uls"].get(concern)
+    if table is None:
+        return None
+    for row in table["rows"]:
+        if profile.in_group(row):
+            return float(row["ul"])
+    return None

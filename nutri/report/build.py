@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from nutri import SR28_EDITION, __version__
-from nutri.advice import category_suggestions, document, everyday_food_ids, gap_closers, ranked_sources
+from nutri.advice import category_suggestions, document, everyday_food_ids, gap_closers, ranked_sources, screen
 from nutri.assess import Status, add_upper_bounds, assess, mark_days, period_evidence, variation
-from nutri.dri import Profile, alcohol_limit_g, guidance, references, water_ai_g
+from nutri.dri import Profile, alcohol_limit, caffeine_limit, guidance, references, water_ai_g
 from nutri.foods import FoodTable
 from nutri.nutrients import ASSESSED, ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_KEY, NUTRIENT_COLUMNS
 from nutri.intake import daily_totals, food_rows, summary_counts, uncounted_summary
@@ -76,7 +76,7 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
             "days_below": days_below, "days_logged": n_logged, "days_counted": evidence.days,
             "percent_rda": _clean(100 * average / target) if (average is not None and target) else None,
             "supplemental_average": _clean(supplemental) if reference.ul_supplemental_only else None,
-            "top_foods": _top_foods(by_food, column), "sources": [], "gap_closers": [], "symptoms": [],
+            "top_foods": _top_foods(by_food, column), "sources": [], "gap_closers": [], "withheld": [],
         }
         doc = document()["nutrients"][nutrient]
         if shortfall or verdict.status is Status.INSUFFICIENT:
@@ -90,26 +90,34 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
                     suggestion_cache[key] = category_suggestions(table, column, rule)
                 if "everyday" not in suggestion_cache:
                     suggestion_cache["everyday"] = everyday_food_ids(table)
-                picked = ranked_sources(suggestion_cache[key], diary_ids, suggestion_cache["everyday"])
+                    suggestion_cache["groups"] = table.foods["food_group"].to_dict()
+                # the advice-safety table for this profile (the same in every period of a report)
+                if key + ("screened",) not in suggestion_cache:
+                    suggestion_cache[key + ("screened",)] = screen(suggestion_cache[key], profile, nutrient, suggestion_cache["groups"])
+                safe, withheld = suggestion_cache[key + ("screened",)]
+                picked = ranked_sources(safe, diary_ids, suggestion_cache["everyday"])
                 all_suggestions.extend(picked)
-                item["sources"].append({"category": rule["category"], "foods": [{"food_id": s.food_id, "food": s.food, "portion": s.portion, "grams": round(s.grams, 1), "amount": round(float(s.amount), 2), "in_diary": s.in_diary} for s in picked]})
+                item["sources"].append({"category": rule["category"], "foods": [_food(s) for s in picked]})
+                item["withheld"] += _withheld(withheld, item["withheld"])
             if shortfall:
                 item["gap"] = _clean(target - average)
                 item["gap_closers"] = gap_closers(all_suggestions, target - average)
-            item["symptoms"] = doc["symptoms"]
             item["advice"] = doc.get("advice", [])
+        if verdict.status.over_limit:
+            item["above_ul"] = _above_ul(reference, average, supplemental)
         nutrients[nutrient] = item
     complete = [d for d in logged if d["complete"]]
     caffeine = [d["caffeine_mg"] for d in complete if d["caffeine_mg"] is not None]
     alcohol = [d["alcohol_g"] for d in complete if d["alcohol_g"] is not None]
     water = [d["water_g"] for d in complete if d["water_g"] is not None]
     g = guidance()
-    caffeine_limit = g["caffeine"]["limit_mg_per_day"]
-    alcohol_limit = alcohol_limit_g(profile)
+    caffeine_max, alcohol_max = caffeine_limit(profile), alcohol_limit(profile)
     water_ai = water_ai_g(profile)
     lifestyle = {
-        "caffeine": {"unit": "mg", "daily_average": _clean(np.mean(caffeine)) if caffeine else None, "limit": caffeine_limit, "days_over": sum(c > caffeine_limit for c in caffeine), "source": g["caffeine"]["source"]},
-        "alcohol": {"unit": "g", "daily_average": _clean(np.mean(alcohol)) if alcohol else None, "standard_drinks_per_day": _clean(np.mean(alcohol) / g["alcohol"]["standard_drink_g"]) if alcohol else None, "limit_g": alcohol_limit, "days_over": sum(a > alcohol_limit for a in alcohol), "source": g["alcohol"]["source"]},
+        "caffeine": {"unit": "mg", "daily_average": _clean(np.mean(caffeine)) if caffeine else None, "limit": caffeine_max.value, "days_over": sum(c > caffeine_max.value for c in caffeine),
+                     "basis": caffeine_max.basis, "source": caffeine_max.source},
+        "alcohol": {"unit": "g", "daily_average": _clean(np.mean(alcohol)) if alcohol else None, "standard_drinks_per_day": _clean(np.mean(alcohol) / g["alcohol"]["standard_drink_g"]) if alcohol else None,
+                    "limit_g": alcohol_max.value, "days_over": sum(a > alcohol_max.value for a in alcohol), "basis": alcohol_max.basis, "source": alcohol_max.source},
         "water": {"unit": "g", "daily_average": _clean(np.mean(water)) if water else None, "ai": water_ai, "days_below": sum(w < water_ai for w in water) if water_ai else None, "source": g["water"]["source"], "note": "Water from logged food and drinks only; plain water you did not log is not counted."},
     }
     return {"week": label, "start": start.isoformat(), "end": end.isoformat(), "days_logged": n_logged, "days_not_logged": len(day_rows) - n_logged,
@@ -133,6 +141,32 @@ def _day(key: str, by_date: pd.DataFrame) -> dict:
     return day
 
 
+def _food(s) -> dict:
+    food = {"food_id": s.food_id, "food": s.food, "portion": s.portion, "grams": round(s.grams, 1), "amount": round(float(s.amount), 2), "in_diary": s.in_diary}
+    if s.caution:
+        food["note"] = s.caution
+    return food
+
+
+def _withheld(withheld: list, already: list[dict]) -> list[dict]:
+    """One line per advice-safety rule that kept foods out of the advice, with a few of the foods."""
+    seen = {w["rule"] for w in already}
+    out: dict[str, dict] = {}
+    for w in withheld:
+        if w.rule not in seen:
+            entry = out.setdefault(w.rule, {"rule": w.rule, "reason": w.reason, "foods": []})
+            if len(entry["foods"]) < 3:
+                entry["foods"].append(w.food)
+    return list(out.values())
+
+
+def _above_ul(reference, average: float | None, supplemental: float | None) -> dict:
+    """The UL, its scope (supplements only for magnesium) and the intake it was compared with."""
+    intake = supplemental if reference.ul_supplemental_only else average
+    scope = "supplements and medicines only, not food and water" if reference.ul_supplemental_only else "total intake from food, water and supplements"
+    return {"ul": reference.ul, "intake": _clean(intake), "scope": scope, "ul_note": reference.ul_note, "advice": guidance()["above_ul"]}
+
+
 def _top_foods(by_food: pd.DataFrame | None, column: str, count: int = 5) -> list[dict]:
     """The foods giving most of a nutrient in a period, with their share of the known total."""
     if by_food is None:
@@ -151,6 +185,12 @@ def _problem_rows(rows: pd.DataFrame, limit: int = 50) -> list[dict]:
     grouped = rows.groupby("input", sort=False).agg(row=("row", "first"), rows=("row", "size"), food=("food", "first"), note=("note", "first"))
     grouped = grouped.sort_values(["rows", "row"], ascending=[False, True]).head(limit)
     return [{"row": int(r.row), "rows": int(r.rows), "input": text, "food": r.food, "note": r.note} for text, r in zip(grouped.index, grouped.itertuples())]
+
+
+def _symptoms(periods: list[dict], document_data: dict) -> list[dict]:
+    """The source document's symptoms for each nutrient short in any period: once per report, beside the consult line."""
+    short = [n for n in (periods[0]["nutrients"] if periods else {}) if any(p["nutrients"][n]["shortfall"] for p in periods)]
+    return [{"nutrient": n, "label": NUTRIENT_BY_KEY[n].label, "symptoms": document_data["nutrients"][n]["symptoms"]} for n in short]
 
 
 def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, source_path: Path | None, start: dt.date | None = None, end: dt.date | None = None) -> dict:
@@ -188,7 +228,7 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
     document_data = document()
     report = {
         "nutri_version": __version__,
-        "profile": {"sex": profile.sex, "age": profile.age, "life_stage": profile.life_stage, "assumed": profile.assumed, "description": profile.describe()},
+        "profile": {"sex": profile.sex, "age": profile.age, "life_stage": profile.life_stage, "assumed": profile.assumed, "sex_given": profile.sex_given, "description": profile.describe()},
         "period": {"start": start.isoformat() if start else None, "end": end.isoformat() if end else None},
         "weeks": weeks,
         "whole_period": overall,
@@ -199,6 +239,7 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
             "invalid": _problem_rows(invalid),
             "unknown_values": unknown,
         },
+        "symptoms": _symptoms(weeks + ([overall] if overall else []), document_data),
         "lifestyle_factors": document_data["lifestyle"],
         "consult": document_data["consult"],
         "disclaimer": document_data["disclaimer"],

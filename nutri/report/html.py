@@ -60,7 +60,7 @@ def _period(period: dict) -> list[str]:
         out.append(f"<tr><td>{e(n['label'])}</td><td>{fmt(n['daily_average'])} {e(n['unit'])}</td><td>{fmt(target)} {e(n['unit'])}</td><td>{fmt(n['percent_rda'], 0)}%</td><td>{n['days_below']}/{n['days_logged']}</td><td>{fmt(100 * n['coverage'], 0) if n['coverage'] is not None else '-'}%</td><td class={status_class(n['status'])}>{e(n['status'])}</td></tr>")
     out.append("</table>")
     life = period["lifestyle"]
-    out.append(f"<p>Caffeine {fmt(life['caffeine']['daily_average'], 0)} mg/day (limit {life['caffeine']['limit']}); alcohol {fmt(life['alcohol']['standard_drinks_per_day'])} standard drinks/day; water from food and drinks {fmt(life['water']['daily_average'], 0)} g/day (AI {fmt(life['water']['ai'], 0)} g).</p>")
+    out.append(f"<p>Caffeine {fmt(life['caffeine']['daily_average'], 0)} mg/day (limit {life['caffeine']['limit']:g} for {e(life['caffeine']['basis'])}); alcohol {fmt(life['alcohol']['standard_drinks_per_day'])} standard drinks/day (limit {fmt(life['alcohol']['limit_g'], 0)} g: {e(life['alcohol']['basis'])}); water from food and drinks {fmt(life['water']['daily_average'], 0)} g/day (AI {fmt(life['water']['ai'], 0)} g).</p>")
     out.append("<table><tr><th>Date</th><th>Entries</th><th>Mg mg</th><th>Ca mg</th><th>Vit D µg</th><th>B12 µg</th><th>B1 mg</th><th>B6 mg</th><th>Caffeine mg</th><th>Alcohol g</th><th>Water g</th></tr>")
     for d in period["days"]:
         if d["logged"]:
@@ -74,6 +74,10 @@ def _period(period: dict) -> list[str]:
         if n["top_foods"]:
             out.append(f"<p><b>Top {e(n['label'])} sources:</b> " + "; ".join(f"{e(t['food'])} {fmt(t['amount'])} {e(n['unit'])}" for t in n["top_foods"][:3]) + "</p>")
     for n in period["nutrients"].values():
+        if n.get("above_ul"):
+            over = n["above_ul"]
+            out.append(f"<h3>{e(n['label'])}: above the UL</h3><p>{fmt(over['intake'])} {e(n['unit'])}/day against a UL of {fmt(over['ul'])} {e(n['unit'])}/day; the UL counts {e(over['scope'])}. {e(over['advice'])}</p>")
+    for n in period["nutrients"].values():
         if not (n["shortfall"] or n["status"] == "insufficient data"):
             continue
         head = f"below target by {fmt(n['gap'])} {n['unit']}/day" if n["shortfall"] else "insufficient data"
@@ -82,12 +86,12 @@ def _period(period: dict) -> list[str]:
             if source.get("advice"):
                 out.append(f"<li><b>{e(source['category'])}</b>: {e(source['advice'])}</li>")
             else:
-                out.append(f"<li><b>{e(source['category'])}</b>: " + "; ".join(f"{e(f['food'])}, {e(f['portion'])}: {fmt(f['amount'])} {e(n['unit'])}" for f in source["foods"]) + "</li>")
+                out.append(f"<li><b>{e(source['category'])}</b>: " + "; ".join(f"{e(f['food'])}, {e(f['portion'])}: {fmt(f['amount'])} {e(n['unit'])}" + (f" <i>({e(f['note'])})</i>" if f.get("note") else "") for f in source["foods"]) + "</li>")
         out.append("</ul>")
         for closer in n["gap_closers"]:
             out.append(f"<p>Gap closer: {closer['portions']:g} × {e(closer['portion'])} of {e(closer['food'])} adds {fmt(closer['adds'])} {e(n['unit'])}</p>")
-        if n["symptoms"]:
-            out.append(f"<p class=muted>Low intake is linked in the source document with: {e(', '.join(n['symptoms']).lower())}.</p>")
+        for w in n.get("withheld", []):
+            out.append(f"<p class=muted>Left out for this profile ({e(', '.join(w['foods']))}): {e(w['reason'])}</p>")
     out.append("</section>")
     return out
 
@@ -105,6 +109,10 @@ def render(report: dict) -> str:
         out += _period(week)
     if report.get("whole_period"):
         out += _period(report["whole_period"])
+    if report.get("symptoms"):
+        out.append("<section><h2>Symptoms the source document links with low intake</h2><ul>")
+        out += [f"<li><b>{e(s['label'])}</b>: {e(', '.join(s['symptoms']).lower())}.</li>" for s in report["symptoms"] if s["symptoms"]]
+        out.append(f"<li>{e(report['consult'])}</li></ul></section>")
     q = report["data_quality"]
     c = q["counts"]
     out.append(f"<section><h2>Data quality</h2><p>Rows {q['rows']}: matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}.</p><ul>")

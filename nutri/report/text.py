@@ -52,8 +52,8 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
     out.append("")
     life = period["lifestyle"]
     out.append(f"{h} Lifestyle factors".strip())
-    out.append(f"- Caffeine: {fmt(life['caffeine']['daily_average'], 0)} mg/day average (limit {life['caffeine']['limit']} mg/day; {life['caffeine']['days_over']} day(s) over)")
-    out.append(f"- Alcohol: {fmt(life['alcohol']['daily_average'])} g/day = {fmt(life['alcohol']['standard_drinks_per_day'])} standard drinks of 14 g (limit {fmt(life['alcohol']['limit_g'], 0)} g; {life['alcohol']['days_over']} day(s) over)")
+    out.append(f"- Caffeine: {fmt(life['caffeine']['daily_average'], 0)} mg/day average (limit {life['caffeine']['limit']:g} mg/day for {life['caffeine']['basis']}; {life['caffeine']['days_over']} day(s) over)")
+    out.append(f"- Alcohol: {fmt(life['alcohol']['daily_average'])} g/day = {fmt(life['alcohol']['standard_drinks_per_day'])} standard drinks of 14 g (limit {fmt(life['alcohol']['limit_g'], 0)} g; {life['alcohol']['days_over']} day(s) over). {life['alcohol']['basis']}")
     out.append(f"- Water from food and drinks: {fmt(life['water']['daily_average'], 0)} g/day (AI {fmt(life['water']['ai'], 0)} g total water)")
     out.append("")
     out.append(f"{h} Days".strip())
@@ -71,6 +71,7 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
             tops = "; ".join(f"{t['food']} {fmt(t['amount'])} {n['unit']} ({t['share']:.0%})" for t in n["top_foods"][:3])
             out.append(f"- Top {n['label']} sources: {tops}")
     out.append("")
+    out += _above_ul_lines(period, h)
     for n in period["nutrients"].values():
         if not (n["shortfall"] or n["status"] == "insufficient data"):
             continue
@@ -82,15 +83,39 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
             if source.get("advice"):
                 out.append(f"- {source['category']}: {source['advice']}")
                 continue
-            foods = "; ".join(f"{f['food']}, {f['portion']}: {fmt(f['amount'])} {n['unit']}{' (in your diary)' if f['in_diary'] else ''}" for f in source["foods"])
+            foods = "; ".join(f"{f['food']}, {f['portion']}: {fmt(f['amount'])} {n['unit']}{' (in your diary)' if f['in_diary'] else ''}{' [see note]' if f.get('note') else ''}" for f in source["foods"])
             out.append(f"- {source['category']}: {foods or 'no food in the table'}")
+            out += [f"  Note on {f['food']}: {f['note']}" for f in source["foods"] if f.get("note")]
         for closer in n["gap_closers"]:
             out.append(f"  Gap closer: {closer['portions']:g} x {closer['portion']} of {closer['food']} adds {fmt(closer['adds'])} {n['unit']}")
-        if n["symptoms"]:
-            out.append(f"  Low intake is linked in the source document with: {', '.join(n['symptoms']).lower()}.")
+        for w in n.get("withheld", []):
+            out.append(f"  Left out for this profile ({', '.join(w['foods'])}): {w['reason']}")
         for advice in n.get("advice", []):
             out.append(f"  {advice}")
         out.append("")
+    return out
+
+
+def _above_ul_lines(period: dict, h: str) -> list[str]:
+    """Each nutrient above its UL: the UL, its scope and what to do."""
+    out = []
+    for n in period["nutrients"].values():
+        over = n.get("above_ul")
+        if over:
+            out.append(f"{h} {n['label']}: above the UL".strip())
+            out.append(f"- {fmt(over['intake'])} {n['unit']}/day against a UL of {fmt(over['ul'])} {n['unit']}/day; the UL counts {over['scope']}.")
+            out.append(f"- {over['advice']}")
+            out.append("")
+    return out
+
+
+def _symptom_lines(report: dict, markdown: bool) -> list[str]:
+    """The source document's symptoms, once per report, with its advice to consult a healthcare provider beside them."""
+    if not report.get("symptoms"):
+        return []
+    out = [("## " if markdown else "") + "Symptoms the source document links with low intake"]
+    out += [f"- {s['label']}: {', '.join(s['symptoms']).lower()}." for s in report["symptoms"] if s["symptoms"]]
+    out += [f"- {report['consult']}", ""]
     return out
 
 
@@ -118,6 +143,7 @@ def render(report: dict, markdown: bool = False, colour_on: bool = False) -> str
         out += _period_lines(week, markdown, colour)
     if report.get("whole_period"):
         out += _period_lines(report["whole_period"], markdown, colour)
+    out += _symptom_lines(report, markdown)
     q = report["data_quality"]
     out.append(("## " if markdown else "") + "Data quality")
     c = q["counts"]
