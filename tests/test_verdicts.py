@@ -1,5 +1,6 @@
 """A verdict only as strong as its evidence: realistic diaries with gaps, outliers, few days and mixed people."""
 
+import dataclasses
 import json
 
 import pytest
@@ -56,11 +57,12 @@ def test_one_day_diary_at_the_rda_through_the_cli(run, tmp_path):
 
 
 def test_below_the_ai_says_nothing_about_inadequacy():
-    """An AI-only reference (an infant's) gives 'adequate' at or above it and never a shortfall below."""
-    infant = Profile("female", 0.7)
-    reference = references(infant)["magnesium"]
+    """An AI-only reference gives 'adequate' at or above it and never a shortfall below. Only infants have
+    AI-only rows in dri.csv and nutri refuses them (issue 12), so the row is an adult's with only its AI kept."""
+    adult = Profile("female", 34)
+    reference = dataclasses.replace(references(adult)["magnesium"], ear=None, rda=None, ai=75.0)
     assert reference.ear is None and reference.ai
-    var = variation("magnesium", infant)
+    var = variation("magnesium", adult)
     low = assess(Evidence((10.0,), (0.0,), (0.0,), 5, 5), reference, var)
     assert low.status is Status.CANNOT_TELL and not low.status.shortfall and low.probability_adequate is None
     high = assess(Evidence((reference.ai + 5,), (0.0,), (0.0,), 5, 5), reference, var)
