@@ -8,9 +8,7 @@ never 0, and totals carry the share of grams whose food had a value (coverage).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -18,8 +16,9 @@ import pandas as pd
 from nutri.diary import Diary, join_notes
 from nutri.foods import NUTRIENT_COLUMNS, FoodTable
 from nutri.match import Matcher
-from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_COLUMN, SUPPLEMENTABLE
+from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
 from nutri.quantity import PortionWeights, Quantity, parse_amount_cell, parse_quantity
+from nutri.supplements import SupplementRead, read_supplement
 
 MATCH_COLUMNS = ["row", "date", "meal", "input", "amount", "unit", "food_id", "food", "score", "status", "note", "grams", *ENTRY_NUTRIENT_COLUMNS]
 EXTRA_COLUMNS = ["rule", "alternatives", "supplemental", "origin", "uncounted"]
@@ -28,50 +27,6 @@ EXTRA_COLUMNS = ["rule", "alternatives", "supplemental", "origin", "uncounted"]
 # far beyond any plausible serving, and is usually a portion read as a whole food (a whole roast turkey).
 OUTLIER_SOLID_GRAMS = 2000.0
 OUTLIER_DRINK_GRAMS = 3000.0
-
-# Supplements: a nutrient name plus a dose unit adds that nutrient (doses read as elemental).
-SUPPLEMENT_PATTERNS = [(n.column, n.supplement_regex) for n in SUPPLEMENTABLE]
-DOSE_UNIT_FACTORS = {"milligram": {"mg": 1.0, "ug": 1000.0}, "microgram": {"mg": 0.001, "ug": 1.0}, "gram": {"mg": 1000.0, "ug": 1e6}}
-PILL_UNITS = frozenset({"tablet", "capsule", "softgel", "pill", "drop", "serving", "scoop"})
-SUPPLEMENT_FOOD_WORDS = re.compile(r"\b(milk|juice|cereal|yogurt|tofu|water|bar|cheese|bread|shake)\b", re.I)
-
-
-@dataclass(frozen=True)
-class Supplement:
-    column: str
-    amount: float  # in the column's unit
-
-
-def names_supplement(text: str) -> bool:
-    """The text names a nutrient as a supplement ("Vitamin D3", "magnesium glycinate"), not a food."""
-    return not SUPPLEMENT_FOOD_WORDS.search(text) and any(pattern.search(text) for _column, pattern in SUPPLEMENT_PATTERNS)
-
-
-@lru_cache(maxsize=65536)
-def supplement_dose(text: str, quantity: Quantity) -> Supplement | None:
-    """'Vitamin D3, 1000 IU' -> 25 µg vitamin D; 'magnesium glycinate 200 mg' -> 200 mg magnesium."""
-    if quantity.amount is not None and quantity.kind == "household" and quantity.unit in PILL_UNITS:
-        # "Vitamin B12, 1000 mcg" taken as 1 tablet: the dose is in the name, per pill
-        inner = parse_quantity(text)
-        if inner.amount is not None and inner.kind in ("iu", "mass"):
-            per_pill = supplement_dose(inner.food_text, inner)
-            return Supplement(per_pill.column, per_pill.amount * quantity.amount) if per_pill else None
-    if quantity.amount is None or quantity.kind not in ("iu", "mass") or SUPPLEMENT_FOOD_WORDS.search(text):
-        return None
-    for column, pattern in SUPPLEMENT_PATTERNS:
-        if not pattern.search(text):
-            continue
-        unit = column.rsplit("_", 1)[1]
-        if quantity.kind == "iu":
-            iu_per_unit = NUTRIENT_BY_COLUMN[column].iu_per_unit
-            if not iu_per_unit:
-                return None  # IU is defined per vitamin; only where the registry gives the factor
-            return Supplement(column, quantity.amount / iu_per_unit)
-        factors = DOSE_UNIT_FACTORS.get(quantity.unit or "")
-        if factors and quantity.unit != "gram":
-            return Supplement(column, quantity.amount * factors[unit])
-    return None
-
 
 @dataclass(frozen=True)
 class _Resolved:
@@ -85,7 +40,7 @@ class _Resolved:
     alternatives: str
     match_status: str
     match_note: str
-    supplement: Supplement | None
+    supplement: SupplementRead | None  # a supplement row: its doses, or why none can be read
     grams_per_unit: float  # NaN when grams cannot be found
     grams_note: str  # how grams were found, or why not
     grams_status: str  # status once grams are needed: needs_review when they cannot be found
@@ -103,15 +58,11 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher, portions: Port
     else:
         quantity = parse_quantity(food)
         text = quantity.food_text or food
-    supplement = supplement_dose(text, quantity)
+    supplement = read_supplement(food, amount, unit, quantity)  # nutri/supplements.py
     if supplement is not None:
-        nutrient = supplement.column.rsplit("_", 1)[0]
-        return _Resolved(quantity, "supplement:" + nutrient, f"supplement ({supplement.column})", 100.0, "supplement", "", "matched",
-                         "dose read as elemental amount; counts as supplemental intake", supplement, np.nan, "", "matched")
-    if quantity.kind in ("household", "count", "none") and names_supplement(text):
-        # "Vitamin B12" x 1 tablet: a dose we cannot read is not a food to guess
-        return _Resolved(quantity, "", "", 0.0, "none", "", "needs_review",
-                         "names a supplement but gives no dose; write it with its dose (e.g. 'Vitamin D3 1000 IU')", None, np.nan, "", "needs_review")
+        return _Resolved(quantity, supplement.food_id, supplement.description, 100.0 if supplement.doses else 0.0,
+                         "supplement" if supplement.doses else "none", "", supplement.status, supplement.note, supplement,
+                         np.nan, "", supplement.status)
     found = matcher.match(text)
     per_unit, grams_note, grams_status = np.nan, "", found.status
     if found.food_id:
@@ -162,10 +113,16 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
 
     amounts = column(lambda r: np.nan if r.quantity.amount is None else r.quantity.amount, float)
     grams_per_unit = column(lambda r: r.grams_per_unit, float)
-    supplemental = column(lambda r: r.supplement is not None, bool)
-    # a supplement row carries its dose and nothing else (a vitamin D pill holds no calcium): known
-    # zeros, so it counts for every nutrient instead of lowering their coverage
-    supplement_values = {c: column(lambda r, c=c: (r.supplement.amount if r.supplement.column == c else 0.0) if r.supplement is not None else np.nan, float) for c in NUTRIENT_COLUMNS}
+    # supplement rows with doses are supplemental intake (the magnesium UL applies to these only); a
+    # dose row carries its doses and known zeros (a vitamin D pill holds no calcium), NaN where unknown
+    supplemental = column(lambda r: r.supplement is not None and bool(r.supplement.doses), bool)
+
+    def from_supplement(value, default, dtype=object) -> np.ndarray:
+        return column(lambda r: default if r.supplement is None else value(r.supplement), dtype)
+
+    supplement_values = {c: from_supplement(lambda s, c=c: s.amount(c), np.nan, float) for c in NUTRIENT_COLUMNS}
+    alternative_column = from_supplement(lambda s: s.alternative[0] if s.alternative else "", "")
+    alternative_amount = from_supplement(lambda s: s.alternative[1] if s.alternative else np.nan, np.nan, float)
     grams_export = entries["grams_export"].to_numpy(dtype=float)
     export_grams = ~np.isnan(grams_export) & (grams_export >= 0) & ~supplemental
     pre_status = entries["pre_status"].to_numpy(dtype=object)
@@ -237,6 +194,8 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
     result["alternatives"] = alternatives
     result["supplemental"] = supplemental
     result["origin"] = np.where(result["status"].to_numpy() == "skipped", "", origin)
+    # the other reading of an ambiguous mineral dose (compound vs elemental), per entry, as data
+    result["alternative_column"], result["alternative_amount"] = alternative_column, alternative_amount
     return result
 
 

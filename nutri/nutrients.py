@@ -74,7 +74,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
              r"\bmagnesium\b", "mg"),
     Nutrient("calcium", "calcium_mg", "Calcium", "mg", Role.ASSESSED, "301", r"^calcium$", r"\bcalcium\b", "mg"),
     Nutrient("vitamin_d", "vitamin_d_ug", "Vitamin D", "µg", Role.ASSESSED, "328", r"^vitamin d\b",
-             r"\bvit(amin)?\.?\s*d\s*[23]?\b|\bcholecalciferol\b|\bergocalciferol\b", "mcg",
+             r"\bvit(amin)?\.?\s*d\s*[23]?\b|\bd[23]\b|\bcholecalciferol\b|\bergocalciferol\b", "mcg",
              iu_per_unit=IU_PER_UG_VITAMIN_D, decimals=1),
     Nutrient("vitamin_b12", "vitamin_b12_ug", "Vitamin B12", "µg", Role.ASSESSED, "418", r"\bb12\b|cobalamin",
              r"\b(vit(amin)?\.?\s*)?b\s*-?12\b|cobalamin", "mcg", decimals=1),

@@ -173,7 +173,7 @@ def test_supplement_doses(tmp_path, table, matcher, text, column, amount):
     result = analyse(read_diary(path), table, matcher)
     row = result.iloc[0]
     assert row["food_id"] == "supplement:" + column.rsplit("_", 1)[0] and row["status"] == "matched"
-    assert row[column] == pytest.approx(amount) and bool(row["supplemental"]) and "elemental" in row["note"]
+    assert row[column] == pytest.approx(amount) and bool(row["supplemental"]) and "supplemental intake" in row["note"]
     assert pd.isna(row["grams"])
     day = daily_totals(result).iloc[0]
     assert day["magnesium_mg_supplemental"] == (200.0 if column == "magnesium_mg" else 0.0)

@@ -66,12 +66,14 @@ def test_cronometer_amount_cells():
 
 
 def test_supplement_dose_in_the_name_times_pills():
-    from nutri.intake import supplement_dose
+    from nutri.supplements import read_supplement
 
-    assert supplement_dose("Vitamin D", parse_amount_cell("3.00 x 1000.0 IU")).amount == 75.0
-    dose = supplement_dose("Nature's Bounty, Vitamin B12, 1000 mcg", parse_amount_cell("2.00 tablet"))
-    assert (dose.column, dose.amount) == ("vitamin_b12_ug", 2000.0)
-    assert supplement_dose("Fish oil 1000 mg", parse_amount_cell("2 softgel")) is None  # not a nutrient nutri tracks
+    def read(food, cell):
+        return read_supplement(food, cell, "", parse_amount_cell(cell))
+
+    assert read("Vitamin D", "3.00 x 1000.0 IU").amount("vitamin_d_ug") == 75.0
+    assert read("Nature's Bounty, Vitamin B12, 1000 mcg", "2.00 tablet").amount("vitamin_b12_ug") == 2000.0
+    assert read("Fish oil 1000 mg", "2 softgel").doses == ()  # not a nutrient nutri tracks: nothing counted
 
 
 def test_fuzz_findings_stay_fixed():

@@ -1,0 +1,217 @@
+"""Supplements as labels write them (issue 12, items 1-3): doses, elemental vs compound, products."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from conftest import write
+from nutri import nutrients
+from nutri.diary import read_diary
+from nutri.nutrients import Nutrient, Role
+from nutri.quantity import parse_amount_cell, parse_quantity
+from nutri.supplements import atom_counts, elemental_fraction, products, read_supplement, salt_by_name, salts
+
+
+def read(food, amount="", unit=""):
+    quantity = parse_amount_cell(amount, unit) if (amount or unit) else parse_quantity(food)
+    return read_supplement(food, amount, unit, quantity)
+
+
+def analysed(tmp_path, table, matcher, rows):
+    from nutri.intake import analyse
+
+    lines = "".join(f'2026-11-16,"{food}",{amount},{unit}\n' for food, amount, unit in rows)
+    return analyse(read_diary(write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n" + lines)), table, matcher)
+
+
+# --- Doses: every example of the issue's Why list ---------------------------------------------
+
+def test_calcium_carbonate_tablet_is_read_as_the_compound_with_the_alternative(tmp_path, table, matcher):
+    result = analysed(tmp_path, table, matcher, [("calcium carbonate 1250 mg", "", "")])
+    row = result.iloc[0]
+    assert row["calcium_mg"] == pytest.approx(500, abs=1) and row["status"] == "matched" and row["supplemental"]
+    assert "weight of calcium carbonate" in row["note"]
+    assert "if the label meant elemental Calcium: 1,250 mg" in row["note"]
+    assert (row["alternative_column"], row["alternative_amount"]) == ("calcium_mg", 1250.0)
+
+
+def test_two_calcium_carbonate_tablets_do_not_read_above_ul(run, tmp_path):
+    # the reviewer's case: a woman of 60, two 1250 mg tablets and about 880 mg from food
+    path = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,calcium carbonate 1250 mg,2,tablets\n"
+                                     "2026-11-16,cheddar cheese,122,g\n")
+    report = json.loads(run("report", path, "--sex", "female", "--age", "60", "--format", "json").stdout)
+    calcium = report["weeks"][0]["nutrients"]["calcium"]
+    assert calcium["daily_average"] == pytest.approx(1880, abs=15) and calcium["ul"] == 2000
+    assert calcium["status"] != "above UL"  # read as elemental it was 3,378 mg/day, "above UL"
+
+
+@pytest.mark.parametrize("food, amount, unit, column, expected", [
+    ("Vitamin D3 2000 IU", "1", "", "vitamin_d_ug", 50.0),
+    ("magnesium glycinate 200 mg", "1", "", "magnesium_mg", 200.0),
+    ("Vitamin B12", "1.00 1000mcg tablet", "", "vitamin_b12_ug", 1000.0),  # the dose in the unit cell
+    ("Vitamin B12", "1", "1000 mcg tablet", "vitamin_b12_ug", 1000.0),
+    ("Vitamin D3 1000 IU", "2", "tablets", "vitamin_d_ug", 50.0),  # counts multiply
+    ("2 tablets Vitamin D3 1000 IU", "", "", "vitamin_d_ug", 50.0),
+    ("Vitamin D", "3.00 x 1000.0 IU", "", "vitamin_d_ug", 75.0),  # Cronometer's multiple is a total
+    ("Vitafusion, B12 1000 mcg Adult Vitamins", "1.50 x 2.0 gummy vitamins", "", "vitamin_b12_ug", 1500.0),
+])
+def test_doses_with_an_amount_count(tmp_path, table, matcher, food, amount, unit, column, expected):
+    row = analysed(tmp_path, table, matcher, [(food, amount, unit)]).iloc[0]
+    assert row[column] == pytest.approx(expected) and row["status"] == "matched" and row["supplemental"]
+    assert row["food_id"].startswith("supplement:") and "supplemental intake" in row["note"]
+
+
+@pytest.mark.parametrize("text, column, expected", [
+    ("Vitamin B12 500 mcg", "vitamin_b12_ug", 500.0), ("Vitamin B12 500 µg", "vitamin_b12_ug", 500.0),
+    ("Vitamin B12 500 ug", "vitamin_b12_ug", 500.0), ("B12 1 mg", "vitamin_b12_ug", 1000.0),
+    ("magnesium 0.4 g", "magnesium_mg", 400.0), ("magnesium 400 milligrams", "magnesium_mg", 400.0),
+    ("Vitamin D3 25 mcg", "vitamin_d_ug", 25.0), ("Vitamin D3 1,000 IU", "vitamin_d_ug", 25.0),
+    ("vitamin D 400 i.u.", "vitamin_d_ug", 10.0), ("400 mg magnesium", "magnesium_mg", 400.0),
+])
+def test_units_through_the_pint_registry(text, column, expected):
+    assert read(text).amount(column) == pytest.approx(expected)
+
+
+def test_magnesium_in_grams_is_a_supplement_not_tofu(tmp_path, table, matcher):
+    row = analysed(tmp_path, table, matcher, [("magnesium 0.4 g", "", "")]).iloc[0]
+    assert row["food_id"] == "supplement:magnesium" and row["magnesium_mg"] == pytest.approx(400)
+    assert "tofu" not in row["food"].lower()
+
+
+def test_milk_of_magnesia_is_a_laxative_never_milk(tmp_path, table, matcher):
+    result = analysed(tmp_path, table, matcher, [("milk of magnesia", "30", "ml"), ("Milk of Magnesia", "", "")])
+    for _, row in result.iterrows():
+        assert row["food_id"] == "product:milk_of_magnesia" and row["food"].startswith("Milk of magnesia")
+        assert "a laxative and antacid (magnesium hydroxide), not milk" in row["note"]
+        assert row["supplemental"] and pd.isna(row["grams"])
+    assert result.iloc[0]["magnesium_mg"] == pytest.approx(1000, abs=2)  # 2 x 15 mL, 500 mg elemental each (NIH ODS)
+    assert result.iloc[1]["magnesium_mg"] == pytest.approx(500, abs=1) and "15 ml assumed" in result.iloc[1]["note"]
+
+
+def test_milk_of_magnesia_above_the_magnesium_ul(run, tmp_path):
+    path = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,milk of magnesia,2,tbsp\n"
+                                     "2026-11-16,spinach,1,cup\n")
+    magnesium = json.loads(run("report", path, "--format", "json").stdout)["weeks"][0]["nutrients"]["magnesium"]
+    assert magnesium["status"] == "above UL" and magnesium["supplemental_average"] > 900
+
+
+@pytest.mark.parametrize("text, amount, product, expected, status", [
+    ("Tums", "", "tums_regular", {"calcium_mg": 200.2}, "matched"),
+    ("Tums Extra Strength", "2", "tums_extra", {"calcium_mg": 600.7}, "matched"),
+    ("TUMS Ultra", "1", "tums_ultra", {"calcium_mg": 400.4}, "matched"),
+    ("Multivitamin", "1", "multivitamin_adult",
+     {"vitamin_d_ug": 20, "vitamin_b12_ug": 2.4, "thiamin_mg": 1.2, "vitamin_b6_mg": 1.7}, "needs_review"),
+    ("Prenatal vitamins", "1", "multivitamin_prenatal",
+     {"vitamin_d_ug": 15, "vitamin_b12_ug": 2.8, "thiamin_mg": 1.4}, "needs_review"),
+    ("Multivitamin 50+", "1", "multivitamin_senior", {"vitamin_d_ug": 20}, "needs_review"),
+    ("Centrum Silver", "1", "multivitamin_senior", {"vitamin_b6_mg": 1.7}, "needs_review"),
+    ("B-complex", "1", "b_complex", {"thiamin_mg": 50, "vitamin_b12_ug": 50}, "needs_review"),
+    ("Vitamin B-100 complex", "1", "b_100", {"vitamin_b6_mg": 100}, "matched"),
+    ("Caltrate 600+D3", "1", "caltrate_600_d3", {"calcium_mg": 600, "vitamin_d_ug": 20}, "matched"),
+])
+def test_products_from_the_data_table(tmp_path, table, matcher, text, amount, product, expected, status):
+    row = analysed(tmp_path, table, matcher, [(text, amount, "")]).iloc[0]
+    assert row["food_id"] == "product:" + product and row["status"] == status and row["supplemental"]
+    for column, value in expected.items():
+        assert row[column] == pytest.approx(value, abs=0.1)
+    assert "label values:" in row["note"]
+    if product.startswith("multivitamin"):
+        assert pd.isna(row["calcium_mg"]) and pd.isna(row["magnesium_mg"])  # unknown, never zero
+
+
+def test_combination_gives_both(tmp_path, table, matcher):
+    row = analysed(tmp_path, table, matcher, [("Calcium 600 + D3 400 IU", "", "")]).iloc[0]
+    assert row["calcium_mg"] == 600 and row["vitamin_d_ug"] == 10 and row["food_id"] == "supplement:calcium+vitamin_d"
+    assert read("Calcium 500 mg with Vitamin D 400 IU", "2").amount("vitamin_d_ug") == 20
+    partial = read("Calcium + vitamin D 400 IU")
+    assert partial.status == "needs_review" and "Calcium named without a dose" in partial.note
+
+
+@pytest.mark.parametrize("text, amount, unit", [
+    ("Metagenics OmegaGenics EPA-DHA 720", "2.00 softgel", ""), ("Nature's Way Hair Skin Nails gummies", "2", ""),
+    ("Iron (as Heme Iron Polypeptide as Proferrin)", "1.00 capsule", ""), ("Vitamin K2 MK7", "1", ""),
+    ("Acme Sleep Formula", "1", "capsule"),
+])
+def test_unknown_supplements_go_to_review_never_to_a_food(tmp_path, table, matcher, text, amount, unit):
+    row = analysed(tmp_path, table, matcher, [(text, amount, unit)]).iloc[0]
+    assert row["status"] == "needs_review" and row["food_id"] == "" and not row["supplemental"]
+    assert "supplement" in row["note"]
+
+
+def test_foods_naming_nutrients_stay_foods(tmp_path, table, matcher):
+    rows = [("calcium fortified orange juice", "250", "ml"), ("Wasa, Crispbread, Multi Grain", "1", ""),
+            ("Milk, with added vitamin A and vitamin D", "1", "cup")]
+    result = analysed(tmp_path, table, matcher, rows)
+    assert not result["supplemental"].any() and not result["food_id"].str.contains(":").any()
+    assert result.at[0, "food_id"] == "09210" and result.at[2, "food_id"].startswith("01")
+
+
+def test_untracked_mineral_says_so():
+    zinc = read("Zinc", "30.00 mg")
+    assert zinc.status == "unmatched" and zinc.doses == () and "does not track zinc" in zinc.note
+
+
+# --- Elemental vs compound: the salts table and the rules ----------------------------------
+
+def test_salt_fractions_from_formulas_agree_with_stated_sources():
+    assert atom_counts("Ca3(C6H5O7)2·4H2O") == {"Ca": 3, "C": 12, "H": 18, "O": 18}
+    assert elemental_fraction("MgO", "Mg") == pytest.approx(0.603, abs=0.001)
+    stated = [s for s in salts() if s.stated_percent is not None]
+    assert {s.name for s in stated} >= {"calcium carbonate", "calcium citrate", "zinc sulfate"}
+    for salt in stated:
+        assert abs(100 * salt.fraction - salt.stated_percent) <= 1.0, salt.name
+        assert "NIH ODS" in salt.source
+    for salt in salts():
+        assert 0 < salt.fraction < 1 and salt.nutrient in salt.name
+    wanted = ("carbonate citrate oxide glycinate hydroxide gluconate lactate malate chloride aspartate threonate "
+              "taurate orotate phosphate")
+    magnesium = {s.name.split()[-1] for s in salts() if s.nutrient == "magnesium"}
+    assert set(wanted.split()) <= magnesium
+
+
+@pytest.mark.parametrize("text, expected, alternative, words", [
+    ("Magnesium (as magnesium oxide) 250 mg", 250.0, None, "label convention"),
+    ("Magnesium 250 mg (as magnesium oxide)", 250.0, None, "label convention"),
+    ("elemental magnesium citrate 200 mg", 200.0, None, "label convention"),
+    ("magnesium oxide 400 mg", 241.2, 400.0, "common tablet size"),  # Mag-Ox 400
+    ("calcium carbonate 1500 mg", 600.6, 1500.0, "common tablet size"),
+    ("magnesium citrate 200 mg", 200.0, 32.3, "Supplement Facts declare the element"),
+    ("calcium citrate 315 mg", 315.0, 66.4, "Supplement Facts declare the element"),
+    ("magnesium 400 mg", 400.0, None, "elemental"),
+])
+def test_elemental_rules(text, expected, alternative, words):
+    result = read(text)
+    column = "magnesium_mg" if "magnesium" in text else "calcium_mg"
+    assert result.amount(column) == pytest.approx(expected, abs=0.1) and words in result.note
+    if alternative is None:
+        assert result.alternative is None
+    else:
+        assert result.alternative[0] == column and result.alternative[1] == pytest.approx(alternative, abs=0.1)
+
+
+def test_a_registered_nutrient_parses_from_data_alone(monkeypatch):
+    # zinc is in the salts table but not the registry: registering it is all "zinc picolinate" needs
+    zinc = Nutrient("zinc", "zinc_mg", "Zinc", "mg", Role.ASSESSED, "309", r"^zinc$", r"\bzinc\b", "mg")
+    monkeypatch.setattr(nutrients, "SUPPLEMENTABLE", (*nutrients.SUPPLEMENTABLE, zinc))
+    monkeypatch.setitem(nutrients.NUTRIENT_BY_KEY, "zinc", zinc)
+    read_supplement.cache_clear()
+    try:
+        result = read("zinc picolinate 30 mg")
+        assert result.amount("zinc_mg") == 30 and result.alternative[1] == pytest.approx(30 * 0.2112, abs=0.05)
+        # NIH ODS: 220 mg of zinc sulfate is 50 mg of zinc
+        assert read("zinc sulfate 220 mg").amount("zinc_mg") == pytest.approx(50, abs=0.5)
+    finally:
+        read_supplement.cache_clear()
+
+
+def test_product_table_is_consistent():
+    registered = set(nutrients.NUTRIENT_BY_KEY)
+    for product in products():
+        assert product.source and product.doses and product.serving.split()[0] == "1" or product.serving_ml
+        for dose in product.doses:
+            assert dose.nutrient in registered
+            if dose.salt:
+                assert salt_by_name(dose.salt).nutrient == dose.nutrient
+    kinds = {p.kind for p in products()}
+    assert {"antacid", "laxative", "multivitamin", "b-complex", "calcium + vitamin D"} <= kinds
