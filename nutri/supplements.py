@@ -84,7 +84,7 @@ class Product:
     serving: str  # "1 tablet", "15 ml"
     serving_ml: float | None
     doses: tuple[ProductDose, ...]
-    review: bool  # generic values, not those of the user's bottle
+    generic: bool  # generic values, not those of the user's bottle: the note asks for the product's own
     flag: str
     source: str
 
@@ -184,7 +184,7 @@ def products() -> tuple[Product, ...]:
         doses = tuple(ProductDose(r.nutrient, float(r.amount) if r.amount else None, r.unit, r.salt)
                       for r in rows.itertuples(index=False))
         found.append(Product(str(key), first.label, re.compile(first.names, re.IGNORECASE), first.kind, first.serving,
-                             float(first.serving_ml) if first.serving_ml else None, doses, first.review == "yes",
+                             float(first.serving_ml) if first.serving_ml else None, doses, first.generic == "yes",
                              first.flag, first.source))
     return tuple(found)
 
@@ -441,8 +441,9 @@ def _read_doses(text: str, found: list[_Found], named: list[Nutrient], cells: Ce
         readings.append(f"{', '.join(missing)} named without a dose: not counted")
     readings.append("counts as supplemental intake")
     keys = [n.key for n in registry.SUPPLEMENTABLE if n.key in by_key]
+    unknown = tuple(n.column for n in named if n.key not in by_key)
     return SupplementRead(tuple(doses), "needs_review" if missing else "matched", "; ".join(readings),
-                          "supplement:" + "+".join(keys), f"supplement ({', '.join(d.column for d in doses)})")
+                          "supplement:" + "+".join(keys), f"supplement ({', '.join(d.column for d in doses)})", unknown)
 
 
 def _servings(product: Product, cells: Cells) -> tuple[float | None, str]:
@@ -486,8 +487,8 @@ def _read_product(product: Product, cells: Cells) -> SupplementRead:
         doses.append(Dose(nutrient.column, value * servings, reading))
         readings.append(reading)
     parts = [head, how_much, f"per {product.serving}: " + ", ".join(readings), f"label values: {product.source}"]
-    if product.review:
+    if product.generic:
         parts.append("give your product's own doses for exact values")
     parts.append("counts as supplemental intake")
-    status = "needs_review" if product.review else "matched"
-    return SupplementRead(tuple(doses), status, "; ".join(p for p in parts if p), food_id, description, tuple(unknown))
+    # a generic product is a documented reading (like a curated alias), so it counts: status matched
+    return SupplementRead(tuple(doses), "matched", "; ".join(p for p in parts if p), food_id, description, tuple(unknown))
