@@ -491,4 +491,5 @@ def _read_product(product: Product, cells: Cells) -> SupplementRead:
         parts.append("give your product's own doses for exact values")
     parts.append("counts as supplemental intake")
     # a generic product is a documented reading (like a curated alias), so it counts: status matched
-    return SupplementRead(tuple(doses), "matched", "; ".join(p for p in parts if p), food_id, description, tuple(unknown))
+    note = "; ".join(p for p in parts if p)
+    return SupplementRead(tuple(doses), "matched", note, food_id, description, tuple(unknown))
