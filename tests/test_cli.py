@@ -158,7 +158,7 @@ def test_text_and_markdown_reports(run):
 def test_wheel_installs_and_serves_foods_outside_the_checkout(tmp_path):
     wheel_dir = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheel_dir), str(ROOT)], check=True)
-    wheel = next(wheel_dir.glob("nutri-*.whl"))
+    wheel = next(wheel_dir.glob("nutri_diary-*.whl"))
     target = tmp_path / "venv"
     venv.create(target, with_pip=True)
     python = target / "bin" / "python"
