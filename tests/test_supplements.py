@@ -219,3 +219,14 @@ def test_product_table_is_consistent():
                 assert salt_by_name(dose.salt).nutrient == dose.nutrient
     kinds = {p.kind for p in products()}
     assert {"antacid", "laxative", "multivitamin", "b-complex", "calcium + vitamin D"} <= kinds
+
+
+def test_readme_describes_the_tables():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = " ".join(readme[readme.index("## Supplements"):readme.index("## How a verdict is reached")].split())
+    for product in products():
+        assert f"| {product.label}" in section, product.label
+    counts = {key: sum(s.nutrient == key for s in salts()) for key in ("calcium", "magnesium", "zinc")}
+    assert f"{counts['calcium']} calcium, {counts['magnesium']} magnesium and {counts['zinc']} zinc salts" in section
