@@ -49,8 +49,8 @@ class NutriGroup(click.Group):
                 traceback.print_exc()
             click.echo(f"Error: {error_line(exc)}", err=True)
             ctx.exit(exc.exit_code)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
-            raise
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
+            raise  # click ends a closed pipe (`nutri foods show 11457 | head`) quietly
         except Exception as exc:  # a bug: one line, and the way to see more
             if ctx.obj and ctx.obj.get("debug"):
                 raise

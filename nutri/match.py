@@ -18,7 +18,6 @@ Each distinct normalised text is matched once per run.
 from __future__ import annotations
 
 import csv
-import logging
 import math
 import re
 import unicodedata
@@ -33,8 +32,6 @@ from nutri.errors import DataFileError
 from nutri.foods import CUSTOM_PREFIX, SPECIAL_GROUPS, FoodTable, data_file
 from nutri.quantity import singular
 
-log = logging.getLogger("nutri.match")
-log.addHandler(logging.NullHandler())
 
 # Below this score a match is shown as needs_review with its alternatives (calibrated on
 # tests/data/labelled_entries.csv: matches under 70 were right less than half the time).
@@ -186,10 +183,19 @@ def read_aliases(path: Path, table: FoodTable, source: str) -> dict[str, Alias]:
     except OSError as exc:
         raise DataFileError(f"{path}: cannot read aliases ({exc.strerror}); check the path") from None
     with handle:
-        reader = csv.DictReader(line for line in handle if not line.startswith("#"))
+        kept: list[int] = []  # file line number of each line the CSV reader sees (comments are skipped)
+
+        def lines():
+            for number, line in enumerate(handle, start=1):
+                if not line.startswith("#"):
+                    kept.append(number)
+                    yield line
+
+        reader = csv.DictReader(lines())
         if not reader.fieldnames or "alias" not in reader.fieldnames or "food_id" not in reader.fieldnames:
             raise DataFileError(f"{path}: an aliases file needs the header alias,food_id (and optionally reason)")
-        for line_no, row in enumerate(reader, start=2):
+        for row in reader:
+            line_no = kept[reader.line_num - 1]
             text, food_id = (row.get("alias") or "").strip(), (row.get("food_id") or "").strip()
             if not text:
                 continue

@@ -247,3 +247,18 @@ def test_custom_foods_errors_name_file_line_and_fix(run, tmp_path):
         foods = write(tmp_path / "foods.csv", content)
         result = run("match", diary, "--foods", foods)
         assert result.exit_code == 2 and result.stderr.startswith(f"Error: {foods}") and message in result.stderr
+
+
+def test_a_closed_pipe_is_no_internal_error(tmp_path):
+    """`nutri foods show 11457 | head -1`: the reader leaves early; nutri stops without a message."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = f"{sys.executable} -m nutri foods search milk --limit 100 | head -1"
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.stdout.count("\n") == 1 and "internal error" not in done.stderr
+
+
+def test_alias_errors_name_the_file_line_after_comments(run, tmp_path):
+    aliases = write(tmp_path / "aliases.csv", "# my aliases\n# two comment lines\nalias,food_id\nspinach,11457\nbad,99999\n")
+    diary = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,spinach,1,cup\n")
+    result = run("match", diary, "--aliases", aliases)
+    assert result.exit_code != 0 and "line 5" in result.output

@@ -40,7 +40,7 @@ def test_portions_table(table):
 
 # The SR28 ASCII files: $NUTRI_SR28_DIR, else ../shared/usda-sr28 beside the checkout, else the
 # team machines' copy (a clean clone for CI may live elsewhere).
-SR28_DIRS = [Path(p) for p in (os.environ.get("NUTRI_SR28_DIR", ""), str(SHARED / "usda-sr28"), "/work/shared/usda-sr28") if p]
+SR28_DIRS = [Path(p) for p in (os.environ.get("NUTRI_SR28_DIR", ""), str(SHARED / "usda-sr28")) if p]
 SR28 = next((d for d in SR28_DIRS if (d / "FOOD_DES.txt").is_file()), None)
 
 
