@@ -156,8 +156,15 @@ def test_brazil_nuts_are_never_a_magnesium_gap_closer_at_one_ounce(table):
         nuts, _ = _screened(table, profile, "magnesium", "Nuts")
         closers = gap_closers(nuts, 300.0, count=len(nuts))
         assert closers and not [c for c in closers if "brazil" in c["food"]]
-    nuts, withheld = _screened(table, Profile("female", 3), "magnesium", "Nuts")  # 10 g = 192 µg > UL 90 µg
+    nuts, withheld = _screened(table, Profile("female", 5), "magnesium", "Nuts")  # 10 g = 192 µg > UL 150 µg
     assert not [s for s in nuts if "brazil" in s.food] and [w for w in withheld if w.rule == "brazil-nuts"]
+
+
+def test_whole_nuts_and_seeds_are_not_offered_to_children_under_4(table):
+    for nutrient, category in (("magnesium", "Nuts"), ("magnesium", "Seeds")):
+        toddler, withheld = _screened(table, Profile("male", 3), nutrient, category)
+        assert not toddler and {w.rule for w in withheld} >= {"whole-nuts-toddlers"}
+        assert _screened(table, Profile("male", 4), nutrient, category)[0]
 
 
 def test_spinach_is_offered_for_calcium_with_a_note_not_first(table):
