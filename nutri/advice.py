@@ -12,7 +12,7 @@ from functools import lru_cache
 import pandas as pd
 
 from nutri.dri import Profile, child_portion_factor, safety_ul
-from nutri.foods import SPECIAL_GROUPS, FoodTable, data_file
+from nutri.tables.base import SPECIAL_CATEGORIES, FoodTable, data_file
 
 COUNT_PER_CATEGORY = 4
 CATEGORY_HEADS = frozenset({"nuts", "seeds", "fish", "beverages", "cheese", "spices", "crustaceans", "mollusks", "cereals ready-to-eat", "cereals", "alcoholic beverage"})
@@ -35,14 +35,15 @@ class Suggestion:
 
 
 def category_foods(table: FoodTable, rule: dict) -> pd.DataFrame:
-    """Foods selected by a document category rule: food group plus description patterns.
-    Branded foods (capitalised brand words) and special groups are left out of advice."""
-    foods = table.foods
+    """Foods selected by a document category rule: our categories plus description patterns.
+    Branded foods (capitalised brand words) and special categories are left out of advice."""
+    # the rules' patterns are written against one table's descriptions (document.json names it)
+    foods = table.only(document().get("food_table", "sr28"))
     if not rule.get("include"):
         return foods.iloc[0:0]
-    if rule.get("groups"):
-        foods = foods[foods["food_group"].isin(rule["groups"])]
-    foods = foods[~foods["food_group"].isin(SPECIAL_GROUPS)]
+    if rule.get("categories"):
+        foods = foods[foods["category"].isin(rule["categories"])]
+    foods = foods[~foods["category"].isin(SPECIAL_CATEGORIES)]
     include = re.compile(rule["include"], re.I)
     exclude = re.compile(rule["exclude"], re.I) if rule.get("exclude") else None
     brand = re.compile(r"\b[A-Z][A-Z'&]{2,}\b")
@@ -50,19 +51,19 @@ def category_foods(table: FoodTable, rule: dict) -> pd.DataFrame:
     return foods[keep]
 
 
-def common_portion(table: FoodTable, food_id: str, food_group: str) -> tuple[str, float]:
+def common_portion(table: FoodTable, food_id: str, category: str) -> tuple[str, float]:
     """A household portion for display: SR28's own (1 oz for nuts and seeds, 3 oz for meat and fish)."""
     rows = table.portions_of(food_id)
 
     def label(p) -> str:
         return f"{float(p['amount']):g} {p['measure']} ({float(p['grams']):.0f} g)"
 
-    if food_group == "Nut and Seed Products" or str(table.description(food_id)).startswith("Cheese"):
+    if category == "nuts_seeds" or str(table.description(food_id)).startswith("Cheese"):
         for prefix in ("oz", "tbsp"):
             for p in rows:
                 if str(p["measure"]).startswith(prefix) and float(p["amount"]) <= 3:
                     return label(p), float(p["grams"])
-    if food_group in ("Finfish and Shellfish Products", "Beef Products", "Pork Products", "Poultry Products", "Lamb, Veal, and Game Products"):
+    if category in ("fish", "meat", "poultry"):
         for p in rows:
             if str(p["measure"]).startswith("oz") and float(p["amount"]) == 3:
                 return label(p), float(p["grams"])
@@ -78,7 +79,7 @@ def category_suggestions(table: FoodTable, nutrient_column: str, rule: dict) -> 
     foods = category_foods(table, rule)
     foods = foods[foods[nutrient_column].notna() & (foods[nutrient_column] > 0)]
     suggestions = []
-    for food_id, group, description, per100 in zip(foods.index, foods["food_group"], foods["description"], foods[nutrient_column]):
+    for food_id, group, description, per100 in zip(foods.index, foods["category"], foods["description"], foods[nutrient_column]):
         portion, grams = common_portion(table, food_id, group)
         suggestions.append(Suggestion(food_id, description, portion, grams, per100 * grams / 100.0, False))
     return suggestions
@@ -137,7 +138,7 @@ class SafetyRule:
 
     rule: str
     pattern: re.Pattern[str]
-    group: str
+    category: str  # one of our food categories (nutri/tables/base.py); empty for any
     advising: str  # the nutrient whose advice the rule is about; empty for every nutrient
     concern: str
     concern_per_100g: float | None
@@ -156,8 +157,8 @@ class SafetyRule:
                 return True
         return False
 
-    def matches(self, food: str, food_group: str, nutrient: str) -> bool:
-        return (not self.advising or self.advising == nutrient) and (not self.group or self.group == food_group) and bool(self.pattern.search(food))
+    def matches(self, food: str, category: str, nutrient: str) -> bool:
+        return (not self.advising or self.advising == nutrient) and (not self.category or self.category == category) and bool(self.pattern.search(food))
 
 
 SAFETY_ACTIONS = ("exclude", "cap", "note")
@@ -170,7 +171,7 @@ def safety_rules() -> tuple[SafetyRule, ...]:
     for row in frame.itertuples(index=False):
         if row.action not in SAFETY_ACTIONS:
             raise ValueError(f"advice_safety.csv rule {row.rule}: action {row.action!r} is not one of {SAFETY_ACTIONS}")
-        rules.append(SafetyRule(row.rule, re.compile(row.pattern, re.IGNORECASE), row.group, row.advising, row.concern,
+        rules.append(SafetyRule(row.rule, re.compile(row.pattern, re.IGNORECASE), row.category, row.advising, row.concern,
                                 float(row.concern_per_100g) if row.concern_per_100g else None, tuple(row.who.split(";")),
                                 row.action, float(row.max_grams) if row.max_grams else None, row.max_label, row.why, row.source))
     return tuple(rules)
@@ -193,7 +194,7 @@ def _concern_text(rule: SafetyRule, grams: float, profile: Profile) -> tuple[str
     return f"{grams:.0f} g holds about {amount:,.0f} µg {rule.concern} (your UL {ul:,.0f} µg/day)", amount > ul
 
 
-def screen(suggestions: list[Suggestion], profile: Profile, nutrient: str, food_groups: dict[str, str]) -> tuple[list[Suggestion], list[Withheld]]:
+def screen(suggestions: list[Suggestion], profile: Profile, nutrient: str, categories: dict[str, str]) -> tuple[list[Suggestion], list[Withheld]]:
     """Apply the advice-safety table for a profile: excluded foods are withheld (with why), capped
     foods are offered at their cap, noted foods carry the note; neither is ever a gap closer. Young
     children get child portions (CACFP)."""
@@ -201,7 +202,7 @@ def screen(suggestions: list[Suggestion], profile: Profile, nutrient: str, food_
     rules = [r for r in safety_rules() if r.applies(profile)]
     kept, withheld = [], []
     for s in suggestions:
-        hits = [r for r in rules if r.matches(s.food, food_groups.get(s.food_id, ""), nutrient)]
+        hits = [r for r in rules if r.matches(s.food, categories.get(s.food_id, ""), nutrient)]
         exclude = next((r for r in hits if r.action == "exclude"), None)
         if exclude is not None:
             withheld.append(Withheld(s.food_id, s.food, exclude.rule, f"{exclude.concern}: {exclude.why} ({exclude.source})"))

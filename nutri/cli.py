@@ -182,12 +182,13 @@ def summary_line(diary, analysed) -> str:
 
 @cli.group(context_settings=CONTEXT_SETTINGS)
 def foods() -> None:
-    """Look up foods in foods.csv (USDA SR28).
+    """Look up foods in the food tables (USDA SR28 and FNDDS 2.0 survey foods).
 
     \b
     Example:
         nutri foods search "pumpkin seeds"
         nutri foods show 11457
+        nutri foods show fndds:27540310
     """
 
 
@@ -195,7 +196,7 @@ def foods() -> None:
 @click.argument("text")
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 def foods_search(text: str, limit: int) -> None:
-    """Best candidates for TEXT: id, description, food group, score.
+    """Best candidates for TEXT: id, score, rule, description, [table: food group].
 
     \b
     Example:
@@ -217,7 +218,7 @@ def foods_search(text: str, limit: int) -> None:
         click.echo(f"No food matches {text!r}.", err=True)
         sys.exit(1)
     for food_id, description, score, rule in rows[:limit]:
-        click.echo(f"{food_id}  {score:5.1f}  {rule:10}  {description}  [{table.foods.at[food_id, 'food_group']}]")
+        click.echo(f"{food_id}  {score:5.1f}  {rule:10}  {description}  [{table.edition(food_id).short}: {table.foods.at[food_id, 'food_group']}]")
 
 
 @foods.command("show")
@@ -232,15 +233,16 @@ def foods_show(food_id: str) -> None:
     from nutri.foods import NUTRIENTS, load_foods
 
     table = load_foods()
-    if food_id.isdigit():
-        food_id = food_id.zfill(5)
-    if not table.has(food_id):
-        raise UsageError(f"no food with id {food_id!r} in foods.csv; find one with `nutri foods search TEXT`")
+    resolved = table.resolve_id(food_id)
+    if resolved is None:
+        raise UsageError(f"no food with id {food_id!r} in the food tables; find one with `nutri foods search TEXT`")
+    food_id, edition = resolved, table.edition(resolved)
     row = table.foods.loc[food_id]
     click.echo(f"{food_id}  {row['description']}")
-    click.echo(f"Group: {row['food_group']}")
-    if row["common_name"]:
-        click.echo(f"Common name: {row['common_name']}")
+    click.echo(f"Table: {edition.name}")
+    click.echo(f"Group: {row['food_group']} (category: {row['category']})")
+    if row["search_text"]:
+        click.echo(f"Also called: {row['search_text']}")
     click.echo("Per 100 g:")
     for nutrient in NUTRIENTS:
         value = row[nutrient.column]
@@ -249,7 +251,7 @@ def foods_show(food_id: str) -> None:
             shown += " (converted from IU at 40 IU = 1 µg)"
         click.echo(f"  {nutrient.label:<14} {shown}")
     portions = table.portions_of(food_id)
-    click.echo("Portions:" if portions else "Portions: none in SR28")
+    click.echo("Portions:" if portions else f"Portions: none in {edition.short}")
     for p in portions:
         click.echo(f"  {p['amount']:g} {p['measure']} = {p['grams']:g} g")
 

@@ -26,11 +26,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from rapidfuzz import fuzz, process
 
 from nutri.errors import DataFileError
-from nutri.foods import CUSTOM_PREFIX, SPECIAL_GROUPS, FoodTable, data_file
 from nutri.quantity import singular
+from nutri.tables.base import SPECIAL_CATEGORIES, FoodTable, data_file
 
 
 # Below this score a match is shown as needs_review with its alternatives (calibrated on
@@ -38,6 +39,7 @@ from nutri.quantity import singular
 REVIEW_THRESHOLD = 70
 # Below this share of the query's information found in a description, nothing is claimed.
 UNMATCHED_COVERAGE = 0.5
+UNSPECIFIED = re.compile(r"\b(?:NS as to [^,]*|NFS)\b")
 HEAD_WEIGHT = 2.0  # words naming the food in "Food, state, detail" texts
 UNKNOWN_WORD_WEIGHT = 1.5  # weight of a text word absent from every description (IDF of common words is 1-9)
 ALIAS_TYPO_CUTOFF = 90  # rapidfuzz.fuzz.ratio on normalised text
@@ -82,10 +84,7 @@ WORD_SYNONYMS = {
 
 # Removed from the diary text only (SR28 descriptions keep them): they do not change the food.
 NOISE_WORDS = frozenset(
-    """organic homemade home made fresh freshly store bought storebought natural delicious yummy my favourite favorite
-    tasty plain-ish some of the with a an snack breakfast lunch dinner brunch bowl leftover leftovers big little nice
-    trader joe joes kirkland tesco sainsbury sainsburys waitrose asda costco aldi lidl great value walmart target
-    marks spencer m&s kroger wegmans 365 everyday value simple truth glass mug bottle serving portion piece handful""".split()
+    ["organic", "homemade", "home", "made", "fresh", "freshly", "store", "bought", "storebought", "natural", "delicious", "yummy", "my", "favourite", "favorite", "tasty", "plain-ish", "some", "of", "the", "with", "a", "an", "snack", "breakfast", "lunch", "dinner", "brunch", "bowl", "leftover", "leftovers", "big", "little", "nice", "trader", "joe", "joes", "kirkland", "tesco", "sainsbury", "sainsburys", "waitrose", "asda", "costco", "aldi", "lidl", "great", "value", "walmart", "target", "marks", "spencer", "m&s", "kroger", "wegmans", "365", "everyday", "value", "simple", "truth", "glass", "mug", "bottle", "serving", "portion", "piece", "handful"]
 ) - {"a", "an", "with"}
 STOP_WORDS = frozenset({"a", "an", "the", "of", "and", "with", "w", "in", "on", "or", "for", "to", "from", "made", "style", "type"})
 
@@ -100,20 +99,23 @@ COOKING_WORDS = {
     "dried": {"dried", "dry", "dehydrated"}, "canned": {"canned"}, "frozen": {"frozen"}, "smoked": {"smoked"},
 }
 COOKED_STATE = {"cooked", "roasted", "boiled", "baked", "broiled", "braised", "dry heat", "moist heat", "grilled", "simmered", "stewed", "pan-fried", "fried", "steamed", "prepared", "brewed"}
-COOKED_BY_DEFAULT_GROUPS = {"Beef Products", "Pork Products", "Poultry Products", "Lamb, Veal, and Game Products", "Finfish and Shellfish Products", "Cereal Grains and Pasta", "Legumes and Legume Products"}
-RAW_BY_DEFAULT_GROUPS = {"Fruits and Fruit Juices", "Vegetables and Vegetable Products"}
+# Our categories (nutri/tables/base.py) whose foods are usually eaten cooked, or raw.
+COOKED_BY_DEFAULT = {"meat", "poultry", "fish", "grains", "legumes"}
+RAW_BY_DEFAULT = {"fruits", "vegetables"}
 # Words that make a different food: a description with one the text lacks is pushed down.
 DIFFERENT_FOOD_WORDS = ("meatless", "imitation", "substitute", "analog", "honey", "chocolate", "sweetened", "candied", "frosted", "glazed", "coated", "breaded", "flavored", "babyfood",
-                        "vanilla", "strawberry", "cinnamon", "maple", "caramel", "mocha", "giblet", "gizzard", "neck", "feet")
+                        "vanilla", "strawberry", "cinnamon", "maple", "caramel", "mocha", "giblet", "gizzard", "liver", "neck", "feet")
 # Head words that name a category the food belongs to ("Nuts, almonds" is almonds), unlike
 # "Oil, olive" or "Soup, tomato", whose first word is the food itself.
 CATEGORY_WORDS = frozenset({"fish", "nut", "beverage", "cereal", "seed", "spice", "babyfood", "alcoholic", "snack", "candy", "candies", "mollusk", "crustacean", "game", "meat", "fast", "food", "restaurant", "ready", "eat"})
-GENERIC_HEADS = {"fish", "nuts", "nut", "beverages", "beverage", "cereals", "cereal", "seeds", "seed", "spices", "spice", "babyfood", "alcoholic beverage", "snacks", "candies", "cookies", "crackers", "soup", "sauce", "mollusks", "crustaceans", "infant formula", "cereals ready-to-eat", "oil", "salad dressing", "fast foods", "restaurant", "game meat", "pork", "beef", "lamb", "veal", "chicken", "turkey", "margarine-like spread", "cheese", "milk", "yogurt", "fruit juice", "egg"}
-GROUP_TRIGGERS = {
-    "Baby Foods": {"baby", "babyfood", "infant", "toddler", "gerber"},
-    "Fast Foods": {"fast", "mcdonald", "mcdonalds", "burger king", "wendy", "kfc", "subway", "taco bell", "pizza hut", "domino", "dominos", "popeyes"},
-    "Restaurant Foods": {"restaurant", "applebee", "olive garden", "denny", "tgi", "chinese", "mexican", "italian", "takeout", "takeaway"},
-    "American Indian/Alaska Native Foods": {"alaska", "native", "navajo", "apache", "hopi", "shoshone", "yupik", "inupiat", "caribou", "seal", "whale"},
+# FNDDS names a form after its food the same way: "White potato, french fries", "Coffee, latte".
+GENERIC_HEADS = {"white potato", "salty snack", "coffee", "fish", "nuts", "nut", "beverages", "beverage", "cereals", "cereal", "seeds", "seed", "spices", "spice", "babyfood", "alcoholic beverage", "snacks", "candies", "cookies", "crackers", "soup", "sauce", "mollusks", "crustaceans", "infant formula", "cereals ready-to-eat", "oil", "salad dressing", "fast foods", "restaurant", "game meat", "pork", "beef", "lamb", "veal", "chicken", "turkey", "margarine-like spread", "cheese", "milk", "yogurt", "fruit juice", "egg"}
+CATEGORY_TRIGGERS = {
+    "baby_foods": {"baby", "babyfood", "infant", "toddler", "gerber"},
+    "fast_foods": {"fast", "mcdonald", "mcdonalds", "burger king", "wendy", "kfc", "subway", "taco bell", "pizza hut", "domino", "dominos", "popeyes"},
+    "restaurant_foods": {"restaurant", "applebee", "olive garden", "denny", "tgi", "chinese", "mexican", "italian", "takeout", "takeaway"},
+    "frozen_meals": {"meal", "dinner", "entree", "tv"},
+    "native_foods": {"alaska", "native", "navajo", "apache", "hopi", "shoshone", "yupik", "inupiat", "caribou", "seal", "whale"},
 }
 
 
@@ -199,12 +201,12 @@ def read_aliases(path: Path, table: FoodTable, source: str) -> dict[str, Alias]:
             text, food_id = (row.get("alias") or "").strip(), (row.get("food_id") or "").strip()
             if not text:
                 continue
-            if food_id.isdigit() and len(food_id) < 5:
-                food_id = food_id.zfill(5)  # spreadsheets drop leading zeros
-            if not table.has(food_id) and table.has(CUSTOM_PREFIX + food_id):
-                food_id = CUSTOM_PREFIX + food_id
-            if not table.has(food_id):
-                raise DataFileError(f"{path}, line {line_no}: food_id {food_id!r} for {text!r} is not in foods.csv or your custom foods; find the id with `nutri foods search {text!r}`")
+            # the table knows its id shapes: "1123" (spreadsheets drop SR28's leading zeros),
+            # "27540310" (an FNDDS code without its prefix), "granola-bar" (a custom food)
+            resolved = table.resolve_id(food_id)
+            if resolved is None:
+                raise DataFileError(f"{path}, line {line_no}: food_id {food_id!r} for {text!r} is not in the food tables or your custom foods; find the id with `nutri foods search {text!r}`")
+            food_id = resolved
             key = normalise(text)
             if key in aliases:
                 continue  # first spelling wins: "semi skimmed milk" and "2% milk" normalise alike
@@ -212,68 +214,183 @@ def read_aliases(path: Path, table: FoodTable, source: str) -> dict[str, Alias]:
     return aliases
 
 
+@dataclass(frozen=True)
+class AliasIndex:
+    """Curated aliases by normalised key, and by first word (for aliases inside a longer text)."""
+
+    aliases: dict[str, Alias]
+    keys: list[str]
+    by_first_word: dict[str, list[tuple[set[str], Alias]]]
+
+
+def build_alias_index(aliases: dict[str, Alias]) -> AliasIndex:
+    by_first_word: dict[str, list[tuple[set[str], Alias]]] = {}
+    for key, alias in aliases.items():
+        parts = key.split()
+        if parts:
+            by_first_word.setdefault(parts[0], []).append((set(parts), alias))
+    return AliasIndex(aliases, list(aliases), by_first_word)
+
+
+@dataclass(frozen=True)
+class WordIndex:
+    """The words of every food's description and search text: postings, IDF, heads, brand words."""
+
+    ids: np.ndarray
+    descriptions: np.ndarray
+    token_sets: list[set[str]]
+    description_tokens: list[set[str]]
+    heads: list[set[str]]
+    head_cores: list[tuple[frozenset[str], ...]]
+    lengths: np.ndarray
+    same_as: np.ndarray  # row -> the row of the food it is (itself unless FoodTable same_as says)
+    brand_only: list[set[str]]
+    branded: np.ndarray
+    postings: dict[str, np.ndarray]
+    idf: dict[str, float]
+    vocabulary_by_letter: dict[str, list[str]]
+    description_lower: list[str]
+    row_of: dict[str, int]
+
+
+def _head_segments(description: str) -> list[str]:
+    """The comma segments naming the food: the first (plus the second after a generic head)."""
+    segments = [s.strip() for s in description.split(",")]
+    if " ".join(tokenize(segments[0], False)) in GENERIC_HEADS and len(segments) > 1:
+        return segments[:2]
+    return segments[:1]
+
+
+def _head(description: str) -> set[str]:
+    """Words naming the food: the first comma segment (plus the second after a generic head)."""
+    return {t for segment in _head_segments(description) for t in tokenize(segment, False)}
+
+
+def _head_cores(description: str) -> tuple[frozenset[str], ...]:
+    """The head without category words ("Nuts, almonds" -> {almond}), details in parentheses or
+    after "with"/"in" ("Caesar salad (with romaine)", "Taco or tostada with beef"), one core per
+    "or" alternative ({taco} or {tostada}). A text naming all of one core is about this food, not a
+    food made from it ("Olive loaf")."""
+    words: set[str] = set()
+    alternatives: list[set[str]] = []
+    for segment in _head_segments(description):
+        plain = re.sub(r"\([^)]*\)", " ", segment)
+        plain = re.split(r"\s(?:with|in)\s", f" {plain} ")[0] if plain.strip() else segment
+        options = [set(tokenize(o, False)) for o in re.split(r"\sor\s", f" {plain} ")]
+        if len(options) > 1 and all(options):
+            alternatives = options
+        else:
+            words |= set(tokenize(plain, False))
+    cores = [(words | option) - CATEGORY_WORDS or (words | option) for option in (alternatives or [set()])]
+    return tuple(frozenset(c) for c in cores if c) or (frozenset(),)
+
+
+def build_word_index(foods) -> WordIndex:
+    descriptions = foods["description"].to_numpy()
+    token_sets, heads = [], []
+    postings: dict[str, list[int]] = {}
+    for i, (description, search_text) in enumerate(zip(descriptions, foods["search_text"].fillna("").to_numpy())):
+        tokens = set(tokenize(description, False)) | set(tokenize(search_text, False))
+        token_sets.append(tokens)
+        heads.append(_head(str(description)))
+        for token in tokens:
+            postings.setdefault(token, []).append(i)
+    # words that occur only in a brand or product name (capitals: "BOLTHOUSE FARMS, DAILY GREEN")
+    capitals = re.compile(r"\b[A-Z][A-Z'&.]{2,}\b")
+    branded = np.array([bool(capitals.search(str(d))) for d in descriptions])
+    brand_only = [set(tokenize(" ".join(capitals.findall(d)), False)) - set(tokenize(capitals.sub(" ", d), False)) if has_brand else set()
+                  for d, has_brand in zip(map(str, descriptions), branded)]
+    # words only in the additional names ("McDonald's Big Mac sauce" of Thousand Island dressing):
+    # a text matching nothing else of the food is a brand or product name, not the food itself
+    for i, (description, search_text) in enumerate(zip(descriptions, foods["search_text"].fillna("").to_numpy())):
+        if search_text:
+            brand_only[i] = brand_only[i] | (set(tokenize(search_text, False)) - set(tokenize(description, False)))
+    head_cores = [_head_cores(str(d)) for d in descriptions]
+    # priors read the description's words only: additional names ("fried raw" of home fries) are
+    # not details of the food; nor is FNDDS's "not specified" ("french fries, NS as to from fresh or
+    # frozen", "Milk, NFS"), which marks the food a survey coder picks when details are not given
+    description_tokens = [set(tokenize(str(d), False)) for d in descriptions]
+    lengths = np.array([len(set(tokenize(UNSPECIFIED.sub(" ", str(d)), False))) for d in descriptions], dtype=np.float64)
+    n = len(token_sets)
+    vocabulary_by_letter: dict[str, list[str]] = {}
+    for word in sorted(postings):
+        vocabulary_by_letter.setdefault(word[0], []).append(word)
+    ids = foods["food_id"].to_numpy()
+    row_of = {fid: i for i, fid in enumerate(ids)}
+    # a survey food that is one SR28 food ("Peach, frozen, unsweetened" = raw peaches) is another
+    # name for it: a text matching that name gets the SR28 food, so a plain ingredient keeps it
+    same_as = np.array([row_of.get(other, i) if other else i for i, other in enumerate(foods["same_as"].to_numpy())])
+    return WordIndex(ids, descriptions, token_sets, description_tokens, heads, head_cores, lengths, same_as, brand_only, branded,
+                     {t: np.asarray(ix, dtype=np.int32) for t, ix in postings.items()},
+                     {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}, vocabulary_by_letter,
+                     [str(d).lower() for d in descriptions], row_of)
+
+
+@dataclass(frozen=True)
+class PriorIndex:
+    """Priors known before any text is seen; _rank lifts the penalties the text asks for."""
+
+    is_raw: np.ndarray
+    is_cooked: np.ndarray
+    different: dict[str, np.ndarray]
+    special: dict[str, np.ndarray]
+    prior_static: np.ndarray
+    prior_default_state: np.ndarray
+    preparation: dict[str, np.ndarray]  # cooking word -> foods described with a matching preparation
+
+
+def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
+    foods = table.foods
+    categories = foods["category"].to_numpy()
+    prior_base = -0.012 * np.minimum(words.lengths, 15) - 0.15 * words.branded
+    is_raw = np.array(["raw" in t for t in words.description_tokens])
+    is_cooked = np.array([any(w in d for w in COOKED_STATE) for d in words.description_lower])
+    different = {w: np.array([w in t for t in words.description_tokens]) for w in DIFFERENT_FOOD_WORDS}
+    special = {c: categories == c for c in SPECIAL_CATEGORIES}
+    cooked_default = np.isin(categories, list(COOKED_BY_DEFAULT))
+    raw_default = np.isin(categories, list(RAW_BY_DEFAULT))
+    prior_static = prior_base - 0.35 * np.logical_or.reduce(list(special.values())) - 0.1 * np.sum(list(different.values()), axis=0)
+    prior_static = prior_static + table.rank_priors()  # between tables, ties go to the measured one
+    prior_default_state = (0.08 * (raw_default & is_raw) - 0.06 * (raw_default & ~is_raw)
+                           + 0.08 * (cooked_default & is_cooked) - 0.08 * (cooked_default & is_raw))
+    # (a dish counts as not raw: "orange juice" keeps SR28 juice over a reconstituted survey juice)
+    descriptions = pd.Series(words.description_lower)
+    preparation = {word: descriptions.str.contains("|".join(re.escape(w) for w in sorted(wanted)), regex=True).to_numpy(dtype=bool)
+                   for word, wanted in COOKING_WORDS.items()}
+    return PriorIndex(is_raw, is_cooked, different, special, prior_static, prior_default_state, preparation)
+
+
+def _top_stable(values: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest values, ties in index order: np.argsort(-values, kind="stable")[:k]
+    without sorting every candidate."""
+    if len(values) <= k:
+        return np.argsort(-values, kind="stable")
+    threshold = values[np.argpartition(-values, k - 1)[:k]].min()
+    above = np.flatnonzero(values > threshold)
+    chosen = np.concatenate([above, np.flatnonzero(values == threshold)[: k - len(above)]])
+    return chosen[np.lexsort((chosen, -values[chosen]))]
+
+
 class Matcher:
-    """Matches text to foods of one FoodTable. Build once per run; ``match`` is cached per text."""
+    """Matches text to foods of one FoodTable (all its tables). Build once per run; ``match`` is
+    cached per text. The index is a function of (table, aliases) only: build_*_index above."""
 
     def __init__(self, table: FoodTable, user_aliases: dict[str, Alias] | None = None) -> None:
         self.table = table
-        foods = table.foods
-        self.ids = foods["food_id"].to_numpy()
-        self.descriptions = foods["description"].to_numpy()
-        groups = foods["food_group"].to_numpy()
         self.user_aliases = user_aliases or {}
-        self.aliases = read_aliases(data_file("aliases.csv"), table, "curated")
-        self._alias_keys = list(self.aliases)
-        self._alias_by_first_word: dict[str, list[tuple[set[str], Alias]]] = {}
-        for key, alias in self.aliases.items():
-            parts = key.split()
-            if parts:
-                self._alias_by_first_word.setdefault(parts[0], []).append((set(parts), alias))
+        alias_index = build_alias_index(read_aliases(data_file("aliases.csv"), table, "curated"))
+        self.aliases, self._alias_keys, self._alias_by_first_word = alias_index.aliases, alias_index.keys, alias_index.by_first_word
+        words = build_word_index(table.foods)
+        self.ids, self.descriptions, self.token_sets, self.heads = words.ids, words.descriptions, words.token_sets, words.heads
+        self.head_cores, self.brand_only, self.postings, self.idf = words.head_cores, words.brand_only, words.postings, words.idf
+        self.vocabulary_by_letter, self.description_lower, self.row_of = words.vocabulary_by_letter, words.description_lower, words.row_of
+        self.same_as = words.same_as
+        priors = build_prior_index(table, words)
+        self.is_raw, self.is_cooked, self.different, self.special = priors.is_raw, priors.is_cooked, priors.different, priors.special
+        self.prior_static, self.prior_default_state = priors.prior_static, priors.prior_default_state
         self._cache: dict[tuple[str, frozenset[str]], Match] = {}
         self._corrections: dict[str, str | None] = {}
-        self._preparation_masks: dict[str, np.ndarray] = {}
-
-        token_sets, heads = [], []
-        postings: dict[str, list[int]] = {}
-        for i, (description, common) in enumerate(zip(self.descriptions, foods["common_name"].fillna("").to_numpy())):
-            segments = [s.strip() for s in str(description).split(",")]
-            head = set(tokenize(segments[0], False))
-            if " ".join(tokenize(segments[0], False)) in GENERIC_HEADS and len(segments) > 1:
-                head |= set(tokenize(segments[1], False))
-            tokens = set(tokenize(description, False)) | set(tokenize(common, False))
-            token_sets.append(tokens)
-            heads.append(head)
-            for token in tokens:
-                postings.setdefault(token, []).append(i)
-        n = len(token_sets)
-        self.token_sets, self.heads = token_sets, heads
-        # words that occur only in a brand or product name (capitals: "BOLTHOUSE FARMS, DAILY GREEN")
-        capitals = re.compile(r"\b[A-Z][A-Z'&.]{2,}\b")
-        branded = np.array([bool(capitals.search(str(d))) for d in self.descriptions])
-        self.brand_only = [set(tokenize(" ".join(capitals.findall(d)), False)) - set(tokenize(capitals.sub(" ", d), False)) if has_brand else set()
-                           for d, has_brand in zip(map(str, self.descriptions), branded)]
-        # the head without category words ("Nuts, almonds" -> {almond}): when the text names all of
-        # it, the description is about the text's food, not a food made from it ("Olive loaf")
-        self.head_cores = [frozenset(h - CATEGORY_WORDS) or frozenset(h) for h in heads]
-        self.postings = {t: np.asarray(ix, dtype=np.int32) for t, ix in postings.items()}
-        self.idf = {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}
-        self.vocabulary_by_letter: dict[str, list[str]] = {}
-        for word in sorted(self.postings):
-            self.vocabulary_by_letter.setdefault(word[0], []).append(word)
-        self.description_lower = [str(d).lower() for d in self.descriptions]
-        lengths = np.array([len(t) for t in token_sets], dtype=np.float64)
-        self.prior_base = -0.012 * np.minimum(lengths, 15) - 0.15 * branded
-        self.is_raw = np.array(["raw" in t for t in token_sets])
-        self.is_cooked = np.array([any(w in d for w in COOKED_STATE) for d in self.description_lower])
-        self.different = {w: np.array([w in t for t in token_sets]) for w in DIFFERENT_FOOD_WORDS}
-        self.special = {g: groups == g for g in SPECIAL_GROUPS}
-        self.cooked_default = np.isin(groups, list(COOKED_BY_DEFAULT_GROUPS))
-        self.raw_default = np.isin(groups, list(RAW_BY_DEFAULT_GROUPS))
-        self.row_of = {fid: i for i, fid in enumerate(self.ids)}
-        # Priors known before any text is seen; _rank lifts the penalties the text asks for.
-        self.prior_static = self.prior_base - 0.35 * np.logical_or.reduce(list(self.special.values())) - 0.1 * np.sum(list(self.different.values()), axis=0)
-        self.prior_default_state = (0.08 * (self.raw_default & self.is_raw) - 0.06 * (self.raw_default & ~self.is_raw)
-                                    + 0.08 * (self.cooked_default & self.is_cooked) - 0.08 * (self.cooked_default & self.is_raw))
+        self._preparation_masks = priors.preparation
 
     # -- typo layer -------------------------------------------------------------------------
     def _correct(self, token: str) -> str | None:
@@ -302,13 +419,13 @@ class Matcher:
             before = re.split(r"\s(?:in|with|w/)\s", str(text).lower(), maxsplit=1)
             head = frozenset(tokenize(before[0])) if len(before) > 1 and before[0].strip() else frozenset()
         if (key, head) not in self._cache:
-            self._cache[(key, head)] = self._match(text, key, head)
+            self._cache[(key, head)] = self._as_same_food(self._match(text, key, head))
         found = self._cache[(key, head)]
         return found if found.query == text else Match(text, found.food_id, found.description, found.score, found.rule, found.status, found.note, found.alternatives)
 
     def search(self, text: str, limit: int = 10) -> list[tuple[str, str, float]]:
         """Ranked (food_id, description, score) candidates from the index (no aliases)."""
-        return self._rank(tuple(tokenize(text)), limit)
+        return self._same_foods(self._rank(tuple(tokenize(text)), limit))
 
     # -- internals --------------------------------------------------------------------------
     def _match(self, text: str, key: str, head: frozenset[str] = frozenset()) -> Match:
@@ -347,7 +464,7 @@ class Matcher:
             written = re.findall(r"[\w%]+", str(text).lower())
             shown = [next((w for w in written if w.startswith(u)), u) for u in unknown]  # as the user wrote it
             if unknown:
-                why = f"{', '.join(repr(w) for w in shown)} not in any SR28 description"
+                why = f"{', '.join(repr(w) for w in shown)} not in any food description"
             elif missing_head:
                 why = f"{best_desc!r} is not {' '.join(sorted(head_words))}"
             elif brand_only:
@@ -378,14 +495,22 @@ class Matcher:
         if not unique_tokens:
             return []
         postings = [self.postings[t] for t in unique_tokens]
-        candidates, inverse = np.unique(np.concatenate(postings), return_inverse=True)
         weights = np.repeat([weight(t) for t in unique_tokens], [len(p) for p in postings])
-        coverage = np.bincount(inverse, weights=weights) / query_weight
+        # summed per food over all rows (every IDF is > 0), so the candidates are the non-zero rows
+        summed = np.bincount(np.concatenate(postings), weights=weights, minlength=len(self.ids))
+        candidates = np.flatnonzero(summed)
+        coverage = summed[candidates] / query_weight
         word_set = set(corrected)
+        for word in word_set & COOKING_WORDS.keys():
+            # "baked" is covered by "dry heat": tables word a preparation differently (SR28 "cooked,
+            # dry heat", FNDDS "baked or broiled"), and only one of them would otherwise get credit
+            has_word = self.postings[word]
+            found = has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
+            coverage = coverage + (self._preparation_mask(word)[candidates] & ~found) * (weight(word) / query_weight)
         total = coverage + self.prior_static[candidates]
         # penalties in prior_static are lifted for what the text asks for
         for group, mask in self.special.items():
-            if word_set & GROUP_TRIGGERS[group]:
+            if word_set & CATEGORY_TRIGGERS[group]:
                 total += 0.35 * mask[candidates]
         for word in word_set & self.different.keys():
             total += 0.1 * self.different[word][candidates]
@@ -399,11 +524,13 @@ class Matcher:
             k = int(np.searchsorted(candidates, row))  # candidates come sorted from np.unique
             if k < len(candidates) and candidates[k] == row:
                 total[k] += 0.1
-        top = np.argsort(-total, kind="stable")[: max(limit * 4, 20)]
+        top = _top_stable(total, max(limit * 4, 20))
         def head_bonus(i: int) -> float:
             if not word_set & self.heads[i]:
-                return -0.1
-            return 0.12 + (0.08 if self.head_cores[i] <= word_set else 0.0)
+                # matched through brand or additional names only ("pork fries" of fried pork)
+                shared = word_set & self.token_sets[i]
+                return -0.2 if shared and shared <= self.brand_only[i] else -0.1
+            return 0.12 + (0.08 if any(core <= word_set for core in self.head_cores[i]) else 0.0)
 
         reranked = sorted(((total[k] + head_bonus(candidates[k]), k) for k in top), key=lambda x: -x[0])
         out = []
@@ -413,11 +540,32 @@ class Matcher:
             out.append((str(self.ids[i]), str(self.descriptions[i]), round(float(score), 1)))
         return out
 
+    def _same_foods(self, ranked: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+        """Candidates with another name of a food replaced by that food ("Peach, frozen,
+        unsweetened" of FNDDS is SR28's raw peaches), each food once."""
+        out, seen = [], set()
+        for food_id, description, score in ranked:
+            row = self.same_as[self.row_of[food_id]]
+            if row not in seen:
+                seen.add(row)
+                out.append((str(self.ids[row]), str(self.descriptions[row]), score))
+        return out
+
+    def _as_same_food(self, found: Match) -> Match:
+        """The match with its food replaced by the food it is another name of (doubts and score
+        were judged on the name that matched), so a plain ingredient keeps its SR28 food."""
+        if not found.food_id or found.food_id not in self.row_of:
+            return found
+        row = self.same_as[self.row_of[found.food_id]]
+        if self.ids[row] == found.food_id:
+            return found
+        food_id, description = str(self.ids[row]), str(self.descriptions[row])
+        alternatives = tuple(a for a in self._same_foods(list(found.alternatives)) if a[0] != food_id)
+        note = f"{found.note} ({self.table.edition(found.food_id).short} {found.description!r} is this food)"
+        return Match(found.query, food_id, description, found.score, found.rule, found.status, note, alternatives)
+
     def _preparation_mask(self, cooking_word: str) -> np.ndarray:
-        """Foods whose description has a preparation word matching ``cooking_word`` (once per word)."""
-        if cooking_word not in self._preparation_masks:
-            wanted = COOKING_WORDS[cooking_word]
-            self._preparation_masks[cooking_word] = np.array([any(w in d for w in wanted) for d in self.description_lower])
+        """Foods whose description has a preparation word matching ``cooking_word``."""
         return self._preparation_masks[cooking_word]
 
     def _aliases_within(self, word_set: set[str]) -> list[Alias]:

@@ -304,6 +304,10 @@ class PortionWeights:
             self._words[food_id] = frozenset(w for p in self._table.portions_of(food_id) for w in re.findall(r"[a-z]+", str(p["measure"]).lower()))
         return self._words[food_id]
 
+    def _source(self, food_id: str) -> str:
+        """The table a portion weight comes from, for the note ("SR28 portion", "FNDDS 2.0 portion")."""
+        return self._table.edition(food_id).short if self._table.has(food_id) else "table"
+
     def _resolve(self, food_id: str, quantity: Quantity, food_text: str) -> tuple[float | None, str]:
         if quantity.kind == "mass":
             return quantity.per_unit, ""
@@ -322,7 +326,7 @@ class PortionWeights:
                 return None, f"no volume weight for {description}; give the amount in grams or a household measure"
             best = max(volumes, key=lambda p: (overlap(p), p["unit"] == quantity.unit, -int(p["seq"])))
             grams_per_ml = float(best["grams"]) / best["ml"]
-            return grams_per_ml * quantity.per_unit, f"{_fmt(best['amount'])} {best['measure']} = {_fmt(best['grams'])} g (SR28 portion)"
+            return grams_per_ml * quantity.per_unit, f"{_fmt(best['amount'])} {best['measure']} = {_fmt(best['grams'])} g ({self._source(food_id)} portion)"
         if quantity.kind == "household":
             unit = quantity.unit
             starts = [p for p in portions if p["kind"] == "household" and (p["unit"] == unit or str(p["measure"]).lower().startswith(unit))]
@@ -334,7 +338,7 @@ class PortionWeights:
                 listed = ", ".join(sorted({str(p["measure"]) for p in portions})[:6]) or "none"
                 return None, f"no '{unit}' portion for {description} (its portions: {listed}); give grams or another measure"
             best = max(candidates, key=lambda p: (str(p["measure"]).lower() == unit, overlap(p), -int(p["seq"])))
-            return best["grams_each"], f"1 {best['measure']} = {_fmt(best['grams_each'])} g (SR28 portion)"
+            return best["grams_each"], f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
         if quantity.kind == "count":
             items = [p for p in portions if p["kind"] == "household"]
             description_words = {singular(w) for w in re.findall(r"[a-z]+", description.lower())} | {singular(w) for w in text_words}
@@ -353,7 +357,7 @@ class PortionWeights:
                 if not nouns:
                     return None, f"no single-item portion for {description}; give grams or a measure (cup, slice, medium...)"
                 best = max(nouns, key=lambda p: (overlap(p), -int(p["seq"])))
-            return best["grams_each"], f"1 {best['measure']} = {_fmt(best['grams_each'])} g (SR28 portion)"
+            return best["grams_each"], f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
         if quantity.kind == "iu":
             return None, f"IU is a dose unit for vitamin supplements, not a food amount; give grams for {description}"
         if quantity.kind == "unknown":

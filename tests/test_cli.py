@@ -77,7 +77,7 @@ def test_custom_foods_and_config(run, tmp_path):
     assert row["vitamin_d_ug"] == ""  # unknown in the custom food stays unknown
     bad = write(tmp_path / "bad.csv", "alias,food_id\nmy bar,12\n")
     result = run("match", diary, "--aliases", bad)
-    assert result.exit_code == 2 and result.stderr.startswith(f"Error: {bad}, line 2: food_id '00012'")
+    assert result.exit_code == 2 and result.stderr.startswith(f"Error: {bad}, line 2: food_id '12' for 'my bar' is not in the food tables")
 
 
 def test_errors_are_one_line(run, tmp_path):
@@ -239,7 +239,7 @@ def test_summary_names_encoding_and_blank_rows(run, tmp_path):
 def test_custom_foods_errors_name_file_line_and_fix(run, tmp_path):
     diary = write(tmp_path / "d.csv", "Date,Food\n2026-11-16,banana\n")
     for content, message in [
-        ("food_id,description\n11457,My spinach\n", "line 2: food_id '11457' is empty or looks like an SR28 id; give custom foods a name"),
+        ("food_id,description\n11457,My spinach\n", "line 2: food_id '11457' is empty or looks like a USDA id; give custom foods a name"),
         ("food_id,description,magnesium_mg\nbar,Bar,lots\n", "line 2: magnesium_mg is 'lots', not a number; leave it empty if unknown"),
         ("food_id,description,portions\nbar,Bar,one bar\n", "line 2: portion 'one bar' is not MEASURE=GRAMS"),
         ("food_id,description,iron_mg\nbar,Bar,3\n", "unknown column 'iron_mg'"),

@@ -10,9 +10,11 @@ from conftest import ROOT, SHARED
 
 
 def test_foods_csv_has_every_sr28_food(table):
-    assert len(table.foods) == 8789
-    assert table.foods["food_id"].str.fullmatch(r"\d{5}").all()
+    sr28 = table.only("sr28")
+    assert len(sr28) == 8789 and len(table.only("fndds")) == 6940
+    assert sr28["food_id"].str.fullmatch(r"\d{5}").all()
     assert table.foods.index[0] == "01001"  # leading zeros kept
+    assert table.foods.index.is_unique  # ids never collide across tables
 
 
 @pytest.mark.parametrize("food_id, column, value", [
@@ -33,7 +35,7 @@ def test_unknown_stays_unknown():
 
 
 def test_portions_table(table):
-    assert len(table.portions) == 15438
+    assert (table.portions["food_id"].str.fullmatch(r"\d{5}")).sum() == 15438
     spinach = table.portions_of("11457")
     assert spinach[0]["measure"] == "cup" and spinach[0]["grams"] == 30
 

@@ -46,7 +46,7 @@ def _pool(table, nutrient: str, category: str):
 
 
 def _screened(table, profile, nutrient, category):
-    return screen(_pool(table, nutrient, category), profile, nutrient, table.foods["food_group"].to_dict())
+    return screen(_pool(table, nutrient, category), profile, nutrient, table.foods["category"].to_dict())
 
 
 @pytest.mark.parametrize("stage", STAGES)

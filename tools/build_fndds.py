@@ -49,7 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 EDITION = "USDA FNDDS 2.0"
 ID_PREFIX = "fndds:"
 COLUMNS = list(NUTRIENT_COLUMNS.values())
-FOOD_HEADER = ["food_id", "description", "food_group", "category", "additional_descriptions", *COLUMNS, "vitamin_d_basis"]
+FOOD_HEADER = ["food_id", "description", "food_group", "category", "additional_descriptions", "same_as", *COLUMNS, "vitamin_d_basis"]
+SAME_AS_SHARE = 0.9  # a survey food whose recipe is at least this share of one SR28 food is that food
 PORTION_HEADER = ["food_id", "seq", "amount", "measure", "grams"]
 NEEDED = ("MainFoodDesc.txt", "AddFoodDesc.txt", "FnddsSRLink.txt", "FoodWeights.txt", "FoodPortionDesc.txt", "MoistureFatAdj.txt")
 SIGNIFICANT = 4  # digits kept: the recipes are estimates, more would only grow the file
@@ -82,8 +83,10 @@ CODE_GROUPS = {
     "91": ("Sugars and sweets", "sweets"), "92": ("Nonalcoholic beverages", "beverages"),
     "93": ("Alcoholic beverages", "beverages"), "94": ("Water", "beverages"), "95": ("Formulated nutrition beverages", "beverages"),
 }
-# Soups (283xx, 584xx) and gravies (284xx) are their own category, as in SR28.
-SOUP_PREFIXES = ("283", "284", "584")
+# Among the mixtures (28xxx, 58xxx): soups, sauces and gravies are their own category, as in SR28;
+# plate meals ("Chicken, fried, with potatoes, vegetable (frozen meal)") are a special category, like
+# SR28's fast foods: a diary's "fried chicken" is not one unless it says meal or dinner.
+SOUP_WORDS = re.compile(r"\b(soup|broth|chowder|gravy|sauce|bisque|stew type)\b", re.IGNORECASE)
 # FNDDS pseudo-SR codes for pure additives: none of our nutrients is in them (ascorbic acid,
 # cellulose), so they add weight only. Other pseudo codes (42062 "CALCIUM", 99992 "FAT USED IN
 # PIZZA RECIPE") carry our nutrients in an unstated form and stay unknown.
@@ -98,8 +101,10 @@ def read_fndds(path: Path) -> list[list[str]]:
 
 def category_of(code: str, description: str) -> tuple[str, str]:
     group, category = CODE_GROUPS.get(code[:2], ("Other", "other"))
-    if code.startswith(SOUP_PREFIXES):
+    if code.startswith(("28", "58")) and SOUP_WORDS.search(description):
         category = "soups_sauces"
+    if "(frozen meal" in description.lower() or description.startswith("Frozen dinner"):
+        category = "frozen_meals"
     if "baby food" in description.lower():
         category = "baby_foods"
     return group, category
@@ -183,6 +188,31 @@ class Recipes:
         return result
 
 
+    def composition(self, code: str, stack: tuple[str, ...] = ()) -> dict[str, float]:
+        """Share of each SR28 food in a survey food's recipe weight, nested survey foods flattened."""
+        shares: dict[str, float] = {}
+        parts = [(c, g) for c, g in self.links.get(code, []) if g > 0]
+        total = sum(g for _c, g in parts) or 1.0
+        for part_code, grams in parts:
+            if part_code in self.links and part_code not in stack:
+                for sr_id, share in self.composition(part_code, (*stack, code)).items():
+                    shares[sr_id] = shares.get(sr_id, 0.0) + share * grams / total
+            else:
+                sr_id = self.successors.get(part_code.zfill(5), part_code.zfill(5))
+                shares[sr_id] = shares.get(sr_id, 0.0) + grams / total
+        return shares
+
+    def same_as(self, code: str) -> str:
+        """The SR28 food a survey food is: one ingredient making most of it, unchanged by cooking
+        (no moisture or fat change: "Cod, baked or broiled" is raw cod made 20% drier), or ''."""
+        moisture, fat, _fat_code = self.adjust.get(code, (0.0, 0.0, "0"))
+        if moisture or fat:
+            return ""
+        shares = self.composition(code)
+        sr_id, share = max(sorted(shares.items()), key=lambda kv: kv[1], default=("", 0.0))
+        return sr_id if share >= SAME_AS_SHARE and sr_id in self.sr else ""
+
+
 def rounded(value: float | None) -> str:
     if value is None:
         return ""
@@ -234,7 +264,7 @@ def build(fndds_dir: Path, sr28_dir: Path, successors_path: Path) -> tuple[str, 
             for column in COLUMNS:
                 unknown[f"{column} (an SR28 ingredient has no value)"] += values[column] is None
         basis = "sr28_ingredients" if values["vitamin_d_ug"] is not None else ""
-        writer.writerow([ID_PREFIX + code, description, group, category, "; ".join(extra.get(code, [])),
+        writer.writerow([ID_PREFIX + code, description, group, category, "; ".join(extra.get(code, [])), recipes.same_as(code),
                          *(rounded(values[c]) for c in COLUMNS), basis])
     portions = io.StringIO()
     writer = csv.writer(portions, lineterminator="\n")

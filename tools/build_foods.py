@@ -47,7 +47,20 @@ VITAMIN_D = _NUTRIENTS.NUTRIENT_BY_KEY["vitamin_d"]
 VITAMIN_D_IU = "324"  # SR28 also lists vitamin D in IU where it has no µg value
 IU_PER_UG_VITAMIN_D = int(VITAMIN_D.iu_per_unit)
 
-FOOD_HEADER = ["food_id", "description", "food_group", "common_name", *NUTRIENT_COLUMNS.values(), "vitamin_d_basis"]
+# SR28 food group -> our own category, the vocabulary every food table is mapped to at build time
+# (tools/build_fndds.py maps FNDDS food codes to the same names; nutri/tables/base.py lists them).
+GROUP_CATEGORIES = {
+    "Dairy and Egg Products": "dairy_eggs", "Spices and Herbs": "spices", "Baby Foods": "baby_foods",
+    "Fats and Oils": "fats_oils", "Poultry Products": "poultry", "Soups, Sauces, and Gravies": "soups_sauces",
+    "Sausages and Luncheon Meats": "cured_meats", "Breakfast Cereals": "breakfast_cereals",
+    "Fruits and Fruit Juices": "fruits", "Pork Products": "meat", "Vegetables and Vegetable Products": "vegetables",
+    "Nut and Seed Products": "nuts_seeds", "Beef Products": "meat", "Beverages": "beverages",
+    "Finfish and Shellfish Products": "fish", "Legumes and Legume Products": "legumes",
+    "Lamb, Veal, and Game Products": "meat", "Baked Products": "baked_goods", "Sweets": "sweets",
+    "Cereal Grains and Pasta": "grains", "Fast Foods": "fast_foods", "Meals, Entrees, and Side Dishes": "mixed_dishes",
+    "Snacks": "snacks", "American Indian/Alaska Native Foods": "native_foods", "Restaurant Foods": "restaurant_foods",
+}
+FOOD_HEADER = ["food_id", "description", "food_group", "category", "common_name", *NUTRIENT_COLUMNS.values(), "vitamin_d_basis"]
 PORTION_HEADER = ["food_id", "seq", "amount", "measure", "grams"]
 
 
@@ -84,7 +97,7 @@ def build(sr28_dir: Path) -> tuple[str, str]:
     for row in sorted(read_sr28(sr28_dir / "FOOD_DES.txt"), key=lambda r: r[0]):
         food_id, group_code, long_desc, common_name = row[0], row[1], row[2], row[4]
         known = values.get(food_id, {})
-        cells = [food_id, long_desc, groups[group_code], common_name]
+        cells = [food_id, long_desc, groups[group_code], GROUP_CATEGORIES[groups[group_code]], common_name]
         for nutrient_no in NUTRIENT_COLUMNS:
             if nutrient_no == VITAMIN_D.sr28_number and nutrient_no not in known and VITAMIN_D_IU in known:
                 cells.append(number_text(str(round(float(known[VITAMIN_D_IU]) / IU_PER_UG_VITAMIN_D, 4))))

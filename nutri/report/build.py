@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nutri import SR28_EDITION, __version__
+from nutri import __version__
 from nutri.advice import category_suggestions, document, everyday_food_ids, gap_closers, ranked_sources, screen
 from nutri.assess import Status, add_upper_bounds, assess, mark_days, period_evidence, variation
 from nutri.dri import Profile, alcohol_limit, caffeine_limit, guidance, references, water_ai_g
@@ -90,7 +90,7 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
                     suggestion_cache[key] = category_suggestions(table, column, rule)
                 if "everyday" not in suggestion_cache:
                     suggestion_cache["everyday"] = everyday_food_ids(table)
-                    suggestion_cache["groups"] = table.foods["food_group"].to_dict()
+                    suggestion_cache["groups"] = table.foods["category"].to_dict()
                 # the advice-safety table for this profile (the same in every period of a report)
                 if key + ("screened",) not in suggestion_cache:
                     suggestion_cache[key + ("screened",)] = screen(suggestion_cache[key], profile, nutrient, suggestion_cache["groups"])
@@ -193,6 +193,13 @@ def _symptoms(periods: list[dict], document_data: dict) -> list[dict]:
     return [{"nutrient": n, "label": NUTRIENT_BY_KEY[n].label, "symptoms": document_data["nutrients"][n]["symptoms"]} for n in short]
 
 
+def _food_editions(analysed: pd.DataFrame, table: FoodTable) -> str:
+    """The editions of the food tables the diary's numbers come from (SR28 when none matched)."""
+    ids = [i for i in analysed["food_id"].dropna().unique() if i and table.has(i)] if "food_id" in analysed else []
+    used = {table.edition(i).key for i in ids} | {"sr28"}
+    return "; ".join(e.name for e in table.editions if e.key in used)
+
+
 def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, source_path: Path | None, start: dt.date | None = None, end: dt.date | None = None) -> dict:
     used = food_rows(analysed)
     dates = sorted(dt.date.fromisoformat(d) for d in used["date"].unique())
@@ -244,7 +251,7 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
         "consult": document_data["consult"],
         "disclaimer": document_data["disclaimer"],
         "notes": [USUAL_INTAKE_NOTE, "Days without entries are 'not logged' and are left out of averages, never counted as zero.", COVERAGE_NOTE, VERDICT_NOTE],
-        "sources": {"foods": SR28_EDITION, "dri": guidance()["dri_edition"], "dri_source": guidance()["dri_source"], "nutri": __version__,
+        "sources": {"foods": _food_editions(analysed, table), "dri": guidance()["dri_edition"], "dri_source": guidance()["dri_source"], "nutri": __version__,
                      "input_file": source_path.name if source_path else None, "input_sha256": sha256_of(source_path) if source_path else None},
     }
     return report
