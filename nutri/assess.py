@@ -272,8 +272,9 @@ def row_upper_bounds(rows: pd.DataFrame, table, columns: list[str]) -> pd.DataFr
         density = per100[column].to_numpy(dtype=float) / 100.0
         density = np.where(np.isnan(density), per_gram, np.maximum(density, 0.0))
         bound = np.full(len(rows), _quantile(food[column]))
-        bound = np.where(~np.isnan(kcal) & (kcal >= 0), kcal * per_kcal, bound)
-        bound = np.where(~np.isnan(grams) & (grams >= 0), grams * density, bound)
+        with np.errstate(invalid="ignore"):  # 0 g (or 0 kcal) times an unbounded density holds nothing
+            bound = np.where(~np.isnan(kcal) & (kcal >= 0), np.where(kcal == 0, 0.0, kcal * per_kcal), bound)
+            bound = np.where(~np.isnan(grams) & (grams >= 0), np.where(grams == 0, 0.0, grams * density), bound)
         upper[column] = np.where(rows[column].isna().to_numpy(), np.nan_to_num(bound, nan=math.inf), np.nan)
     return pd.DataFrame(upper, index=rows.index)
 

@@ -92,9 +92,11 @@ NUTRIENTS: tuple[Nutrient, ...] = (
 
 NUTRIENT_BY_KEY: dict[str, Nutrient] = {n.key: n for n in NUTRIENTS}
 NUTRIENT_BY_COLUMN: dict[str, Nutrient] = {n.column: n for n in NUTRIENTS}
-# every nutrient column of a food table, in foods.csv order (energy and water first, as SR28 lists them)
-TABLE_ORDER = ("energy", "water", "calcium", "magnesium", "vitamin_d", "vitamin_b12", "thiamin", "vitamin_b6",
-               "caffeine", "alcohol", "potassium", "sodium")
+# every nutrient column of a food table, in foods.csv order: the columns of release 0.1 first (energy and
+# water first, as SR28 lists them), then any nutrient registered since, in registry order
+_FIRST_COLUMNS = ("energy", "water", "calcium", "magnesium", "vitamin_d", "vitamin_b12", "thiamin", "vitamin_b6",
+                  "caffeine", "alcohol", "potassium", "sodium")
+TABLE_ORDER = _FIRST_COLUMNS + tuple(n.key for n in NUTRIENTS if n.key not in _FIRST_COLUMNS)
 NUTRIENT_COLUMNS: list[str] = [NUTRIENT_BY_KEY[k].column for k in TABLE_ORDER]
 ENTRY_NUTRIENTS: tuple[Nutrient, ...] = tuple(n for n in NUTRIENTS if n.per_entry)
 ENTRY_NUTRIENT_COLUMNS: list[str] = [n.column for n in ENTRY_NUTRIENTS]
