@@ -1,0 +1,33 @@
+"""The food-table seam (nutri/tables): every table behind one interface, our own categories."""
+
+import csv
+import json
+
+from conftest import ROOT
+
+from nutri.tables.base import CATEGORIES
+
+
+def test_data_files_name_our_categories_not_a_tables_groups():
+    # document.json rules and advice_safety.csv select foods by our categories, so a third table
+    # needs no edits there; a source's group name (SR28 "Nut and Seed Products") would match nothing
+    document = json.loads((ROOT / "nutri" / "data" / "document.json").read_text(encoding="utf-8"))
+    for nutrient in document["nutrients"].values():
+        for rule in nutrient["sources"]:
+            assert "groups" not in rule and set(rule.get("categories", [])) <= set(CATEGORIES), rule["category"]
+    with open(ROOT / "nutri" / "data" / "advice_safety.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            assert row["category"] in ("", *CATEGORIES), row["rule"]
+
+
+def test_every_food_has_one_of_our_categories_and_its_edition(table):
+    assert set(table.foods["category"]) <= set(CATEGORIES)
+    assert table.edition("11457").short == "SR28" and table.edition("fndds:27540310").short == "FNDDS 2.0"
+    assert table.category("11457") == "vegetables" and table.category("fndds:27540310") == "mixed_dishes"
+
+
+def test_ids_as_users_write_them(table):
+    assert table.resolve_id("1123") == "01123"  # spreadsheets drop leading zeros
+    assert table.resolve_id("27540310") == "fndds:27540310"
+    assert table.resolve_id("fndds:27540310") == "fndds:27540310"
+    assert table.resolve_id("99999999") is None and table.resolve_id("nonsense") is None
