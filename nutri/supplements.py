@@ -47,10 +47,12 @@ BARE_RE = re.compile(rf"^[\s:,-]*(?P<number>{_NUMBER})(?![\w.,%])(?!\s*[^\W\d_])
 ELEMENTAL_RE = re.compile(r"\belemental\b", re.IGNORECASE)
 # Words that make a text a food that happens to name a nutrient ("calcium fortified orange juice").
 FOOD_WORDS = re.compile(r"milk\b|\b(juice|cereal|yogh?urt|tofu|water|bar|cheese|bread|shake|fortified|enriched|added|"
-                        r"with added|cookie|cracker|drink|soup)\b", re.IGNORECASE)
+                        r"with added|cookie|cracker|drink|soup|cand(y|ies)|sweets|gummy bears?)\b", re.IGNORECASE)
 # Words and units that make a text a supplement even when it names no tracked nutrient.
-SUPPLEMENT_WORDS = re.compile(r"\b(multi-?\s*vitamins?|vitamins?|supplements?|tablets?|tabs?|caps(ules?)?|softgels?|"
-                              r"gel\s*caps?|gumm(y|ies)|pills?|chewables?|lozenges?|caplets?)\b", re.IGNORECASE)
+SUPPLEMENT_WORDS = re.compile(r"\b(multi-?\s*vitamins?|vitamins?|supplements?|tablets?|capsules?|softgels?|"
+                              r"gel\s*caps?|gummies|pills?|chewables?|lozenges?|caplets?)\b", re.IGNORECASE)
+# Units a diary gives only to supplements (in the amount or unit cell): a gummy in a unit cell is a pill.
+PILL_UNITS = re.compile(rf"{SUPPLEMENT_WORDS.pattern}|\bgumm(y|ies)\b", re.IGNORECASE)
 DOSE_ONLY_UNITS = re.compile(r"(?<![a-z])(mcg|µg|μg|ug|iu)(?![a-z])", re.IGNORECASE)  # never a food amount
 
 
@@ -336,7 +338,7 @@ def read_cells(amount_text: str, unit_text: str, quantity: Quantity) -> Cells:
     cell = re.sub(r"\s*\(.*\)\s*$", "", cell)
     if not (amount_text or "").strip():  # a unit cell alone ("tablet", "1000mcg tablet"): one unit
         inner = DOSE_RE.search(cell)
-        return Cells(None, None, inner.group(0) if inner else "", None, bool(SUPPLEMENT_WORDS.search(cell)), "")
+        return Cells(None, None, inner.group(0) if inner else "", None, bool(PILL_UNITS.search(cell)), "")
     leading = re.match(rf"^\s*(?P<n>{_NUMBER}|\d+\s*/\s*\d+)\s*(?P<rest>.*)$", cell)
     count = _number(leading.group("n")) if leading else None
     if count is None:
@@ -347,15 +349,16 @@ def read_cells(amount_text: str, unit_text: str, quantity: Quantity) -> Cells:
         size, unit_word = _number(multiple.group("m")) or 0.0, multiple.group("unit")
         if resolve_unit(unit_word)[1] in ("mass", "iu"):
             return Cells(None, (count * size, unit_word), "", None, False, "")
-        return Cells(count, None, "", None, bool(SUPPLEMENT_WORDS.search(unit_word)), "")
+        return Cells(count, None, "", None, bool(PILL_UNITS.search(unit_word)), "")
     if rest and resolve_unit(rest)[1] in ("mass", "iu"):
         return Cells(None, (count, rest), "", None, False, "")
     inner = DOSE_RE.search(rest)
-    if inner:  # "1.00 1000mcg tablet": a dose per unit in the unit cell
+    if inner and resolve_unit(_unit_word(inner.group("unit")))[0] != "gram":  # "170g container" is a weight
+        # "1.00 1000mcg tablet": a dose per unit in the unit cell
         return Cells(count, None, inner.group(0), None, True, "")
     _name, kind, per_unit = resolve_unit(rest) if rest else ("", "count", None)
     volume = count * per_unit if kind == "volume" and per_unit else None
-    return Cells(None if volume else count, None, "", volume, bool(SUPPLEMENT_WORDS.search(rest)), "")
+    return Cells(None if volume else count, None, "", volume, bool(PILL_UNITS.search(rest)), "")
 
 
 def _from_quantity(quantity: Quantity) -> Cells:
@@ -365,7 +368,7 @@ def _from_quantity(quantity: Quantity) -> Cells:
     if quantity.kind == "volume" and quantity.per_unit:
         return Cells(None, None, "", quantity.amount * quantity.per_unit, False, "")
     if quantity.kind in ("count", "household"):
-        return Cells(quantity.amount, None, "", None, bool(SUPPLEMENT_WORDS.search(quantity.unit or "")), "")
+        return Cells(quantity.amount, None, "", None, bool(PILL_UNITS.search(quantity.unit or "")), "")
     return Cells(None, None, "", None, False, "")  # the dose is in the text itself
 
 

@@ -230,3 +230,11 @@ def test_readme_describes_the_tables():
         assert f"| {product.label}" in section, product.label
     counts = {key: sum(s.nutrient == key for s in salts()) for key in ("calcium", "magnesium", "zinc")}
     assert f"{counts['calcium']} calcium, {counts['magnesium']} magnesium and {counts['zinc']} zinc salts" in section
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("Love Beets w/ Vinegar", "0.00 170g container"), ("Better Sour, Sour Gummy Candy, Guava", "1.00 serving"),
+    ("stuffed mushroom caps", "4"), ("Tab cola", "1 can"), ("Ginger root", "1.10 g"),
+])
+def test_food_rows_are_not_supplements(text, amount):
+    assert read(text, amount) is None  # real diary rows: a weight in the unit cell, candy, caps, a soda
