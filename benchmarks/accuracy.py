@@ -1,6 +1,7 @@
-"""Matching accuracy on the labelled set, and agreement with a real Cronometer export.
+"""Matching accuracy on the everyday labelled set and on labelled real diary text, and agreement
+with a real Cronometer export.
 
-    python benchmarks/accuracy.py [--real ../shared/real/cronometer-servings-2023-2024.csv]
+    python benchmarks/accuracy.py [--misses] [--real ../shared/real/cronometer-servings-2023-2024.csv]
 """
 
 import argparse
@@ -13,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nutri.diary import read_diary  # noqa: E402
-from nutri.evaluate import evaluate  # noqa: E402
+from nutri.evaluate import evaluate, evaluate_real  # noqa: E402
 from nutri.foods import load_foods  # noqa: E402
 from nutri.intake import analyse  # noqa: E402
 from nutri.match import Matcher  # noqa: E402
@@ -22,6 +23,7 @@ from nutri.match import Matcher  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--real", type=Path)
+    parser.add_argument("--misses", action="store_true", help="list every miss on the real-text set")
     args = parser.parse_args()
     table = load_foods()
     matcher = Matcher(table)
@@ -29,6 +31,12 @@ def main() -> None:
     print(f"labelled set: {s.entries} entries; top-1 {s.top1:.1%}; top-3 {s.top3:.1%}; needs_review {s.needs_review:.1%}; grams right {s.grams_right:.1%}")
     for miss in s.misses:
         print("  miss:", *miss)
+    r = evaluate_real(ROOT / "tests" / "data" / "real_labelled.csv", table, matcher)
+    print(f"real text: {r.rows} rows; food right {r.food_right:.1%}; confidently wrong {r.confidently_wrong:.1%}; "
+          f"needlessly flagged {r.needlessly_flagged:.1%}; grams within 30% {r.grams_right:.1%} of {r.with_amount} rows stating an amount")
+    if args.misses:
+        for miss in r.misses:
+            print("  real miss:", *miss, sep=" | ")
     if args.real:
         diary = read_diary(args.real)
         ours = analyse(diary, table, matcher, nutrients_from="table")
