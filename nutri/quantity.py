@@ -42,6 +42,7 @@ UNIT_PHRASES = [
     (re.compile(r"^(?:extra[\s-]+small)\b", re.I), "extra small"),
     (re.compile(r"^(?:international\s+units?|i\.u\.|iu)(?![a-z])", re.I), "iu"),
     (re.compile(r"^(?:µg|μg)(?![a-z])", re.I), "ug"),
+    (re.compile(r"^cubic\s+inch(?:es)?\b", re.I), "cubic inch"),
 ]
 
 # Household and count measures: resolved per food from its SR28 portions, never by pint.
@@ -49,8 +50,10 @@ HOUSEHOLD_WORDS = frozenset(
     """slice piece container can fillet filet scoop serving handful pinch bar bottle glass mug small medium large
     jumbo whole item packet package pkg stalk clove leaf sprig wedge stick pat bunch head ear spear floret bowl
     box jar pouch tablet capsule softgel pill each square sheet carton shot jigger dash drop envelope link strip
-    patty breast thigh drumstick wing fruit portion extra large extra small cube nlea""".split()
-) | {"extra large", "extra small"}
+    patty breast thigh drumstick wing fruit portion extra large extra small cube nlea plate bag order envelope""".split()
+) | {"extra large", "extra small", "cubic inch"}
+# A measure that names one whole item: when the food has no portion called so, it is a count.
+COUNT_WORDS = frozenset({"each", "whole", "item", "piece", "ea"})
 SIZE_WORDS = ("medium", "large", "small", "extra large", "extra small", "jumbo")
 # Measures people write that no table can weigh: recognised so the row says why it stopped.
 VAGUE_WORDS = frozenset("smidgen dollop splash drizzle sprinkle knob bit touch glug hint tad spoonful heap few some little".split())
@@ -70,6 +73,7 @@ class Quantity:
     per_unit: float | None
     food_text: str
     note: str = ""
+    detail: str = ""  # words describing the measure ("chopped", "large", "whole pieces"): pick among portions
 
 
 def parse_number(text: str) -> tuple[float, str] | None:
@@ -171,11 +175,65 @@ def _clean_food(text: str) -> str:
     return text.strip(" ,;-")
 
 
+# Words after a measure that say how the food was cut or packed ("2 cup, chopped"): kept as detail.
+MEASURE_DETAIL_WORDS = frozenset("chopped sliced diced shredded whole pieces mashed crumbled grated cubed cubes pureed packed halves ground cut".split())
+_DETAIL = rf"(?:,?\s*(?P<detail>(?:(?:{'|'.join(sorted(MEASURE_DETAIL_WORDS))})\b[\s,]*)+))?"
+# "<1 TBS", "~2 cups", "about 100 g": an approximate amount is read as the number given.
+APPROXIMATE_RE = re.compile(r"^\s*(?:<|~|≈|about\b|approx\.?|approximately\b|around\b|roughly\b)\s*", re.IGNORECASE)
+# "glass of milk", "big bowl of cheerios": one measure, no number.
+MEASURE_OF_RE = re.compile(r"^\s*(?:(?:big|small|large|medium|full|tall)\s+)?(?P<unit>[a-z]+)\s+of\s+(?P<food>.+)$", re.IGNORECASE)
+# "rice (about half a cup)": the amount in brackets.
+BRACKETED_RE = re.compile(r"\(\s*(?:about|approx\.?|around|roughly|~)?\s*(?P<inner>[^()]*?\w[^()]*?)\s*\)")
+
+
 @lru_cache(maxsize=65536)
 def parse_quantity(text: str) -> Quantity:
     """Read amount and unit from a diary cell: leading ("1 1/2 cups spinach", "250ml milk",
-    "a banana", "2 eggs") or trailing ("salmon fillet 150 g", "Vitamin D3, 1000 IU")."""
-    text = (text or "").strip()
+    "a banana", "2 eggs"), trailing ("salmon fillet 150 g", "Vitamin D3, 1000 IU", MyFitnessPal's
+    "Kale, raw, 2 cup, chopped" and "Broccoli, 0.5 cup (78g)"), bracketed ("rice (about half a
+    cup)") or a measure without a number ("glass of milk")."""
+    text = re.sub(r"(?<=[a-z])\(s\)", "s", (text or "").strip(), flags=re.I)  # MyFitnessPal "serving(s)", "lb(s)"
+    approximate = APPROXIMATE_RE.match(text)
+    if approximate and approximate.end() < len(text) and re.match(rf"{_NUM}|(?:{_WORDS})\b", text[approximate.end():], re.I):
+        found = parse_quantity(text[approximate.end():])
+        if found.amount is not None:
+            return _with_note(found, f"approximate amount {text[:approximate.end()].strip()!r} read as given")
+    found = _parse_plain(text)
+    if found.amount is not None:
+        return found
+    for alternative in (_parse_bracketed, _parse_measure_of):
+        other = alternative(text)
+        if other is not None:
+            return other
+    return found
+
+
+def _with_note(quantity: Quantity, note: str) -> Quantity:
+    return Quantity(quantity.amount, quantity.unit, quantity.kind, quantity.per_unit, quantity.food_text,
+                    "; ".join(x for x in (quantity.note, note) if x), quantity.detail)
+
+
+def _parse_bracketed(text: str) -> Quantity | None:
+    for bracket in BRACKETED_RE.finditer(text):
+        inner = _parse_plain(bracket.group("inner"))
+        if inner.amount is not None and inner.unit and not inner.food_text:
+            food = _clean_food(text[:bracket.start()] + " " + text[bracket.end():])
+            if food:
+                return Quantity(inner.amount, inner.unit, inner.kind, inner.per_unit, food, inner.note, inner.detail)
+    return None
+
+
+def _parse_measure_of(text: str) -> Quantity | None:
+    found = MEASURE_OF_RE.match(text)
+    if not found:
+        return None
+    name, kind, per_unit = resolve_unit(found.group("unit"))
+    if kind not in ("household", "volume"):
+        return None
+    return Quantity(1.0, name, kind, per_unit, _clean_food(found.group("food")), "no number: one measure")
+
+
+def _parse_plain(text: str) -> Quantity:
     leading = LEADING_RE.match(text)
     if leading and not re.match(r"^\s*%", leading.group("rest")):
         qty_text, rest = leading.group("qty"), leading.group("rest")
@@ -199,12 +257,26 @@ def parse_quantity(text: str) -> Quantity:
                 if inner is not None and inner.kind in ("mass", "volume") and inner.food_text:
                     return Quantity(inner.amount, inner.unit, inner.kind, inner.per_unit, inner.food_text, f"'{qty_text.strip()} {unit_text or ''}'".replace(" '", "'") + " read with the stated weight")
                 return _quantity(number[0], unit_text, food, number[1])
-    trailing = re.match(rf"^(?P<food>.*?\S)[\s,(]+(?P<qty>{_RANGE}|{_NUM})\s*(?P<unit>[^\W\d_][\w .]*?)\s*\)?\s*$", text)
+    trailing = re.match(rf"^(?P<food>.*?\S)[\s,(]+(?P<qty>{_RANGE}|{_NUM})\s*(?P<unit>[^\W\d_]+(?:[ .]+[^\W\d_]+)*?){_DETAIL}\s*\)?\s*\.?\s*$", text)
     if trailing:
         unit_text, leftover = _take_unit(trailing.group("unit"))
         number = parse_number(trailing.group("qty"))
         if unit_text and not leftover.strip() and number is not None:
-            return _quantity(number[0], unit_text, _clean_food(trailing.group("food")), number[1])
+            food, note = _clean_food(trailing.group("food")), number[1]
+            found = _quantity(number[0], unit_text, food, note)
+            # MyFitnessPal "Broccoli, 0.5 cup (78g)", "Patty 1/3 lb, 1 patty 151g.": the weight is
+            # of the serving before it, which leaves the food name
+            serving = re.search(rf",\s*(?:{_NUM})\s*[^\W\d_][\w .]*$", food)
+            if found.kind == "mass" and serving:
+                food = _clean_food(food[:serving.start()])
+                food = _clean_food(re.sub(rf"\s(?:{_NUM})\s*(?:lbs?|oz|g)\b\.?", " ", food))
+                note = "; ".join(x for x in (note, "the serving's stated weight used") if x)
+            detail = " ".join(re.findall(r"[a-z]+", (trailing.group("detail") or "").lower()))
+            return Quantity(found.amount, found.unit, found.kind, found.per_unit, food, note, detail)
+        item = re.fullmatch(r"[a-z]+", trailing.group("unit").lower())
+        if number is not None and item and "," in text[trailing.end("food"):trailing.start("qty")] and item.group(0) not in VAGUE_WORDS:
+            # MyFitnessPal "Crackers, 16 crackers", "Eggs, 1 egg": the serving names the item
+            return Quantity(number[0], singular(item.group(0)), "household", None, _clean_food(trailing.group("food")), number[1])
     return Quantity(None, None, "none", None, text)
 
 
@@ -218,6 +290,9 @@ def _quantity(amount: float, unit_text: str | None, food: str, note: str) -> Qua
 @lru_cache(maxsize=65536)
 def parse_amount_cell(amount: str, unit: str = "") -> Quantity:
     """Amount and unit from their own columns ("1.5" + "cups", or Cronometer's "1.00 cup")."""
+    described = _described_measure(f"{(amount or '').strip()} {(unit or '').strip()}".strip())
+    if described is not None:
+        return described
     amount = (amount or "").strip()
     unit = re.sub(r"\s*\(.*\)\s*$", "", (unit or "").strip())  # "Serving (22 tsp, whole pieces)"
     combined = f"{amount} {unit}".strip()
@@ -241,8 +316,9 @@ def parse_amount_cell(amount: str, unit: str = "") -> Quantity:
     multiple = re.match(rf"^x\s*({_NUM})\s*(.+)$", unit_text, re.I)
     if multiple and parse_number(multiple.group(1)):
         factor = parse_number(multiple.group(1))[0]
-        name, kind, per_unit = resolve_unit(multiple.group(2))
-        return Quantity(number[0] * factor, name, kind, per_unit, "", number[1])
+        inner = parse_amount_cell(f"{number[0] * factor:g} {multiple.group(2)}")
+        if inner.amount is not None:
+            return inner if not number[1] else _with_note(inner, number[1])
     name, kind, per_unit = resolve_unit(unit_text)
     if kind == "unknown" and " " in unit_text:
         # "large egg", "medium banana": a size or household word leads the unit text
@@ -257,12 +333,86 @@ def parse_amount_cell(amount: str, unit: str = "") -> Quantity:
     return Quantity(number[0], name, kind, per_unit, "", number[1])
 
 
+_STATED_MEASURE = re.compile(rf"(?:\beach|\()\s*(?P<n>{_NUM})\s*(?P<unit>fl\.?\s*oz|fluid\s+ounces?|oz|ounces?|g|grams?|ml|lbs?)(?=[\s),-]|$)", re.I)
+
+
+@lru_cache(maxsize=16384)
+def _described_measure(combined: str) -> Quantity | None:
+    """Cronometer's described measures: "1.40 can - each 12 fl oz", "1.00 bar (1.55 oz)",
+    "2.81 cup, whole pieces", "0.50 medium - 4\" diameter", "2.00 large slice - 6\" x 2\"",
+    "3.80 Serving (2 medium slice - ...)", "5.00 1 small (14cm long)", "1.00 FDA Serving Size".
+    None when the text is no such measure (the plain reader then handles it)."""
+    found = re.match(rf"^\s*(?P<n>{_NUM})\s+(?P<rest>[^\W\d_].*|\d.*)$", combined)
+    if not found or re.match(r"^x\s", found.group("rest"), re.I) or parse_number(found.group("n")) is None:
+        return None
+    number, rest = parse_number(found.group("n"))[0], found.group("rest").strip()
+    stated = _STATED_MEASURE.search(rest)
+    if stated and parse_number(stated.group("n")):
+        name, kind, per_unit = resolve_unit(stated.group("unit"))
+        if kind in ("mass", "volume"):
+            size = parse_number(stated.group("n"))[0]
+            return Quantity(number * size, name, kind, per_unit, "", f"'{rest}' read as {_fmt(size)} {stated.group('unit')} each")
+    inner = re.match(rf"^serving\s*\(\s*(?P<n>{_NUM})\s+(?P<what>[^)]+)\)", rest, re.I)
+    if inner and parse_number(inner.group("n")):
+        return parse_amount_cell(f"{number * parse_number(inner.group('n'))[0]:g} {inner.group('what')}")
+    if rest.lower().startswith("fda serving"):
+        return Quantity(number, "serving", "household", None, "", "FDA serving size: the food's serving portion")
+    if not re.search(r"\s-\s|,|\(", rest):
+        return None
+    flat = re.sub(r"\(([^)]*)\)", r" \1 ", rest)
+    head, _sep, tail = re.split(r"(\s-\s|,)", flat, maxsplit=1) + ["", ""] if not re.search(r"\s-\s|,", flat) else re.split(r"(\s-\s|,)", flat, maxsplit=1)
+    leading = re.match(rf"^\s*(?P<n>{_NUM})\s+(?P<head>.+)$", head)
+    if leading and parse_number(leading.group("n")):
+        number, head = number * parse_number(leading.group("n"))[0], leading.group("head")
+    words = head.lower().split()
+    for i in range(len(words) - 1, -1, -1):
+        name, kind, per_unit = resolve_unit(words[i])
+        if kind in ("household", "volume", "mass"):
+            detail = " ".join(re.findall(r"[a-z]+", " ".join(words[:i] + words[i + 1:]) + " " + tail.lower()))
+            return Quantity(number, name, kind, per_unit, "", "", detail)
+    return None
+
+
 def _fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
+@dataclass(frozen=True)
+class GenericMeasure:
+    """What one everyday measure holds for a food category (nutri/data/generic_measures.csv)."""
+
+    measure: str
+    category: str
+    amount: float
+    unit: str
+    why: str
+
+
+@lru_cache(maxsize=1)
+def generic_measures() -> tuple[dict[tuple[str, str], GenericMeasure], tuple[tuple[str, re.Pattern | None, str], ...]]:
+    """The generic-measure table keyed by (measure, category), and the category rules in order."""
+    import csv
+
+    def rows(name: str) -> list[dict]:
+        with resources.as_file(resources.files("nutri") / "data" / name) as path, open(path, newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+    measures = {(r["measure"], r["category"]): GenericMeasure(r["measure"], r["category"], float(r["amount"]), r["unit"], r["why"])
+                for r in rows("generic_measures.csv")}
+    rules = tuple((r["category"], re.compile(r["pattern"], re.I) if r["pattern"] else None, r["table_category"]) for r in rows("generic_measure_categories.csv"))
+    return measures, rules
+
+
+def measure_category(description: str, table_category: str) -> str | None:
+    """The generic-measure category of a food: the first rule matching its description and category."""
+    for category, pattern, rule_category in generic_measures()[1]:
+        if (pattern is None or pattern.search(description)) and (not rule_category or rule_category == table_category):
+            return category
+    return None
+
+
 class PortionWeights:
-    """Grams per unit for a food, from its own SR28 (or custom) portion weights.
+    """Grams per unit for a food, from its own portion weights, else a generic everyday measure.
 
     Each food's portions are classified once (volume in ml, household word, count noun) and
     the answer for a (food, unit) pair is cached, so a diary of any length costs one lookup
@@ -277,23 +427,27 @@ class PortionWeights:
 
     @staticmethod
     def _classify(portion: dict) -> dict:
+        """unit and kind of a portion's measure; ``ml`` when its volume is known (also for "1 can or
+        bottle (12 fl oz)" and "serving 1 cup"); ``grams_each`` per one measure as written."""
         measure = str(portion["measure"])
         unit_text, _rest = _take_unit(measure)
         name, kind, per_unit = resolve_unit(unit_text) if unit_text else (singular(measure.split(",")[0].split("(")[0].strip().lower()), "household", None)
         amount = float(portion["amount"]) or 1.0
-        inner = re.search(r"(?:^|[\s(])(\d+(?:/\d+|\.\d+)?)?\s*(cups?|tbsp|tsp|fl oz)\b", measure) if kind != "volume" else None
-        if inner and kind == "household" and name in ("serving", "nlea", "container", "bottle", "can", "glass"):
-            # "serving 1 cup" is a volume measure in disguise
-            _n, kind, per_unit = resolve_unit(inner.group(2))
-            name = _n
-            amount = amount * (parse_number(inner.group(1))[0] if inner.group(1) else 1.0)
-        return {**portion, "unit": name, "kind": kind, "ml": amount * per_unit if kind == "volume" else None, "grams_each": float(portion["grams"]) / amount}
+        ml = amount * per_unit if kind == "volume" else None
+        inner = re.search(r"(?:^|[\s(])(\d+(?:/\d+|\.\d+)?)?\s*(cups?|tbsp|tsp|fl oz)\b", measure) if kind == "household" else None
+        if inner:
+            # "serving 1 cup", "can or bottle (12 fl oz)": a household measure of known volume
+            size = parse_number(inner.group(1))[0] if inner.group(1) else 1.0
+            ml = amount * size * resolve_unit(inner.group(2))[2]
+        return {**portion, "unit": name, "kind": kind, "ml": ml, "grams_each": float(portion["grams"]) / amount}
 
     def grams_per_unit(self, food_id: str, quantity: Quantity, food_text: str = "") -> tuple[float | None, str]:
         """(grams per one unit of ``quantity``, how it was found) or (None, why not)."""
         # Only the text's words that occur in this food's measures can change the answer
         # ("chopped", "sliced"), so texts differing elsewhere share one lookup.
-        words = frozenset(re.findall(r"[a-z]+", food_text.lower())) & self._measure_words(food_id) if quantity.kind in ("volume", "household", "count") else frozenset()
+        words = frozenset()
+        if quantity.kind in ("volume", "household", "count"):
+            words = frozenset(re.findall(r"[a-z]+", f"{food_text} {quantity.detail}".lower())) & self._measure_words(food_id)
         key = (food_id, quantity.unit, quantity.kind, words)
         if key not in self._cache:
             self._cache[key] = self._resolve(food_id, quantity, " ".join(sorted(words)))
@@ -308,58 +462,97 @@ class PortionWeights:
         """The table a portion weight comes from, for the note ("SR28 portion", "FNDDS 2.0 portion")."""
         return self._table.edition(food_id).short if self._table.has(food_id) else "table"
 
-    def _resolve(self, food_id: str, quantity: Quantity, food_text: str) -> tuple[float | None, str]:
-        if quantity.kind == "mass":
-            return quantity.per_unit, ""
-        description = self._table.description(food_id) if self._table.has(food_id) else food_id
+    def _portions(self, food_id: str) -> list[dict]:
         if food_id not in self._classified:
             self._classified[food_id] = [self._classify(p) for p in self._table.portions_of(food_id)]
-        portions = self._classified[food_id]
+        return self._classified[food_id]
+
+    def _resolve(self, food_id: str, quantity: Quantity, food_text: str) -> tuple[float | None, str]:
+        description = self._table.description(food_id) if self._table.has(food_id) else food_id
         text_words = set(re.findall(r"[a-z]+", food_text))
-
-        def overlap(portion: dict) -> int:
-            return len(text_words & set(re.findall(r"[a-z]+", str(portion["measure"]).lower())))
-
+        if quantity.kind == "mass":
+            return quantity.per_unit, ""
         if quantity.kind == "volume":
-            volumes = [p for p in portions if p["kind"] == "volume"]
-            if not volumes:
-                return None, f"no volume weight for {description}; give the amount in grams or a household measure"
-            best = max(volumes, key=lambda p: (overlap(p), p["unit"] == quantity.unit, -int(p["seq"])))
-            grams_per_ml = float(best["grams"]) / best["ml"]
-            return grams_per_ml * quantity.per_unit, f"{_fmt(best['amount'])} {best['measure']} = {_fmt(best['grams'])} g ({self._source(food_id)} portion)"
+            return self._by_volume(food_id, quantity.unit, quantity.per_unit, text_words, description)
         if quantity.kind == "household":
-            unit = quantity.unit
-            starts = [p for p in portions if p["kind"] == "household" and (p["unit"] == unit or str(p["measure"]).lower().startswith(unit))]
-            contains = [p for p in portions if re.search(rf"\b{re.escape(unit)}s?\b", str(p["measure"]).lower())]
-            candidates = starts or contains
-            if unit == "serving" and not candidates:
-                candidates = [p for p in portions if "serving" in str(p["measure"]).lower()]
-            if not candidates:
-                listed = ", ".join(sorted({str(p["measure"]) for p in portions})[:6]) or "none"
-                return None, f"no '{unit}' portion for {description} (its portions: {listed}); give grams or another measure"
-            best = max(candidates, key=lambda p: (str(p["measure"]).lower() == unit, overlap(p), -int(p["seq"])))
-            return best["grams_each"], f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
+            return self._by_household(food_id, quantity.unit, text_words, description)
         if quantity.kind == "count":
-            items = [p for p in portions if p["kind"] == "household"]
-            description_words = {singular(w) for w in re.findall(r"[a-z]+", description.lower())} | {singular(w) for w in text_words}
-            named = [p for p in items if p["unit"] in description_words and p["unit"] not in SIZE_WORDS]
-            # A measure named after the item itself ("bagel", "sardines") is its single item;
-            # otherwise the medium size, then a whole fruit or item, then large. Eggs are the
-            # exception the USDA itself makes: its standard egg is the large egg.
-            order = ("large", "medium") if description.lower().startswith("egg,") else ("medium", "fruit", "whole", "item", "large")
-            sized = sorted((p for p in items if str(p["measure"]).lower().split(" ")[0].strip(",") in order), key=lambda p: (order.index(str(p["measure"]).lower().split(" ")[0].strip(",")), int(p["seq"])))
-            if named:
-                best = min(named, key=lambda p: ("medium" not in str(p["measure"]).lower(), any(w in str(p["measure"]).lower() for w in ("mini", "small", "large")), int(p["seq"])))
-            elif sized:
-                best = sized[0]
-            else:
-                nouns = [p for p in items if not str(p["measure"]).lower().startswith(("nlea", "serving", "package", "pkg", "container", "bunch", "head", "cup", "lb", "oz"))]
-                if not nouns:
-                    return None, f"no single-item portion for {description}; give grams or a measure (cup, slice, medium...)"
-                best = max(nouns, key=lambda p: (overlap(p), -int(p["seq"])))
-            return best["grams_each"], f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
+            return self._by_count(food_id, text_words, description)
         if quantity.kind == "iu":
             return None, f"IU is a dose unit for vitamin supplements, not a food amount; give grams for {description}"
         if quantity.kind == "unknown":
             return None, f"unknown unit '{quantity.unit}'" if quantity.unit else (quantity.note or "amount is not a number")
         return None, "no amount given"
+
+    @staticmethod
+    def _overlap(portion: dict, text_words: set[str]) -> int:
+        return len(text_words & set(re.findall(r"[a-z]+", str(portion["measure"]).lower())))
+
+    def _by_volume(self, food_id: str, unit: str, ml_per_unit: float, text_words: set[str], description: str) -> tuple[float | None, str]:
+        volumes = [p for p in self._portions(food_id) if p["ml"]]
+        if not volumes:
+            return None, f"no volume weight for {description}; give the amount in grams or a household measure"
+        best = max(volumes, key=lambda p: (self._overlap(p, text_words), p["unit"] == unit, p["kind"] == "volume", -int(p["seq"])))
+        grams_per_ml = float(best["grams"]) / best["ml"]
+        return grams_per_ml * ml_per_unit, f"{_fmt(best['amount'])} {best['measure']} = {_fmt(best['grams'])} g ({self._source(food_id)} portion)"
+
+    def _by_household(self, food_id: str, unit: str, text_words: set[str], description: str) -> tuple[float | None, str]:
+        portions = self._portions(food_id)
+        starts = [p for p in portions if p["kind"] == "household" and (p["unit"] == unit or str(p["measure"]).lower().startswith(unit))]
+        # "0.5 cup slices" is a cup, not a slice: a measure only named inside a volume does not count
+        contains = [p for p in portions if p["kind"] != "volume" and re.search(rf"\b{re.escape(unit)}s?\b", str(p["measure"]).lower())]
+        candidates = starts or contains
+        if unit == "serving" and not candidates:
+            candidates = [p for p in portions if "serving" in str(p["measure"]).lower()]
+        if candidates:
+            best = max(candidates, key=lambda p: (str(p["measure"]).lower() == unit, self._overlap(p, text_words), -int(p["seq"])))
+            return best["grams_each"], f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
+        names_item = unit in {singular(w) for w in re.findall(r"[a-z]+", description.lower())}
+        if unit in COUNT_WORDS or names_item:
+            return self._by_count(food_id, text_words, description)
+        generic = self._by_generic(food_id, unit, text_words, description)
+        if generic is not None:
+            return generic
+        listed = ", ".join(sorted({str(p["measure"]) for p in portions})[:6]) or "none"
+        return None, f"no '{unit}' portion for {description} (its portions: {listed}); give grams or another measure"
+
+    def _by_generic(self, food_id: str, unit: str, text_words: set[str], description: str) -> tuple[float | None, str] | None:
+        """An everyday measure the food's own portions lack, from the generic table by category."""
+        category = measure_category(description, self._table.category(food_id) if self._table.has(food_id) else "")
+        measure = generic_measures()[0].get((unit, category or ""))
+        if measure is None:
+            return None
+        name, kind, per_unit = resolve_unit(measure.unit)
+        if kind == "mass":
+            grams, how = measure.amount * per_unit, ""
+        else:
+            per_ml, how = self._by_volume(food_id, name, per_unit, text_words, description)
+            if per_ml is None:
+                return None
+            grams = per_ml * measure.amount
+        estimate = f"estimated portion: 1 {unit} taken as {_fmt(measure.amount)} {measure.unit} ({measure.why}) = {_fmt(grams)} g"
+        return grams, estimate + (f"; {how}" if how else "")
+
+    def _by_count(self, food_id: str, text_words: set[str], description: str) -> tuple[float | None, str]:
+        items = [p for p in self._portions(food_id) if p["kind"] == "household"]
+        description_words = {singular(w) for w in re.findall(r"[a-z]+", description.lower())} | {singular(w) for w in text_words}
+        named = [p for p in items if p["unit"] in description_words and p["unit"] not in SIZE_WORDS]
+        # A measure named after the item itself ("bagel", "sardines") is its single item;
+        # otherwise the medium size, then a whole fruit or item, then large. Eggs are the
+        # exception the USDA itself makes: its standard egg is the large egg.
+        order = ("large", "medium") if description.lower().startswith("egg,") else ("medium", "fruit", "whole", "item", "large")
+
+        def first_word(p: dict) -> str:
+            return str(p["measure"]).lower().split(" ")[0].strip(",")
+
+        sized = sorted((p for p in items if first_word(p) in order), key=lambda p: (order.index(first_word(p)), int(p["seq"])))
+        if named:
+            best = min(named, key=lambda p: ("medium" not in str(p["measure"]).lower(), any(w in str(p["measure"]).lower() for w in ("mini", "small", "large")), int(p["seq"])))
+        elif sized:
+            best = sized[0]
+        else:
+            nouns = [p for p in items if not str(p["measure"]).lower().startswith(("nlea", "serving", "package", "pkg", "container", "bunch", "head", "cup", "lb", "oz"))]
+            if not nouns:
+                return None, f"no single-item portion for {description}; give grams or a measure (cup, slice, medium...)"
+            best = max(nouns, key=lambda p: (self._overlap(p, text_words), -int(p["seq"])))
+        return best["grams_each"], f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
