@@ -158,7 +158,9 @@ class SafetyRule:
         return False
 
     def matches(self, food: str, category: str, nutrient: str) -> bool:
-        return (not self.advising or self.advising == nutrient) and (not self.category or self.category == category) and bool(self.pattern.search(food))
+        if (self.advising and self.advising != nutrient) or (self.category and self.category != category):
+            return False
+        return bool(self.pattern.search(food))
 
 
 SAFETY_ACTIONS = ("exclude", "cap", "note")
@@ -172,8 +174,9 @@ def safety_rules() -> tuple[SafetyRule, ...]:
         if row.action not in SAFETY_ACTIONS:
             raise ValueError(f"advice_safety.csv rule {row.rule}: action {row.action!r} is not one of {SAFETY_ACTIONS}")
         rules.append(SafetyRule(row.rule, re.compile(row.pattern, re.IGNORECASE), row.category, row.advising, row.concern,
-                                float(row.concern_per_100g) if row.concern_per_100g else None, tuple(row.who.split(";")),
-                                row.action, float(row.max_grams) if row.max_grams else None, row.max_label, row.why, row.source))
+                                float(row.concern_per_100g) if row.concern_per_100g else None,
+                                tuple(row.who.split(";")), row.action, float(row.max_grams) if row.max_grams else None,
+                                row.max_label, row.why, row.source))
     return tuple(rules)
 
 
@@ -194,7 +197,8 @@ def _concern_text(rule: SafetyRule, grams: float, profile: Profile) -> tuple[str
     return f"{grams:.0f} g holds about {amount:,.0f} µg {rule.concern} (your UL {ul:,.0f} µg/day)", amount > ul
 
 
-def screen(suggestions: list[Suggestion], profile: Profile, nutrient: str, categories: dict[str, str]) -> tuple[list[Suggestion], list[Withheld]]:
+def screen(suggestions: list[Suggestion], profile: Profile, nutrient: str,
+           categories: dict[str, str]) -> tuple[list[Suggestion], list[Withheld]]:
     """Apply the advice-safety table for a profile: excluded foods are withheld (with why), capped
     foods are offered at their cap, noted foods carry the note; neither is ever a gap closer. Young
     children get child portions (CACFP)."""
@@ -205,15 +209,18 @@ def screen(suggestions: list[Suggestion], profile: Profile, nutrient: str, categ
         hits = [r for r in rules if r.matches(s.food, categories.get(s.food_id, ""), nutrient)]
         exclude = next((r for r in hits if r.action == "exclude"), None)
         if exclude is not None:
-            withheld.append(Withheld(s.food_id, s.food, exclude.rule, f"{exclude.concern}: {exclude.why} ({exclude.source})"))
+            reason = f"{exclude.concern}: {exclude.why} ({exclude.source})"
+            withheld.append(Withheld(s.food_id, s.food, exclude.rule, reason))
             continue
         if factor != 1.0:
             grams = s.grams * factor
-            s = replace(s, portion=f"child portion {factor:g} x {s.portion} = {grams:.0f} g", grams=grams, amount=s.amount * factor)
+            portion = f"child portion {factor:g} x {s.portion} = {grams:.0f} g"
+            s = replace(s, portion=portion, grams=grams, amount=s.amount * factor)
         notes = []
         for rule in hits:
             if rule.action == "cap" and rule.max_grams is not None and s.grams > rule.max_grams:
-                s = replace(s, portion=f"at most {rule.max_label}", amount=s.amount * rule.max_grams / s.grams, grams=rule.max_grams)
+                amount = s.amount * rule.max_grams / s.grams
+                s = replace(s, portion=f"at most {rule.max_label}", amount=amount, grams=rule.max_grams)
             detail, above = _concern_text(rule, s.grams, profile)
             if above and rule.action == "cap":
                 withheld.append(Withheld(s.food_id, s.food, rule.rule, f"{rule.concern}: {detail} ({rule.source})"))

@@ -48,7 +48,9 @@ class Profile:
 
     def in_group(self, row: dict) -> bool:
         """Whether a guidance row (sex, age_min, age_max, life_stage) covers this profile."""
-        if row.get("sex", "both") not in ("both", self.sex) or row.get("life_stage", "any") not in ("any", self.life_stage):
+        if row.get("sex", "both") not in ("both", self.sex):
+            return False
+        if row.get("life_stage", "any") not in ("any", self.life_stage):
             return False
         return row["age_min"] <= self.years and (row["age_max"] is None or self.years <= row["age_max"])
 
@@ -138,13 +140,16 @@ def caffeine_limit(profile: Profile) -> Limit:
     17-year-old gets the adolescent 2.5 mg/kg, not the pregnancy 200 mg."""
     found = []
     for row in guidance()["caffeine"]["limits"]:
-        stage_fits = row["life_stage"] == profile.life_stage or (row["life_stage"] == "general" and row["age_max"] is not None)
+        # rows for an age band (children, adolescents) hold in every life stage; the adult row only in general
+        by_age = row["life_stage"] == "general" and row["age_max"] is not None
+        stage_fits = row["life_stage"] == profile.life_stage or by_age
         if not stage_fits or not profile.in_group({**row, "life_stage": "any"}):
             continue
         if "mg_per_kg" in row:
             kg = reference_weight_kg(profile)
             basis = f"{row['basis']} ({row['mg_per_kg']:g} mg/kg x {kg:g} kg)"
-            found.append(Limit(round(row["mg_per_kg"] * kg, 1), "mg", basis, f"{row['source']}; {guidance()['reference_weights']['source']}"))
+            source = f"{row['source']}; {guidance()['reference_weights']['source']}"
+            found.append(Limit(round(row["mg_per_kg"] * kg, 1), "mg", basis, source))
         else:
             found.append(Limit(float(row["mg"]), "mg", row["basis"], row["source"]))
     return min(found, key=lambda limit: limit.value)
@@ -161,7 +166,8 @@ def alcohol_limit(profile: Profile) -> Limit:
         lactation = g["lactation"]
         return Limit(lactation["drinks_per_day"] * g["standard_drink_g"], "g", lactation["note"], lactation["source"])
     drinks = g["limit_drinks_per_day"][profile.sex]
-    return Limit(drinks * g["standard_drink_g"], "g", f"{drinks} standard drink(s) of {g['standard_drink_g']} g a day at most, adults of legal drinking age", g["source"])
+    basis = f"{drinks} standard drink(s) of {g['standard_drink_g']} g a day at most, adults of legal drinking age"
+    return Limit(drinks * g["standard_drink_g"], "g", basis, g["source"])
 
 
 def alcohol_limit_g(profile: Profile) -> float:

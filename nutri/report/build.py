@@ -78,51 +78,69 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
             "supplemental_average": _clean(supplemental) if reference.ul_supplemental_only else None,
             "top_foods": _top_foods(by_food, column), "sources": [], "gap_closers": [], "withheld": [],
         }
-        doc = document()["nutrients"][nutrient]
         if shortfall or verdict.status is Status.INSUFFICIENT:
-            all_suggestions = []
-            for rule in doc["sources"]:
-                if rule.get("non_food"):
-                    item["sources"].append({"category": rule["category"], "advice": rule["non_food"], "foods": []})
-                    continue
-                key = (column, rule["category"])
-                if key not in suggestion_cache:
-                    suggestion_cache[key] = category_suggestions(table, column, rule)
-                if "everyday" not in suggestion_cache:
-                    suggestion_cache["everyday"] = everyday_food_ids(table)
-                    suggestion_cache["groups"] = table.foods["category"].to_dict()
-                # the advice-safety table for this profile (the same in every period of a report)
-                if key + ("screened",) not in suggestion_cache:
-                    suggestion_cache[key + ("screened",)] = screen(suggestion_cache[key], profile, nutrient, suggestion_cache["groups"])
-                safe, withheld = suggestion_cache[key + ("screened",)]
-                picked = ranked_sources(safe, diary_ids, suggestion_cache["everyday"])
-                all_suggestions.extend(picked)
-                item["sources"].append({"category": rule["category"], "foods": [_food(s) for s in picked]})
-                item["withheld"] += _withheld(withheld, item["withheld"])
-            if shortfall:
-                item["gap"] = _clean(target - average)
-                item["gap_closers"] = gap_closers(all_suggestions, target - average)
-            item["advice"] = doc.get("advice", [])
+            _add_advice(item, nutrient, column, target - average if shortfall else None, profile, table, diary_ids,
+                        suggestion_cache)
         if verdict.status.over_limit:
             item["above_ul"] = _above_ul(reference, average, supplemental)
         nutrients[nutrient] = item
     complete = [d for d in logged if d["complete"]]
+    lifestyle = _lifestyle(complete, profile)
+    return {"week": label, "start": start.isoformat(), "end": end.isoformat(), "days_logged": n_logged, "days_not_logged": len(day_rows) - n_logged,
+            "days_complete": len(complete), "energy_kcal": _clean(np.mean([d["energy_kcal"] for d in complete if d["energy_kcal"] is not None]) if complete else None),
+            "days": day_rows, "nutrients": nutrients, "lifestyle": lifestyle}
+
+
+def _add_advice(item: dict, nutrient: str, column: str, gap: float | None, profile: Profile, table: FoodTable,
+                diary_ids: set[str], suggestion_cache: dict) -> None:
+    """The source document's food sources for a shortfall, screened by the advice-safety table for the
+    profile, and the gap closers among them."""
+    doc = document()["nutrients"][nutrient]
+    all_suggestions = []
+    if "everyday" not in suggestion_cache:
+        suggestion_cache["everyday"] = everyday_food_ids(table)
+        suggestion_cache["groups"] = table.foods["category"].to_dict()
+    for rule in doc["sources"]:
+        if rule.get("non_food"):
+            item["sources"].append({"category": rule["category"], "advice": rule["non_food"], "foods": []})
+            continue
+        key = (column, rule["category"])
+        if key not in suggestion_cache:
+            suggestion_cache[key] = category_suggestions(table, column, rule)
+        # the advice-safety table for this profile (the same in every period of a report)
+        if key + ("screened",) not in suggestion_cache:
+            suggestion_cache[key + ("screened",)] = screen(suggestion_cache[key], profile, nutrient, suggestion_cache["groups"])
+        safe, withheld = suggestion_cache[key + ("screened",)]
+        picked = ranked_sources(safe, diary_ids, suggestion_cache["everyday"])
+        all_suggestions.extend(picked)
+        item["sources"].append({"category": rule["category"], "foods": [_food(s) for s in picked]})
+        item["withheld"] += _withheld(withheld, item["withheld"])
+    if gap is not None:
+        item["gap"] = _clean(gap)
+        item["gap_closers"] = gap_closers(all_suggestions, gap)
+    item["advice"] = doc.get("advice", [])
+
+
+def _lifestyle(complete: list[dict], profile: Profile) -> dict:
+    """Caffeine, alcohol and water of the complete days against the limits for the profile's life stage."""
     caffeine = [d["caffeine_mg"] for d in complete if d["caffeine_mg"] is not None]
     alcohol = [d["alcohol_g"] for d in complete if d["alcohol_g"] is not None]
     water = [d["water_g"] for d in complete if d["water_g"] is not None]
     g = guidance()
     caffeine_max, alcohol_max = caffeine_limit(profile), alcohol_limit(profile)
     water_ai = water_ai_g(profile)
-    lifestyle = {
-        "caffeine": {"unit": "mg", "daily_average": _clean(np.mean(caffeine)) if caffeine else None, "limit": caffeine_max.value, "days_over": sum(c > caffeine_max.value for c in caffeine),
+    return {
+        "caffeine": {"unit": "mg", "daily_average": _clean(np.mean(caffeine)) if caffeine else None,
+                     "limit": caffeine_max.value, "days_over": sum(c > caffeine_max.value for c in caffeine),
                      "basis": caffeine_max.basis, "source": caffeine_max.source},
-        "alcohol": {"unit": "g", "daily_average": _clean(np.mean(alcohol)) if alcohol else None, "standard_drinks_per_day": _clean(np.mean(alcohol) / g["alcohol"]["standard_drink_g"]) if alcohol else None,
-                    "limit_g": alcohol_max.value, "days_over": sum(a > alcohol_max.value for a in alcohol), "basis": alcohol_max.basis, "source": alcohol_max.source},
-        "water": {"unit": "g", "daily_average": _clean(np.mean(water)) if water else None, "ai": water_ai, "days_below": sum(w < water_ai for w in water) if water_ai else None, "source": g["water"]["source"], "note": "Water from logged food and drinks only; plain water you did not log is not counted."},
+        "alcohol": {"unit": "g", "daily_average": _clean(np.mean(alcohol)) if alcohol else None,
+                    "standard_drinks_per_day": _clean(np.mean(alcohol) / g["alcohol"]["standard_drink_g"]) if alcohol else None,
+                    "limit_g": alcohol_max.value, "days_over": sum(a > alcohol_max.value for a in alcohol),
+                    "basis": alcohol_max.basis, "source": alcohol_max.source},
+        "water": {"unit": "g", "daily_average": _clean(np.mean(water)) if water else None, "ai": water_ai,
+                  "days_below": sum(w < water_ai for w in water) if water_ai else None, "source": g["water"]["source"],
+                  "note": "Water from logged food and drinks only; plain water you did not log is not counted."},
     }
-    return {"week": label, "start": start.isoformat(), "end": end.isoformat(), "days_logged": n_logged, "days_not_logged": len(day_rows) - n_logged,
-            "days_complete": len(complete), "energy_kcal": _clean(np.mean([d["energy_kcal"] for d in complete if d["energy_kcal"] is not None]) if complete else None),
-            "days": day_rows, "nutrients": nutrients, "lifestyle": lifestyle}
 
 
 def _day(key: str, by_date: pd.DataFrame) -> dict:
@@ -142,7 +160,8 @@ def _day(key: str, by_date: pd.DataFrame) -> dict:
 
 
 def _food(s) -> dict:
-    food = {"food_id": s.food_id, "food": s.food, "portion": s.portion, "grams": round(s.grams, 1), "amount": round(float(s.amount), 2), "in_diary": s.in_diary}
+    food = {"food_id": s.food_id, "food": s.food, "portion": s.portion, "grams": round(s.grams, 1),
+            "amount": round(float(s.amount), 2), "in_diary": s.in_diary}
     if s.caution:
         food["note"] = s.caution
     return food
@@ -163,8 +182,12 @@ def _withheld(withheld: list, already: list[dict]) -> list[dict]:
 def _above_ul(reference, average: float | None, supplemental: float | None) -> dict:
     """The UL, its scope (supplements only for magnesium) and the intake it was compared with."""
     intake = supplemental if reference.ul_supplemental_only else average
-    scope = "supplements and medicines only, not food and water" if reference.ul_supplemental_only else "total intake from food, water and supplements"
-    return {"ul": reference.ul, "intake": _clean(intake), "scope": scope, "ul_note": reference.ul_note, "advice": guidance()["above_ul"]}
+    if reference.ul_supplemental_only:
+        scope = "supplements and medicines only, not food and water"
+    else:
+        scope = "total intake from food, water and supplements"
+    return {"ul": reference.ul, "intake": _clean(intake), "scope": scope, "ul_note": reference.ul_note,
+            "advice": guidance()["above_ul"]}
 
 
 def _top_foods(by_food: pd.DataFrame | None, column: str, count: int = 5) -> list[dict]:
@@ -188,9 +211,12 @@ def _problem_rows(rows: pd.DataFrame, limit: int = 50) -> list[dict]:
 
 
 def _symptoms(periods: list[dict], document_data: dict) -> list[dict]:
-    """The source document's symptoms for each nutrient short in any period: once per report, beside the consult line."""
-    short = [n for n in (periods[0]["nutrients"] if periods else {}) if any(p["nutrients"][n]["shortfall"] for p in periods)]
-    return [{"nutrient": n, "label": NUTRIENT_BY_KEY[n].label, "symptoms": document_data["nutrients"][n]["symptoms"]} for n in short]
+    """The source document's symptoms for each nutrient short in any period: once per report, beside
+    the consult line."""
+    keys = periods[0]["nutrients"] if periods else {}
+    short = [n for n in keys if any(p["nutrients"][n]["shortfall"] for p in periods)]
+    return [{"nutrient": n, "label": NUTRIENT_BY_KEY[n].label, "symptoms": document_data["nutrients"][n]["symptoms"]}
+            for n in short]
 
 
 def _food_editions(analysed: pd.DataFrame, table: FoodTable) -> str:
@@ -235,7 +261,8 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
     document_data = document()
     report = {
         "nutri_version": __version__,
-        "profile": {"sex": profile.sex, "age": profile.age, "life_stage": profile.life_stage, "assumed": profile.assumed, "sex_given": profile.sex_given, "description": profile.describe()},
+        "profile": {"sex": profile.sex, "age": profile.age, "life_stage": profile.life_stage, "assumed": profile.assumed,
+                    "sex_given": profile.sex_given, "description": profile.describe()},
         "period": {"start": start.isoformat() if start else None, "end": end.isoformat() if end else None},
         "weeks": weeks,
         "whole_period": overall,

@@ -60,7 +60,11 @@ def _period(period: dict) -> list[str]:
         out.append(f"<tr><td>{e(n['label'])}</td><td>{fmt(n['daily_average'])} {e(n['unit'])}</td><td>{fmt(target)} {e(n['unit'])}</td><td>{fmt(n['percent_rda'], 0)}%</td><td>{n['days_below']}/{n['days_logged']}</td><td>{fmt(100 * n['coverage'], 0) if n['coverage'] is not None else '-'}%</td><td class={status_class(n['status'])}>{e(n['status'])}</td></tr>")
     out.append("</table>")
     life = period["lifestyle"]
-    out.append(f"<p>Caffeine {fmt(life['caffeine']['daily_average'], 0)} mg/day (limit {life['caffeine']['limit']:g} for {e(life['caffeine']['basis'])}); alcohol {fmt(life['alcohol']['standard_drinks_per_day'])} standard drinks/day (limit {fmt(life['alcohol']['limit_g'], 0)} g: {e(life['alcohol']['basis'])}); water from food and drinks {fmt(life['water']['daily_average'], 0)} g/day (AI {fmt(life['water']['ai'], 0)} g).</p>")
+    caffeine, alcohol, water = life["caffeine"], life["alcohol"], life["water"]
+    out.append(f"<p>Caffeine {fmt(caffeine['daily_average'], 0)} mg/day (limit {caffeine['limit']:g} for {e(caffeine['basis'])}); "
+               f"alcohol {fmt(alcohol['standard_drinks_per_day'])} standard drinks/day (limit {fmt(alcohol['limit_g'], 0)} g: "
+               f"{e(alcohol['basis'])}); water from food and drinks {fmt(water['daily_average'], 0)} g/day "
+               f"(AI {fmt(water['ai'], 0)} g).</p>")
     out.append("<table><tr><th>Date</th><th>Entries</th><th>Mg mg</th><th>Ca mg</th><th>Vit D µg</th><th>B12 µg</th><th>B1 mg</th><th>B6 mg</th><th>Caffeine mg</th><th>Alcohol g</th><th>Water g</th></tr>")
     for d in period["days"]:
         if d["logged"]:
@@ -76,7 +80,8 @@ def _period(period: dict) -> list[str]:
     for n in period["nutrients"].values():
         if n.get("above_ul"):
             over = n["above_ul"]
-            out.append(f"<h3>{e(n['label'])}: above the UL</h3><p>{fmt(over['intake'])} {e(n['unit'])}/day against a UL of {fmt(over['ul'])} {e(n['unit'])}/day; the UL counts {e(over['scope'])}. {e(over['advice'])}</p>")
+            out.append(f"<h3>{e(n['label'])}: above the UL</h3><p>{fmt(over['intake'])} {e(n['unit'])}/day against a UL of "
+                       f"{fmt(over['ul'])} {e(n['unit'])}/day; the UL counts {e(over['scope'])}. {e(over['advice'])}</p>")
     for n in period["nutrients"].values():
         if not (n["shortfall"] or n["status"] == "insufficient data"):
             continue
@@ -86,7 +91,9 @@ def _period(period: dict) -> list[str]:
             if source.get("advice"):
                 out.append(f"<li><b>{e(source['category'])}</b>: {e(source['advice'])}</li>")
             else:
-                out.append(f"<li><b>{e(source['category'])}</b>: " + "; ".join(f"{e(f['food'])}, {e(f['portion'])}: {fmt(f['amount'])} {e(n['unit'])}" + (f" <i>({e(f['note'])})</i>" if f.get("note") else "") for f in source["foods"]) + "</li>")
+                foods = "; ".join(f"{e(f['food'])}, {e(f['portion'])}: {fmt(f['amount'])} {e(n['unit'])}"
+                                  + (f" <i>({e(f['note'])})</i>" if f.get("note") else "") for f in source["foods"])
+                out.append(f"<li><b>{e(source['category'])}</b>: {foods}</li>")
         out.append("</ul>")
         for closer in n["gap_closers"]:
             out.append(f"<p>Gap closer: {closer['portions']:g} × {e(closer['portion'])} of {e(closer['food'])} adds {fmt(closer['adds'])} {e(n['unit'])}</p>")
@@ -111,7 +118,8 @@ def render(report: dict) -> str:
         out += _period(report["whole_period"])
     if report.get("symptoms"):
         out.append("<section><h2>Symptoms the source document links with low intake</h2><ul>")
-        out += [f"<li><b>{e(s['label'])}</b>: {e(', '.join(s['symptoms']).lower())}.</li>" for s in report["symptoms"] if s["symptoms"]]
+        out += [f"<li><b>{e(s['label'])}</b>: {e(', '.join(s['symptoms']).lower())}.</li>"
+                for s in report["symptoms"] if s["symptoms"]]
         out.append(f"<li>{e(report['consult'])}</li></ul></section>")
     q = report["data_quality"]
     c = q["counts"]

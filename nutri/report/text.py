@@ -52,8 +52,11 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
     out.append("")
     life = period["lifestyle"]
     out.append(f"{h} Lifestyle factors".strip())
-    out.append(f"- Caffeine: {fmt(life['caffeine']['daily_average'], 0)} mg/day average (limit {life['caffeine']['limit']:g} mg/day for {life['caffeine']['basis']}; {life['caffeine']['days_over']} day(s) over)")
-    out.append(f"- Alcohol: {fmt(life['alcohol']['daily_average'])} g/day = {fmt(life['alcohol']['standard_drinks_per_day'])} standard drinks of 14 g (limit {fmt(life['alcohol']['limit_g'], 0)} g; {life['alcohol']['days_over']} day(s) over). {life['alcohol']['basis']}")
+    caffeine, alcohol = life["caffeine"], life["alcohol"]
+    out.append(f"- Caffeine: {fmt(caffeine['daily_average'], 0)} mg/day average (limit {caffeine['limit']:g} mg/day for "
+               f"{caffeine['basis']}; {caffeine['days_over']} day(s) over)")
+    out.append(f"- Alcohol: {fmt(alcohol['daily_average'])} g/day = {fmt(alcohol['standard_drinks_per_day'])} standard drinks "
+               f"of 14 g (limit {fmt(alcohol['limit_g'], 0)} g; {alcohol['days_over']} day(s) over). {alcohol['basis']}")
     out.append(f"- Water from food and drinks: {fmt(life['water']['daily_average'], 0)} g/day (AI {fmt(life['water']['ai'], 0)} g total water)")
     out.append("")
     out.append(f"{h} Days".strip())
@@ -83,7 +86,9 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
             if source.get("advice"):
                 out.append(f"- {source['category']}: {source['advice']}")
                 continue
-            foods = "; ".join(f"{f['food']}, {f['portion']}: {fmt(f['amount'])} {n['unit']}{' (in your diary)' if f['in_diary'] else ''}{' [see note]' if f.get('note') else ''}" for f in source["foods"])
+            foods = "; ".join(f"{f['food']}, {f['portion']}: {fmt(f['amount'])} {n['unit']}"
+                              f"{' (in your diary)' if f['in_diary'] else ''}{' [see note]' if f.get('note') else ''}"
+                              for f in source["foods"])
             out.append(f"- {source['category']}: {foods or 'no food in the table'}")
             out += [f"  Note on {f['food']}: {f['note']}" for f in source["foods"] if f.get("note")]
         for closer in n["gap_closers"]:
@@ -103,7 +108,8 @@ def _above_ul_lines(period: dict, h: str) -> list[str]:
         over = n.get("above_ul")
         if over:
             out.append(f"{h} {n['label']}: above the UL".strip())
-            out.append(f"- {fmt(over['intake'])} {n['unit']}/day against a UL of {fmt(over['ul'])} {n['unit']}/day; the UL counts {over['scope']}.")
+            out.append(f"- {fmt(over['intake'])} {n['unit']}/day against a UL of {fmt(over['ul'])} {n['unit']}/day; "
+                       f"the UL counts {over['scope']}.")
             out.append(f"- {over['advice']}")
             out.append("")
     return out
