@@ -217,8 +217,11 @@ def test_symptoms_are_shown_once_per_report_beside_the_consult_line(run, tmp_pat
 def test_advice_safety_table_is_well_formed():
     rules = safety_rules()
     assert {r.action for r in rules} <= {"exclude", "cap", "note"}
+    from nutri.tables.base import CATEGORIES
+
     for r in rules:
         assert r.source and r.why and r.concern
+        assert not r.category or r.category in CATEGORIES, r.rule
         assert all(w in ("everyone", "pregnancy", "lactation") or re.fullmatch(r"age<\d+", w) for w in r.who)
         if r.concern_per_100g is not None:
             assert r.concern in guidance()["safety_uls"]
