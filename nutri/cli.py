@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import sys
 import traceback
@@ -12,7 +13,7 @@ from pathlib import Path
 import click
 
 from nutri import __version__
-from nutri.errors import NutriError, UsageError
+from nutri.errors import DataFileError, NutriError, UsageError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 MATCH_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
@@ -38,12 +39,30 @@ def printable(text: str) -> str:
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+class OutputPath(click.ParamType):
+    """An output file name; an empty one is a usage error (click.Path would read it as '.')."""
+
+    name = "file"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Path):
+            return value
+        if not str(value).strip():
+            self.fail("the file name is empty; give a file name", param, ctx)
+        return Path(value)
+
+
 class NutriGroup(click.Group):
     """Maps domain errors to one-line messages and exit codes; tracebacks only with --debug."""
 
     def invoke(self, ctx: click.Context):
+        import numpy as np
+
         try:
-            return super().invoke(ctx)
+            # inf and NaN are handled as values (invalid rows, unknown nutrients); numpy's warnings
+            # about them would only be noise on stderr of a successful run
+            with np.errstate(all="ignore"):
+                return super().invoke(ctx)
         except NutriError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
@@ -54,7 +73,7 @@ class NutriGroup(click.Group):
         except Exception as exc:  # a bug: one line, and the way to see more
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"Error: internal error ({type(exc).__name__}: {str(exc)[:200]}); rerun with --debug and report it", err=True)
+            click.echo(f"Error: internal error ({type(exc).__name__}: {printable(str(exc)[:200])}); rerun with --debug and report it", err=True)
             ctx.exit(1)
 
 
@@ -94,6 +113,27 @@ def diary_options(func):
     return func
 
 
+# What each setting of nutri.toml and of a profile file must be: (types, what to write instead).
+CONFIG_TYPES = {
+    "aliases": ((str,), 'a file name in quotes, e.g. aliases = "my-aliases.csv"'),
+    "foods": ((str,), 'a file name in quotes, e.g. foods = "my-foods.csv"'),
+    "profile": ((str,), 'a file name in quotes, e.g. profile = "me.toml"'),
+    "sex": ((str,), 'sex = "female" or sex = "male"'),
+    "age": ((int, float), "a number of years, e.g. age = 34"),
+    "life_stage": ((str,), 'life_stage = "general", "pregnancy" or "lactation"'),
+}
+
+
+def check_settings(path: Path, settings: dict, types: dict) -> None:
+    """A setting of the wrong type is a one-line error naming the file, the key and what to write."""
+    for key, (allowed, example) in types.items():
+        value = settings.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, allowed) or isinstance(value, bool):
+            raise DataFileError(f"{key} = {value!r} is not {example.split(',')[0]}", file=path, fix=f"write {example}")
+
+
 def load_config(path: Path | None) -> dict:
     import tomllib
 
@@ -104,6 +144,7 @@ def load_config(path: Path | None) -> dict:
                 config = tomllib.loads(candidate.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise UsageError(f"{candidate}: not valid TOML ({exc}); fix the file or remove it") from None
+            check_settings(candidate, config, CONFIG_TYPES)
             base = candidate.parent
             for key in ("aliases", "foods", "profile"):
                 if key in config:
@@ -126,6 +167,10 @@ def read_one_person(diary_path: Path, settings) -> "Diary":
     from nutri.pipeline import ManyPeopleError, read_diary
 
     try:
+        if str(diary_path) == "-":  # standard input, as CSV tools read it
+            from nutri.diary import STDIN_NAME, read_bounded
+
+            return read_diary(STDIN_NAME, settings, data=read_bounded(sys.stdin.buffer, STDIN_NAME))
         return read_diary(diary_path, settings)
     except ManyPeopleError as exc:
         raise UsageError(f"{exc}; add --person {exc.people[0]!r} (or another name in {exc.column!r})") from None
@@ -175,7 +220,7 @@ def summary_line(diary, analysed) -> str:
     if diary.layout != "generic":
         extra.append(f"layout {diary.layout}")
     tail = f" ({'; '.join(extra)})" if extra else ""
-    return f"{diary.path.name}: {len(analysed)} rows read: {c['matched']} matched, {c['needs_review']} need review, {c['unmatched']} unmatched, {c['skipped']} skipped, {c['invalid']} invalid{tail}"
+    return printable(f"{diary.path.name}: {len(analysed)} rows read: {c['matched']} matched, {c['needs_review']} need review, {c['unmatched']} unmatched, {c['skipped']} skipped, {c['invalid']} invalid{tail}")
 
 
 # -- foods ----------------------------------------------------------------------------------
@@ -260,8 +305,8 @@ def foods_show(food_id: str) -> None:
 
 @cli.command("match")
 @click.argument("diary", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write OUT.csv, OUT.xlsx or OUT.json (default: CSV on stdout).")
-@click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the rows needing review to this CSV; fill in food_id and pass it back with --aliases.")
+@click.option("-o", "--output", type=OutputPath(), help="Write OUT.csv, OUT.xlsx or OUT.json (default: CSV on stdout).")
+@click.option("--review", "review_path", type=OutputPath(), help="Also write the rows needing review to this CSV; fill in food_id and pass it back with --aliases.")
 @diary_options
 def match_command(diary: Path, output, review_path, sheet, columns, dayfirst, nutrients_from, aliases_path, foods_path, person, accept_review, config_path, quiet) -> None:
     """Match every diary row to a food and turn its amount into grams and nutrients.
@@ -275,45 +320,69 @@ def match_command(diary: Path, output, review_path, sheet, columns, dayfirst, nu
     """
     from nutri.intake import EXTRA_COLUMNS, MATCH_COLUMNS
     from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
-    from nutri.report.safe import neutralise, write_atomic
+    from nutri.report.safe import csv_bytes, frame_records, json_text
 
-    if output and output.suffix.lower() not in MATCH_FORMATS:
+    if output is not None and output.suffix.lower() not in MATCH_FORMATS:
         raise UsageError(f"-o {output}: use a .csv, .xlsx or .json file name")
+    check_outputs({"-o": output, "--review": review_path}, diary, aliases_path, foods_path, config_path)
     config = load_config(config_path)
     diary_read, table, matcher = prepare(diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet, person)
     analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet, accept_review)
     frame = analysed[MATCH_COLUMNS + EXTRA_COLUMNS].round({"grams": 1, "amount": 3, **{c: 3 for c in ENTRY_NUTRIENT_COLUMNS}})
     kind = MATCH_FORMATS.get(output.suffix.lower()) if output else "csv"
     if kind == "json":
-        data = frame.to_json(orient="records", force_ascii=False, indent=1).encode("utf-8")
+        data = json_text(frame_records(frame), indent=1).encode("utf-8")
     elif kind == "xlsx":
         data = _xlsx_bytes(frame)
     else:
-        data = frame.map(neutralise).to_csv(index=False, lineterminator="\n").encode("utf-8")
-    if output:
+        data = csv_bytes(frame)
+    emit(output, data)
+    if review_path:
+        review = analysed[analysed["status"] == "needs_review"]
+        sheet_rows = review.assign(alias=review["input"], food_id_suggested=review["food_id"], food_id="")[["alias", "food_id", "food_id_suggested", "food", "score", "alternatives", "row", "note"]]
+        emit(review_path, csv_bytes(sheet_rows))
+    if not quiet:
+        click.echo(summary_line(diary_read, analysed), err=True)
+
+
+def check_outputs(outputs: dict[str, Path | None], *inputs: Path | None) -> None:
+    """Before any work: each output is writable in principle, is none of the inputs, and no two
+    outputs are the same file (``--review same.csv -o same.csv`` would keep only one)."""
+    from nutri.report.safe import check_output
+
+    given = {flag: path for flag, path in outputs.items() if path is not None}
+    sources = tuple(Path(p) for p in inputs if p is not None and str(p) != "-")
+    for path in given.values():
+        check_output(path, sources)
+    paths = list(given.items())
+    for i, (flag, path) in enumerate(paths):
+        for other_flag, other in paths[i + 1:]:
+            if Path(os.path.abspath(path)) == Path(os.path.abspath(other)):
+                raise UsageError(f"{flag} and {other_flag} name the same file {path}; give each output its own name")
+
+
+def emit(output: Path | None, data: bytes) -> None:
+    """Write an output file atomically, or the data to stdout."""
+    from nutri.report.safe import write_atomic
+
+    if output is not None:
         write_atomic(output, data)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    if review_path:
-        review = analysed[analysed["status"] == "needs_review"]
-        sheet_rows = review.assign(alias=review["input"], food_id_suggested=review["food_id"], food_id="")[["alias", "food_id", "food_id_suggested", "food", "score", "alternatives", "row", "note"]]
-        write_atomic(review_path, sheet_rows.map(neutralise).to_csv(index=False, lineterminator="\n").encode("utf-8"))
-    if not quiet:
-        click.echo(summary_line(diary_read, analysed), err=True)
 
 
 def _xlsx_bytes(frame) -> bytes:
     from openpyxl import Workbook
 
-    from nutri.report.safe import neutralise
+    from nutri.report.safe import spreadsheet_cell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Entries")
     sheet.append(list(frame.columns))
-    clean = frame.astype(object).where(frame.notna(), None)
-    for row in clean.itertuples(index=False):
-        sheet.append([neutralise(v) for v in row])
+    values = frame.astype(object).where(frame.notna(), None)
+    for row in values.itertuples(index=False):
+        sheet.append([spreadsheet_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -351,8 +420,9 @@ def build_profile(sex, age, pregnant, lactating, profile_path, config):
 
         try:
             settings = tomllib.loads(Path(profile_path).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise UsageError(f"{profile_path}: cannot read the profile ({exc}); write sex = \"female\", age = 34") from None
+        check_settings(Path(profile_path), settings, CONFIG_TYPES)
     for key in ("sex", "age", "life_stage"):
         if key in config and key not in settings:
             settings[key] = config[key]
@@ -381,7 +451,7 @@ def build_profile(sex, age, pregnant, lactating, profile_path, config):
 @click.option("--from", "date_from", help="First day (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Last day (YYYY-MM-DD).")
 @click.option("-f", "--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None, help="Output format (default: from -o's suffix, else text).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
+@click.option("-o", "--output", type=OutputPath(), help="Write the report to this file.")
 @diary_options
 def report_command(diary: Path, sex, age, pregnant, lactating, profile_path, week, date_from, date_to, fmt, output, sheet, columns, dayfirst, nutrients_from, aliases_path, foods_path, person, accept_review, config_path, quiet) -> None:
     """Weekly intake report: totals against the DRIs, shortfalls next to the document's food sources.
@@ -392,7 +462,7 @@ def report_command(diary: Path, sex, age, pregnant, lactating, profile_path, wee
         nutri report examples/two-weeks.csv --week 2026-W46 -o week.html
     """
     from nutri.report.build import build_report
-    from nutri.report.safe import write_atomic
+    from nutri.report.safe import clean
 
     if week and (date_from or date_to):
         raise UsageError("--week and --from/--to exclude each other")
@@ -404,11 +474,16 @@ def report_command(diary: Path, sex, age, pregnant, lactating, profile_path, wee
         fmt = {"htm": "html", "markdown": "md", "txt": "text"}.get(suffix, suffix) if suffix in ("html", "htm", "md", "markdown", "xlsx", "json", "txt") else "text"
     if fmt == "xlsx" and not output:
         raise UsageError("--format xlsx needs -o FILE.xlsx")
+    check_outputs({"-o": output}, diary, aliases_path, foods_path, config_path, profile_path)
     config = load_config(config_path)
     profile = build_profile(sex, age, pregnant, lactating, profile_path, config)
     diary_read, table, matcher = prepare(diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet, person)
     analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet, accept_review)
-    report = build_report(analysed, profile, table, diary_read.path, start, end)
+    source = None if str(diary) == "-" else diary_read.path
+    # every renderer gets the report through the output-safety layer (no NaN/inf, no control characters)
+    report = clean(build_report(analysed, profile, table, source, start, end))
+    if source is None:  # standard input: no file to name or hash again, but the bytes read were hashed
+        report["sources"].update(input_file=diary_read.path.name, input_sha256=diary_read.sha256)
     if not report["weeks"]:
         raise UsageError(f"{diary}: no dated entries to report{' in the chosen period' if (start or end) else ''}")
     if fmt == "json":
@@ -424,11 +499,7 @@ def report_command(diary: Path, sex, age, pregnant, lactating, profile_path, wee
         from nutri.report.text import render
         colour = output is None and sys.stdout.isatty() and fmt == "text"
         data = render(report, markdown=(fmt == "md"), colour_on=colour).encode("utf-8")
-    if output:
-        write_atomic(output, data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    emit(output, data)
     if not quiet:
         click.echo(summary_line(diary_read, analysed), err=True)
 

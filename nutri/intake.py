@@ -156,16 +156,19 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
         "food_id": food_id, "food": description, "score": score, "status": status, "note": notes, "grams": grams,
     })
     status_arr = result["status"].to_numpy().astype(object)
-    negative = (grams < 0) | (amounts < 0)
+    infinite = np.isinf(amounts) | np.isinf(grams)  # a 400-digit amount overflows to inf: no real amount
+    negative = (grams < 0) | (amounts < 0) | infinite
     status_arr[negative] = "invalid"
     kind = column(lambda r: r.quantity.kind)
     limit = np.where(kind == "volume", OUTLIER_DRINK_GRAMS, OUTLIER_SOLID_GRAMS)
     # grams the user wrote (or the app exported) are theirs to vouch for; a weight we derived, or a
     # "10 kg" that is more likely a slip for 10 g, is not
     given_grams = column(lambda r: r.quantity.unit == "gram", bool)
-    outlier = (grams > limit) & ~given_grams & ~export_grams
+    outlier = (grams > limit) & ~given_grams & ~export_grams & ~infinite
     status_arr[outlier & (status_arr == "matched")] = "needs_review"
     note_arr = result["note"].to_numpy().astype(object)
+    for i in np.flatnonzero(infinite):
+        note_arr[i] = "; ".join(filter(None, [note_arr[i], "amount too large to be real; check the amount"]))
     for i in np.flatnonzero(outlier):
         message = f"implausible: {grams[i]:,.0f} g in one entry (over {limit[i]:,.0f} g); check the amount, or give grams"
         note_arr[i] = "; ".join(filter(None, [note_arr[i], message]))

@@ -185,32 +185,37 @@ def read_aliases(path: Path, table: FoodTable, source: str) -> dict[str, Alias]:
     except OSError as exc:
         raise DataFileError(f"{path}: cannot read aliases ({exc.strerror}); check the path") from None
     with handle:
-        kept: list[int] = []  # file line number of each line the CSV reader sees (comments are skipped)
+        try:
+            kept: list[int] = []  # file line number of each line the CSV reader sees (comments are skipped)
 
-        def lines():
-            for number, line in enumerate(handle, start=1):
-                if not line.startswith("#"):
-                    kept.append(number)
-                    yield line
+            def lines():
+                for number, line in enumerate(handle, start=1):
+                    if not line.startswith("#"):
+                        kept.append(number)
+                        yield line
 
-        reader = csv.DictReader(lines())
-        if not reader.fieldnames or "alias" not in reader.fieldnames or "food_id" not in reader.fieldnames:
-            raise DataFileError(f"{path}: an aliases file needs the header alias,food_id (and optionally reason)")
-        for row in reader:
-            line_no = kept[reader.line_num - 1]
-            text, food_id = (row.get("alias") or "").strip(), (row.get("food_id") or "").strip()
-            if not text:
-                continue
-            # the table knows its id shapes: "1123" (spreadsheets drop SR28's leading zeros),
-            # "27540310" (an FNDDS code without its prefix), "granola-bar" (a custom food)
-            resolved = table.resolve_id(food_id)
-            if resolved is None:
-                raise DataFileError(f"{path}, line {line_no}: food_id {food_id!r} for {text!r} is not in the food tables or your custom foods; find the id with `nutri foods search {text!r}`")
-            food_id = resolved
-            key = normalise(text)
-            if key in aliases:
-                continue  # first spelling wins: "semi skimmed milk" and "2% milk" normalise alike
-            aliases[key] = Alias(key, text, food_id, (row.get("reason") or "").strip(), source)
+            reader = csv.DictReader(lines())
+            if not reader.fieldnames or "alias" not in reader.fieldnames or "food_id" not in reader.fieldnames:
+                raise DataFileError(f"{path}: an aliases file needs the header alias,food_id (and optionally reason)")
+            for row in reader:
+                line_no = kept[reader.line_num - 1]
+                text, food_id = (row.get("alias") or "").strip(), (row.get("food_id") or "").strip()
+                if not text:
+                    continue
+                # the table knows its id shapes: "1123" (spreadsheets drop SR28's leading zeros),
+                # "27540310" (an FNDDS code without its prefix), "granola-bar" (a custom food)
+                resolved = table.resolve_id(food_id)
+                if resolved is None:
+                    raise DataFileError(f"{path}, line {line_no}: food_id {food_id!r} for {text!r} is not in the food tables or your custom foods; find the id with `nutri foods search {text!r}`")
+                food_id = resolved
+                key = normalise(text)
+                if key in aliases:
+                    continue  # first spelling wins: "semi skimmed milk" and "2% milk" normalise alike
+                aliases[key] = Alias(key, text, food_id, (row.get("reason") or "").strip(), source)
+        except UnicodeDecodeError:
+            raise DataFileError("not UTF-8 text", file=path, fix="save the aliases file as UTF-8 CSV") from None
+        except csv.Error as exc:  # a field over the size limit, a NUL byte, broken quoting
+            raise DataFileError(f"not readable as CSV ({exc})", file=path, fix="save the aliases file as a plain alias,food_id CSV") from None
     return aliases
 
 

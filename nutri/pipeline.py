@@ -72,11 +72,12 @@ class ManyPeopleError(UsageError):
         super().__init__(f"{path}: column {column!r} names {len(people)} people ({shown}); a report is for one person: pick one")
 
 
-def read_diary(path: str | Path, settings: ReadSettings = ReadSettings()) -> Diary:
-    """Read a diary file (CSV, TSV, XLSX, ODS; hand-made or an app's export) for one person."""
+def read_diary(path: str | Path, settings: ReadSettings = ReadSettings(), data: bytes | None = None) -> Diary:
+    """Read a diary file (CSV, TSV, XLSX, ODS; hand-made or an app's export) for one person.
+    ``data``: the file's bytes when they come from elsewhere (stdin); ``path`` then only names them."""
     from nutri.diary import read_diary as read_file
 
-    diary = read_file(path, sheet=settings.sheet, columns=dict(settings.columns) or None, dayfirst=settings.dayfirst)
+    diary = read_file(path, sheet=settings.sheet, columns=dict(settings.columns) or None, dayfirst=settings.dayfirst, data=data)
     return select_person(diary, settings.person)
 
 

@@ -1,5 +1,5 @@
-import json
+from nutri.report.safe import json_text
 
 
 def render(report: dict) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return json_text(report, indent=2) + "\n"

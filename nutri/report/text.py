@@ -173,6 +173,8 @@ def render(report: dict, markdown: bool = False, colour_on: bool = False) -> str
     out.append(f"- nutri {s['nutri']}; input {s['input_file']} (SHA-256 {s['input_sha256']})")
     text = "\n".join(out) + "\n"
     if markdown:
-        # Markdown viewers render raw HTML: user text such as "<script>" must stay text
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        # Markdown viewers render raw HTML, images and links: user text must stay text
+        from nutri.report.safe import markdown_inert
+
+        text = markdown_inert(text)
     return text

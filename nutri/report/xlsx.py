@@ -8,14 +8,14 @@ import io
 import pandas as pd
 
 from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS as day_columns
-from nutri.report.safe import neutralise
+from nutri.report.safe import spreadsheet_cell
 
 
 def _sheet(workbook, title: str, headers: list[str], rows: list[list]) -> None:
     sheet = workbook.create_sheet(title)
     sheet.append(headers)
     for row in rows:
-        sheet.append([neutralise(v) for v in row])
+        sheet.append([spreadsheet_cell(v) for v in row])
 
 
 def render(report: dict, analysed: pd.DataFrame) -> bytes:

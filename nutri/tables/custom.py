@@ -54,8 +54,8 @@ def _record(path: Path, line_no: int, row: dict) -> dict:
             record[column] = float(cell) if cell else float("nan")
         except ValueError:
             raise DataFileError(f"{path}, line {line_no}: {column} is {cell!r}, not a number; leave it empty if unknown") from None
-        if record[column] < 0:
-            raise DataFileError(f"{path}, line {line_no}: {column} is negative")
+        if record[column] < 0 or record[column] in (float("inf"), float("-inf")):
+            raise DataFileError(f"{path}, line {line_no}: {column} is {cell!r}, not a finite amount per 100 g")
     return record
 
 
@@ -82,14 +82,21 @@ def load(path: Path) -> FoodTable:
         raise DataFileError(f"{path}: cannot read custom foods ({exc.strerror}); check the path") from None
     except UnicodeDecodeError:
         raise DataFileError(f"{path}: not UTF-8 text; save the custom foods file as UTF-8 CSV") from None
+    except csv.Error as exc:  # a field over the size limit, a NUL byte
+        raise DataFileError(f"{path}: not readable as CSV ({exc}); save the custom foods file as a plain CSV") from None
     if not rows or "food_id" not in rows[0] or "description" not in rows[0]:
         raise DataFileError(f"{path}: a custom foods file needs the columns food_id and description (plus nutrients such as magnesium_mg per 100 g)")
     unknown = [c for c in rows[0] if c not in ("food_id", "description", *OPTIONAL, *NUTRIENT_COLUMNS)]
     if unknown:
         raise DataFileError(f"{path}: unknown column {unknown[0]!r}; nutrient columns are {', '.join(NUTRIENT_COLUMNS)}")
     records, portions = [], []
+    seen: dict[str, int] = {}
     for line_no, row in enumerate(rows, start=2):
         record = _record(path, line_no, row)
+        if record["food_id"] in seen:
+            raise DataFileError(f"{path}, line {line_no}: food_id {row['food_id'].strip()!r} is already defined on line "
+                                f"{seen[record['food_id']]}; give each food its own id")
+        seen[record["food_id"]] = line_no
         records.append(record)
         portions.extend(_portions(path, line_no, record["food_id"], row.get("portions") or ""))
     foods = pd.DataFrame.from_records(records, columns=FOOD_COLUMNS).set_index("food_id", drop=False)
