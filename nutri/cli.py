@@ -56,12 +56,15 @@ class NutriGroup(click.Group):
     """Maps domain errors to one-line messages and exit codes; tracebacks only with --debug."""
 
     def invoke(self, ctx: click.Context):
+        import warnings
+
         import numpy as np
 
         try:
-            # inf and NaN are handled as values (invalid rows, unknown nutrients); numpy's warnings
-            # about them would only be noise on stderr of a successful run
-            with np.errstate(all="ignore"):
+            # inf, NaN and empty selections are handled as values (invalid rows, unknown nutrients);
+            # numpy's warnings about them would only be noise on stderr of a successful run
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
                 return super().invoke(ctx)
         except NutriError as exc:
             if ctx.obj and ctx.obj.get("debug"):
