@@ -40,6 +40,7 @@ REVIEW_THRESHOLD = 70
 # Below this share of the query's information found in a description, nothing is claimed.
 UNMATCHED_COVERAGE = 0.5
 UNSPECIFIED = re.compile(r"\b(?:NS as to [^,]*|NFS)\b")
+SAME_AS_PENALTY = 0.1  # prior of a survey food that is one SR28 food (FoodTable same_as)
 HEAD_WEIGHT = 2.0  # words naming the food in "Food, state, detail" texts
 UNKNOWN_WORD_WEIGHT = 1.5  # weight of a text word absent from every description (IDF of common words is 1-9)
 ALIAS_TYPO_CUTOFF = 90  # rapidfuzz.fuzz.ratio on normalised text
@@ -355,7 +356,9 @@ def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
     cooked_default = np.isin(categories, list(COOKED_BY_DEFAULT))
     raw_default = np.isin(categories, list(RAW_BY_DEFAULT))
     prior_static = prior_base - 0.35 * np.logical_or.reduce(list(special.values())) - 0.1 * np.sum(list(different.values()), axis=0)
-    prior_static = prior_static + table.rank_priors()  # between tables, ties go to the measured one
+    # between tables, ties go to the measured one; a survey food that is one SR28 food ("Almonds,
+    # roasted" = raw almonds) gives way to an SR28 food the text fits as well ("dry roasted")
+    prior_static = prior_static + table.rank_priors() - SAME_AS_PENALTY * (foods["same_as"].to_numpy() != "")
     prior_default_state = (0.08 * (raw_default & is_raw) - 0.06 * (raw_default & ~is_raw)
                            + 0.08 * (cooked_default & is_cooked) - 0.08 * (cooked_default & is_raw))
     # (a dish counts as not raw: "orange juice" keeps SR28 juice over a reconstituted survey juice)

@@ -454,8 +454,11 @@ class PortionWeights:
         return self._cache[key]
 
     def _measure_words(self, food_id: str) -> frozenset[str]:
+        """Words of the food's measures that tell them apart ("chopped", "curly"); the food's own
+        name is not one ("fries" of "1 cup, curly fries" for French fries)."""
         if food_id not in self._words:
-            self._words[food_id] = frozenset(w for p in self._table.portions_of(food_id) for w in re.findall(r"[a-z]+", str(p["measure"]).lower()))
+            named = set(re.findall(r"[a-z]+", self._table.description(food_id).lower())) if self._table.has(food_id) else set()
+            self._words[food_id] = frozenset(w for p in self._table.portions_of(food_id) for w in re.findall(r"[a-z]+", str(p["measure"]).lower())) - named
         return self._words[food_id]
 
     def _source(self, food_id: str) -> str:

@@ -1,0 +1,69 @@
+"""Dishes as eaten: the survey foods of FNDDS 2.0 and SR28 searched with one ranking (issue 11).
+
+A dish named as a dish picks the survey food, weighed with the survey food's own portions; a plain
+ingredient keeps its SR28 food."""
+
+import math
+
+import pytest
+
+from conftest import write
+from nutri.diary import read_diary
+
+
+def analysed(tmp_path, table, matcher, rows):
+    from nutri.intake import analyse
+
+    lines = "".join(f'2026-11-16,"{food}",{amount},{unit}\n' for food, amount, unit in rows)
+    return analyse(read_diary(write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n" + lines)), table, matcher)
+
+
+# The issue's Why list: each dish became an ingredient (a whole roast turkey, a can of tuna, 300 g
+# of Caesar dressing, a dry pasta mix, three taco shells, a late-harvest wine, corn tortillas).
+@pytest.mark.parametrize("food, amount, unit, food_id, grams", [
+    ("turkey sandwich", "1", "", "fndds:27540310", 143),  # 1 sandwich = 143 g
+    ("tuna sandwich", "1", "", "fndds:27550720", 157),
+    ("chicken caesar salad", "300", "g", "fndds:72116140", 300),
+    ("cheeseburger", "2", "", "fndds:27510210", 214),  # 1 cheeseburger = 107 g
+    ("tacos", "3", "", "fndds:58101300", 234),  # 1 taco or tostada = 78 g
+    ("latte", "12", "fl oz", "fndds:92101900", 306),  # 1 fl oz = 25.5 g
+    ("fries", "1", "cup", "fndds:71401000", 57),
+])
+def test_dish_named_as_a_dish_is_the_survey_food(tmp_path, table, matcher, food, amount, unit, food_id, grams):
+    row = analysed(tmp_path, table, matcher, [(food, amount, unit)]).iloc[0]
+    assert (row["food_id"], row["status"]) == (food_id, "matched"), row["note"]
+    assert row["grams"] == pytest.approx(grams, rel=0.01)
+    if unit != "g":
+        assert "FNDDS 2.0 portion" in row["note"]  # the weight's provenance names the table
+
+
+@pytest.mark.parametrize("food, food_id", [
+    ("spinach", "11457"), ("banana", "09040"), ("milk 2%", "01079"), ("olive oil", "04053"), ("baked cod", "15016"),
+    ("coffee", "14209"), ("orange juice", "09209"),
+])
+def test_plain_ingredient_keeps_its_sr28_food(matcher, food, food_id):
+    assert matcher.match(food).food_id == food_id
+
+
+def test_survey_food_that_is_one_sr28_food_gives_that_food(matcher, table):
+    # FNDDS "Peach, frozen, unsweetened" is raw peaches (plus vitamin C): its name finds SR28's food
+    assert table.foods.at["fndds:63135620", "same_as"] == "09236"
+    peach = matcher.match("Peach, Frozen, Unsweetened")
+    assert peach.food_id == "09236" and "FNDDS 2.0 'Peach, frozen, unsweetened' is this food" in peach.note
+
+
+def test_unknown_nutrients_of_a_dish_stay_unknown(tmp_path, table, matcher):
+    # the cheeseburger's beef patty is an SR number retired before SR28: weighed, but no nutrients
+    row = analysed(tmp_path, table, matcher, [("cheeseburger", "1", "")]).iloc[0]
+    assert row["grams"] == 107 and math.isnan(row["calcium_mg"]) and math.isnan(row["magnesium_mg"])
+
+
+def test_plate_meals_only_when_asked(matcher, table):
+    assert table.category(matcher.match("fried chicken").food_id) != "frozen_meals"
+    meal = matcher.match("fried chicken with potatoes and vegetable, frozen meal")
+    assert table.category(meal.food_id) == "frozen_meals"
+
+
+def test_additional_names_alone_do_not_make_a_match(matcher):
+    big_mac = matcher.match("big mac")  # only "McDonald's Big Mac sauce" of Thousand Island dressing
+    assert big_mac.status == "needs_review"
