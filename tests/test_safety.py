@@ -171,6 +171,14 @@ def test_whole_nuts_and_seeds_are_not_offered_to_children_under_4(table):
         assert _screened(table, Profile("male", 4), nutrient, category)[0]
 
 
+def test_a_category_emptied_for_the_profile_says_so(run, tmp_path):
+    # too little logged to judge: the report still lists sources, and the nuts are all left out at 3
+    _report(run, tmp_path, "--age", "3", "--sex", "male", lines=["2026-11-16,white rice cooked,1,cup"])
+    text = run("report", tmp_path / "d.csv", "--age", "3", "--sex", "male", "-q").stdout
+    assert "- Nuts: none for this profile (see below)" in text
+    assert "Left out for this profile (Nuts, almonds; " in text
+
+
 def test_spinach_is_offered_for_calcium_with_a_note_not_first(table):
     greens, _ = _screened(table, Profile("female", 34), "calcium", "Leafy greens")
     listed = ranked_sources(greens, {"11457"})  # spinach, raw, in the diary

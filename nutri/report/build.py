@@ -113,7 +113,10 @@ def _add_advice(item: dict, nutrient: str, column: str, gap: float | None, profi
         safe, withheld = suggestion_cache[key + ("screened",)]
         picked = ranked_sources(safe, diary_ids, suggestion_cache["everyday"])
         all_suggestions.extend(picked)
-        item["sources"].append({"category": rule["category"], "foods": [_food(s) for s in picked]})
+        source = {"category": rule["category"], "foods": [_food(s) for s in picked]}
+        if withheld:
+            source["left_out"] = len(withheld)  # foods of the category the advice-safety table keeps from this profile
+        item["sources"].append(source)
         item["withheld"] += _withheld(withheld, item["withheld"])
     if gap is not None:
         item["gap"] = _clean(gap)

@@ -98,7 +98,7 @@ def _period(period: dict) -> list[str]:
         for closer in n["gap_closers"]:
             out.append(f"<p>Gap closer: {closer['portions']:g} × {e(closer['portion'])} of {e(closer['food'])} adds {fmt(closer['adds'])} {e(n['unit'])}</p>")
         for w in n.get("withheld", []):
-            out.append(f"<p class=muted>Left out for this profile ({e(', '.join(w['foods']))}): {e(w['reason'])}</p>")
+            out.append(f"<p class=muted>Left out for this profile ({e('; '.join(w['foods']))}): {e(w['reason'])}</p>")
     out.append("</section>")
     return out
 

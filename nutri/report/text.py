@@ -89,12 +89,13 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
             foods = "; ".join(f"{f['food']}, {f['portion']}: {fmt(f['amount'])} {n['unit']}"
                               f"{' (in your diary)' if f['in_diary'] else ''}{' [see note]' if f.get('note') else ''}"
                               for f in source["foods"])
-            out.append(f"- {source['category']}: {foods or 'no food in the table'}")
+            empty = "none for this profile (see below)" if source.get("left_out") else "no food in the table"
+            out.append(f"- {source['category']}: {foods or empty}")
             out += [f"  Note on {f['food']}: {f['note']}" for f in source["foods"] if f.get("note")]
         for closer in n["gap_closers"]:
             out.append(f"  Gap closer: {closer['portions']:g} x {closer['portion']} of {closer['food']} adds {fmt(closer['adds'])} {n['unit']}")
         for w in n.get("withheld", []):
-            out.append(f"  Left out for this profile ({', '.join(w['foods'])}): {w['reason']}")
+            out.append(f"  Left out for this profile ({'; '.join(w['foods'])}): {w['reason']}")
         for advice in n.get("advice", []):
             out.append(f"  {advice}")
         out.append("")
