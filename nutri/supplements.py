@@ -372,13 +372,23 @@ def _from_quantity(quantity: Quantity) -> Cells:
     return Cells(None, None, "", None, False, "")  # the dose is in the text itself
 
 
+@lru_cache(maxsize=8)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for several (names of nutrients): most diary texts name none, and one search says so."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
+
+
+def _names_a_nutrient(text: str) -> bool:
+    return bool(_any_of(tuple(n.supplement_pattern for n in registry.SUPPLEMENTABLE)).search(text))
+
+
 def _named_untracked(text: str) -> str | None:
     """A mineral of the salts table the registry does not track yet ("Zinc 30 mg")."""
     tracked = {n.key for n in registry.SUPPLEMENTABLE}
-    for key in sorted({s.nutrient for s in salts()} - tracked):
-        if re.search(rf"\b{re.escape(key)}\b", text, re.IGNORECASE):
-            return key
-    return None
+    untracked = sorted({s.nutrient for s in salts()} - tracked)
+    if not _any_of(tuple(rf"\b{re.escape(key)}\b" for key in untracked)).search(text):
+        return None
+    return next(key for key in untracked if re.search(rf"\b{re.escape(key)}\b", text, re.IGNORECASE))
 
 
 def _tracked_labels() -> str:
@@ -392,13 +402,15 @@ def read_supplement(food: str, amount_text: str, unit_text: str, quantity: Quant
     ``quantity`` is what the cells (or, without cells, the text) say as nutri/quantity.py reads them."""
     text = (food or "").strip()
     cells = read_cells(amount_text, unit_text, quantity)
-    product = next((p for p in products() if p.pattern.search(text)), None)
+    maybe = _any_of(tuple(p.pattern.pattern for p in products())).search(text)
+    product = next((p for p in products() if p.pattern.search(text)), None) if maybe else None
     if product is not None:
         return _read_product(product, cells)
     if FOOD_WORDS.search(text):
         return None
-    named = [n for n, _start, _end, _stop in _segments(text, registry.SUPPLEMENTABLE)]
-    found = find_doses(f"{text} {cells.per_unit}".strip())
+    names = _names_a_nutrient(text)
+    named = [n for n, _start, _end, _stop in _segments(text, registry.SUPPLEMENTABLE)] if names else []
+    found = find_doses(f"{text} {cells.per_unit}".strip()) if names else []
     if found or (cells.dose and named):
         return _read_doses(text, found, named, cells)
     if named:
