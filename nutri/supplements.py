@@ -508,3 +508,18 @@ def _read_product(product: Product, cells: Cells) -> SupplementRead:
     # a generic product is a documented reading (like a curated alias), so it counts: status matched
     note = "; ".join(p for p in parts if p)
     return SupplementRead(tuple(doses), "matched", note, food_id, description, tuple(unknown))
+
+
+def alternative_totals(entries: pd.DataFrame) -> pd.DataFrame:
+    """Per date and nutrient column, the counted supplement amount as read and under the other reading
+    of its ambiguous mineral doses (rules 2 and 3), for a report to say when the reading changes a
+    verdict. ``entries`` is the frame nutri.intake.analyse returns; columns: date, column, as_read,
+    alternative, change (alternative minus as_read). Rows whose amount is not counted are left out."""
+    has = entries[entries["alternative_column"] != ""] if "alternative_column" in entries else entries.iloc[0:0]
+    as_read = np.array([has.at[i, c] for i, c in zip(has.index, has["alternative_column"])], dtype=float)
+    frame = pd.DataFrame({"date": has["date"].to_numpy(), "column": has["alternative_column"].to_numpy(),
+                          "as_read": as_read, "alternative": has["alternative_amount"].to_numpy(dtype=float)})
+    frame = frame[~np.isnan(frame["as_read"].to_numpy())]
+    totals = frame.groupby(["date", "column"], as_index=False)[["as_read", "alternative"]].sum()
+    totals["change"] = totals["alternative"] - totals["as_read"]
+    return totals

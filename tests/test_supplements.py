@@ -238,3 +238,16 @@ def test_readme_describes_the_tables():
 ])
 def test_food_rows_are_not_supplements(text, amount):
     assert read(text, amount) is None  # real diary rows: a weight in the unit cell, candy, caps, a soda
+
+
+def test_alternative_totals_per_day(tmp_path, table, matcher):
+    from nutri.supplements import alternative_totals
+
+    rows = [("calcium carbonate 1250 mg", "2", "tablets"), ("magnesium citrate 200 mg", "", ""),
+            ("Vitamin D3 1000 IU", "", ""), ("spinach", "1", "cup")]
+    totals = alternative_totals(analysed(tmp_path, table, matcher, rows)).set_index("column")
+    assert list(totals["date"]) == ["2026-11-16", "2026-11-16"]
+    assert totals.at["calcium_mg", "as_read"] == pytest.approx(1001.1, abs=0.1)
+    assert totals.at["calcium_mg", "change"] == pytest.approx(2500 - 1001.1, abs=0.1)
+    assert totals.at["magnesium_mg", "alternative"] == pytest.approx(32.3, abs=0.1)
+    assert alternative_totals(analysed(tmp_path, table, matcher, rows[2:])).empty
