@@ -17,7 +17,7 @@ from nutri.diary import Diary, join_notes
 from nutri.foods import NUTRIENT_COLUMNS, FoodTable
 from nutri.match import Matcher
 from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
-from nutri.quantity import PortionWeights, Quantity, parse_amount_cell, parse_quantity
+from nutri.quantity import GRAMS_DOUBT, PortionWeights, Quantity, parse_amount_cell, parse_quantity
 from nutri.supplements import SupplementRead, read_supplement
 
 MATCH_COLUMNS = ["row", "date", "meal", "input", "amount", "unit", "food_id", "food", "score", "status", "note", "grams", *ENTRY_NUTRIENT_COLUMNS]
@@ -71,7 +71,7 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher, portions: Port
         else:
             value, grams_note = portions.grams_per_unit(found.food_id, quantity, text)
             per_unit = np.nan if value is None else value
-        if np.isnan(per_unit) and found.status == "matched":
+        if (np.isnan(per_unit) or grams_note.startswith(GRAMS_DOUBT)) and found.status == "matched":
             grams_status = "needs_review"
     elif quantity.kind == "mass" and quantity.amount is not None and quantity.per_unit:
         per_unit = quantity.per_unit  # a weight needs no food: it bounds what the unknown row can hold

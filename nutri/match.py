@@ -30,7 +30,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from nutri.errors import DataFileError
-from nutri.quantity import singular
+from nutri.quantity import HOUSEHOLD_WORDS, singular
 from nutri.tables.base import SPECIAL_CATEGORIES, FoodTable, data_file
 
 
@@ -62,6 +62,11 @@ PHRASE_SYNONYMS = [
     (r"\bminced meat\b", "ground beef"), (r"\bsoya\b", "soy"), (r"\bsoymilk\b", "soy milk"), (r"\bsoy beverage\b", "soy milk"),
     (r"\bcaster sugar\b", "sugar"), (r"\bgranulated sugar\b", "sugar"), (r"\bstreaky bacon\b", "bacon"),
     (r"\bhot dog sausages?\b", "frankfurter"), (r"\bhot ?dogs?\b", "frankfurter"), (r"\bkidney beans?\b", "kidney bean"),
+    # qualifiers that make a different food, spelt one way on both sides (texts and descriptions)
+    (r"\bnon[ -]?alcoholic\b|\balcohol[ -]free\b", "nonalcoholic"), (r"\bdecaf(?:feinated)?\b", "decaffeinated"),
+    (r"\b(?:not|non)[ -]?fortified\b", "unfortified"), (r"\bnot frosted\b|\bwithout icing\b", "unfrosted"),
+    (r"\b(?:no|without) meat\b", "meatless"), (r"\bcoca[ -]cola\b", "cola"), (r"\bskin not eaten\b", "without skin"),
+    (r"\b(?:no|without) (?:added )?sugar(?: added)?\b|\bnot sweetened\b", "unsweetened"),
 ]
 ANY_PHRASE = re.compile("|".join(f"(?:{p})" for p, _ in PHRASE_SYNONYMS))
 PHRASE_SYNONYMS = [(re.compile(p), r) for p, r in PHRASE_SYNONYMS]
@@ -105,7 +110,7 @@ COOKED_BY_DEFAULT = {"meat", "poultry", "fish", "grains", "legumes"}
 RAW_BY_DEFAULT = {"fruits", "vegetables"}
 # Words that make a different food: a description with one the text lacks is pushed down.
 DIFFERENT_FOOD_WORDS = ("meatless", "imitation", "substitute", "analog", "honey", "chocolate", "sweetened", "candied", "frosted", "glazed", "coated", "breaded", "flavored", "babyfood",
-                        "vanilla", "strawberry", "cinnamon", "maple", "caramel", "mocha", "giblet", "gizzard", "liver", "neck", "feet")
+                        "vanilla", "strawberry", "cinnamon", "maple", "caramel", "mocha", "giblet", "gizzard", "liver", "neck", "feet", "spinach")
 # Head words that name a category the food belongs to ("Nuts, almonds" is almonds), unlike
 # "Oil, olive" or "Soup, tomato", whose first word is the food itself.
 CATEGORY_WORDS = frozenset({"fish", "nut", "beverage", "cereal", "seed", "spice", "babyfood", "alcoholic", "snack", "candy", "candies", "mollusk", "crustacean", "game", "meat", "fast", "food", "restaurant", "ready", "eat"})
@@ -379,6 +384,38 @@ def _top_stable(values: np.ndarray, k: int) -> np.ndarray:
     return chosen[np.lexsort((chosen, -values[chosen]))]
 
 
+# "without added vitamin A and vitamin D", "no mayo", "No Skin": the words after a negation name
+# what the food does not have (read up to the next comma).
+NEGATION_RE = re.compile(r"\b(?:without|no|not|non|w/o)[\s-]+((?:added\s+)?[a-z][a-z0-9 &-]*)", re.IGNORECASE)
+NEGATION_FILLER = frozenset({"added", "a", "and", "or", "with"})
+
+
+# "homemade" says what the food is not: canned, condensed, from a mix, commercial or frozen.
+HOMEMADE_RE = re.compile(r"\bhome[ -]?made\b|\bhome[ -]prepared\b|\bhome recipe\b", re.IGNORECASE)
+NOT_HOMEMADE = frozenset({"canned", "condensed", "mix", "commercially", "commercial", "frozen"})
+
+
+def negated_words(text: str) -> frozenset[str]:
+    """Food words a text says are absent ("vitamin", "d" of "without added vitamin A and vitamin D")."""
+    words: set[str] = set(NOT_HOMEMADE) if HOMEMADE_RE.search(str(text)) else set()
+    text = str(text).lower()
+    if ANY_PHRASE.search(text):  # "non-alcoholic", "not fortified" are qualifiers of their own
+        for pattern, replacement in PHRASE_SYNONYMS:
+            text = pattern.sub(replacement, text)
+    for found in NEGATION_RE.finditer(text):
+        words |= set(tokenize(found.group(1), False)) - NEGATION_FILLER
+    return frozenset(words)
+
+
+def split_brand(text: str) -> tuple[str, str]:
+    """MyFitnessPal's "Brand - Food" cell (also "Generic - Chicken Breast - Roasted"): (brand, food).
+    ("", text) when there is no such prefix."""
+    parts = [p.strip() for p in re.split(r"\s+-\s+", str(text))]
+    if len(parts) < 2 or not any(parts[1:]):
+        return "", str(text)
+    return parts[0].strip("() "), ", ".join(p for p in parts[1:] if p)
+
+
 class Matcher:
     """Matches text to foods of one FoodTable (all its tables). Build once per run; ``match`` is
     cached per text. The index is a function of (table, aliases) only: build_*_index above."""
@@ -396,7 +433,8 @@ class Matcher:
         priors = build_prior_index(table, words)
         self.is_raw, self.is_cooked, self.different, self.special = priors.is_raw, priors.is_cooked, priors.different, priors.special
         self.prior_static, self.prior_default_state = priors.prior_static, priors.prior_default_state
-        self._cache: dict[tuple[str, frozenset[str]], Match] = {}
+        self._cache: dict[tuple[str, frozenset[str], frozenset[str]], Match] = {}
+        self._negated: dict[int, frozenset[str]] = {}  # description row -> words it says are absent
         self._corrections: dict[str, str | None] = {}
         self._preparation_masks = priors.preparation
 
@@ -414,21 +452,45 @@ class Matcher:
             return None
         # Typos rarely change the first letter: compare with that letter's words only (20x fewer).
         found = process.extractOne(token, self.vocabulary_by_letter.get(token[0], ()), scorer=fuzz.ratio, processor=None, score_cutoff=TOKEN_TYPO_CUTOFF)
-        return found[0] if found else None
+        if not found:
+            return None
+        # a word that only adds or drops an ending is another word, not a typo: "brandy" is no
+        # "brand", "wholey" no "whole" (a word is better left unknown than made into a food)
+        if found[0].startswith(token) or token.startswith(found[0]):
+            return None
+        return found[0]
 
     # -- public -----------------------------------------------------------------------------
     def match(self, text: str) -> Match:
-        key = normalise(text)
+        brand, food_part = split_brand(text)
+        excluded = negated_words(food_part)
+        # "Thompson Raisins - Raisin": the food part names the food; the brand's words that are
+        # food words may help ("Sweet Potato - Roasted Slices"), a store or brand name is dropped
+        food_words = [w for w in tokenize(food_part) if w not in excluded]
+        key = " ".join(food_words)
         # "Peach, Frozen, Unsweetened": as in SR28, the first comma segment names the food
-        segments = [seg for seg in str(text).split(",") if seg.strip()]
-        head = frozenset(tokenize(segments[0])) if len(segments) > 1 else frozenset()
+        segments = [seg for seg in food_part.split(",") if seg.strip()]
+        head = frozenset(tokenize(segments[0])) if len(segments) > 1 or brand else frozenset()
+        if brand:
+            known = [w for w in tokenize(brand) if self._correct(w) is not None and w not in food_words]
+            if not any(w not in COOKING_WORDS and w not in HOUSEHOLD_WORDS for w in food_words):
+                # "Sweet Potato - Roasted Slices": the food part only says how; the "brand" is the food
+                key, head = " ".join(known + food_words), frozenset(known)
+            else:  # "Organics roasted cashews - Cashews": how it was cooked still counts
+                key = " ".join([w for w in known if w in COOKING_WORDS and w != "frozen"] + food_words)
         if not head:
             # "tuna in olive oil", "oats with milk": the food comes before "in"/"with"
-            before = re.split(r"\s(?:in|with|w/)\s", str(text).lower(), maxsplit=1)
+            before = re.split(r"\s(?:in|with|w/)\s", food_part.lower(), maxsplit=1)
             head = frozenset(tokenize(before[0])) if len(before) > 1 and before[0].strip() else frozenset()
-        if (key, head) not in self._cache:
-            self._cache[(key, head)] = self._as_same_food(self._match(text, key, head))
-        found = self._cache[(key, head)]
+        if (key, head, excluded) not in self._cache:
+            found = self._match(text, key, head, excluded)
+            brand_words = [w for w in tokenize(brand) if self._correct(w) is not None and w not in key.split()]
+            if brand_words and found.status != "matched":
+                # the food part alone is not clear: the brand's food words may say what it is
+                with_brand = self._match(text, " ".join(brand_words + key.split()), head, excluded)
+                found = with_brand if with_brand.score > found.score else found
+            self._cache[(key, head, excluded)] = self._as_same_food(found)
+        found = self._cache[(key, head, excluded)]
         return found if found.query == text else Match(text, found.food_id, found.description, found.score, found.rule, found.status, found.note, found.alternatives)
 
     def search(self, text: str, limit: int = 10) -> list[tuple[str, str, float]]:
@@ -436,7 +498,7 @@ class Matcher:
         return self._same_foods(self._rank(tuple(tokenize(text)), limit))
 
     # -- internals --------------------------------------------------------------------------
-    def _match(self, text: str, key: str, head: frozenset[str] = frozenset()) -> Match:
+    def _match(self, text: str, key: str, head: frozenset[str] = frozenset(), excluded: frozenset[str] = frozenset()) -> Match:
         if not key:
             return Match(text, None, "", 0.0, "none", "unmatched", "no food words left after removing amounts and noise words")
         for aliases, rule in ((self.user_aliases, "user_alias"), (self.aliases, "alias")):
@@ -446,10 +508,12 @@ class Matcher:
                 return Match(text, alias.food_id, self.table.description(alias.food_id), 100.0, rule, "matched", note)
         if len(key) >= 5 and self._alias_keys:
             found = process.extractOne(key, self._alias_keys, scorer=fuzz.ratio, processor=None, score_cutoff=ALIAS_TYPO_CUTOFF)
-            if found and re.findall(r"\d+%?", found[0]) == re.findall(r"\d+%?", key):
+            # a differing word that is itself a food word is no typo ("oat milk" is not "goat milk")
+            real_words = found and any(w in self.postings for w in set(key.split()) - set(found[0].split()))
+            if found and not real_words and re.findall(r"\d+%?", found[0]) == re.findall(r"\d+%?", key):
                 alias = self.aliases[found[0]]
                 return Match(text, alias.food_id, self.table.description(alias.food_id), round(found[1], 1), "alias_typo", "matched", f"read as {alias.written!r} (curated alias)")
-        ranked = self._rank(tuple(key.split()), 4, head)
+        ranked = self._rank(tuple(key.split()), 4, head, excluded)
         if not ranked:
             return Match(text, None, "", 0.0, "none", "unmatched", "no food in foods.csv shares a word with this text")
         best_id, best_desc, best_score = ranked[0]
@@ -484,9 +548,11 @@ class Matcher:
             return Match(text, best_id, best_desc, best_score, rule, "matched", f"{rule} match on the description", alternatives)
         return Match(text, best_id, best_desc, best_score, rule, "needs_review", f"low confidence ({best_score:.0f} < {REVIEW_THRESHOLD}); check the alternatives", alternatives)
 
-    def _rank(self, tokens: tuple[str, ...], limit: int, head: frozenset[str] = frozenset()) -> list[tuple[str, str, float]]:
+    def _rank(self, tokens: tuple[str, ...], limit: int, head: frozenset[str] = frozenset(),
+              excluded: frozenset[str] = frozenset()) -> list[tuple[str, str, float]]:
         """Score only the foods sharing a word with the text: IDF coverage plus priors.
-        Words of a comma-separated text's first segment (``head``) weigh double."""
+        Words of a comma-separated text's first segment (``head``) weigh double; foods having a
+        word the text negates (``excluded``) go down, foods saying they lack it go up."""
         words = [t for t in tokens if t]
         if not words:
             return []
@@ -540,13 +606,34 @@ class Matcher:
                 return -0.2 if shared and shared <= self.brand_only[i] else -0.1
             return 0.12 + (0.08 if any(core <= word_set for core in self.head_cores[i]) else 0.0)
 
-        reranked = sorted(((total[k] + head_bonus(candidates[k]), k) for k in top), key=lambda x: -x[0])
+        reranked = sorted(((total[k] + head_bonus(candidates[k]) + self._qualifier_bonus(candidates[k], word_set, excluded), k) for k in top),
+                          key=lambda x: -x[0])
         out = []
         for final, k in reranked[:limit]:
             i = candidates[k]
             score = min(max(coverage[k] * 100 + (final - coverage[k]) * 60, 0.0), 100.0)
             out.append((str(self.ids[i]), str(self.descriptions[i]), round(float(score), 1)))
         return out
+
+    def _qualifier_bonus(self, row: int, word_set: set[str], excluded: frozenset[str]) -> float:
+        """Qualifiers that change the food: a negated word ("without added vitamin D", "no mayo")
+        the food has, or says it lacks; a state the text names (", cooked", "dry") the food
+        contradicts ("Chard, swiss, raw" for "swiss chard, cooked")."""
+        bonus = 0.0
+        if excluded:
+            lacks = self._negated_words(row)
+            has = self.token_sets[row] - lacks
+            bonus += 0.1 * bool(excluded & lacks) - 0.3 * bool(excluded & has)
+        if word_set & {"raw", "dry", "uncooked", "dried"} and self.is_cooked[row] and not word_set & COOKED_STATE:
+            bonus -= 0.25
+        if word_set & (COOKED_STATE - {"prepared"}) and self.is_raw[row] and not word_set & {"raw"}:
+            bonus -= 0.25
+        return bonus
+
+    def _negated_words(self, row: int) -> frozenset[str]:
+        if row not in self._negated:
+            self._negated[row] = negated_words(self.description_lower[row])
+        return self._negated[row]
 
     def _same_foods(self, ranked: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
         """Candidates with another name of a food replaced by that food ("Peach, frozen,

@@ -52,6 +52,8 @@ HOUSEHOLD_WORDS = frozenset(
     box jar pouch tablet capsule softgel pill each square sheet carton shot jigger dash drop envelope link strip
     patty breast thigh drumstick wing fruit portion extra large extra small cube nlea plate bag order envelope""".split()
 ) | {"extra large", "extra small", "cubic inch"}
+# A grams note starting so means the weight is a guess among the food's portions: the row is reviewed.
+GRAMS_DOUBT = "check grams:"
 # A measure that names one whole item: when the food has no portion called so, it is a count.
 COUNT_WORDS = frozenset({"each", "whole", "item", "piece", "ea"})
 SIZE_WORDS = ("medium", "large", "small", "extra large", "extra small", "jumbo")
@@ -256,7 +258,12 @@ def _parse_plain(text: str) -> Quantity:
                 inner = parse_quantity(food) if re.search(r"\d", food) else None
                 if inner is not None and inner.kind in ("mass", "volume") and inner.food_text:
                     return Quantity(inner.amount, inner.unit, inner.kind, inner.per_unit, inner.food_text, f"'{qty_text.strip()} {unit_text or ''}'".replace(" '", "'") + " read with the stated weight")
-                return _quantity(number[0], unit_text, food, number[1])
+                found = _quantity(number[0], unit_text, food, number[1])
+                cut = re.match(r"^((?:(?:chopped|sliced|diced|shredded|crumbled|grated|cubed|packed)\b[\s,]*)+)(.+)$", food, re.I)
+                if cut and found.kind in ("volume", "household"):
+                    # "1 cup chopped broccoli": how it was cut picks the portion; the food is broccoli
+                    return Quantity(found.amount, found.unit, found.kind, found.per_unit, cut.group(2).strip(), found.note, cut.group(1).strip(" ,").lower())
+                return found
     trailing = re.match(rf"^(?P<food>.*?\S)[\s,(]+(?P<qty>{_RANGE}|{_NUM})\s*(?P<unit>[^\W\d_]+(?:[ .]+[^\W\d_]+)*?){_DETAIL}\s*\)?\s*\.?\s*$", text)
     if trailing:
         unit_text, leftover = _take_unit(trailing.group("unit"))
@@ -447,7 +454,8 @@ class PortionWeights:
         # ("chopped", "sliced"), so texts differing elsewhere share one lookup.
         words = frozenset()
         if quantity.kind in ("volume", "household", "count"):
-            words = frozenset(re.findall(r"[a-z]+", f"{food_text} {quantity.detail}".lower())) & self._measure_words(food_id)
+            # sizes written as numbers ("slice - 3 1/2\" diameter") also pick among portions
+            words = frozenset(re.findall(r"[a-z]+|\d+", f"{food_text} {quantity.detail}".lower())) & self._measure_words(food_id)
         key = (food_id, quantity.unit, quantity.kind, words)
         if key not in self._cache:
             self._cache[key] = self._resolve(food_id, quantity, " ".join(sorted(words)))
@@ -458,7 +466,7 @@ class PortionWeights:
         name is not one ("fries" of "1 cup, curly fries" for French fries)."""
         if food_id not in self._words:
             named = set(re.findall(r"[a-z]+", self._table.description(food_id).lower())) if self._table.has(food_id) else set()
-            self._words[food_id] = frozenset(w for p in self._table.portions_of(food_id) for w in re.findall(r"[a-z]+", str(p["measure"]).lower())) - named
+            self._words[food_id] = frozenset(w for p in self._table.portions_of(food_id) for w in re.findall(r"[a-z]+|\d+", str(p["measure"]).lower())) - named
         return self._words[food_id]
 
     def _source(self, food_id: str) -> str:
@@ -472,7 +480,7 @@ class PortionWeights:
 
     def _resolve(self, food_id: str, quantity: Quantity, food_text: str) -> tuple[float | None, str]:
         description = self._table.description(food_id) if self._table.has(food_id) else food_id
-        text_words = set(re.findall(r"[a-z]+", food_text))
+        text_words = set(re.findall(r"[a-z]+|\d+", food_text))
         if quantity.kind == "mass":
             return quantity.per_unit, ""
         if quantity.kind == "volume":
@@ -489,7 +497,7 @@ class PortionWeights:
 
     @staticmethod
     def _overlap(portion: dict, text_words: set[str]) -> int:
-        return len(text_words & set(re.findall(r"[a-z]+", str(portion["measure"]).lower())))
+        return len(text_words & set(re.findall(r"[a-z]+|\d+", str(portion["measure"]).lower())))
 
     def _by_volume(self, food_id: str, unit: str, ml_per_unit: float, text_words: set[str], description: str) -> tuple[float | None, str]:
         volumes = [p for p in self._portions(food_id) if p["ml"]]
@@ -508,8 +516,17 @@ class PortionWeights:
         if unit == "serving" and not candidates:
             candidates = [p for p in portions if "serving" in str(p["measure"]).lower()]
         if candidates:
-            best = max(candidates, key=lambda p: (str(p["measure"]).lower() == unit, self._overlap(p, text_words), -int(p["seq"])))
-            return best["grams_each"], f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
+            def usual(p: dict) -> bool:  # the unmarked size: "1 slice, regular", "1 medium slice"
+                return bool(re.search(r"\b(?:regular|medium)\b", str(p["measure"]).lower()))
+
+            best = max(candidates, key=lambda p: (str(p["measure"]).lower() == unit, self._overlap(p, text_words), usual(p), -int(p["seq"])))
+            how = f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
+            weights = [p["grams_each"] for p in candidates]
+            chosen_by_text = str(best["measure"]).lower() == unit or self._overlap(best, text_words) or usual(best)
+            if not chosen_by_text and max(weights) > 1.3 * min(weights):
+                # "slice" of a food with slices of 28 to 120 g, and nothing in the text to choose by
+                return best["grams_each"], f"{GRAMS_DOUBT} {how}, one of its '{unit}' portions ({_fmt(min(weights))}-{_fmt(max(weights))} g); say which"
+            return best["grams_each"], how
         names_item = unit in {singular(w) for w in re.findall(r"[a-z]+", description.lower())}
         if unit in COUNT_WORDS or names_item:
             return self._by_count(food_id, text_words, description)

@@ -28,7 +28,7 @@ def test_curated_aliases_are_sound(table):
                 "biscuit": "cookie", "jam": "jam", "cream": "cream", "omelette": "omelet", "ketchup": "catsup", "bagel": "bagel", "tahini": "tahini",
                 "chicken": "chicken", "beans": "bean", "sweetcorn": "corn", "mayonnaise": "mayonnaise", "hot": "frankfurter", "fish": "fish", "cornflakes": "corn",
                 "sparkling": "soda", "bottled": "water", "yam": "yam", "fortified": "cereal", "red": "bull", "energy": "energy", "sports": "gatorade",
-                "canned": "canned", "cold": "coffee", "whisky": "whiskey", "spaghetti": "pasta", "chocolate": "cocoa", "tinned": "canned", "edamame": "edamame"}
+                "canned": "canned", "cold": "coffee", "whisky": "whiskey", "spaghetti": "pasta", "chocolate": "cocoa", "tinned": "canned", "edamame": "edamame", "pepsi": "cola", "fanta": "orange"}
     for row in rows:
         assert table.has(row["food_id"]), row
         assert row["reason"], row
@@ -86,3 +86,47 @@ def test_different_food_words_need_asking(matcher):
     chobani = matcher.match("Chobani greek yogurt")  # SR28's Chobani yogurts are all flavoured
     assert chobani.status == "needs_review" and "is vanilla; the text does not say so" in chobani.note
     assert matcher.match("big mac").status == "needs_review"  # only the brand name matches
+
+
+# -- issue 11: qualifiers, negations, brands, typos (each example of the issue's Why list) -------
+
+@pytest.mark.parametrize("text, food_id", [
+    ("Milk, Whole, 3.25% Milkfat, without Added Vitamin A and Vitamin D", "01211"),  # not the fortified milk (13x vitamin D)
+    ("non-alcoholic beer", "14305"), ("chocolate milk, 1%", "01104"), ("decaf coffee", "14201"),
+    ("swiss chard, cooked", "11765"), ("spaghetti, cooked", "20121"),
+    ("Oatmeal, Regular or Quick, Dry", "08120"), ("Baked potato, plain, skin not eaten", "11363"),
+    ("Kroger - Milk 2%", "01079"), ("() - Avocado", "09037"), ("Thompson Raisins - Raisin", "09298"),
+    ("Organics roasted cashews - Cashews", "12585"), ("Kirkland Olive Oil", "04053"),
+])
+def test_qualifiers_and_brands_steer_the_match(matcher, text, food_id):
+    found = matcher.match(text)
+    assert found.food_id == food_id and found.status == "matched", found
+
+
+@pytest.mark.parametrize("text, not_food", [("Brandy", "07021"), ("Wholey Guacamole", "13"), ("Adnams' bitter", "11024"), ("oat milk", "01106")])
+def test_typo_correction_never_invents_a_food(matcher, text, not_food):
+    found = matcher.match(text)
+    assert found.status != "matched" or not (found.food_id or "").startswith(not_food), found
+    assert matcher._correct("brandy") != "brand" and matcher._correct("wholey") != "whole"
+
+
+def test_not_frosted_is_never_the_frosted_cereal(matcher):
+    found = matcher.match("mini wheats (not frosted)")
+    assert "FROSTED" not in found.description and (found.food_id == "08384" or found.status == "needs_review" or "08384" in found.alternatives_text)
+
+
+def test_negated_words():
+    from nutri.match import negated_words
+
+    assert negated_words("Milk, whole, without added vitamin A and vitamin D") >= {"vitamin", "d"}
+    assert negated_words("Subway Veggie Delite Sandwich, no mayo") == {"mayonnaise"}
+    assert negated_words("non-alcoholic beer") == frozenset()  # a qualifier of its own ("nonalcoholic")
+    assert "canned" in negated_words("Vegetable soup, homemade")
+
+
+def test_real_text_accuracy_floor(table, matcher):
+    from nutri.evaluate import evaluate_real
+
+    scores = evaluate_real(DATA / "real_labelled.csv", table, matcher)
+    assert scores.rows >= 300
+    assert scores.food_right >= 0.85 and scores.grams_right >= 0.74, scores.misses[:20]
