@@ -21,7 +21,7 @@ import csv
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -177,6 +177,10 @@ class Match:
     status: str  # matched | needs_review | unmatched
     note: str
     alternatives: tuple[tuple[str, str, float], ...] = ()
+    # (nutrient column, lowest, highest per 100 g) where the foods this text could mean differ a
+    # lot in a tracked nutrient (firm tofu: calcium 201-683 mg by coagulant): a verdict near the
+    # line may change with the product
+    ranges: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def alternatives_text(self) -> str:
@@ -387,6 +391,7 @@ def _top_stable(values: np.ndarray, k: int) -> np.ndarray:
 # "without added vitamin A and vitamin D", "no mayo", "No Skin": the words after a negation name
 # what the food does not have (read up to the next comma).
 NEGATION_RE = re.compile(r"\b(?:without|no|not|non|w/o)[\s-]+((?:added\s+)?[a-z][a-z0-9 &-]*)", re.IGNORECASE)
+NEGATION_HINT = re.compile(r"\b(?:without|no|not|non|w/o)\b")
 NEGATION_FILLER = frozenset({"added", "a", "and", "or", "with"})
 
 
@@ -395,10 +400,24 @@ HOMEMADE_RE = re.compile(r"\bhome[ -]?made\b|\bhome[ -]prepared\b|\bhome recipe\
 NOT_HOMEMADE = frozenset({"canned", "condensed", "mix", "commercially", "commercial", "frozen"})
 
 
+RAW_STATES = frozenset({"raw", "dry", "uncooked", "dried"})
+QUALIFYING_STATES = RAW_STATES | (frozenset(COOKED_STATE) - {"prepared"})
+
+
+# Foods whose products differ in a tracked nutrient by how they are made (coagulant, fortification):
+# only their matches look for the range among equally fitting foods.
+AMBIGUOUS_FOODS = re.compile(r"\b(?:tofu|milk|soymilk|cereals ready-to-eat|juice|yogurt)\b", re.IGNORECASE)
+FORM_WORDS = frozenset({"dry", "dried", "powder", "canned", "evaporated", "condensed", "fried", "frozen", "dehydrated", "concentrate"})
+# (column, unit, smallest difference per 100 g worth telling)
+AMBIGUITY_LIMITS = (("calcium_mg", "mg", 100.0), ("vitamin_d_ug", "µg", 0.5), ("vitamin_b12_ug", "µg", 0.3), ("magnesium_mg", "mg", 50.0))
+
+
 def negated_words(text: str) -> frozenset[str]:
     """Food words a text says are absent ("vitamin", "d" of "without added vitamin A and vitamin D")."""
-    words: set[str] = set(NOT_HOMEMADE) if HOMEMADE_RE.search(str(text)) else set()
     text = str(text).lower()
+    words: set[str] = set(NOT_HOMEMADE) if "home" in text and HOMEMADE_RE.search(text) else set()
+    if not NEGATION_HINT.search(text):
+        return frozenset(words)
     if ANY_PHRASE.search(text):  # "non-alcoholic", "not fortified" are qualifiers of their own
         for pattern, replacement in PHRASE_SYNONYMS:
             text = pattern.sub(replacement, text)
@@ -410,6 +429,8 @@ def negated_words(text: str) -> frozenset[str]:
 def split_brand(text: str) -> tuple[str, str]:
     """MyFitnessPal's "Brand - Food" cell (also "Generic - Chicken Breast - Roasted"): (brand, food).
     ("", text) when there is no such prefix."""
+    if " - " not in str(text):
+        return "", str(text)
     parts = [p.strip() for p in re.split(r"\s+-\s+", str(text))]
     if len(parts) < 2 or not any(parts[1:]):
         return "", str(text)
@@ -435,6 +456,8 @@ class Matcher:
         self.prior_static, self.prior_default_state = priors.prior_static, priors.prior_default_state
         self._cache: dict[tuple[str, frozenset[str], frozenset[str]], Match] = {}
         self._negated: dict[int, frozenset[str]] = {}  # description row -> words it says are absent
+        self._nutrients: np.ndarray | None = None  # for nutrient ranges, built on first use
+        self._last_ranked: tuple = ((), [])
         self._corrections: dict[str, str | None] = {}
         self._preparation_masks = priors.preparation
 
@@ -454,9 +477,10 @@ class Matcher:
         found = process.extractOne(token, self.vocabulary_by_letter.get(token[0], ()), scorer=fuzz.ratio, processor=None, score_cutoff=TOKEN_TYPO_CUTOFF)
         if not found:
             return None
-        # a word that only adds or drops an ending is another word, not a typo: "brandy" is no
-        # "brand", "wholey" no "whole" (a word is better left unknown than made into a food)
-        if found[0].startswith(token) or token.startswith(found[0]):
+        # a word that adds an ending to a known word is another word, not a typo: "brandy" is no
+        # "brand", "wholey" no "whole" (better left unknown than made into a food); a dropped
+        # last letter ("spinac") is still a typo
+        if token.startswith(found[0]):
             return None
         return found[0]
 
@@ -489,9 +513,45 @@ class Matcher:
                 # the food part alone is not clear: the brand's food words may say what it is
                 with_brand = self._match(text, " ".join(brand_words + key.split()), head, excluded)
                 found = with_brand if with_brand.score > found.score else found
-            self._cache[(key, head, excluded)] = self._as_same_food(found)
+            self._cache[(key, head, excluded)] = self._with_ranges(self._as_same_food(found), key, head, excluded)
         found = self._cache[(key, head, excluded)]
-        return found if found.query == text else Match(text, found.food_id, found.description, found.score, found.rule, found.status, found.note, found.alternatives)
+        return found if found.query == text else replace(found, query=text)
+
+    def _with_ranges(self, found: Match, key: str, head: frozenset[str], excluded: frozenset[str]) -> Match:
+        """The match with the range of each tracked nutrient over the foods the text could equally
+        mean (all its words, no flavour it does not ask for), when they differ a lot."""
+        if found.status != "matched" or not found.food_id or not AMBIGUOUS_FOODS.search(found.description):
+            return found
+        if self._nutrients is None:  # water, then the AMBIGUITY_LIMITS columns, by matcher row
+            self._nutrients = self.table.foods[["water_g", *(c for c, _u, _l in AMBIGUITY_LIMITS)]].to_numpy(dtype=float)
+        words = {self._correct(w) or w for w in key.split()}
+        best = self.row_of[found.food_id]
+        same = [best]
+        last_key, ranked = self._last_ranked
+        if last_key != (key, head, excluded):
+            ranked = self._rank(tuple(key.split()), 10, head, excluded)
+        for food_id, _description, _score in self._same_foods(ranked):
+            row = self.row_of[food_id]
+            if row == best or not words <= self.token_sets[row] or (self.token_sets[row] & FORM_WORDS) - words:
+                continue
+            # the same form of the food: dry milk or fried tofu differ in water, not in how they are made
+            mine, theirs = self._nutrients[best, 0], self._nutrients[row, 0]
+            if abs(mine - theirs) <= 0.2 * max(mine, theirs) and not any(self.different[w][row] for w in self.different if w not in words):
+                same.append(row)
+        if len(same) < 2:
+            return found
+        ranges, told = [], []
+        for j, (column, unit, least) in enumerate(AMBIGUITY_LIMITS, start=1):
+            known = self._nutrients[same, j][~np.isnan(self._nutrients[same, j])]
+            low, high = (float(known.min()), float(known.max())) if len(known) else (0.0, 0.0)
+            if high - low >= least and high >= 2 * low:
+                ranges.append((column, low, high))
+                told.append(f"{column.rsplit('_', 1)[0].replace('_', ' ')} {low:.3g}-{high:.3g} {unit}")
+        if not ranges:
+            return found
+        note = (f"{found.note}; the foods this text could mean differ: {', '.join(told)} per 100 g "
+                f"({len(same)} foods, e.g. {', '.join(str(self.ids[r]) for r in same[1:3])}); the most common product taken, name it to be sure")
+        return replace(found, note=note, ranges=tuple(ranges))
 
     def search(self, text: str, limit: int = 10) -> list[tuple[str, str, float]]:
         """Ranked (food_id, description, score) candidates from the index (no aliases)."""
@@ -514,6 +574,7 @@ class Matcher:
                 alias = self.aliases[found[0]]
                 return Match(text, alias.food_id, self.table.description(alias.food_id), round(found[1], 1), "alias_typo", "matched", f"read as {alias.written!r} (curated alias)")
         ranked = self._rank(tuple(key.split()), 4, head, excluded)
+        self._last_ranked = ((key, head, excluded), ranked)  # reused for the nutrient ranges
         if not ranked:
             return Match(text, None, "", 0.0, "none", "unmatched", "no food in foods.csv shares a word with this text")
         best_id, best_desc, best_score = ranked[0]
@@ -606,8 +667,9 @@ class Matcher:
                 return -0.2 if shared and shared <= self.brand_only[i] else -0.1
             return 0.12 + (0.08 if any(core <= word_set for core in self.head_cores[i]) else 0.0)
 
-        reranked = sorted(((total[k] + head_bonus(candidates[k]) + self._qualifier_bonus(candidates[k], word_set, excluded), k) for k in top),
-                          key=lambda x: -x[0])
+        qualified = bool(excluded) or bool(word_set & QUALIFYING_STATES)
+        reranked = sorted(((total[k] + head_bonus(candidates[k]) + (self._qualifier_bonus(candidates[k], word_set, excluded) if qualified else 0.0), k)
+                           for k in top), key=lambda x: -x[0])
         out = []
         for final, k in reranked[:limit]:
             i = candidates[k]
@@ -624,7 +686,7 @@ class Matcher:
             lacks = self._negated_words(row)
             has = self.token_sets[row] - lacks
             bonus += 0.1 * bool(excluded & lacks) - 0.3 * bool(excluded & has)
-        if word_set & {"raw", "dry", "uncooked", "dried"} and self.is_cooked[row] and not word_set & COOKED_STATE:
+        if word_set & RAW_STATES and self.is_cooked[row] and not word_set & COOKED_STATE:
             bonus -= 0.25
         if word_set & (COOKED_STATE - {"prepared"}) and self.is_raw[row] and not word_set & {"raw"}:
             bonus -= 0.25
@@ -657,7 +719,7 @@ class Matcher:
         food_id, description = str(self.ids[row]), str(self.descriptions[row])
         alternatives = tuple(a for a in self._same_foods(list(found.alternatives)) if a[0] != food_id)
         note = f"{found.note} ({self.table.edition(found.food_id).short} {found.description!r} is this food)"
-        return Match(found.query, food_id, description, found.score, found.rule, found.status, note, alternatives)
+        return replace(found, food_id=food_id, description=description, note=note, alternatives=alternatives)
 
     def _preparation_mask(self, cooking_word: str) -> np.ndarray:
         """Foods whose description has a preparation word matching ``cooking_word``."""

@@ -130,3 +130,12 @@ def test_real_text_accuracy_floor(table, matcher):
     scores = evaluate_real(DATA / "real_labelled.csv", table, matcher)
     assert scores.rows >= 300
     assert scores.food_right >= 0.85 and scores.grams_right >= 0.74, scores.misses[:20]
+
+
+def test_ambiguity_that_matters_is_said_with_its_range(matcher):
+    tofu = matcher.match("firm tofu")
+    calcium = dict((c, (lo, hi)) for c, lo, hi in tofu.ranges)["calcium_mg"]
+    assert calcium[0] <= 201 and calcium[1] >= 683 and "calcium" in tofu.note and tofu.status == "matched"
+    milk = matcher.match("whole milk")  # fortified or not: vitamin D 0.1 to 1.3 µg per 100 g
+    assert "vitamin_d_ug" in dict((c, (lo, hi)) for c, lo, hi in milk.ranges)
+    assert matcher.match("spinach").ranges == ()  # one food, nothing to say
