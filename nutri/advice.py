@@ -79,8 +79,9 @@ def category_suggestions(table: FoodTable, nutrient_column: str, rule: dict) -> 
     foods = category_foods(table, rule)
     foods = foods[foods[nutrient_column].notna() & (foods[nutrient_column] > 0)]
     suggestions = []
-    for food_id, group, description, per100 in zip(foods.index, foods["category"], foods["description"], foods[nutrient_column]):
-        portion, grams = common_portion(table, food_id, group)
+    for food_id, category, description, per100 in zip(foods.index, foods["category"], foods["description"],
+                                                      foods[nutrient_column]):
+        portion, grams = common_portion(table, food_id, category)
         suggestions.append(Suggestion(food_id, description, portion, grams, per100 * grams / 100.0, False))
     return suggestions
 

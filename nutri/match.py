@@ -26,13 +26,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from rapidfuzz import fuzz, process
 
 from nutri.errors import DataFileError
 from nutri.quantity import HOUSEHOLD_WORDS, singular
 from nutri.tables.base import SPECIAL_CATEGORIES, FoodTable, data_file
-
 
 # Below this score a match is shown as needs_review with its alternatives (calibrated on
 # tests/data/labelled_entries.csv: matches under 70 were right less than half the time).
@@ -41,6 +39,7 @@ REVIEW_THRESHOLD = 70
 UNMATCHED_COVERAGE = 0.5
 UNSPECIFIED = re.compile(r"\b(?:NS as to [^,]*|NFS)\b")
 SAME_AS_PENALTY = 0.1  # prior of a survey food that is one SR28 food (FoodTable same_as)
+SEARCH_TEXT_SHARE = 0.5  # of a word's weight lost when it is only in a food's additional names
 HEAD_WEIGHT = 2.0  # words naming the food in "Food, state, detail" texts
 UNKNOWN_WORD_WEIGHT = 1.5  # weight of a text word absent from every description (IDF of common words is 1-9)
 ALIAS_TYPO_CUTOFF = 90  # rapidfuzz.fuzz.ratio on normalised text
@@ -259,6 +258,7 @@ class WordIndex:
     head_cores: list[tuple[frozenset[str], ...]]
     lengths: np.ndarray
     same_as: np.ndarray  # row -> the row of the food it is (itself unless FoodTable same_as says)
+    search_only: dict[str, np.ndarray]  # word -> rows having it only in their search text
     brand_only: list[set[str]]
     branded: np.ndarray
     postings: dict[str, np.ndarray]
@@ -286,9 +286,13 @@ def _head_cores(description: str) -> tuple[frozenset[str], ...]:
     after "with"/"in" ("Caesar salad (with romaine)", "Taco or tostada with beef"), one core per
     "or" alternative ({taco} or {tostada}). A text naming all of one core is about this food, not a
     food made from it ("Olive loaf")."""
+    segments = _head_segments(description)
+    if not any(c in segment for segment in segments for c in ("(", " with ", " in ", " or ")):
+        words = {t for segment in segments for t in tokenize(segment, False)}  # the common case, no details
+        return (frozenset(words - CATEGORY_WORDS or words),)
     words: set[str] = set()
     alternatives: list[set[str]] = []
-    for segment in _head_segments(description):
+    for segment in segments:
         plain = re.sub(r"\([^)]*\)", " ", segment)
         plain = re.split(r"\s(?:with|in)\s", f" {plain} ")[0] if plain.strip() else segment
         options = [set(tokenize(o, False)) for o in re.split(r"\sor\s", f" {plain} ")]
@@ -313,8 +317,8 @@ def build_word_index(foods) -> WordIndex:
     # words that occur only in a brand or product name (capitals: "BOLTHOUSE FARMS, DAILY GREEN")
     capitals = re.compile(r"\b[A-Z][A-Z'&.]{2,}\b")
     branded = np.array([bool(capitals.search(str(d))) for d in descriptions])
-    brand_only = [set(tokenize(" ".join(capitals.findall(d)), False)) - set(tokenize(capitals.sub(" ", d), False)) if has_brand else set()
-                  for d, has_brand in zip(map(str, descriptions), branded)]
+    brand_only = [set(tokenize(" ".join(capitals.findall(d)), False)) - set(tokenize(capitals.sub(" ", d), False))
+                  if has_brand else set() for d, has_brand in zip(map(str, descriptions), branded)]
     # words only in the additional names ("McDonald's Big Mac sauce" of Thousand Island dressing):
     # a text matching nothing else of the food is a brand or product name, not the food itself
     for i, (description, search_text) in enumerate(zip(descriptions, foods["search_text"].fillna("").to_numpy())):
@@ -325,7 +329,8 @@ def build_word_index(foods) -> WordIndex:
     # not details of the food; nor is FNDDS's "not specified" ("french fries, NS as to from fresh or
     # frozen", "Milk, NFS"), which marks the food a survey coder picks when details are not given
     description_tokens = [set(tokenize(str(d), False)) for d in descriptions]
-    lengths = np.array([len(set(tokenize(UNSPECIFIED.sub(" ", str(d)), False))) for d in descriptions], dtype=np.float64)
+    lengths = np.array([len(set(tokenize(UNSPECIFIED.sub(" ", str(d)), False))) for d in descriptions],
+                       dtype=np.float64)
     n = len(token_sets)
     vocabulary_by_letter: dict[str, list[str]] = {}
     for word in sorted(postings):
@@ -335,7 +340,12 @@ def build_word_index(foods) -> WordIndex:
     # a survey food that is one SR28 food ("Peach, frozen, unsweetened" = raw peaches) is another
     # name for it: a text matching that name gets the SR28 food, so a plain ingredient keeps it
     same_as = np.array([row_of.get(other, i) if other else i for i, other in enumerate(foods["same_as"].to_numpy())])
-    return WordIndex(ids, descriptions, token_sets, description_tokens, heads, head_cores, lengths, same_as, brand_only, branded,
+    search_only: dict[str, list[int]] = {}
+    for i, (tokens, own) in enumerate(zip(token_sets, description_tokens)):
+        for token in tokens - own:
+            search_only.setdefault(token, []).append(i)
+    return WordIndex(ids, descriptions, token_sets, description_tokens, heads, head_cores, lengths, same_as,
+                     {t: np.asarray(ix, dtype=np.int64) for t, ix in search_only.items()}, brand_only, branded,
                      {t: np.asarray(ix, dtype=np.int32) for t, ix in postings.items()},
                      {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}, vocabulary_by_letter,
                      [str(d).lower() for d in descriptions], row_of)
@@ -352,6 +362,16 @@ class PriorIndex:
     prior_static: np.ndarray
     prior_default_state: np.ndarray
     preparation: dict[str, np.ndarray]  # cooking word -> foods described with a matching preparation
+    alcoholic: np.ndarray  # foods with alcohol (>= 1 g/100 g): "cola" is not "Rum and cola"
+    alcohol_words: frozenset[str]  # words mostly found in alcoholic foods ("rum", "beer"): they lift it
+
+
+def _alcohol_words(token_sets: list[set[str]], alcoholic: np.ndarray) -> frozenset[str]:
+    counts: dict[str, list[int]] = {}
+    for tokens, has_alcohol in zip(token_sets, alcoholic):
+        for token in tokens:
+            counts.setdefault(token, [0, 0])[bool(has_alcohol)] += 1
+    return frozenset(t for t, (without, with_) in counts.items() if with_ >= without and with_ > 0)
 
 
 def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
@@ -364,17 +384,23 @@ def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
     special = {c: categories == c for c in SPECIAL_CATEGORIES}
     cooked_default = np.isin(categories, list(COOKED_BY_DEFAULT))
     raw_default = np.isin(categories, list(RAW_BY_DEFAULT))
-    prior_static = prior_base - 0.35 * np.logical_or.reduce(list(special.values())) - 0.1 * np.sum(list(different.values()), axis=0)
+    prior_static = (prior_base - 0.35 * np.logical_or.reduce(list(special.values()))
+                    - 0.1 * np.sum(list(different.values()), axis=0))
     # between tables, ties go to the measured one; a survey food that is one SR28 food ("Almonds,
     # roasted" = raw almonds) gives way to an SR28 food the text fits as well ("dry roasted")
     prior_static = prior_static + table.rank_priors() - SAME_AS_PENALTY * (foods["same_as"].to_numpy() != "")
     prior_default_state = (0.08 * (raw_default & is_raw) - 0.06 * (raw_default & ~is_raw)
                            + 0.08 * (cooked_default & is_cooked) - 0.08 * (cooked_default & is_raw))
     # (a dish counts as not raw: "orange juice" keeps SR28 juice over a reconstituted survey juice)
-    descriptions = pd.Series(words.description_lower)
-    preparation = {word: descriptions.str.contains("|".join(re.escape(w) for w in sorted(wanted)), regex=True).to_numpy(dtype=bool)
+    # a mask per preparation word (as a substring: "dry" is in "dry heat"), then per cooking word
+    every = sorted({w for wanted in COOKING_WORDS.values() for w in wanted})
+    has = {w: np.array([w in d for d in words.description_lower]) for w in every}
+    preparation = {word: np.logical_or.reduce([has[w] for w in sorted(wanted)])
                    for word, wanted in COOKING_WORDS.items()}
-    return PriorIndex(is_raw, is_cooked, different, special, prior_static, prior_default_state, preparation)
+    alcoholic = foods["alcohol_g"].fillna(0).to_numpy() >= 1.0
+    prior_static = prior_static - 0.1 * alcoholic  # lifted in _rank when the text names a drink with alcohol
+    return PriorIndex(is_raw, is_cooked, different, special, prior_static, prior_default_state, preparation,
+                      alcoholic, _alcohol_words(words.token_sets, alcoholic))
 
 
 def _top_stable(values: np.ndarray, k: int) -> np.ndarray:
@@ -382,8 +408,9 @@ def _top_stable(values: np.ndarray, k: int) -> np.ndarray:
     without sorting every candidate."""
     if len(values) <= k:
         return np.argsort(-values, kind="stable")
-    threshold = values[np.argpartition(-values, k - 1)[:k]].min()
-    above = np.flatnonzero(values > threshold)
+    part = np.argpartition(-values, k - 1)[:k]
+    threshold = values[part].min()
+    above = part[values[part] > threshold]  # every value above the k-th largest is in the partition
     chosen = np.concatenate([above, np.flatnonzero(values == threshold)[: k - len(above)]])
     return chosen[np.lexsort((chosen, -values[chosen]))]
 
@@ -445,15 +472,19 @@ class Matcher:
         self.table = table
         self.user_aliases = user_aliases or {}
         alias_index = build_alias_index(read_aliases(data_file("aliases.csv"), table, "curated"))
-        self.aliases, self._alias_keys, self._alias_by_first_word = alias_index.aliases, alias_index.keys, alias_index.by_first_word
+        self.aliases, self._alias_keys = alias_index.aliases, alias_index.keys
+        self._alias_by_first_word = alias_index.by_first_word
         words = build_word_index(table.foods)
-        self.ids, self.descriptions, self.token_sets, self.heads = words.ids, words.descriptions, words.token_sets, words.heads
-        self.head_cores, self.brand_only, self.postings, self.idf = words.head_cores, words.brand_only, words.postings, words.idf
-        self.vocabulary_by_letter, self.description_lower, self.row_of = words.vocabulary_by_letter, words.description_lower, words.row_of
-        self.same_as = words.same_as
+        self.ids, self.descriptions, self.token_sets = words.ids, words.descriptions, words.token_sets
+        self.heads, self.head_cores, self.brand_only = words.heads, words.head_cores, words.brand_only
+        self.postings, self.idf, self.vocabulary_by_letter = words.postings, words.idf, words.vocabulary_by_letter
+        self.description_lower, self.row_of = words.description_lower, words.row_of
+        self.same_as, self.search_only = words.same_as, words.search_only
         priors = build_prior_index(table, words)
-        self.is_raw, self.is_cooked, self.different, self.special = priors.is_raw, priors.is_cooked, priors.different, priors.special
+        self.is_raw, self.is_cooked = priors.is_raw, priors.is_cooked
+        self.different, self.special = priors.different, priors.special
         self.prior_static, self.prior_default_state = priors.prior_static, priors.prior_default_state
+        self.alcoholic, self.alcohol_words = priors.alcoholic, priors.alcohol_words
         self._cache: dict[tuple[str, frozenset[str], frozenset[str]], Match] = {}
         self._negated: dict[int, frozenset[str]] = {}  # description row -> words it says are absent
         self._nutrients: np.ndarray | None = None  # for nutrient ranges, built on first use
@@ -629,19 +660,8 @@ class Matcher:
         unique_tokens = list(dict.fromkeys(corrected))
         if not unique_tokens:
             return []
-        postings = [self.postings[t] for t in unique_tokens]
-        weights = np.repeat([weight(t) for t in unique_tokens], [len(p) for p in postings])
-        # summed per food over all rows (every IDF is > 0), so the candidates are the non-zero rows
-        summed = np.bincount(np.concatenate(postings), weights=weights, minlength=len(self.ids))
-        candidates = np.flatnonzero(summed)
-        coverage = summed[candidates] / query_weight
+        candidates, coverage = self._coverage(unique_tokens, [weight(t) / query_weight for t in unique_tokens])
         word_set = set(corrected)
-        for word in word_set & COOKING_WORDS.keys():
-            # "baked" is covered by "dry heat": tables word a preparation differently (SR28 "cooked,
-            # dry heat", FNDDS "baked or broiled"), and only one of them would otherwise get credit
-            has_word = self.postings[word]
-            found = has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
-            coverage = coverage + (self._preparation_mask(word)[candidates] & ~found) * (weight(word) / query_weight)
         total = coverage + self.prior_static[candidates]
         # penalties in prior_static are lifted for what the text asks for
         for group, mask in self.special.items():
@@ -649,6 +669,8 @@ class Matcher:
                 total += 0.35 * mask[candidates]
         for word in word_set & self.different.keys():
             total += 0.1 * self.different[word][candidates]
+        if word_set & self.alcohol_words:
+            total += 0.1 * self.alcoholic[candidates]
         cooking = [w for w in word_set if w in COOKING_WORDS]
         if cooking:
             total += 0.12 * np.logical_or.reduce([self._preparation_mask(w)[candidates] for w in cooking])
@@ -697,11 +719,37 @@ class Matcher:
             self._negated[row] = negated_words(self.description_lower[row])
         return self._negated[row]
 
+    def _coverage(self, tokens: list[str], shares: list[float]) -> tuple[np.ndarray, np.ndarray]:
+        """Foods sharing a word with the text (sorted rows) and the share of the text's weight each
+        covers (``shares``: each token's weight over the text's)."""
+        postings = [self.postings[t] for t in tokens]
+        weights = np.repeat(shares, [len(p) for p in postings])
+        rows = np.concatenate(postings)
+        if len(rows) * 8 < len(self.ids):
+            candidates, inverse = np.unique(rows, return_inverse=True)
+            coverage = np.bincount(inverse, weights=weights)
+        else:  # many rows: sum per food over the whole table (every IDF is > 0), keep the non-zero
+            summed = np.bincount(rows, weights=weights, minlength=len(self.ids))
+            candidates = np.flatnonzero(summed)
+            coverage = summed[candidates]
+        for token, share in zip(tokens, shares, strict=True):
+            if token in self.search_only:
+                # an additional name ("rum with cola-type drinks such as Coke, Coca Cola") is weaker
+                # evidence than the description: half the word's weight
+                coverage[np.searchsorted(candidates, self.search_only[token])] -= SEARCH_TEXT_SHARE * share
+            if token in COOKING_WORDS:
+                # "baked" is covered by "dry heat": tables word a preparation differently (SR28 "cooked,
+                # dry heat", FNDDS "baked or broiled"), and only one of them would otherwise get credit
+                has_word = self.postings[token]
+                found = has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
+                coverage = coverage + (self._preparation_mask(token)[candidates] & ~found) * share
+        return candidates, coverage
+
     def _same_foods(self, ranked: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
         """Candidates with another name of a food replaced by that food ("Peach, frozen,
         unsweetened" of FNDDS is SR28's raw peaches), each food once."""
         out, seen = [], set()
-        for food_id, description, score in ranked:
+        for food_id, _description, score in ranked:
             row = self.same_as[self.row_of[food_id]]
             if row not in seen:
                 seen.add(row)

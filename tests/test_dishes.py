@@ -6,8 +6,8 @@ ingredient keeps its SR28 food."""
 import math
 
 import pytest
-
 from conftest import write
+
 from nutri.diary import read_diary
 
 
@@ -20,15 +20,18 @@ def analysed(tmp_path, table, matcher, rows):
 
 # The issue's Why list: each dish became an ingredient (a whole roast turkey, a can of tuna, 300 g
 # of Caesar dressing, a dry pasta mix, three taco shells, a late-harvest wine, corn tortillas).
-@pytest.mark.parametrize("food, amount, unit, food_id, grams", [
-    ("turkey sandwich", "1", "", "fndds:27540310", 143),  # 1 sandwich = 143 g
-    ("tuna sandwich", "1", "", "fndds:27550720", 157),
-    ("chicken caesar salad", "300", "g", "fndds:72116140", 300),
-    ("cheeseburger", "2", "", "fndds:27510210", 214),  # 1 cheeseburger = 107 g
-    ("tacos", "3", "", "fndds:58101300", 234),  # 1 taco or tostada = 78 g
-    ("latte", "12", "fl oz", "fndds:92101900", 306),  # 1 fl oz = 25.5 g
-    ("fries", "1", "cup", "fndds:71401000", 57),
-])
+@pytest.mark.parametrize(
+    "food, amount, unit, food_id, grams",
+    [
+        ("turkey sandwich", "1", "", "fndds:27540310", 143),  # 1 sandwich = 143 g
+        ("tuna sandwich", "1", "", "fndds:27550720", 157),
+        ("chicken caesar salad", "300", "g", "fndds:72116140", 300),
+        ("cheeseburger", "2", "", "fndds:27510210", 214),  # 1 cheeseburger = 107 g
+        ("tacos", "3", "", "fndds:58101300", 234),  # 1 taco or tostada = 78 g
+        ("latte", "12", "fl oz", "fndds:92101900", 306),  # 1 fl oz = 25.5 g
+        ("fries", "1", "cup", "fndds:71401000", 57),
+    ],
+)
 def test_dish_named_as_a_dish_is_the_survey_food(tmp_path, table, matcher, food, amount, unit, food_id, grams):
     row = analysed(tmp_path, table, matcher, [(food, amount, unit)]).iloc[0]
     assert (row["food_id"], row["status"]) == (food_id, "matched"), row["note"]
@@ -37,10 +40,18 @@ def test_dish_named_as_a_dish_is_the_survey_food(tmp_path, table, matcher, food,
         assert "FNDDS 2.0 portion" in row["note"]  # the weight's provenance names the table
 
 
-@pytest.mark.parametrize("food, food_id", [
-    ("spinach", "11457"), ("banana", "09040"), ("milk 2%", "01079"), ("olive oil", "04053"), ("baked cod", "15016"),
-    ("coffee", "14209"), ("orange juice", "09209"),
-])
+@pytest.mark.parametrize(
+    "food, food_id",
+    [
+        ("spinach", "11457"),
+        ("banana", "09040"),
+        ("milk 2%", "01079"),
+        ("olive oil", "04053"),
+        ("baked cod", "15016"),
+        ("coffee", "14209"),
+        ("orange juice", "09209"),
+    ],
+)
 def test_plain_ingredient_keeps_its_sr28_food(matcher, food, food_id):
     assert matcher.match(food).food_id == food_id
 

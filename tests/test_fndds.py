@@ -31,7 +31,10 @@ def test_turkey_sandwich_from_its_recipe():
     assert 55 <= float(food["calcium_mg"]) <= 65 and 330 <= float(food["sodium_mg"]) <= 360
     assert food["vitamin_d_ug"] != "" and food["vitamin_d_basis"] == "sr28_ingredients"
     portions = [p for p in rows("fndds_portions.csv") if p["food_id"] == "fndds:27540310"]
-    assert [(p["amount"], p["measure"], p["grams"]) for p in portions] == [("1", "sandwich", "143"), ("1", "Quantity not specified", "143")]
+    assert [(p["amount"], p["measure"], p["grams"]) for p in portions] == [
+        ("1", "sandwich", "143"),
+        ("1", "Quantity not specified", "143"),
+    ]
 
 
 def test_retired_ingredient_leaves_nutrients_unknown_never_zero():
@@ -51,16 +54,27 @@ def test_portion_text_split_into_amount_and_measure():
     assert all(float(p["grams"]) > 0 and float(p["amount"]) > 0 for p in portions)
 
 
-FNDDS_DIRS = [Path(p) for p in (os.environ.get("NUTRI_FNDDS_DIR", ""), str(SHARED / "fndds2"), "/work/shared/fndds2") if p]
+FNDDS_DIRS = [
+    Path(p) for p in (os.environ.get("NUTRI_FNDDS_DIR", ""), str(SHARED / "fndds2"), "/work/shared/fndds2") if p
+]
 FNDDS = next((d for d in FNDDS_DIRS if (d / "MainFoodDesc.txt").is_file()), None)
-SR28_DIRS = [Path(p) for p in (os.environ.get("NUTRI_SR28_DIR", ""), str(SHARED / "usda-sr28"), "/work/shared/usda-sr28") if p]
+SR28_DIRS = [
+    Path(p) for p in (os.environ.get("NUTRI_SR28_DIR", ""), str(SHARED / "usda-sr28"), "/work/shared/usda-sr28") if p
+]
 SR28 = next((d for d in SR28_DIRS if (d / "FOOD_DES.txt").is_file()), None)
 
 
-@pytest.mark.skipif(FNDDS is None or SR28 is None, reason="no FNDDS 2.0 or SR28 folder: set NUTRI_FNDDS_DIR and NUTRI_SR28_DIR (see README, Data)")
+@pytest.mark.skipif(
+    FNDDS is None or SR28 is None,
+    reason="no FNDDS 2.0 or SR28 folder: set NUTRI_FNDDS_DIR and NUTRI_SR28_DIR (see README, Data)",
+)
 def test_rebuild_is_byte_for_byte(tmp_path):
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "build_fndds.py"), str(FNDDS), str(SR28), "--out", str(tmp_path)],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_fndds.py"), str(FNDDS), str(SR28), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     assert "retired SR numbers without a reliable SR28 successor" in done.stdout
     for name in ("fndds_foods.csv", "fndds_portions.csv"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name

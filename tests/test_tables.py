@@ -31,3 +31,20 @@ def test_ids_as_users_write_them(table):
     assert table.resolve_id("27540310") == "fndds:27540310"
     assert table.resolve_id("fndds:27540310") == "fndds:27540310"
     assert table.resolve_id("99999999") is None and table.resolve_id("nonsense") is None
+
+
+def test_custom_foods_are_a_table_too(tmp_path):
+    import pytest
+    from conftest import write
+
+    from nutri.errors import DataFileError
+    from nutri.tables.custom import load
+
+    text = "food_id,description,category,calcium_mg,portions\nbar,My bar,snacks,120,1 bar=45\n"
+    custom = load(write(tmp_path / "f.csv", text))
+    assert custom.resolve_id("bar") == "custom:bar" and custom.category("custom:bar") == "snacks"
+    assert custom.edition("custom:bar").short == "custom" and custom.portions_of("custom:bar")[0]["grams"] == 45
+    with pytest.raises(DataFileError, match="category 'crisps' is not one of"):
+        load(write(tmp_path / "g.csv", "food_id,description,category\nbar,My bar,crisps\n"))
+    with pytest.raises(DataFileError, match="looks like a USDA id"):
+        load(write(tmp_path / "h.csv", "food_id,description\n27540310,My sandwich\n"))

@@ -6,7 +6,8 @@ Where the files come from (both public domain, US government works):
 * FNDDS 2.0 ASCII tables: the public repository ``sramzel/fndds2Parse``, folder ``assets/`` at
   commit 0e323f14bea84b44d932b7c555a341f44a9a68c6::
 
-      git clone https://github.com/sramzel/fndds2Parse && git -C fndds2Parse checkout 0e323f14bea84b44d932b7c555a341f44a9a68c6
+      git clone https://github.com/sramzel/fndds2Parse
+      git -C fndds2Parse checkout 0e323f14bea84b44d932b7c555a341f44a9a68c6
 
   (the team's copy is ``../shared/fndds2``; ``$NUTRI_FNDDS_DIR`` also works);
 * SR28 ASCII files: see ``tools/build_foods.py`` (``../shared/usda-sr28`` or ``$NUTRI_SR28_DIR``).
@@ -49,39 +50,83 @@ ROOT = Path(__file__).resolve().parents[1]
 EDITION = "USDA FNDDS 2.0"
 ID_PREFIX = "fndds:"
 COLUMNS = list(NUTRIENT_COLUMNS.values())
-FOOD_HEADER = ["food_id", "description", "food_group", "category", "additional_descriptions", "same_as", *COLUMNS, "vitamin_d_basis"]
+FOOD_HEADER = [
+    "food_id",
+    "description",
+    "food_group",
+    "category",
+    "additional_descriptions",
+    "same_as",
+    *COLUMNS,
+    "vitamin_d_basis",
+]
 SAME_AS_SHARE = 0.9  # a survey food whose recipe is at least this share of one SR28 food is that food
 PORTION_HEADER = ["food_id", "seq", "amount", "measure", "grams"]
-NEEDED = ("MainFoodDesc.txt", "AddFoodDesc.txt", "FnddsSRLink.txt", "FoodWeights.txt", "FoodPortionDesc.txt", "MoistureFatAdj.txt")
+NEEDED = (
+    "MainFoodDesc.txt",
+    "AddFoodDesc.txt",
+    "FnddsSRLink.txt",
+    "FoodWeights.txt",
+    "FoodPortionDesc.txt",
+    "MoistureFatAdj.txt",
+)
 SIGNIFICANT = 4  # digits kept: the recipes are estimates, more would only grow the file
 
 # FNDDS food codes: the first two digits name the group (FNDDS 2.0 documentation); the second
 # value is our own category, the vocabulary SR28's food groups are mapped to as well.
 CODE_GROUPS = {
-    "11": ("Milk and milk drinks", "dairy_eggs"), "12": ("Cream and cream substitutes", "dairy_eggs"),
-    "13": ("Milk desserts, sauces and gravies", "sweets"), "14": ("Cheeses", "dairy_eggs"),
-    "20": ("Meat, NS as to type", "meat"), "21": ("Beef", "meat"), "22": ("Pork", "meat"),
-    "23": ("Lamb, veal, game and other meat", "meat"), "24": ("Poultry", "poultry"),
-    "25": ("Organ meats, sausages and lunchmeats", "cured_meats"), "26": ("Fish and shellfish", "fish"),
+    "11": ("Milk and milk drinks", "dairy_eggs"),
+    "12": ("Cream and cream substitutes", "dairy_eggs"),
+    "13": ("Milk desserts, sauces and gravies", "sweets"),
+    "14": ("Cheeses", "dairy_eggs"),
+    "20": ("Meat, NS as to type", "meat"),
+    "21": ("Beef", "meat"),
+    "22": ("Pork", "meat"),
+    "23": ("Lamb, veal, game and other meat", "meat"),
+    "24": ("Poultry", "poultry"),
+    "25": ("Organ meats, sausages and lunchmeats", "cured_meats"),
+    "26": ("Fish and shellfish", "fish"),
     "27": ("Meat, poultry, fish with nonmeat items (mixtures, sandwiches)", "mixed_dishes"),
     "28": ("Frozen and shelf-stable plate meals, soups and gravies", "mixed_dishes"),
-    "31": ("Eggs", "dairy_eggs"), "32": ("Egg mixtures", "dairy_eggs"), "33": ("Egg substitutes", "dairy_eggs"),
-    "35": ("Egg substitutes", "dairy_eggs"), "41": ("Legumes", "legumes"), "42": ("Nuts, nut butters and nut mixtures", "nuts_seeds"),
-    "43": ("Seeds and seed mixtures", "nuts_seeds"), "44": ("Carob products", "sweets"),
-    "50": ("Grain products, NFS", "grains"), "51": ("Yeast breads and rolls", "baked_goods"),
-    "52": ("Quick breads", "baked_goods"), "53": ("Cakes, cookies, pies, pastries", "baked_goods"),
-    "54": ("Crackers and salty snacks from grain products", "snacks"), "55": ("Pancakes, waffles, French toast", "baked_goods"),
-    "56": ("Pastas, cooked cereals, rice", "grains"), "57": ("Cereals, not cooked or NS as to cooked", "breakfast_cereals"),
-    "58": ("Grain mixtures, frozen plate meals, soups", "mixed_dishes"), "59": ("Meat substitutes", "legumes"),
-    "61": ("Citrus fruits and juices", "fruits"), "62": ("Dried fruits", "fruits"), "63": ("Other fruits", "fruits"),
-    "64": ("Fruit juices and nectars", "fruits"), "67": ("Fruits, baby food", "baby_foods"),
-    "71": ("White potatoes and Puerto Rican starchy vegetables", "vegetables"), "72": ("Dark-green vegetables", "vegetables"),
-    "73": ("Deep-yellow vegetables", "vegetables"), "74": ("Tomatoes and tomato mixtures", "vegetables"),
-    "75": ("Other vegetables", "vegetables"), "76": ("Vegetables and mixtures, baby food", "baby_foods"),
-    "77": ("Vegetables with meat, poultry, fish", "mixed_dishes"), "78": ("Mixtures mostly vegetables without meat", "vegetables"),
-    "81": ("Fats", "fats_oils"), "82": ("Oils", "fats_oils"), "83": ("Salad dressings", "fats_oils"),
-    "91": ("Sugars and sweets", "sweets"), "92": ("Nonalcoholic beverages", "beverages"),
-    "93": ("Alcoholic beverages", "beverages"), "94": ("Water", "beverages"), "95": ("Formulated nutrition beverages", "beverages"),
+    "31": ("Eggs", "dairy_eggs"),
+    "32": ("Egg mixtures", "dairy_eggs"),
+    "33": ("Egg substitutes", "dairy_eggs"),
+    "35": ("Egg substitutes", "dairy_eggs"),
+    "41": ("Legumes", "legumes"),
+    "42": ("Nuts, nut butters and nut mixtures", "nuts_seeds"),
+    "43": ("Seeds and seed mixtures", "nuts_seeds"),
+    "44": ("Carob products", "sweets"),
+    "50": ("Grain products, NFS", "grains"),
+    "51": ("Yeast breads and rolls", "baked_goods"),
+    "52": ("Quick breads", "baked_goods"),
+    "53": ("Cakes, cookies, pies, pastries", "baked_goods"),
+    "54": ("Crackers and salty snacks from grain products", "snacks"),
+    "55": ("Pancakes, waffles, French toast", "baked_goods"),
+    "56": ("Pastas, cooked cereals, rice", "grains"),
+    "57": ("Cereals, not cooked or NS as to cooked", "breakfast_cereals"),
+    "58": ("Grain mixtures, frozen plate meals, soups", "mixed_dishes"),
+    "59": ("Meat substitutes", "legumes"),
+    "61": ("Citrus fruits and juices", "fruits"),
+    "62": ("Dried fruits", "fruits"),
+    "63": ("Other fruits", "fruits"),
+    "64": ("Fruit juices and nectars", "fruits"),
+    "67": ("Fruits, baby food", "baby_foods"),
+    "71": ("White potatoes and Puerto Rican starchy vegetables", "vegetables"),
+    "72": ("Dark-green vegetables", "vegetables"),
+    "73": ("Deep-yellow vegetables", "vegetables"),
+    "74": ("Tomatoes and tomato mixtures", "vegetables"),
+    "75": ("Other vegetables", "vegetables"),
+    "76": ("Vegetables and mixtures, baby food", "baby_foods"),
+    "77": ("Vegetables with meat, poultry, fish", "mixed_dishes"),
+    "78": ("Mixtures mostly vegetables without meat", "vegetables"),
+    "81": ("Fats", "fats_oils"),
+    "82": ("Oils", "fats_oils"),
+    "83": ("Salad dressings", "fats_oils"),
+    "91": ("Sugars and sweets", "sweets"),
+    "92": ("Nonalcoholic beverages", "beverages"),
+    "93": ("Alcoholic beverages", "beverages"),
+    "94": ("Water", "beverages"),
+    "95": ("Formulated nutrition beverages", "beverages"),
 }
 # Among the mixtures (28xxx, 58xxx): soups, sauces and gravies are their own category, as in SR28;
 # plate meals ("Chicken, fried, with potatoes, vegetable (frozen meal)") are a special category, like
@@ -132,7 +177,10 @@ class Recipes:
         self.links: dict[str, list[tuple[str, float]]] = {}
         for row in sorted(read_fndds(fndds_dir / "FnddsSRLink.txt"), key=lambda r: (r[0], int(r[3]))):
             self.links.setdefault(row[0], []).append((row[4], float(row[11])))
-        self.adjust = {row[0]: (float(row[3] or 0), float(row[4] or 0), row[5]) for row in read_fndds(fndds_dir / "MoistureFatAdj.txt")}
+        self.adjust = {
+            row[0]: (float(row[3] or 0), float(row[4] or 0), row[5])
+            for row in read_fndds(fndds_dir / "MoistureFatAdj.txt")
+        }
         self.values: dict[str, dict[str, float | None] | None] = {}
         self.retired = Counter()  # retired SR number -> survey foods left without nutrients by it
         self.retired_grams = 0.0
@@ -167,7 +215,11 @@ class Recipes:
         if fat and fat_code not in ("", "0"):
             parts.append((fat_code, recipe_weight * fat / 100))  # fat taken up (or lost) in cooking
         for part_code, grams in parts:
-            values = self.per100(part_code, (*stack, code)) if part_code in self.links else self.ingredient(part_code, grams, code)
+            values = (
+                self.per100(part_code, (*stack, code))
+                if part_code in self.links
+                else self.ingredient(part_code, grams, code)
+            )
             weight += grams
             if values is None:
                 known = False
@@ -186,7 +238,6 @@ class Recipes:
             result = {c: (None if v is None else v * 100 / weight) for c, v in totals.items()}
         self.values[code] = result
         return result
-
 
     def composition(self, code: str, stack: tuple[str, ...] = ()) -> dict[str, float]:
         """Share of each SR28 food in a survey food's recipe weight, nested survey foods flattened."""
@@ -264,8 +315,18 @@ def build(fndds_dir: Path, sr28_dir: Path, successors_path: Path) -> tuple[str, 
             for column in COLUMNS:
                 unknown[f"{column} (an SR28 ingredient has no value)"] += values[column] is None
         basis = "sr28_ingredients" if values["vitamin_d_ug"] is not None else ""
-        writer.writerow([ID_PREFIX + code, description, group, category, "; ".join(extra.get(code, [])), recipes.same_as(code),
-                         *(rounded(values[c]) for c in COLUMNS), basis])
+        writer.writerow(
+            [
+                ID_PREFIX + code,
+                description,
+                group,
+                category,
+                "; ".join(extra.get(code, [])),
+                recipes.same_as(code),
+                *(rounded(values[c]) for c in COLUMNS),
+                basis,
+            ]
+        )
     portions = io.StringIO()
     writer = csv.writer(portions, lineterminator="\n")
     writer.writerow(PORTION_HEADER)
@@ -273,30 +334,47 @@ def build(fndds_dir: Path, sr28_dir: Path, successors_path: Path) -> tuple[str, 
     total_grams = sum(g for parts in recipes.links.values() for _c, g in parts)
     report = [
         f"{EDITION}: {len(mains)} survey foods",
-        (f"retired SR numbers without a reliable SR28 successor: {len(recipes.retired)} "
-         f"({recipes.retired_grams / total_grams:.1%} of all ingredient weight); "
-         f"mapped to a successor: {recipes.successor_grams / total_grams:.1%} of the weight"),
+        (
+            f"retired SR numbers without a reliable SR28 successor: {len(recipes.retired)} "
+            f"({recipes.retired_grams / total_grams:.1%} of all ingredient weight); "
+            f"mapped to a successor: {recipes.successor_grams / total_grams:.1%} of the weight"
+        ),
         *(f"  foods with unknown {name}: {count}" for name, count in unknown.items() if count),
     ]
     return foods.getvalue(), portions.getvalue(), report
 
 
 def first_dir(given: Path | None, variable: str, shared: str, marker: str) -> Path | None:
-    candidates = [given, Path(os.environ[variable]) if os.environ.get(variable) else None, ROOT.parent / "shared" / shared, Path("/work/shared") / shared]
+    candidates = [
+        given,
+        Path(os.environ[variable]) if os.environ.get(variable) else None,
+        ROOT.parent / "shared" / shared,
+        Path("/work/shared") / shared,
+    ]
     return next((c for c in candidates if c is not None and (c / marker).is_file()), None)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("fndds_dir", type=Path, nargs="?", help="FNDDS 2.0 folder (default $NUTRI_FNDDS_DIR or ../shared/fndds2)")
-    parser.add_argument("sr28_dir", type=Path, nargs="?", help="SR28 ASCII folder (default $NUTRI_SR28_DIR or ../shared/usda-sr28)")
-    parser.add_argument("--out", type=Path, default=ROOT / "nutri" / "data", help="folder for fndds_foods.csv and fndds_portions.csv")
+    parser.add_argument(
+        "fndds_dir", type=Path, nargs="?", help="FNDDS 2.0 folder (default $NUTRI_FNDDS_DIR or ../shared/fndds2)"
+    )
+    parser.add_argument(
+        "sr28_dir", type=Path, nargs="?", help="SR28 ASCII folder (default $NUTRI_SR28_DIR or ../shared/usda-sr28)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "nutri" / "data", help="folder for fndds_foods.csv and fndds_portions.csv"
+    )
     parser.add_argument("--successors", type=Path, default=Path(__file__).resolve().parent / "fndds_sr_successors.csv")
     args = parser.parse_args(argv)
     fndds_dir = first_dir(args.fndds_dir, "NUTRI_FNDDS_DIR", "fndds2", "MainFoodDesc.txt")
     sr28_dir = first_dir(args.sr28_dir, "NUTRI_SR28_DIR", "usda-sr28", "FOOD_DES.txt")
     if fndds_dir is None or sr28_dir is None:
-        print("error: no FNDDS 2.0 or SR28 folder; pass FNDDS_DIR SR28_DIR or set NUTRI_FNDDS_DIR and NUTRI_SR28_DIR (see --help)", file=sys.stderr)
+        print(
+            "error: no FNDDS 2.0 or SR28 folder; pass FNDDS_DIR SR28_DIR "
+            "or set NUTRI_FNDDS_DIR and NUTRI_SR28_DIR (see --help)",
+            file=sys.stderr,
+        )
         return 1
     missing = [n for n in NEEDED if not (fndds_dir / n).is_file()]
     if missing:
@@ -306,7 +384,10 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "fndds_foods.csv").write_text(foods, encoding="utf-8", newline="")
     (args.out / "fndds_portions.csv").write_text(portions, encoding="utf-8", newline="")
     print("\n".join(report))
-    print(f"wrote {args.out / 'fndds_foods.csv'} and {args.out / 'fndds_portions.csv'} ({portions.count(chr(10)) - 1} portions)")
+    print(
+        f"wrote {args.out / 'fndds_foods.csv'} and {args.out / 'fndds_portions.csv'} "
+        f"({portions.count(chr(10)) - 1} portions)"
+    )
     return 0
 
 

@@ -23,21 +23,49 @@ from nutri.nutrients import NUTRIENT_COLUMNS
 
 # Our own food categories: source groups and codes are mapped to these at build time.
 CATEGORIES = {
-    "dairy_eggs": "milk, cheese, yogurt, cream, eggs", "meat": "beef, pork, lamb, veal, game", "poultry": "poultry",
-    "cured_meats": "sausages, luncheon and organ meats", "fish": "finfish and shellfish", "legumes": "legumes, soy foods, meat substitutes",
-    "nuts_seeds": "nuts and seeds", "grains": "grains, pasta, rice, cooked cereals", "breakfast_cereals": "ready-to-eat cereals",
-    "baked_goods": "breads, cakes, cookies, pastries, pancakes", "vegetables": "vegetables", "fruits": "fruits and juices",
-    "fats_oils": "fats, oils, dressings", "sweets": "sugars, sweets, desserts", "beverages": "beverages, alcoholic or not",
-    "soups_sauces": "soups, sauces, gravies", "mixed_dishes": "dishes, sandwiches, meals", "snacks": "snacks", "spices": "spices and herbs",
-    "baby_foods": "baby foods", "fast_foods": "fast-food items", "frozen_meals": "plate meals (frozen dinners)", "restaurant_foods": "restaurant items",
-    "native_foods": "American Indian and Alaska Native foods", "custom": "your own foods", "other": "other",
+    "dairy_eggs": "milk, cheese, yogurt, cream, eggs",
+    "meat": "beef, pork, lamb, veal, game",
+    "poultry": "poultry",
+    "cured_meats": "sausages, luncheon and organ meats",
+    "fish": "finfish and shellfish",
+    "legumes": "legumes, soy foods, meat substitutes",
+    "nuts_seeds": "nuts and seeds",
+    "grains": "grains, pasta, rice, cooked cereals",
+    "breakfast_cereals": "ready-to-eat cereals",
+    "baked_goods": "breads, cakes, cookies, pastries, pancakes",
+    "vegetables": "vegetables",
+    "fruits": "fruits and juices",
+    "fats_oils": "fats, oils, dressings",
+    "sweets": "sugars, sweets, desserts",
+    "beverages": "beverages, alcoholic or not",
+    "soups_sauces": "soups, sauces, gravies",
+    "mixed_dishes": "dishes, sandwiches, meals",
+    "snacks": "snacks",
+    "spices": "spices and herbs",
+    "baby_foods": "baby foods",
+    "fast_foods": "fast-food items",
+    "frozen_meals": "plate meals (frozen dinners)",
+    "restaurant_foods": "restaurant items",
+    "native_foods": "American Indian and Alaska Native foods",
+    "custom": "your own foods",
+    "other": "other",
 }
 # Categories a diary entry only means when it says so (matching prior, advice filter).
 SPECIAL_CATEGORIES = ("baby_foods", "fast_foods", "restaurant_foods", "native_foods", "frozen_meals")
 
 # same_as: the id of the food of another table this food is (a survey food that is one SR28
 # ingredient); the matcher then prefers that food, so a plain ingredient keeps its SR28 food.
-FOOD_COLUMNS = ["food_id", "description", "search_text", "food_group", "category", "table", "same_as", *NUTRIENT_COLUMNS, "vitamin_d_basis"]
+FOOD_COLUMNS = [
+    "food_id",
+    "description",
+    "search_text",
+    "food_group",
+    "category",
+    "table",
+    "same_as",
+    *NUTRIENT_COLUMNS,
+    "vitamin_d_basis",
+]
 PORTION_COLUMNS = ["food_id", "seq", "amount", "measure", "grams"]
 
 
@@ -150,8 +178,12 @@ class FoodTable:
 def read_food_csv(path: Path, table: str, renames: dict[str, str] | None = None) -> pd.DataFrame:
     """A built food table CSV -> FOOD_COLUMNS (nutrients as float, empty = NaN, never 0)."""
     text_columns = ["food_id", "description", "food_group", "category", "same_as", "vitamin_d_basis", *(renames or {})]
-    foods = pd.read_csv(path, dtype={**{c: str for c in text_columns}, **{c: "float64" for c in NUTRIENT_COLUMNS}},
-                        keep_default_na=False, na_values={c: [""] for c in NUTRIENT_COLUMNS})
+    foods = pd.read_csv(
+        path,
+        dtype={**{c: str for c in text_columns}, **{c: "float64" for c in NUTRIENT_COLUMNS}},
+        keep_default_na=False,
+        na_values={c: [""] for c in NUTRIENT_COLUMNS},
+    )
     foods = foods.rename(columns=renames or {})
     foods["table"] = table
     if "same_as" not in foods:

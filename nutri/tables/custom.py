@@ -33,27 +33,41 @@ OPTIONAL = ("food_group", "category", "portions")
 def _shipped_shape(food_id: str) -> bool:
     """Whether an id is exactly the shape of a shipped table's id (a 5-digit SR28 number, an
     8-digit or prefixed FNDDS code), so a custom food could be mistaken for it."""
-    return any((e.id_prefix and food_id.startswith(e.id_prefix)) or (food_id.isdigit() and len(food_id) == e.pad_to)
-               for e in (sr28.EDITION, fndds.EDITION))
+    return any(
+        (e.id_prefix and food_id.startswith(e.id_prefix)) or (food_id.isdigit() and len(food_id) == e.pad_to)
+        for e in (sr28.EDITION, fndds.EDITION)
+    )
 
 
 def _record(path: Path, line_no: int, row: dict) -> dict:
     raw_id = (row.get("food_id") or "").strip()
     if not raw_id or _shipped_shape(raw_id):
-        raise DataFileError(f"{path}, line {line_no}: food_id {raw_id!r} is empty or looks like a USDA id; give custom foods a name such as 'granola-bar'")
+        raise DataFileError(
+            f"{path}, line {line_no}: food_id {raw_id!r} is empty or looks like a USDA id; "
+            "give custom foods a name such as 'granola-bar'"
+        )
     category = (row.get("category") or "custom").strip()
     if category not in CATEGORIES:
         raise DataFileError(f"{path}, line {line_no}: category {category!r} is not one of {', '.join(CATEGORIES)}")
     food_id = raw_id if raw_id.startswith(CUSTOM_PREFIX) else CUSTOM_PREFIX + raw_id
-    record = {"food_id": food_id, "description": (row.get("description") or raw_id).strip(), "search_text": "",
-              "food_group": (row.get("food_group") or "Custom foods").strip(), "category": category, "table": EDITION.key, "same_as": "",
-              "vitamin_d_basis": ""}
+    record = {
+        "food_id": food_id,
+        "description": (row.get("description") or raw_id).strip(),
+        "search_text": "",
+        "food_group": (row.get("food_group") or "Custom foods").strip(),
+        "category": category,
+        "table": EDITION.key,
+        "same_as": "",
+        "vitamin_d_basis": "",
+    }
     for column in NUTRIENT_COLUMNS:
         cell = (row.get(column) or "").strip()
         try:
             record[column] = float(cell) if cell else float("nan")
         except ValueError:
-            raise DataFileError(f"{path}, line {line_no}: {column} is {cell!r}, not a number; leave it empty if unknown") from None
+            raise DataFileError(
+                f"{path}, line {line_no}: {column} is {cell!r}, not a number; leave it empty if unknown"
+            ) from None
         if record[column] < 0 or record[column] in (float("inf"), float("-inf")):
             raise DataFileError(f"{path}, line {line_no}: {column} is {cell!r}, not a finite amount per 100 g")
     return record
@@ -70,7 +84,15 @@ def _portions(path: Path, line_no: int, food_id: str, text: str) -> list[dict]:
             grams_value = -1
         if not measure or not match or grams_value <= 0:
             raise DataFileError(f"{path}, line {line_no}: portion {part!r} is not MEASURE=GRAMS (e.g. '1 bar=45')")
-        portions.append({"food_id": food_id, "seq": seq, "amount": float(match.group(1) or 1), "measure": match.group(2), "grams": grams_value})
+        portions.append(
+            {
+                "food_id": food_id,
+                "seq": seq,
+                "amount": float(match.group(1) or 1),
+                "measure": match.group(2),
+                "grams": grams_value,
+            }
+        )
     return portions
 
 
@@ -85,17 +107,24 @@ def load(path: Path) -> FoodTable:
     except csv.Error as exc:  # a field over the size limit, a NUL byte
         raise DataFileError(f"{path}: not readable as CSV ({exc}); save the custom foods file as a plain CSV") from None
     if not rows or "food_id" not in rows[0] or "description" not in rows[0]:
-        raise DataFileError(f"{path}: a custom foods file needs the columns food_id and description (plus nutrients such as magnesium_mg per 100 g)")
+        raise DataFileError(
+            f"{path}: a custom foods file needs the columns food_id and description "
+            "(plus nutrients such as magnesium_mg per 100 g)"
+        )
     unknown = [c for c in rows[0] if c not in ("food_id", "description", *OPTIONAL, *NUTRIENT_COLUMNS)]
     if unknown:
-        raise DataFileError(f"{path}: unknown column {unknown[0]!r}; nutrient columns are {', '.join(NUTRIENT_COLUMNS)}")
+        raise DataFileError(
+            f"{path}: unknown column {unknown[0]!r}; nutrient columns are {', '.join(NUTRIENT_COLUMNS)}"
+        )
     records, portions = [], []
     seen: dict[str, int] = {}
     for line_no, row in enumerate(rows, start=2):
         record = _record(path, line_no, row)
         if record["food_id"] in seen:
-            raise DataFileError(f"{path}, line {line_no}: food_id {row['food_id'].strip()!r} is already defined on line "
-                                f"{seen[record['food_id']]}; give each food its own id")
+            raise DataFileError(
+                f"{path}, line {line_no}: food_id {row['food_id'].strip()!r} is already defined on line "
+                f"{seen[record['food_id']]}; give each food its own id"
+            )
         seen[record["food_id"]] = line_no
         records.append(record)
         portions.extend(_portions(path, line_no, record["food_id"], row.get("portions") or ""))

@@ -11,9 +11,17 @@ from nutri.tables.base import (
     read_portion_csv,
 )
 
-EDITION = Edition("fndds", "USDA Food and Nutrient Database for Dietary Studies 2.0 (2003-2004), nutrients computed from "
-                  "SR28 ingredients without retention factors", "FNDDS 2.0", id_prefix="fndds:", id_digits=(8, 8), pad_to=8,
-                  rank_prior=-0.02, recipes=True)  # a tie with an SR28 food goes to SR28, the measured one
+EDITION = Edition(
+    "fndds",
+    "USDA Food and Nutrient Database for Dietary Studies 2.0 (2003-2004), nutrients computed from "
+    "SR28 ingredients without retention factors",
+    "FNDDS 2.0",
+    id_prefix="fndds:",
+    id_digits=(8, 8),
+    pad_to=8,
+    rank_prior=-0.02,
+    recipes=True,
+)  # a tie with an SR28 food goes to SR28, the measured one
 
 
 def load() -> FoodTable:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nutri import SR28_EDITION
 from nutri.tables.base import (
     Edition,
     FoodTable,
@@ -12,8 +13,7 @@ from nutri.tables.base import (
     read_portion_csv,
 )
 
-EDITION = Edition("sr28", "USDA National Nutrient Database for Standard Reference, Release 28 (2015, slightly revised 2016)",
-                  "SR28", id_digits=(1, 5), pad_to=5)
+EDITION = Edition("sr28", SR28_EDITION, "SR28", id_digits=(1, 5), pad_to=5)
 
 
 def foods_csv_path() -> Path:
