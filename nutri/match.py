@@ -39,7 +39,7 @@ REVIEW_THRESHOLD = 70
 UNMATCHED_COVERAGE = 0.5
 UNSPECIFIED = re.compile(r"\b(?:NS as to [^,]*|NFS)\b")
 SAME_AS_PENALTY = 0.1  # prior of a survey food that is one SR28 food (FoodTable same_as)
-SEARCH_TEXT_SHARE = 0.5  # of a word's weight lost when it is only in a food's additional names
+SEARCH_TEXT_SHARE = 0.15  # of a word's weight lost when it is only in a food's example names (FNDDS)
 HEAD_WEIGHT = 2.0  # words naming the food in "Food, state, detail" texts
 UNKNOWN_WORD_WEIGHT = 1.5  # weight of a text word absent from every description (IDF of common words is 1-9)
 ALIAS_TYPO_CUTOFF = 90  # rapidfuzz.fuzz.ratio on normalised text
@@ -258,7 +258,7 @@ class WordIndex:
     head_cores: list[tuple[frozenset[str], ...]]
     lengths: np.ndarray
     same_as: np.ndarray  # row -> the row of the food it is (itself unless FoodTable same_as says)
-    search_only: dict[str, np.ndarray]  # word -> rows having it only in their search text
+    search_only: dict[str, np.ndarray]  # word -> rows having it only in their example names
     brand_only: list[set[str]]
     branded: np.ndarray
     postings: dict[str, np.ndarray]
@@ -304,7 +304,8 @@ def _head_cores(description: str) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(c) for c in cores if c) or (frozenset(),)
 
 
-def build_word_index(foods) -> WordIndex:
+def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
+    """``example_names``: rows whose search text lists examples (FNDDS), weaker than their description."""
     descriptions = foods["description"].to_numpy()
     token_sets, heads = [], []
     postings: dict[str, list[int]] = {}
@@ -341,9 +342,9 @@ def build_word_index(foods) -> WordIndex:
     # name for it: a text matching that name gets the SR28 food, so a plain ingredient keeps it
     same_as = np.array([row_of.get(other, i) if other else i for i, other in enumerate(foods["same_as"].to_numpy())])
     search_only: dict[str, list[int]] = {}
-    for i, (tokens, own) in enumerate(zip(token_sets, description_tokens)):
-        for token in tokens - own:
-            search_only.setdefault(token, []).append(i)
+    for i in np.flatnonzero(example_names):
+        for token in token_sets[i] - description_tokens[i]:
+            search_only.setdefault(token, []).append(int(i))
     return WordIndex(ids, descriptions, token_sets, description_tokens, heads, head_cores, lengths, same_as,
                      {t: np.asarray(ix, dtype=np.int64) for t, ix in search_only.items()}, brand_only, branded,
                      {t: np.asarray(ix, dtype=np.int32) for t, ix in postings.items()},
@@ -474,7 +475,7 @@ class Matcher:
         alias_index = build_alias_index(read_aliases(data_file("aliases.csv"), table, "curated"))
         self.aliases, self._alias_keys = alias_index.aliases, alias_index.keys
         self._alias_by_first_word = alias_index.by_first_word
-        words = build_word_index(table.foods)
+        words = build_word_index(table.foods, table.example_names())
         self.ids, self.descriptions, self.token_sets = words.ids, words.descriptions, words.token_sets
         self.heads, self.head_cores, self.brand_only = words.heads, words.head_cores, words.brand_only
         self.postings, self.idf, self.vocabulary_by_letter = words.postings, words.idf, words.vocabulary_by_letter
@@ -735,7 +736,7 @@ class Matcher:
         for token, share in zip(tokens, shares, strict=True):
             if token in self.search_only:
                 # an additional name ("rum with cola-type drinks such as Coke, Coca Cola") is weaker
-                # evidence than the description: half the word's weight
+                # evidence than the description: a little less of the word's weight
                 coverage[np.searchsorted(candidates, self.search_only[token])] -= SEARCH_TEXT_SHARE * share
             if token in COOKING_WORDS:
                 # "baked" is covered by "dry heat": tables word a preparation differently (SR28 "cooked,

@@ -83,6 +83,7 @@ class Edition:
     any_bare_id: bool = False  # custom foods: any text is an id once the prefix is added
     rank_prior: float = 0.0  # added to its foods' match scores: ties between tables go to the higher
     recipes: bool = False  # its foods are recipes of other foods (dishes) unless same_as says otherwise
+    names_are_examples: bool = False  # its search text lists examples and brands, weaker than a name
 
     def canonical_id(self, text: str) -> str | None:
         """The table's id for ``text`` as a user may write it, or None if not of this shape."""
@@ -169,6 +170,11 @@ class FoodTable:
         as opposed to a dish made of several foods."""
         recipe_tables = [e.key for e in self.editions if e.recipes]
         return ~self.foods["table"].isin(recipe_tables).to_numpy() | (self.foods["same_as"].to_numpy() != "")
+
+    def example_names(self) -> np.ndarray:
+        """Per row: whether the food's search text holds examples rather than names (Edition)."""
+        keys = [e.key for e in self.editions if e.names_are_examples]
+        return self.foods["table"].isin(keys).to_numpy()
 
     def only(self, key: str) -> pd.DataFrame:
         """The foods of one table ("sr28")."""

@@ -21,6 +21,7 @@ EDITION = Edition(
     pad_to=8,
     rank_prior=-0.02,
     recipes=True,
+    names_are_examples=True,  # "such as Coke, Coca Cola", "Wendy's Caesar Side Salad",
 )  # a tie with an SR28 food goes to SR28, the measured one
 
 
