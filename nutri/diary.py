@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
+from nutri.mfp_html import is_printable_diary, read_printable_diary
 from nutri.nutrients import NUTRIENT_BY_COLUMN, from_export_header
 from nutri.workbook import read_workbook_rows
 
@@ -238,6 +239,8 @@ def _head_records(name: str, text: str, delimiter: str) -> list[list[str]]:
 
 
 def _read_cells(name: str, data: bytes, suffix: str, sheet: str | None, overrides: dict[str, str]) -> _Cells:
+    if suffix in (".htm", ".html") or is_printable_diary(data):  # MyFitnessPal's printable diary page
+        return _Cells(read_printable_diary(name, data), size=len(data))
     if suffix in WORKBOOK_SUFFIXES or (suffix not in TEXT_SUFFIXES and data.startswith(b"PK\x03\x04")):
         workbook_suffix = suffix if suffix in WORKBOOK_SUFFIXES else (".ods" if b"opendocument" in data[:200] else ".xlsx")
         rows, used = read_workbook_rows(name, data, workbook_suffix, sheet, lambda r: _find_header(r, overrides) is not None)

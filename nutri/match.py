@@ -690,9 +690,8 @@ class Matcher:
                 return -0.2 if shared and shared <= self.brand_only[i] else -0.1
             return 0.12 + (0.08 if any(core <= word_set for core in self.head_cores[i]) else 0.0)
 
-        qualified = bool(excluded) or bool(word_set & QUALIFYING_STATES)
-        reranked = sorted(((total[k] + head_bonus(candidates[k]) + (self._qualifier_bonus(candidates[k], word_set, excluded) if qualified else 0.0), k)
-                           for k in top), key=lambda x: -x[0])
+        qualifier = self._qualifier_bonus if excluded or word_set & QUALIFYING_STATES else (lambda *_: 0.0)
+        reranked = sorted(((total[k] + head_bonus(candidates[k]) + qualifier(candidates[k], word_set, excluded), k) for k in top), key=lambda x: -x[0])
         out = []
         for final, k in reranked[:limit]:
             i = candidates[k]
