@@ -491,6 +491,7 @@ class Matcher:
         self._nutrients: np.ndarray | None = None  # for nutrient ranges, built on first use
         self._last_ranked: tuple = ((), [])
         self._corrections: dict[str, str | None] = {}
+        self._added: dict[int, frozenset[str]] = {}
         self._preparation_masks = priors.preparation
 
     # -- typo layer -------------------------------------------------------------------------
@@ -621,6 +622,10 @@ class Matcher:
         head_words = {self._correct(w) for w in head} - {None}
         best_row = self.row_of[best_id]
         missing_head = bool(head_words) and not (head_words & self.token_sets[best_row])
+        last = self._correct(key.split()[-1])
+        if not head_words and last and last not in self.heads[best_row] and last in self._with_words(best_row):
+            # "oat milk" names milk; "Oat bran cereal, cooked, made with milk" only adds it
+            head_words, missing_head = {last}, True
         shared = {self._correct(w) for w in key.split()} & self.token_sets[best_row]
         brand_only = bool(shared) and shared <= self.brand_only[best_row]
         text_words = {self._correct(w) or w for w in key.split()}
@@ -744,6 +749,13 @@ class Matcher:
                 found = has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
                 coverage = coverage + (self._preparation_mask(token)[candidates] & ~found) * share
         return candidates, coverage
+
+    def _with_words(self, row: int) -> frozenset[str]:
+        """Words a description adds with "with" ("made with milk"): ingredients, not the food's name."""
+        if row not in self._added:
+            _name, _, added = self.description_lower[row].partition(" with ")
+            self._added[row] = frozenset(tokenize(added, False)) if added else frozenset()
+        return self._added[row]
 
     def _same_foods(self, ranked: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
         """Candidates with another name of a food replaced by that food ("Peach, frozen,

@@ -78,3 +78,10 @@ def test_plate_meals_only_when_asked(matcher, table):
 def test_additional_names_alone_do_not_make_a_match(matcher):
     big_mac = matcher.match("big mac")  # only "McDonald's Big Mac sauce" of Thousand Island dressing
     assert big_mac.status == "needs_review"
+
+
+def test_a_food_only_made_with_the_named_food_is_flagged(matcher):
+    # neither table has oat milk; "Oat bran cereal, cooked, made with milk" only adds milk
+    oat_milk = matcher.match("oat milk")
+    assert oat_milk.status == "needs_review" and "is not milk" in oat_milk.note
+    assert matcher.match("rice milk").status == "matched"
