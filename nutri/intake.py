@@ -79,6 +79,36 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher, portions: Port
                      found.status, found.note, None, per_unit, grams_note, grams_status)
 
 
+class _PerKey:
+    """The resolutions of the distinct (amount, unit, text) keys, and how to spread them to rows."""
+
+    def __init__(self, entries: pd.DataFrame, matcher: Matcher, portions: PortionWeights, progress=None) -> None:
+        # One integer key per distinct (amount, unit, text): each column is hashed once in C.
+        parts = [pd.factorize(entries[c].astype(object), use_na_sentinel=False) for c in ("amount_text", "unit_text", "input")]
+        values = [np.asarray(u, dtype=object) for _, u in parts]
+        sizes = [max(len(u), 1) for u in values]
+        combined = (parts[0][0].astype(np.int64) * sizes[1] + parts[1][0]) * sizes[2] + parts[2][0]
+        distinct, self.codes = np.unique(combined, return_inverse=True)
+        self.rows = len(entries)
+        self.resolved: list[_Resolved] = []
+        for done, key in enumerate(distinct):
+            if progress is not None and done % 500 == 0:
+                progress(done, len(distinct))
+            rest, food_code = divmod(int(key), sizes[2])
+            amount_code, unit_code = divmod(rest, sizes[1])
+            texts = (str(values[0][amount_code]), str(values[1][unit_code]), str(values[2][food_code]))
+            self.resolved.append(_resolve(*texts, matcher, portions))
+
+    def column(self, value, dtype=object) -> np.ndarray:
+        """A per-distinct-key value spread to every row."""
+        if not self.rows:
+            return np.array([], dtype=dtype)
+        return np.array([value(r) for r in self.resolved], dtype=dtype)[self.codes]
+
+    def from_supplement(self, value, default, dtype=object) -> np.ndarray:
+        return self.column(lambda r: default if r.supplement is None else value(r.supplement), dtype)
+
+
 def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: str = "export", progress=None,
             accept_review: bool = False) -> pd.DataFrame:
     """One row per diary entry with match, grams, nutrients, status and note (input order kept).
@@ -90,100 +120,91 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
     A row's nutrients are counted only from a confident match with grams (or a supplement dose), or
     from the app's own export values; rows needing review are shown with their guess but not counted
     unless ``accept_review``. Column ``uncounted`` says why a food row was not counted ("" if it was)."""
-    entries = diary.entries
-    n = len(entries)
-    portions = PortionWeights(table)
-    # One integer key per distinct (amount, unit, text): each column is hashed once in C.
-    parts = [pd.factorize(entries[c].astype(object), use_na_sentinel=False) for c in ("amount_text", "unit_text", "input")]
-    parts = [(c, np.asarray(u, dtype=object)) for c, u in parts]
-    sizes = [max(len(u), 1) for _, u in parts]
-    combined = (parts[0][0].astype(np.int64) * sizes[1] + parts[1][0]) * sizes[2] + parts[2][0]
-    distinct, codes = np.unique(combined, return_inverse=True)
-    resolved = []
-    for done, key in enumerate(distinct):
-        if progress is not None and done % 500 == 0:
-            progress(done, len(distinct))
-        rest, food_code = divmod(int(key), sizes[2])
-        amount_code, unit_code = divmod(rest, sizes[1])
-        resolved.append(_resolve(str(parts[0][1][amount_code]), str(parts[1][1][unit_code]), str(parts[2][1][food_code]), matcher, portions))
-
-    def column(value, dtype=object) -> np.ndarray:
-        """A per-distinct-key value spread to every row."""
-        return np.array([value(r) for r in resolved], dtype=dtype)[codes] if n else np.array([], dtype=dtype)
-
-    amounts = column(lambda r: np.nan if r.quantity.amount is None else r.quantity.amount, float)
-    grams_per_unit = column(lambda r: r.grams_per_unit, float)
+    keys = _PerKey(diary.entries, matcher, PortionWeights(table), progress)
     # supplement rows with doses are supplemental intake (the magnesium UL applies to these only); a
     # dose row carries its doses and known zeros (a vitamin D pill holds no calcium), NaN where unknown
-    supplemental = column(lambda r: r.supplement is not None and bool(r.supplement.doses), bool)
+    supplemental = keys.column(lambda r: r.supplement is not None and bool(r.supplement.doses), bool)
+    result, export_grams = _matched_rows(diary.entries, keys, supplemental)
+    _flag_implausible(result, keys, export_grams)
+    exported = _add_nutrients(result, diary, table, keys, supplemental, nutrients_from)
+    _count_only_confident(result, supplemental, exported, accept_review)
+    result["supplemental"] = supplemental
+    # the other reading of an ambiguous mineral dose (compound vs elemental), per entry, as data
+    result["alternative_column"] = keys.from_supplement(lambda s: s.alternative[0] if s.alternative else "", "")
+    result["alternative_amount"] = keys.from_supplement(lambda s: s.alternative[1] if s.alternative else np.nan, np.nan, float)
+    return result
 
-    def from_supplement(value, default, dtype=object) -> np.ndarray:
-        return column(lambda r: default if r.supplement is None else value(r.supplement), dtype)
 
-    supplement_values = {c: from_supplement(lambda s, c=c: s.amount(c), np.nan, float) for c in NUTRIENT_COLUMNS}
-    alternative_column = from_supplement(lambda s: s.alternative[0] if s.alternative else "", "")
-    alternative_amount = from_supplement(lambda s: s.alternative[1] if s.alternative else np.nan, np.nan, float)
+def _matched_rows(entries: pd.DataFrame, keys: _PerKey, supplemental: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Match, status, note and grams per row; and which rows take their grams from the export."""
+    amounts = keys.column(lambda r: np.nan if r.quantity.amount is None else r.quantity.amount, float)
+    grams_per_unit = keys.column(lambda r: r.grams_per_unit, float)
     grams_export = entries["grams_export"].to_numpy(dtype=float)
     export_grams = ~np.isnan(grams_export) & (grams_export >= 0) & ~supplemental
     pre_status = entries["pre_status"].to_numpy(dtype=object)
-    key_status = np.where(export_grams, column(lambda r: r.match_status), column(lambda r: r.grams_status))
+    key_status = np.where(export_grams, keys.column(lambda r: r.match_status), keys.column(lambda r: r.grams_status))
     status = np.where(pre_status != "", pre_status, key_status)
     # notes are joined per distinct key (two variants: grams from the export or not), then per row
     # only where the reader left a note of its own
-    note_own_grams = column(lambda r: "; ".join(x for x in (r.quantity.note, r.match_note, r.grams_note) if x))
-    note_export_grams = column(lambda r: "; ".join(x for x in (r.quantity.note, r.match_note, "grams from the export") if x))
+    note_own_grams = keys.column(lambda r: "; ".join(x for x in (r.quantity.note, r.match_note, r.grams_note) if x))
+    note_export_grams = keys.column(lambda r: "; ".join(x for x in (r.quantity.note, r.match_note, "grams from the export") if x))
     notes = join_notes(entries["pre_note"].to_numpy(dtype=object), np.where(export_grams, note_export_grams, note_own_grams))
-    food_id = column(lambda r: r.food_id)
-    description = column(lambda r: r.description)
-    score = column(lambda r: r.score, float)
-    rule = column(lambda r: r.rule)
-    alternatives = column(lambda r: r.alternatives)
-    unit = column(lambda r: r.quantity.unit or "")
-    food_text = entries["input"].to_numpy()
+    match = {name: keys.column(lambda r, name=name: getattr(r, name)) for name in ("food_id", "description", "rule", "alternatives")}
+    score = keys.column(lambda r: r.score, float)
     # rows the reader already knows are no food (a Cronometer quick-add) keep no match at all
     no_food = pre_status == "unmatched"
     if no_food.any():
-        food_id, description, rule, alternatives = (np.where(no_food, "", a) for a in (food_id, description, rule, alternatives))
+        match = {name: np.where(no_food, "", values) for name, values in match.items()}
         score = np.where(no_food, 0.0, score)
         grams_per_unit = np.where(no_food, np.nan, grams_per_unit)
         export_grams = export_grams & ~no_food
         notes = np.where(no_food, entries["pre_note"].to_numpy(dtype=object), notes)
-
     grams = np.where(export_grams, grams_export, amounts * grams_per_unit)
+    infinite = np.isinf(amounts) | np.isinf(grams)  # a 400-digit amount overflows to inf: no real amount
+    status = np.where((grams < 0) | (amounts < 0) | infinite, "invalid", status).astype(object)
+    notes = join_notes(notes, np.where(infinite, "amount too large to be real; check the amount", ""))
     result = pd.DataFrame({
         "row": entries["row"].to_numpy(), "date": entries["date"].to_numpy(), "meal": entries["meal"].to_numpy(),
-        "input": food_text, "amount": amounts, "unit": unit,
-        "food_id": food_id, "food": description, "score": score, "status": status, "note": notes, "grams": grams,
+        "input": entries["input"].to_numpy(), "amount": amounts, "unit": keys.column(lambda r: r.quantity.unit or ""),
+        "food_id": match["food_id"], "food": match["description"], "score": score, "status": status, "note": notes,
+        "grams": grams, "rule": match["rule"], "alternatives": match["alternatives"],
     })
-    status_arr = result["status"].to_numpy().astype(object)
-    infinite = np.isinf(amounts) | np.isinf(grams)  # a 400-digit amount overflows to inf: no real amount
-    negative = (grams < 0) | (amounts < 0) | infinite
-    status_arr[negative] = "invalid"
-    kind = column(lambda r: r.quantity.kind)
+    return result, export_grams
+
+
+def _flag_implausible(result: pd.DataFrame, keys: _PerKey, export_grams: np.ndarray) -> None:
+    """One entry over a plausible maximum goes to review (and is not counted) unless its grams were given."""
+    grams = result["grams"].to_numpy(dtype=float)
+    kind = keys.column(lambda r: r.quantity.kind)
     limit = np.where(kind == "volume", OUTLIER_DRINK_GRAMS, OUTLIER_SOLID_GRAMS)
     # grams the user wrote (or the app exported) are theirs to vouch for; a weight we derived, or a
     # "10 kg" that is more likely a slip for 10 g, is not
-    given_grams = column(lambda r: r.quantity.unit == "gram", bool)
-    outlier = (grams > limit) & ~given_grams & ~export_grams & ~infinite
-    status_arr[outlier & (status_arr == "matched")] = "needs_review"
-    note_arr = result["note"].to_numpy().astype(object)
-    for i in np.flatnonzero(infinite):
-        note_arr[i] = "; ".join(filter(None, [note_arr[i], "amount too large to be real; check the amount"]))
+    given_grams = keys.column(lambda r: r.quantity.unit == "gram", bool)
+    outlier = (grams > limit) & ~given_grams & ~export_grams & ~np.isinf(grams)
+    status = result["status"].to_numpy(dtype=object)
+    result["status"] = np.where(outlier & (status == "matched"), "needs_review", status)
+    notes = result["note"].to_numpy(dtype=object)
     for i in np.flatnonzero(outlier):
         message = f"implausible: {grams[i]:,.0f} g in one entry (over {limit[i]:,.0f} g); check the amount, or give grams"
-        note_arr[i] = "; ".join(filter(None, [note_arr[i], message]))
-    result["status"], result["note"] = status_arr, note_arr
+        notes[i] = "; ".join(filter(None, [notes[i], message]))
+    result["note"] = notes
 
-    # Nutrients: per-100 g table values scaled by grams; export values first unless told otherwise.
+
+def _add_nutrients(result: pd.DataFrame, diary: Diary, table: FoodTable, keys: _PerKey, supplemental: np.ndarray,
+                   nutrients_from: str) -> dict[str, np.ndarray]:
+    """Per-100 g table values scaled by grams, supplement doses, and export values first unless told
+    otherwise; adds ``origin``. Returns, per nutrient, which rows took the export's value."""
     ids = result["food_id"].where(result["food_id"].isin(table.foods.index), None)
     per100 = table.foods.reindex(ids.fillna("").to_numpy())[NUTRIENT_COLUMNS].to_numpy(dtype=float)
+    grams = result["grams"].to_numpy(dtype=float)
+    amounts = result["amount"].to_numpy(dtype=float)
+    negative = (grams < 0) | (amounts < 0) | np.isinf(grams) | np.isinf(amounts)
     usable_grams = np.where(negative, np.nan, grams)
     from_table = per100 * (usable_grams / 100.0)[:, None]
     origin = np.where(supplemental, "supplement", np.where(np.isnan(usable_grams), "", "table")).astype(object)
     exported_mask: dict[str, np.ndarray] = {}
     for j, column in enumerate(NUTRIENT_COLUMNS):
-        values = from_table[:, j]
-        values = np.where(supplemental, supplement_values[column], values)
+        values = np.where(supplemental, keys.from_supplement(lambda s, c=column: s.amount(c), np.nan, float), from_table[:, j])
         export_column = "export_" + column
         if nutrients_from == "export" and export_column in diary.entries:
             exported = diary.entries[export_column].to_numpy(dtype=float)
@@ -192,14 +213,8 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
             values = np.where(use_export, exported, values)
             origin = np.where(use_export & (origin == "table"), "export+table", np.where(use_export & (origin == ""), "export", origin))
         result[column] = values
-    _count_only_confident(result, supplemental, exported_mask, accept_review)
-    result["rule"] = rule
-    result["alternatives"] = alternatives
-    result["supplemental"] = supplemental
     result["origin"] = np.where(result["status"].to_numpy() == "skipped", "", origin)
-    # the other reading of an ambiguous mineral dose (compound vs elemental), per entry, as data
-    result["alternative_column"], result["alternative_amount"] = alternative_column, alternative_amount
-    return result
+    return exported_mask
 
 
 UNCOUNTED_REASONS = {
