@@ -567,7 +567,13 @@ class PortionWeights:
 
         sized = sorted((p for p in items if first_word(p) in order), key=lambda p: (order.index(first_word(p)), int(p["seq"])))
         if named:
-            best = min(named, key=lambda p: ("medium" not in str(p["measure"]).lower(), any(w in str(p["measure"]).lower() for w in ("mini", "small", "large")), int(p["seq"])))
+            # the size the text names ("4\" diameter"), else medium, else the middle of the sizes
+            # (FNDDS lists pancakes from 1" to 7": the first is no usual pancake)
+            middle = sorted(named, key=lambda p: p["grams_each"])[len(named) // 2]
+            best = min(named, key=lambda p: (-self._overlap(p, text_words), "medium" not in str(p["measure"]).lower(),
+                                             any(w in str(p["measure"]).lower() for w in ("mini", "small", "large")), int(p["seq"])))
+            if not self._overlap(best, text_words) and best["grams_each"] < 0.25 * middle["grams_each"]:
+                best = middle
         elif sized:
             best = sized[0]
         else:
