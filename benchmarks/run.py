@@ -59,6 +59,21 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
                             return
 
 
+def generate_single(path: Path, rows: int, days: int = 728, seed: int = 1) -> None:
+    """One person's diary of ``rows`` entries spread evenly over ``days`` days (104 ISO weeks by default):
+    the cohort generator's foods and spellings, without the person column (a report is for one person)."""
+    cohort = path.with_name(path.stem + ".cohort.csv")
+    generate(cohort, rows, seed)
+    start = dt.date(2025, 1, 6)
+    with open(cohort, newline="", encoding="utf-8") as source, open(path, "w", newline="", encoding="utf-8") as handle:
+        reader, writer = csv.reader(source), csv.writer(handle, lineterminator="\n")
+        next(reader)
+        writer.writerow(["Date", "Meal", "Food", "Amount", "Unit"])
+        for i, (_, _, meal, food, amount, unit) in enumerate(reader):
+            writer.writerow([(start + dt.timedelta(days=i * days // rows)).isoformat(), meal, food, amount, unit])
+    cohort.unlink()
+
+
 def to_xlsx(csv_path: Path) -> Path:
     """The same diary as a workbook (openpyxl, write-only), for the XLSX timing."""
     from openpyxl import Workbook

@@ -1,0 +1,114 @@
+"""Every target of the speed issue (16) as a ratio measured in one run, with wall time, peak RSS and the command.
+
+    python benchmarks/targets.py [--repeat 3] [--skip-1m]
+
+Each command runs as a child process (``python -m nutri ...`` from this checkout); its wall time is
+the best of ``--repeat`` runs and its peak resident memory comes from ``os.wait4`` (that child
+alone). Ratios compare runs made seconds apart on the same machine, so they travel between machines
+better than seconds do. The diaries are generated into benchmarks/out/ (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from run import generate_single  # noqa: E402
+
+PY = sys.executable
+NUTRI = [PY, "-m", "nutri"]
+
+
+def measure(argv: list[str], repeat: int, env: dict[str, str]) -> tuple[float, float]:
+    """(best wall seconds, peak RSS MB of the child) over ``repeat`` runs; a failing run stops the benchmark."""
+    best_wall, peak = float("inf"), 0.0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - t0
+        err = child.stderr.read().decode("utf-8", "replace")
+        child.stderr.close()
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            raise SystemExit(f"failed ({child.returncode}): {shlex.join(argv)}\n{err[-2000:]}")
+        best_wall = min(best_wall, wall)
+        peak = max(peak, usage.ru_maxrss / 1024)  # KB on Linux
+    return best_wall, peak
+
+
+def small_diaries(out: Path) -> dict[str, Path]:
+    """The 50-row diary (first 50 rows of the example) and the far-apart pair with its baseline."""
+    paths = {"fifty": out / "fifty.csv", "apart": out / "apart-36y.csv", "pair": out / "pair.csv"}
+    with open(ROOT / "examples" / "two-weeks.csv", encoding="utf-8") as handle:
+        paths["fifty"].write_text("".join(handle.readlines()[:51]), encoding="utf-8")
+    for key, dates in (("apart", ("1990-01-01", "2026-11-16")), ("pair", ("2026-11-15", "2026-11-16"))):
+        with open(paths[key], "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["Date", "Food", "Amount", "Unit"])
+            writer.writerows([[dates[0], "spinach", "100", "g"], [dates[1], "2% milk", "250", "ml"]])
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3, help="runs per small command (best wall time is kept)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument("--skip-1m", action="store_true", help="leave out the 1M-row memory run (about 10-20 s)")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    big = args.out / "single-100000.csv"
+    generate_single(big, 100_000)
+    small = small_diaries(args.out)
+    report = NUTRI + ["report", "-q", "--format", "json"]
+    runs = {
+        "read_csv": [PY, "-c", f"import pandas; pandas.read_csv({str(big)!r})"],
+        "report_100k": report + [str(big)],
+        "import_pandas": [PY, "-c", "import pandas"],
+        "report_50": NUTRI + ["report", "-q", str(small["fifty"])],
+        "report_pair": report + [str(small["pair"])],
+        "report_apart": report + [str(small["apart"])],
+        "help": NUTRI + ["--help"],
+    }
+    if not args.skip_1m:
+        huge = args.out / "single-1000000.csv"
+        generate_single(huge, 1_000_000)
+        runs["report_1m"] = report + [str(huge)]
+    results = {}
+    for name, argv in runs.items():
+        repeat = 1 if name in ("report_1m", "report_100k") else args.repeat
+        results[name] = measure(argv, repeat, env)
+        print(f"  {name:<14} {results[name][0]:7.2f} s  {results[name][1]:7.0f} MB   {shlex.join(argv)}", file=sys.stderr)
+    rows = [
+        ("100k rows report / bare read_csv", "<= 3.0x", results["report_100k"][0] / results["read_csv"][0], "x",
+         f"{results['report_100k'][0]:.2f} s vs {results['read_csv'][0]:.2f} s; {results['report_100k'][1]:.0f} MB"),
+        ("50-row report / bare import pandas", "<= 2.0x", results["report_50"][0] / results["import_pandas"][0], "x",
+         f"{results['report_50'][0]:.2f} s vs {results['import_pandas'][0]:.2f} s"),
+        ("36 years apart minus 2-entry baseline", "< 1 s", results["report_apart"][0] - results["report_pair"][0], "s",
+         f"{results['report_apart'][0]:.2f} s vs {results['report_pair'][0]:.2f} s"),
+        ("nutri --help", "<= 0.25 s", results["help"][0], "s", f"{results['help'][1]:.0f} MB"),
+    ]
+    if "report_1m" in results:
+        rows.insert(2, ("1M rows report peak RSS", "<= 600 MB", results["report_1m"][1], "MB", f"{results['report_1m'][0]:.2f} s"))
+    print(f"{dt.date.today()}  python {sys.version.split()[0]}  {os.cpu_count()} cores  (python benchmarks/targets.py)")
+    print("| target | limit | measured | detail |\n|---|---|---|---|")
+    for name, limit, value, unit, detail in rows:
+        print(f"| {name} | {limit} | **{value:.2f} {unit}** | {detail} |")
+    print("\ncommands (PYTHONPATH=. from the checkout):")
+    for name, argv in runs.items():
+        print(f"- {name}: `{shlex.join(argv).replace(str(ROOT) + '/', '').replace(PY, 'python')}`")
+
+
+if __name__ == "__main__":
+    main()
