@@ -410,7 +410,9 @@ def _week_range(week: str) -> tuple[dt.date, dt.date]:
         monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:
         raise UsageError(f"--week {week!r}: no such ISO week") from None
-    return monday, monday + dt.timedelta(days=6)
+    from nutri.report.build import shift
+
+    return monday, shift(monday, 6)  # 9999-W52 ends at the last representable day
 
 
 def build_profile(sex, age, pregnant, lactating, profile_path, config):

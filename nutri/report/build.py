@@ -49,10 +49,14 @@ def iso_week(date: dt.date) -> str:
 
 
 def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entries: pd.DataFrame, profile: Profile,
-            table: FoodTable, diary_ids: set[str], suggestion_cache: dict) -> dict:
+            table: FoodTable, diary_ids: set[str], suggestion_cache: dict, calendar: bool = True) -> dict:
     refs = references(profile)
     by_date = days.set_index("date") if not days.empty else days
-    day_rows = [_day(date.isoformat(), by_date) for date in (start + dt.timedelta(days=i) for i in range((end - start).days + 1))]
+    if calendar:
+        day_rows = [_day(date.isoformat(), by_date) for date in (start + dt.timedelta(days=i) for i in range((end - start).days + 1))]
+    else:  # a long period lists its logged days only: the work follows the data, not the calendar
+        logged_dates = days["date"][(days["date"] >= start.isoformat()) & (days["date"] <= end.isoformat())] if not days.empty else []
+        day_rows = [_day(date, by_date) for date in sorted(logged_dates)]
     logged = [d for d in day_rows if d["logged"]]
     n_logged = len(logged)
     period_days = days[days["date"].isin([d["date"] for d in logged])] if not days.empty else days
@@ -86,7 +90,7 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
         nutrients[nutrient] = item
     complete = [d for d in logged if d["complete"]]
     lifestyle = _lifestyle(complete, profile)
-    return {"week": label, "start": start.isoformat(), "end": end.isoformat(), "days_logged": n_logged, "days_not_logged": len(day_rows) - n_logged,
+    return {"week": label, "start": start.isoformat(), "end": end.isoformat(), "days_logged": n_logged, "days_not_logged": (end - start).days + 1 - n_logged,
             "days_complete": len(complete), "energy_kcal": _clean(np.mean([d["energy_kcal"] for d in complete if d["energy_kcal"] is not None]) if complete else None),
             "days": day_rows, "nutrients": nutrients, "lifestyle": lifestyle}
 
@@ -144,6 +148,31 @@ def _lifestyle(complete: list[dict], profile: Profile) -> dict:
                   "days_below": sum(w < water_ai for w in water) if water_ai else None, "source": g["water"]["source"],
                   "note": "Water from logged food and drinks only; plain water you did not log is not counted."},
     }
+
+
+def shift(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, held within the calendar Python can represent (years 1 to 9999)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
+def gaps_between(weeks: list[dict], start: dt.date | None, end: dt.date | None) -> list[dict]:
+    """The stretches of the period with no entries between (and around) the logged weeks, one item each,
+    so a diary with entries 36 years apart reports two weeks and one gap instead of 1,900 empty weeks."""
+    if start is None or end is None or not weeks:
+        return []
+    gaps, cursor = [], start
+    for week in weeks:
+        first = max(dt.date.fromisoformat(week["start"]), start)
+        if first > cursor:
+            gaps.append((cursor, shift(first, -1)))
+        cursor = max(cursor, shift(dt.date.fromisoformat(week["end"]), 1))
+    if cursor <= end and dt.date.fromisoformat(weeks[-1]["end"]) < end:
+        gaps.append((cursor, end))
+    return [{"start": a.isoformat(), "end": b.isoformat(), "days": (b - a).days + 1,
+             "text": f"no entries from {a.isoformat()} to {b.isoformat()}"} for a, b in gaps if (b - a).days >= 6]
 
 
 def _day(key: str, by_date: pd.DataFrame) -> dict:
@@ -246,13 +275,11 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
     weeks = []
     suggestion_cache: dict = {}  # (nutrient column, category) -> suggestions, the same for every week
     if start is not None and end is not None and start <= end:
-        monday = start - dt.timedelta(days=start.weekday())
-        while monday <= end:
-            sunday = monday + dt.timedelta(days=6)
-            week_entries = by_week.get(monday.isoformat(), used.iloc[0:0])
-            weeks.append(_period(monday, sunday, iso_week(monday), days, week_entries, profile, table, diary_ids, suggestion_cache))
-            monday += dt.timedelta(days=7)
-    overall = _period(start, end, "whole period", days, used, profile, table, diary_ids, suggestion_cache) if len(weeks) > 1 else None
+        # only weeks holding entries are walked; the weeks between them are summarised as gaps
+        for monday in sorted(dt.date.fromisoformat(m) for m in by_week):
+            weeks.append(_period(monday, shift(monday, 6), iso_week(monday), days, by_week[monday.isoformat()], profile, table,
+                                 diary_ids, suggestion_cache))
+    overall = _period(start, end, "whole period", days, used, profile, table, diary_ids, suggestion_cache, calendar=False) if len(weeks) > 1 else None
     counts = summary_counts(analysed)
     review = analysed[analysed["status"] == "needs_review"]
     unmatched = analysed[analysed["status"] == "unmatched"]
@@ -268,6 +295,7 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
                     "sex_given": profile.sex_given, "description": profile.describe()},
         "period": {"start": start.isoformat() if start else None, "end": end.isoformat() if end else None},
         "weeks": weeks,
+        "gaps": gaps_between(weeks, start, end),
         "whole_period": overall,
         "data_quality": {
             "rows": int(len(analysed)), "counts": counts, "uncounted": uncounted_summary(analysed),

@@ -148,6 +148,10 @@ def render(report: dict, markdown: bool = False, colour_on: bool = False) -> str
     out.append("")
     for week in report["weeks"]:
         out += _period_lines(week, markdown, colour)
+    for gap in report.get("gaps", []):
+        out.append(f"- {gap['text'].capitalize()} ({gap['days']} days; not counted as zero).")
+    if report.get("gaps"):
+        out.append("")
     if report.get("whole_period"):
         out += _period_lines(report["whole_period"], markdown, colour)
     out += _symptom_lines(report, markdown)
