@@ -465,6 +465,29 @@ def split_brand(text: str) -> tuple[str, str]:
     return parts[0].strip("() "), ", ".join(p for p in parts[1:] if p)
 
 
+def _indexes(table: FoodTable) -> tuple[AliasIndex, WordIndex, PriorIndex]:
+    """The three indexes of a table, from the user's cache when the tables, aliases and this code are
+    unchanged (nutri/cache.py); building them is most of a small diary's run."""
+    import pandas as pd
+
+    from nutri.cache import cached, key_of
+
+    aliases_path = data_file("aliases.csv")
+    parts = [
+        pd.util.hash_pandas_object(table.foods, index=True).to_numpy().tobytes(),
+        pd.util.hash_pandas_object(table.portions, index=False).to_numpy().tobytes(),
+        aliases_path.read_bytes(),
+        Path(__file__).read_bytes(),
+    ]
+
+    def build() -> tuple[AliasIndex, WordIndex, PriorIndex]:
+        alias_index = build_alias_index(read_aliases(aliases_path, table, "curated"))
+        words = build_word_index(table.foods, table.example_names())
+        return alias_index, words, build_prior_index(table, words)
+
+    return cached("match-index", key_of(parts), build)
+
+
 class Matcher:
     """Matches text to foods of one FoodTable (all its tables). Build once per run; ``match`` is
     cached per text. The index is a function of (table, aliases) only: build_*_index above."""
@@ -472,16 +495,14 @@ class Matcher:
     def __init__(self, table: FoodTable, user_aliases: dict[str, Alias] | None = None) -> None:
         self.table = table
         self.user_aliases = user_aliases or {}
-        alias_index = build_alias_index(read_aliases(data_file("aliases.csv"), table, "curated"))
+        alias_index, words, priors = _indexes(table)
         self.aliases, self._alias_keys = alias_index.aliases, alias_index.keys
         self._alias_by_first_word = alias_index.by_first_word
-        words = build_word_index(table.foods, table.example_names())
         self.ids, self.descriptions, self.token_sets = words.ids, words.descriptions, words.token_sets
         self.heads, self.head_cores, self.brand_only = words.heads, words.head_cores, words.brand_only
         self.postings, self.idf, self.vocabulary_by_letter = words.postings, words.idf, words.vocabulary_by_letter
         self.description_lower, self.row_of = words.description_lower, words.row_of
         self.same_as, self.search_only = words.same_as, words.search_only
-        priors = build_prior_index(table, words)
         self.is_raw, self.is_cooked = priors.is_raw, priors.is_cooked
         self.different, self.special = priors.different, priors.special
         self.prior_static, self.prior_default_state = priors.prior_static, priors.prior_default_state

@@ -1,10 +1,13 @@
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
+# the match-index cache of the test run lives in a folder of its own, never in the user's cache
+os.environ.setdefault("NUTRI_CACHE_DIR", tempfile.mkdtemp(prefix="nutri-test-cache-"))
 SHARED = ROOT.parent / "shared"
 DATA = Path(__file__).parent / "data"
 

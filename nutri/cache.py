@@ -1,0 +1,68 @@
+"""Derived tables built once and kept in the user's cache directory.
+
+Building the match index over both food tables costs most of a small diary's run; it depends only on
+the food tables, the aliases and the code that builds it, so it is stored under a key hashing all
+three and loaded in a fraction of the time. A changed table or code gives a new key (the old file is
+simply not read again). Writes go to a temporary file renamed into place, so concurrent first runs
+never read half a file; a read-only or missing cache directory, or a damaged file, falls back to
+building in memory. ``NUTRI_CACHE_DIR`` points the cache elsewhere; ``NUTRI_CACHE_DIR=off`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def cache_dir() -> Path | None:
+    configured = os.environ.get("NUTRI_CACHE_DIR")
+    if configured:
+        return None if configured.lower() == "off" else Path(configured)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("nutri"))
+
+
+def key_of(parts: Iterable[bytes]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()[:32]
+
+
+def cached(name: str, key: str, build: Callable[[], T]) -> T:
+    """``build()``'s result, from the cache when a file for (name, key) is there, else built and stored."""
+    folder = cache_dir()
+    path = folder / f"{name}-{key}.pickle" if folder else None
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # a damaged or foreign file: rebuild, and replace it below
+            pass
+    value = build()
+    if path is not None:
+        _store(path, value)
+    return value
+
+
+def _store(path: Path, value: object) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except OSError:
+        pass  # read-only or full cache: the value built in memory serves this run
