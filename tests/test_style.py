@@ -6,7 +6,9 @@ from conftest import ROOT
 
 MAX_FUNCTION_LINES = 60
 # Functions allowed to be longer, each with the reason (README, "Development").
-LONG_FUNCTION_EXCEPTIONS: dict[str, str] = {}
+LONG_FUNCTION_EXCEPTIONS: dict[str, str] = {
+    "nutri/report/text.py:_period_lines": "one period's text layout; being replaced by the typed report model's renderer",
+}
 
 
 def _long_functions():
