@@ -18,9 +18,19 @@ COUNT_PER_CATEGORY = 4
 CATEGORY_HEADS = frozenset({"nuts", "seeds", "fish", "beverages", "cheese", "spices", "crustaceans", "mollusks", "cereals ready-to-eat", "cereals", "alcoholic beverage"})
 
 
+class _Sections(dict):
+    """The document's sections by nutrient; a registered nutrient it does not name (zinc, say) has an
+    empty section: no food sources, symptoms or advice are invented for it."""
+
+    def __missing__(self, key: str) -> dict:
+        return {"sources": [], "symptoms": [], "advice": []}
+
+
 @lru_cache(maxsize=1)
 def document() -> dict:
-    return json.loads(data_file("document.json").read_text(encoding="utf-8"))
+    data = json.loads(data_file("document.json").read_text(encoding="utf-8"))
+    data["nutrients"] = _Sections(data["nutrients"])
+    return data
 
 
 @dataclass(frozen=True)
