@@ -30,8 +30,9 @@ HOSTILE_FIX = "save the sheet again as .xlsx or CSV"
 
 # One pattern per kind of tag that sizes calamine's allocations. A tag is matched whole: the
 # scanner keeps any tag cut by a chunk boundary for the next chunk.
-XLSX_CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
+XLSX_TAG_RE = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
 XLSX_REF_RE = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+XLSX_ROW_RE = re.compile(rb'\br="(\d{1,7})"')
 XLSX_DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="(?:[A-Z]+\d+:)?([A-Z]{1,3})(\d{1,7})"')
 SST_COUNT_RE = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\b(?:uniqueCount|count)="(\d+)"')
 ODS_TAG_RE = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>")
@@ -86,6 +87,29 @@ class _OdsCursor:
                 self.extent.include(self.row, self.column)
 
 
+@dataclass
+class _XlsxCursor:
+    """Where the XLSX sheet scan is: cells without an ``r`` reference follow the one before."""
+
+    row: int = 0
+    column: int = 0
+    extent: _Extent = field(default_factory=_Extent)
+
+    def tag(self, name: bytes, attributes: bytes, empty: bytes) -> None:
+        if name == b"row":
+            number = XLSX_ROW_RE.search(attributes)
+            self.row = int(number.group(1)) if number else self.row + 1
+            self.column = 0
+            return
+        ref = XLSX_REF_RE.search(attributes)
+        if ref:
+            self.row, self.column = int(ref.group(2)), column_number(ref.group(1))
+        else:
+            self.column += 1
+        if not empty:  # a cell with a value or formula: part of the grid
+            self.extent.include(max(self.row, 1), self.column)
+
+
 class _MemberScan:
     """Feeds one member's inflated bytes to the pattern scan that fits its name."""
 
@@ -95,6 +119,7 @@ class _MemberScan:
                      else "ods" if name == "content.xml" else "")
         self.extent = _Extent()
         self.ods = _OdsCursor(extent=self.extent)
+        self.xlsx = _XlsxCursor(extent=self.extent)
         self.tail = b""
         self.head = b""
         self.strings_claimed = 0
@@ -117,10 +142,8 @@ class _MemberScan:
         if self.kind == "sheet":
             if (dimension := XLSX_DIMENSION_RE.search(data)):
                 self.extent.include(int(dimension.group(2)), column_number(dimension.group(1)))
-            for attributes, empty in XLSX_CELL_RE.findall(data):
-                ref = XLSX_REF_RE.search(attributes)
-                if ref and not empty:
-                    self.extent.include(int(ref.group(2)), column_number(ref.group(1)))
+            for name, attributes, empty in XLSX_TAG_RE.findall(data):
+                self.xlsx.tag(name, attributes, empty)
         elif self.kind == "sst":
             for count in SST_COUNT_RE.findall(data):
                 self.strings_claimed = max(self.strings_claimed, int(count))
