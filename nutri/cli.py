@@ -509,5 +509,51 @@ def report_command(diary: Path, sex, age, pregnant, lactating, profile_path, wee
         click.echo(summary_line(diary_read, analysed), err=True)
 
 
+@cli.command("cohort")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--person", "person_column",
+              help="Header of the column of people (default: Person, Participant, SEQN...; else a person per file).")
+@click.option("--profiles", "profiles_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV: person,sex,age,pregnant,lactating.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for person_weeks, person_days and the summary.")
+@click.option("--parquet", is_flag=True, help="Write person_weeks/person_days as Parquet instead of CSV.")
+@click.option("--sheet", help="Workbook sheet to read (default: the first with a food header).")
+@click.option("--columns", "columns", help="Header overrides, e.g. 'food=Item,date=When,amount=Qty'.")
+@click.option("--dayfirst", is_flag=True, default=None,
+              help="Read ambiguous slash dates as D/M/YYYY (each file's own evidence wins).")
+@click.option("--nutrients-from", type=click.Choice(["export", "table"]), default="export", show_default=True,
+              help="Use an export's nutrient columns or compute all from foods.csv.")
+@click.option("--aliases", "aliases_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Your aliases CSV (alias,food_id).")
+@click.option("--foods", "foods_path", type=click.Path(dir_okay=False, path_type=Path), help="Your custom foods CSV.")
+@click.option("--accept-review", is_flag=True, help="Count entries needing review at nutri's best guess.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+def cohort_command(inputs, person_column, profiles_path, output, parquet, sheet, columns, dayfirst, nutrients_from,
+                   aliases_path, foods_path, accept_review, quiet) -> None:
+    """Many people's diaries: per person-week verdicts, per person-day totals and a group summary.
+
+    INPUTS are CSV, TSV, Parquet or XLSX files, folders or globs. Needs the cohort extra
+    (pip install "nutri-diary[cohort]").
+
+    \b
+    Example:
+        nutri cohort study.csv --person Participant --profiles profiles.csv -o out/
+        nutri cohort exports/ -o out/ --parquet
+    """
+    from nutri.cohort import CohortSettings, run_cohort
+    from nutri.cohort.output import write_outputs
+    from nutri.diary import parse_column_overrides
+
+    settings = CohortSettings(person_column, profiles_path, sheet, parse_column_overrides(columns), dayfirst,
+                              aliases_path, foods_path, nutrients_from, accept_review)
+    result = run_cohort(list(inputs), settings)
+    write_outputs(result, output, parquet)
+    if not quiet:
+        stats = result.stats
+        click.echo(f"{stats['people']} people, {stats['rows']:,} rows from {stats['files']} file(s), "
+                   f"{stats['distinct_keys']:,} distinct entries matched; written to {output}", err=True)
+
+
 def main() -> None:
     cli(prog_name="nutri")

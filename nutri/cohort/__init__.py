@@ -1,0 +1,61 @@
+"""Many people's diaries in one run, on an embedded engine (DuckDB) that spills to disk.
+
+    from nutri.cohort import CohortSettings, run_cohort
+    result = run_cohort(["diaries/"], CohortSettings(person="Participant"))
+    result.person_weeks, result.person_days, result.summary
+
+Rows stay in the engine; Python sees each distinct combination of cells once (the single-diary
+reader's rules and ``intake.analyse``), the per-person days, and the verdicts per person-week.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nutri.errors import NutriError
+
+INSTALL_HINT = 'pip install "nutri-diary[cohort]"'
+
+
+class EngineMissingError(NutriError):
+    """The optional engine is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__("nutri cohort needs DuckDB, which is not installed", fix=f"install it with {INSTALL_HINT}")
+
+
+def engine():
+    """A DuckDB connection with bounded memory and a spill folder (NUTRI_COHORT_MEMORY, default 1.5GB)."""
+    try:
+        import duckdb
+    except ImportError:
+        raise EngineMissingError() from None
+    con = duckdb.connect(":memory:")
+    spill = Path(tempfile.gettempdir()) / "nutri-cohort-spill"
+    con.execute(f"SET memory_limit = '{os.environ.get('NUTRI_COHORT_MEMORY', '1.5GB')}'")
+    con.execute(f"SET temp_directory = '{spill}'")
+    con.execute("SET preserve_insertion_order = true")
+    return con
+
+
+@dataclass(frozen=True)
+class CohortSettings:
+    person: str | None = None  # header of the person column; None: the reader's person column, else the file name
+    profiles: Path | None = None  # CSV: person, sex, age, pregnant, lactating
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    dayfirst: bool | None = None
+    aliases: Path | None = None
+    foods: Path | None = None
+    nutrients_from: str = "export"
+    accept_review: bool = False
+    engine_bytes: int = 32 * 2**20  # text files larger than this are scanned by the engine itself
+
+
+def run_cohort(inputs: list[str], settings: CohortSettings = CohortSettings(), progress=None):
+    from nutri.cohort.run import run
+
+    return run(inputs, settings, progress)

@@ -1,0 +1,101 @@
+"""Per person and day, in the engine: the sums, counts and coverage of ``intake.daily_totals`` and the
+upper bounds of ``assess.add_upper_bounds``, grouped by person as well as date.
+
+The SQL is plain (GROUP BY, CASE, quantile_cont, joins), so the same statements run on another SQL
+engine; each statement's docstring names the single-diary function it restates, and the cohort's
+agreement test holds them to it (tests/test_cohort.py).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nutri.assess import (
+    DEFAULT_PORTION_G,
+    MIN_ENTRIES_FOR_BOUND,
+    PILL_MAX_G,
+    PILL_UNITS,
+    UPPER_QUANTILE,
+    _typical_grams,
+)
+from nutri.nutrients import ASSESSED, ENERGY, NUTRIENT_COLUMNS
+
+# Nutrients whose upper bounds the assessment reads: energy (day completeness) and the assessed ones.
+BOUND_COLUMNS = [ENERGY.column, *(n.column for n in ASSESSED)]
+LARGEST = "1.7976931348623157e308"  # numpy's nan_to_num(nan=inf) turns an unbounded row into the largest float
+
+
+def person_days_sql(food_rows: str) -> str:
+    """``intake.daily_totals`` per person: SUM keeps an all-unknown day NULL (unknown is not zero)."""
+    parts = ["person", "date", "count(*) AS entries", "SUM(grams) AS grams"]
+    for c in NUTRIENT_COLUMNS:
+        parts += [
+            f"SUM({c}) AS {c}",
+            f"count({c}) AS {c}_counted",
+            f"count({c}) / count(*) AS {c}_coverage",
+            f"SUM(CASE WHEN supplemental AND {c} IS NOT NULL THEN {c} ELSE 0 END) AS {c}_supplemental",
+        ]
+    return f"SELECT {', '.join(parts)} FROM {food_rows} GROUP BY person, date"
+
+
+def register_foods(con, table) -> str:
+    """The food table's values of the bound columns and each food's typical portion, for the bounds."""
+    foods = table.foods[BOUND_COLUMNS].copy()
+    foods["typical_g"] = _typical_grams(table, pd.Series(foods.index, index=foods.index)).to_numpy(dtype=float)
+    foods = foods.rename(columns={c: "f_" + c for c in BOUND_COLUMNS})
+    foods.insert(0, "food_id", foods.index.astype(str))
+    con.register("cohort_foods_frame", foods.reset_index(drop=True))
+    con.execute("CREATE OR REPLACE TEMP TABLE cohort_foods AS SELECT * FROM cohort_foods_frame")
+    con.unregister("cohort_foods_frame")
+    return "cohort_foods"
+
+
+def _quantile(expression: str) -> str:
+    """``assess._quantile``: the 90th percentile (linear, as pandas) from 5 or more values, else unbounded."""
+    return (
+        f"CASE WHEN count({expression}) >= {MIN_ENTRIES_FOR_BOUND} THEN quantile_cont({expression}, {UPPER_QUANTILE}) "
+        f"ELSE 'inf'::DOUBLE END"
+    )
+
+
+def upper_bounds_sql(food_rows: str, foods: str) -> str:
+    """``assess.add_upper_bounds`` per person: what each day's uncounted rows could add at most.
+
+    Only people with an uncounted value need it; the quantiles come from their own non-supplement
+    food rows, as ``row_upper_bounds`` takes them from the one diary it is given."""
+    unknown = " OR ".join(f"{c} IS NULL" for c in BOUND_COLUMNS)
+    energy = ENERGY.column
+    quantiles = []
+    for c in BOUND_COLUMNS:
+        quantiles += [
+            f"{_quantile(f'{c} / CASE WHEN grams > 0 THEN grams END')} AS q_gram_{c}",
+            f"{_quantile(f'{c} / CASE WHEN {energy} > 0 THEN {energy} END')} AS q_kcal_{c}",
+            f"{_quantile(c)} AS q_entry_{c}",
+        ]
+    pills = ", ".join("'" + u + "'" for u in sorted(PILL_UNITS))
+    weight = f"CASE WHEN r.unit IN ({pills}) AND r.grams IS NULL THEN r.amount * {PILL_MAX_G} ELSE r.grams END"
+    typical = f"COALESCE(f.typical_g, {DEFAULT_PORTION_G})"
+    weight = f"CASE WHEN ({weight}) IS NULL AND f.food_id IS NOT NULL THEN {typical} ELSE {weight} END"
+    bounds = []
+    for c in BOUND_COLUMNS:
+        q = {k: f"COALESCE(q.q_{k}_{c}, 'inf'::DOUBLE)" for k in ("gram", "kcal", "entry")}
+        density = f"CASE WHEN f.f_{c} IS NULL THEN {q['gram']} ELSE greatest(f.f_{c} / 100.0, 0) END"
+        bounds.append(
+            f"CASE WHEN r.{c} IS NOT NULL THEN NULL "
+            f"WHEN r.weight IS NOT NULL AND r.weight >= 0 THEN r.weight * ({density}) "
+            f"WHEN r.{energy} IS NOT NULL AND r.{energy} >= 0 THEN r.{energy} * {q['kcal']} "
+            f"ELSE {q['entry']} END AS {c}_b"
+        )
+    clamped = ", ".join(
+        f"CASE WHEN isnan({c}_b) OR isinf({c}_b) THEN {LARGEST} ELSE {c}_b END AS {c}_upper" for c in BOUND_COLUMNS
+    )
+    sums = ", ".join(f"COALESCE(SUM({c}_upper), 0) AS {c}_upper" for c in BOUND_COLUMNS)
+    return f"""
+WITH need AS (SELECT DISTINCT person FROM {food_rows} WHERE {unknown}),
+rows AS (SELECT r.* FROM {food_rows} r JOIN need USING (person)),
+q AS (SELECT person, {", ".join(quantiles)} FROM rows WHERE NOT supplemental GROUP BY person),
+w AS (SELECT r.*, {weight} AS weight FROM rows r LEFT JOIN {foods} f ON f.food_id = r.food_id),
+b AS (SELECT r.person, r.date, {", ".join(bounds)}
+      FROM w r LEFT JOIN q ON q.person = r.person LEFT JOIN {foods} f ON f.food_id = r.food_id),
+u AS (SELECT person, date, {clamped} FROM b)
+SELECT person, date, {sums} FROM u GROUP BY person, date"""

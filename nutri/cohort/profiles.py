@@ -1,0 +1,120 @@
+"""A profile per person: from a profiles file, else from sex/age columns in the diary, else the
+assumed default (an adult woman aged 31-50), marked as assumed."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from nutri.diary import header_key
+from nutri.dri import Profile, references
+from nutri.errors import DataFileError, NutriError
+
+YES = {"yes", "y", "true", "1", "x"}
+NO = {"", "no", "n", "false", "0"}
+BLANK = {"", "nan", "none", "null", "n/a", "na"}
+
+
+def _flag(value: object, name: str, where: dict) -> bool:
+    text = str(value).strip().lower() if value is not None else ""
+    if text in BLANK or text in NO:
+        return False
+    if text in YES:
+        return True
+    raise DataFileError(f"{name} {value!r} is not yes or no", **where)
+
+
+def _profile(sex: object, age: object, pregnant: object, lactating: object, where: dict) -> Profile | None:
+    """The profile these cells give, or None when they give neither sex nor age."""
+    sex_text = "" if sex is None else str(sex).strip().lower()
+    sex_text = {"f": "female", "m": "male", "woman": "female", "man": "male"}.get(sex_text, sex_text)
+    age_text = "" if age is None else str(age).strip()
+    stage = (
+        "pregnancy"
+        if _flag(pregnant, "pregnant", where)
+        else "lactation"
+        if _flag(lactating, "lactating", where)
+        else "general"
+    )
+    if sex_text in BLANK and age_text.lower() in BLANK and stage == "general":
+        return None
+    try:
+        years = float(age_text) if age_text.lower() not in BLANK else 40.0
+    except ValueError:
+        raise DataFileError(f"age {age_text!r} is not a number of years", **where) from None
+    try:
+        return Profile(
+            sex_text if sex_text not in BLANK else "female",
+            years,
+            stage,
+            sex_given=sex_text not in BLANK or stage != "general",
+        )
+    except NutriError as exc:
+        raise DataFileError(exc.message, **where) from None
+
+
+def read_profiles(path: Path) -> dict[str, Profile]:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"cannot read the profiles file ({exc})", file=str(path)) from None
+    columns = {header_key(c): c for c in frame.columns}
+    if "person" not in columns:
+        raise DataFileError("no person column", file=str(path), fix="write a header: person,sex,age,pregnant,lactating")
+    out = {}
+    for i, row in enumerate(frame.to_dict("records")):
+        where = {"file": str(path), "row": i + 2}
+        cells = [row.get(columns[k]) if k in columns else None for k in ("sex", "age", "pregnant", "lactating")]
+        profile = _profile(*cells, where)
+        if profile is not None:
+            out[str(row[columns["person"]]).strip()] = profile
+    return out
+
+
+@lru_cache(maxsize=4096)
+def dri_rows(profile: Profile) -> dict:
+    """``dri.references`` once per distinct profile (a cohort has few, and the lookup filters a table)."""
+    return references(profile)
+
+
+def group_of(profile: Profile) -> str:
+    """The DRI life-stage group, as the magnesium row names it ('female 31-50 y general')."""
+    return dri_rows(profile)["magnesium"].row.split(": magnesium ", 1)[-1]
+
+
+def profiles_for(people, path: Path | None, cells: list[pd.DataFrame]) -> tuple[dict[str, Profile], pd.DataFrame]:
+    """(person -> profile, one row per person with sex, age, life stage, whether assumed)."""
+    given = read_profiles(path) if path else {}
+    from_diary: dict[str, Profile] = {}
+    for frame in cells:
+        for row in frame.to_dict("records"):
+            if row["person"] in given or row["person"] in from_diary:
+                continue
+            profile = _profile(
+                row.get("sex"),
+                row.get("age"),
+                row.get("pregnant"),
+                row.get("lactating"),
+                {"column": "sex/age", "fix": f"check person {row['person']!r}"},
+            )
+            if profile is not None:
+                from_diary[row["person"]] = profile
+    profiles, rows = {}, []
+    for person in people:
+        profile = given.get(person) or from_diary.get(person) or Profile(assumed=True)
+        profiles[person] = profile
+        rows.append(
+            {
+                "person": person,
+                "sex": profile.sex,
+                "age": profile.age,
+                "life_stage": profile.life_stage,
+                "profile_assumed": profile.assumed,
+                "profile_from": "file" if person in given else "diary" if person in from_diary else "assumed",
+            }
+        )
+    return profiles, pd.DataFrame(
+        rows, columns=["person", "sex", "age", "life_stage", "profile_assumed", "profile_from"]
+    )

@@ -1,0 +1,301 @@
+"""Many diary files into one engine table of food rows, with the single-diary reader's own rules.
+
+Each file's cells land in the engine as text columns c0..cN: small text files and workbooks through
+nutri's reader (same decoding, header search and cell text), large CSV/TSV and Parquet through the
+engine's own scanner. The rules that turn cells into entries (``diary._entries``: roles, app layouts,
+quick-add and deleted rows, decimal commas, export values) and matching, grams and counting
+(``intake.analyse``) then run once per distinct combination of the cells they read, never per row;
+their results are joined back to the rows in the engine. Dates are parsed once per distinct value.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from nutri import diary as reader
+from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
+from nutri.nutrients import NUTRIENT_COLUMNS
+
+DIARY_SUFFIXES = reader.TEXT_SUFFIXES | reader.WORKBOOK_SUFFIXES | {".parquet"}
+PLACEHOLDER_DATE = "2000-01-03"  # the distinct-cells diary needs a valid date; real dates are joined per row
+HEAD_BYTES = 4 * 2**20  # read to find the header of a file the engine scans
+# Columns of an analysed entry that the cohort keeps per row.
+RESULT_COLUMNS = ["status", "uncounted", "supplemental", "grams", "amount", "unit", "food_id", *NUTRIENT_COLUMNS]
+PROFILE_HEADERS = {
+    "sex": {"sex", "gender"},
+    "age": {"age", "ageyears"},
+    "pregnant": {"pregnant", "pregnancy"},
+    "lactating": {"lactating", "lactation", "breastfeeding"},
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file as an engine relation of text columns c0..c{width-1}, in file order."""
+
+    path: Path
+    relation: str  # engine table or view name
+    headers: list[str]
+    cells: reader._Cells  # delimiter and encoding, for the decimal-comma rule
+
+
+def expand_inputs(inputs: list[str]) -> list[Path]:
+    """Files, folders (their diary files, recursively) and globs, each file once, in a stable order."""
+    found: list[Path] = []
+    for given in inputs:
+        path = Path(given)
+        if path.is_dir():
+            matches = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DIARY_SUFFIXES)
+            if not matches:
+                raise UnreadableInputError(
+                    "the folder holds no diary files (.csv, .tsv, .xlsx, .ods, .parquet)", file=given
+                )
+        elif any(ch in given for ch in "*?["):
+            matches = sorted(Path(p) for p in glob.glob(given, recursive=True) if Path(p).is_file())
+            if not matches:
+                raise UnreadableInputError(
+                    "no file matches this pattern", file=given, fix="check the pattern (quote it in the shell)"
+                )
+        elif path.is_file():
+            matches = [path]
+        else:
+            raise UnreadableInputError("no such file or folder", file=given, fix="check the path")
+        found.extend(matches)
+    return list(dict.fromkeys(found))
+
+
+def load(con, path: Path, index: int, sheet: str | None, overrides: dict[str, str], engine_bytes: int) -> Source:
+    """The file's cells in the engine. Parquet and text files over ``engine_bytes`` are scanned by the engine."""
+    name, suffix = str(path), path.suffix.lower()
+    relation = f"cells_{index}"
+    if suffix == ".parquet":
+        headers = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_quote(name)})").fetchall()]
+        columns = ", ".join(f"TRIM(COALESCE(CAST({_ident(h)} AS VARCHAR), '')) AS c{i}" for i, h in enumerate(headers))
+        con.execute(f"CREATE TEMP VIEW {relation} AS SELECT {columns} FROM read_parquet({_quote(name)})")
+        return Source(
+            path, relation, [str(h) for h in headers], reader._Cells([], text="", encoding=None, delimiter=",")
+        )
+    if suffix in reader.TEXT_SUFFIXES and path.stat().st_size > engine_bytes:
+        return _scan_text(con, path, relation, overrides)
+    data = reader._load_bytes(path)
+    cells = reader._read_cells(name, data, suffix, sheet, overrides)
+    header_index = _header_index(name, cells.rows, overrides)
+    headers = [reader._cell_text(c) for c in cells.rows[header_index]]
+    frame = reader._body(name, cells, header_index, len(headers)).iloc[:, : len(headers)]
+    if cells.text is None:  # workbook cells: the reader's own text of each distinct value
+        frame = frame.apply(lambda c: reader.per_distinct(c, reader._cell_text))
+    frame.columns = [f"c{i}" for i in range(frame.shape[1])]
+    for i in range(frame.shape[1], len(headers)):
+        frame[f"c{i}"] = ""
+    con.register(relation + "_frame", frame)
+    con.execute(f"CREATE TEMP TABLE {relation} AS SELECT * FROM {relation}_frame")
+    con.unregister(relation + "_frame")
+    return Source(
+        path, relation, headers, reader._Cells([], text="", encoding=cells.encoding, delimiter=cells.delimiter)
+    )
+
+
+def _scan_text(con, path: Path, relation: str, overrides: dict[str, str]) -> Source:
+    name = str(path)
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    text, encoding = reader._decode(name, head[: head.rfind(b"\n") + 1] or head)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        raise UnreadableInputError(
+            f"a large file in {encoding}: the engine reads large files as UTF-8 only",
+            file=name,
+            fix="save it as UTF-8, or split it into files under 32 MB",
+        )
+    delimiter = reader._sniff_delimiter(text, path.suffix.lower())
+    rows = reader._head_records(name, text, delimiter)
+    header_index = _header_index(name, rows, overrides)
+    headers = [reader._cell_text(c) for c in rows[header_index]]
+    types = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
+    scan = (
+        f"read_csv({_quote(name)}, delim={_quote(delimiter)}, header=false, skip={header_index + 1}, columns={types}, "
+        "quote='\"', escape='\"', null_padding=true, strict_mode=false, auto_detect=false)"
+    )
+    columns = ", ".join(f"TRIM(COALESCE(c{i}, '')) AS c{i}" for i in range(len(headers)))
+    con.execute(f"CREATE TEMP VIEW {relation} AS SELECT {columns} FROM {scan}")
+    return Source(path, relation, headers, reader._Cells([], text="", encoding=encoding, delimiter=delimiter))
+
+
+def _header_index(name: str, rows: list, overrides: dict[str, str]) -> int:
+    if not any(any(reader._cell_text(c) for c in row) for row in rows):
+        raise UnreadableInputError("the file has no data", file=name, fix="export the diary again")
+    index = reader._find_header(rows, overrides)
+    if index is None:
+        raise reader._no_header_error(name, rows, overrides)
+    return index
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(text: str) -> str:
+    return '"' + str(text).replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the roles of one source are, and which cells the entry rules read (the distinct key)."""
+
+    role_index: dict[str, int]
+    app: reader.AppLayout
+    nutrients: list
+    key: list[int]  # cell indices read by the entry rules, besides the date and the person
+    person: int | None
+    profile: dict[str, int]
+
+
+def layout_of(source: Source, overrides: dict[str, str], person_column: str | None) -> Layout:
+    name, headers = str(source.path), source.headers
+    role_index = reader._role_columns(name, headers, {k: v for k, v in overrides.items() if k != "person"})
+    app = reader._detect_layout(headers)
+    for role in app.ignore_roles:
+        role_index.pop(role, None)
+    keys = [reader.header_key(h) for h in headers]
+    person = None
+    if person_column is not None:
+        person = keys.index(reader.header_key(person_column)) if reader.header_key(person_column) in keys else None
+    elif "person" in role_index:
+        person = role_index["person"]
+    role_index.pop("person", None)
+    if person is not None and person in role_index.values():
+        raise UsageError(
+            f"the person column {headers[person]!r} is also the {_role_at(role_index, person)} column",
+            file=name,
+            option="person",
+        )
+    if "date" not in role_index:
+        raise DiaryFormatError(
+            f"no date column (headers: {', '.join(h for h in headers if h)})",
+            file=name,
+            fix="name it Date",
+            option="columns",
+            option_value="date=HEADER",
+        )
+    nutrients = reader._nutrient_headers(headers)
+    used = {role_index[r] for r in ("food", "amount", "unit", "grams", "deleted") if r in role_index}
+    key = sorted(used | {n.index for n in nutrients})
+    profile = {field: keys.index(k) for field, names in PROFILE_HEADERS.items() for k in keys if k in names}
+    profile = {f: i for f, i in profile.items() if i not in role_index.values() and i != person}
+    return Layout(role_index, app, nutrients, key, person, profile)
+
+
+def _role_at(role_index: dict[str, int], index: int) -> str:
+    return next(role for role, i in role_index.items() if i == index)
+
+
+def _names_people(con, source: Source, index: int, non_blank: str) -> bool:
+    """``pipeline.people``: a column of all-different values (entry ids under an "ID" header) names no people."""
+    named, distinct = con.execute(
+        f"SELECT count(*), count(DISTINCT c{index}) FROM {source.relation} WHERE ({non_blank}) AND c{index} <> ''"
+    ).fetchall()[0]
+    return not (distinct > 1 and distinct == named)
+
+
+def rows_relation(con, source: Source, layout: Layout, number: int, chosen: bool) -> str:
+    """The source's non-blank rows as person, date_raw, profile cells and the key cells k<i>. Without a
+    person column (or ``chosen`` by the user, one that names people) the file is one person, named by its stem."""
+    width = len(source.headers)
+    non_blank = " OR ".join(f"c{i} <> ''" for i in range(width)) or "false"
+    person = _quote(source.path.stem)
+    if layout.person is not None and (chosen or _names_people(con, source, layout.person, non_blank)):
+        person = f"COALESCE(NULLIF(c{layout.person}, ''), {_quote(source.path.stem)})"
+    profile = ", ".join(f"c{i} AS p_{field}" for field, i in layout.profile.items())
+    keys = ", ".join(f"c{i} AS k{i}" for i in layout.key)
+    relation = f"rows_{number}"
+    con.execute(
+        f"CREATE TEMP TABLE {relation} AS SELECT {person} AS person, c{layout.role_index['date']} AS date_raw"
+        f"{', ' + profile if profile else ''}, {keys} FROM {source.relation} WHERE {non_blank}"
+    )
+    return relation
+
+
+def dates_relation(con, rows: str, number: int, dayfirst: bool | None) -> str:
+    """ISO date per distinct raw date, by the reader's own style vote and parser ('' when invalid)."""
+    counts = con.execute(f"SELECT date_raw, count(*) FROM {rows} WHERE date_raw <> '' GROUP BY date_raw").fetchall()
+    series = pd.Series({value: n for value, n in counts}, dtype="int64")
+    style = reader._date_style(series, dayfirst)
+    parsed = []
+    for value in series.index:
+        iso = "" if value.strip() in style.contradicting else reader.parse_date(value, style.dayfirst)[0]
+        parsed.append((value, iso))
+    frame = (
+        pd.DataFrame(parsed, columns=["date_raw", "iso"])
+        if parsed
+        else pd.DataFrame({"date_raw": [], "iso": []}, dtype=object)
+    )
+    relation = f"dates_{number}"
+    con.register(relation + "_frame", frame)
+    con.execute(f"CREATE TEMP TABLE {relation} AS SELECT * FROM {relation}_frame")
+    con.unregister(relation + "_frame")
+    return relation
+
+
+def keys_relation(con, source: Source, layout: Layout, rows: str, number: int, match) -> str:
+    """Every distinct combination of key cells, turned into entries and analysed once."""
+    names = [f"k{i}" for i in layout.key]
+    keys = con.execute(f"SELECT DISTINCT {', '.join(names)} FROM {rows}").df()
+    width = len(source.headers)
+    frame = pd.DataFrame({i: [""] * len(keys) for i in range(width)}, dtype=object)
+    for i, name in zip(layout.key, names, strict=True):
+        frame[i] = keys[name].astype(object).to_numpy()
+    frame[layout.role_index["date"]] = PLACEHOLDER_DATE
+    entries, _blank, _dayfirst = reader._entries(
+        frame, source.cells, 0, width, layout.role_index, layout.app, layout.nutrients, None
+    )
+    diary = reader.Diary(
+        source.path,
+        entries,
+        layout.app.name,
+        source.cells.encoding,
+        None,
+        1,
+        0,
+        {role: source.headers[i] for role, i in layout.role_index.items()},
+        {n.column: n.header for n in layout.nutrients},
+    )
+    analysed = match(diary)
+    result = analysed[RESULT_COLUMNS].copy()
+    result["supplemental"] = result["supplemental"].astype(bool)
+    for name in names:
+        result[name] = keys[name].to_numpy()
+    relation = f"keys_{number}"
+    con.register(relation + "_frame", result)
+    con.execute(f"CREATE TEMP TABLE {relation} AS SELECT * FROM {relation}_frame")
+    con.unregister(relation + "_frame")
+    return relation
+
+
+def food_rows_sql(con, rows: str, dates: str, keys: str, layout: Layout) -> str:
+    """The food rows (dated, not skipped) of one source with their analysed values. A blank date
+    continues the last valid date above it, as the reader does (the ordered window only when needed)."""
+    using = ", ".join(f"k{i}" for i in layout.key)
+    results = ", ".join(f"k.{c}" for c in RESULT_COLUMNS)
+    blanks = con.execute(f"SELECT count(*) FROM {rows} WHERE date_raw = ''").fetchall()[0][0]
+    date = "d.iso"
+    if blanks:
+        date = (
+            "CASE WHEN r.date_raw = '' THEN last_value(NULLIF(d.iso, '') IGNORE NULLS) OVER "
+            "(ORDER BY r.rowid ROWS UNBOUNDED PRECEDING) ELSE d.iso END"
+        )
+    dated = f"SELECT r.*, {date} AS date FROM {rows} r LEFT JOIN {dates} d ON r.date_raw = d.date_raw"
+    return (
+        f"SELECT r.person, r.date, {results} FROM ({dated}) r JOIN {keys} k USING ({using}) "
+        f"WHERE r.date IS NOT NULL AND r.date <> '' AND k.status <> 'skipped'"
+    )
+
+
+def profile_cells(con, rows: str, layout: Layout) -> pd.DataFrame:
+    """person -> the first non-blank sex/age/pregnant/lactating cell of the person's rows."""
+    if not layout.profile:
+        return pd.DataFrame(columns=["person"])
+    parts = ", ".join(f"first(NULLIF(p_{f}, '')) AS {f}" for f in layout.profile)
+    return con.execute(f"SELECT person, {parts} FROM {rows} GROUP BY person").df()

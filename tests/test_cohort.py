@@ -1,0 +1,298 @@
+"""nutri cohort: many people in one run agree with one report per person; the group summary's method."""
+
+import datetime as dt
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("duckdb")
+
+from nutri.cohort import CohortSettings, EngineMissingError, run_cohort  # noqa: E402
+from nutri.cohort.summary import render_html, render_json, render_markdown, shrink  # noqa: E402
+from nutri.dri import Profile  # noqa: E402
+from nutri.nutrients import ASSESSED, ENERGY, ENTRY_NUTRIENT_COLUMNS  # noqa: E402
+
+GOLDEN = Path(__file__).parent / "data" / "golden"
+SHARED_REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
+
+# Entries of every kind the single-diary path treats differently: matched with grams, a count, a
+# supplement dose, a supplement without a dose, an unknown food, no amount, a volume the food has
+# no weight for, an empty food cell.
+ENTRIES = [
+    ("spinach", "1", "cup"),
+    ("2% milk", "2", "cup"),
+    ("chicken breast", "150", "g"),
+    ("brown rice", "1", "cup"),
+    ("banana", "1", "medium"),
+    ("almonds", "30", "g"),
+    ("salmon fillet", "150", "g"),
+    ("eggs", "2", ""),
+    ("Vitamin D3 1000 IU", "1", "tablet"),
+    ("magnesium glycinate 200 mg", "1", "capsule"),
+    ("Vitamin B12", "1", "tablet"),
+    ("zorblax", "1", "cup"),
+    ("cheddar", "", ""),
+    ("greek yogurt", "200", "g"),
+    ("oatmeal", "1", "cup"),
+    ("whole wheat bread", "2", "slice"),
+    ("orange juice", "8", "fl oz"),
+    ("", "1", "cup"),
+    ("pizza", "2", "slice"),
+]
+START = dt.date(2026, 11, 9)
+
+
+def _write_cohort(path: Path, rows: list[tuple[str, int, int]], blank_dates: bool) -> Path:
+    lines = ["Participant,Date,Meal,Food,Amount,Unit"]
+    last = None
+    for person, day, entry in rows:
+        food, amount, unit = ENTRIES[entry]
+        date = (START + dt.timedelta(days=day)).isoformat()
+        shown = "" if blank_dates and date == last else date
+        last = date
+        lines.append(f'{person},{shown},Lunch,"{food}",{amount},{unit}')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _report(path: Path, person: str):
+    from nutri.pipeline import ReadSettings, match_entries, read_diary, weekly_report
+
+    matched = match_entries(read_diary(path, ReadSettings(person=person)))
+    return weekly_report(matched, Profile(assumed=True))
+
+
+def _same(a, b) -> bool:
+    if a is None or (isinstance(a, float) and math.isnan(a)):
+        return b is None or (isinstance(b, float) and math.isnan(b))
+    return b is not None and math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=2e-3)
+
+
+def _check_person(result, path: Path, person: str) -> None:
+    report = _report(path, person)
+    days = result.person_days[result.person_days["person"] == person].set_index("date")
+    logged = [d for w in report["weeks"] for d in w["days"] if d["logged"]]
+    assert sorted(days.index) == [d["date"] for d in logged]
+    for day in logged:
+        row = days.loc[day["date"]]
+        assert bool(row["complete"]) == day["complete"], day["date"]
+        assert int(row["entries"]) == day["entries"]
+        for column in ENTRY_NUTRIENT_COLUMNS:
+            value = None if np.isnan(row[column]) else float(row[column])
+            assert _same(value, day[column]), (person, day["date"], column, value, day[column])
+    weeks = result.person_weeks[result.person_weeks["person"] == person].set_index("week")
+    for week in (w for w in report["weeks"] if w["days_logged"]):
+        row = weeks.loc[week["week"]]
+        assert (row["days_logged"], row["days_complete"]) == (week["days_logged"], week["days_complete"])
+        for n in ASSESSED:
+            item = week["nutrients"][n.key]
+            assert row[n.key + "_status"] == item["status"], (person, week["week"], n.key)
+            assert _same(row[n.column], item["daily_average"]), (person, week["week"], n.key)
+            assert _same(row[n.key + "_coverage"], item["coverage"])
+            assert _same(row[n.key + "_probability_adequate"], item["probability_adequate"])
+    assert len(weeks) == sum(1 for w in report["weeks"] if w["days_logged"])
+
+
+cohort_rows = st.lists(
+    st.tuples(st.sampled_from(["ann", "bob", "cy"]), st.integers(0, 16), st.integers(0, len(ENTRIES) - 1)),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=cohort_rows, blank_dates=st.booleans(), engine_scan=st.booleans())
+def test_cohort_agrees_with_one_report_per_person(tmp_path_factory, rows, blank_dates, engine_scan):
+    """For any person, per-day and per-week figures of `nutri cohort` are those of `nutri report --person`,
+    whether nutri's reader or the engine's scanner reads the file."""
+    rows = sorted(
+        rows + rows[:1], key=lambda r: r[1]
+    )  # in date order, people interleaved; a repeated name names people
+    path = _write_cohort(tmp_path_factory.mktemp("cohort") / "study.csv", rows, blank_dates)
+    result = run_cohort([str(path)], CohortSettings(engine_bytes=0 if engine_scan else 2**30))
+    assert sorted(result.people["person"]) == sorted({r[0] for r in rows})
+    for person in result.people["person"]:
+        _check_person(result, path, person)
+
+
+def test_cohort_regular_diary_many_days(tmp_path):
+    """Several weeks with full days: verdicts other than 'insufficient data' agree too."""
+    rows = [(p, d, e) for d in range(15) for p in ("ann", "bob") for e in (0, 1, 2, 3, 4, 5, 6, 13, 14, 15, 16, 8)]
+    path = _write_cohort(tmp_path / "study.csv", rows, blank_dates=False)
+    result = run_cohort([str(path)], CohortSettings(engine_bytes=0))
+    assert (result.person_weeks["magnesium_status"] != "insufficient data").any()
+    for person in ("ann", "bob"):
+        _check_person(result, path, person)
+
+
+def test_shrinkage_hand_checked():
+    """Three people, two days each (mg/day). By hand: person means 200, 300, 266 (grand mean 255.33);
+    pooled within variance (5000 + 800 + 968) / 3 = 2256; variance of the means 2585.33; between
+    variance 2585.33 - 2256 / 2 = 1457.33; shrink factor sqrt(1457.33 / (1457.33 + 1128)) = 0.75079;
+    usual intakes 213.79, 288.87, 263.34. Below the EAR of 265: raw means 1 of 3, usual intakes 2 of 3."""
+    values = [np.array([150.0, 250.0]), np.array([280.0, 320.0]), np.array([244.0, 288.0])]
+    usual, within, between = shrink(values)
+    assert within == pytest.approx(2256.0)
+    assert between == pytest.approx(1457.333, abs=1e-3)
+    assert usual == pytest.approx([213.79, 288.87, 263.34], abs=0.01)
+    assert (usual < 265).sum() == 2
+
+
+def test_shrinkage_needs_repeat_days():
+    usual, within, _ = shrink([np.array([100.0]), np.array([300.0])])
+    assert within is None and list(usual) == [100.0, 300.0]
+
+
+def _summary_cohort(tmp_path: Path) -> Path:
+    """Magnesium from the export's own column, 2,000 kcal a day: the shrinkage example above."""
+    days = {"A": [150, 250], "B": [280, 320], "C": [244, 288]}
+    lines = ["Person,Date,Food,Magnesium (mg),Energy (kcal)"]
+    for person, values in days.items():
+        for i, mg in enumerate(values):
+            lines.append(f"{person},2026-11-{16 + i},usual day,{mg},2000")
+    path = tmp_path / "study.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_group_summary_golden(tmp_path):
+    result = run_cohort([str(_summary_cohort(tmp_path))], CohortSettings())
+    magnesium = next(g for g in result.summary["groups"] if g["nutrient"] == "magnesium")
+    assert magnesium["people"] == 3 and magnesium["people_with_data"] == 3 and magnesium["adjusted"]
+    assert magnesium["prevalence_inadequate"] == pytest.approx(2 / 3, abs=1e-4)
+    assert magnesium["median"] == pytest.approx(263.34, abs=0.01)
+    assert magnesium["prevalence_above_ul"] == 0.0  # no supplements: the magnesium UL covers only them
+    assert magnesium["assumed_profiles"] == 3
+    calcium = next(g for g in result.summary["groups"] if g["nutrient"] == "calcium")
+    assert calcium["insufficient_data_share"] == 1.0 and calcium["people_with_data"] == 0
+    rendered = {
+        "cohort-summary.md": render_markdown(result.summary),
+        "cohort-summary.html": render_html(result.summary),
+        "cohort-summary.json": render_json(result.summary),
+    }
+    for name, text in rendered.items():
+        if os.environ.get("NUTRI_UPDATE_GOLDEN"):
+            (GOLDEN / name).write_text(text, encoding="utf-8")
+        assert text == (GOLDEN / name).read_text(encoding="utf-8"), name
+
+
+def test_profiles_file_and_groups(tmp_path):
+    path = _summary_cohort(tmp_path)
+    profiles = tmp_path / "profiles.csv"
+    profiles.write_text("person,sex,age,pregnant,lactating\nA,male,25,,\nB,female,30,yes,\n", encoding="utf-8")
+    result = run_cohort([str(path)], CohortSettings(profiles=profiles))
+    people = result.people.set_index("person")
+    assert (people.loc["A", "sex"], people.loc["B", "life_stage"], people.loc["C", "profile_from"]) == (
+        "male",
+        "pregnancy",
+        "assumed",
+    )
+    groups = {g["group"] for g in result.summary["groups"] if g["nutrient"] == "magnesium"}
+    assert groups == {"male 19-30 y general", "female 19-30 y pregnancy", "female 31-50 y general"}
+
+
+def test_profile_columns_in_the_diary(tmp_path):
+    path = tmp_path / "study.csv"
+    path.write_text(
+        "Person,Sex,Age,Date,Food,Amount,Unit\nA,M,70,2026-11-16,banana,1,medium\nA,,,2026-11-16,apple,1,medium\n"
+        "B,,,2026-11-16,banana,1,medium\n",
+        encoding="utf-8",
+    )
+    people = run_cohort([str(path)], CohortSettings()).people.set_index("person")
+    assert (people.loc["A", "sex"], people.loc["A", "age"], people.loc["A", "profile_from"]) == ("male", 70.0, "diary")
+    assert people.loc["B", "profile_assumed"]
+
+
+def test_bad_profiles_file_names_the_row(tmp_path):
+    from nutri.errors import DataFileError
+
+    profiles = tmp_path / "profiles.csv"
+    profiles.write_text("person,sex,age\nA,female,abc\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="row 2.*age 'abc'|age 'abc'"):
+        run_cohort([str(_summary_cohort(tmp_path))], CohortSettings(profiles=profiles))
+
+
+def test_folder_of_files_one_person_each_and_parquet(tmp_path, run):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "ann.csv").write_text(
+        "Date,Food,Amount,Unit\n2026-11-16,banana,1,medium\n2026-11-16,spinach,1,cup\n", encoding="utf-8"
+    )
+    import duckdb
+
+    duckdb.sql("SELECT '2026-11-17' AS Date, 'greek yogurt' AS Food, 200 AS Amount, 'g' AS Unit").write_parquet(
+        str(folder / "bob.parquet")
+    )
+    out = tmp_path / "out"
+    result = run("cohort", folder, "-o", out, "--parquet", "-q")
+    assert result.exit_code == 0, result.output
+    weeks = duckdb.sql(
+        f"SELECT person, week, days_logged FROM read_parquet('{out / 'person_weeks.parquet'}') ORDER BY person"
+    ).fetchall()
+    assert weeks == [("ann", "2026-W47", 1), ("bob", "2026-W47", 1)]
+    assert {p.name for p in out.iterdir()} >= {"person_days.parquet", "summary.md", "summary.html", "summary.json"}
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["inputs"]["people"] == 2
+
+
+def test_cli_errors_are_one_line(tmp_path, run):
+    result = run("cohort", tmp_path / "missing.csv", "-o", tmp_path / "out")
+    assert result.exit_code == 1 and "no such file" in result.output and "internal error" not in result.output
+    path = tmp_path / "study.csv"
+    path.write_text("Food,Amount\nbanana,1\n", encoding="utf-8")
+    result = run("cohort", path, "-o", tmp_path / "out")
+    assert result.exit_code != 0 and "no date column" in result.output
+    result = run("cohort", _summary_cohort(tmp_path), "--person", "Nobody", "-o", tmp_path / "out")
+    assert result.exit_code == 2 and "no column 'Nobody'" in result.output
+
+
+def test_missing_engine_message(monkeypatch):
+    import sys
+
+    from nutri.cli import error_line
+    from nutri.cohort import engine
+
+    monkeypatch.setitem(sys.modules, "duckdb", None)
+    with pytest.raises(EngineMissingError) as caught:
+        engine()
+    assert (
+        error_line(caught.value)
+        == 'nutri cohort needs DuckDB, which is not installed; install it with pip install "nutri-diary[cohort]"'
+    )
+
+
+def test_workbook_input(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Person", "Date", "Food", "Amount", "Unit"])
+    sheet.append(["ann", dt.datetime(2026, 11, 16), "banana", 1, "medium"])
+    sheet.append(["bob", dt.datetime(2026, 11, 16), "spinach", 1, "cup"])
+    sheet.append(["bob", dt.datetime(2026, 11, 17), "spinach", 1, "cup"])
+    book.save(tmp_path / "study.xlsx")
+    result = run_cohort([str(tmp_path / "study.xlsx")], CohortSettings())
+    days = result.person_days.set_index("person")
+    assert days.loc["ann", "date"] == "2026-11-16"
+    assert list(days.loc["bob", "magnesium_mg"]) == pytest.approx(
+        [23.7, 23.7], abs=0.1
+    )  # 30 g raw spinach, 79 mg/100 g
+
+
+@pytest.mark.skipif(not (SHARED_REAL / "dev").is_dir(), reason="the team's real exports are not on this machine")
+def test_real_cronometer_exports_as_three_people(tmp_path):
+    files = [
+        SHARED_REAL / "cronometer-servings-2023-2024.csv",
+        SHARED_REAL / "dev" / "cronometer-servings-2011.csv",
+        SHARED_REAL / "dev" / "cronometer-servings-uk-2020.csv",
+    ]
+    result = run_cohort([str(f) for f in files], CohortSettings())
+    assert len(result.people) == 3
+    assert result.person_weeks["days_logged"].sum() == len(result.person_days)
+    assert set(result.person_days.columns) >= {"person", "date", "complete", ENERGY.column}
