@@ -28,12 +28,16 @@ def main() -> None:
     table = load_foods()
     matcher = Matcher(table)
     s = evaluate(ROOT / "tests" / "data" / "labelled_entries.csv", table, matcher)
-    print(f"labelled set: {s.entries} entries; top-1 {s.top1:.1%}; top-3 {s.top3:.1%}; needs_review {s.needs_review:.1%}; grams right {s.grams_right:.1%}")
+    print(
+        f"labelled set: {s.entries} entries; top-1 {s.top1:.1%}; top-3 {s.top3:.1%}; needs_review {s.needs_review:.1%}; grams right {s.grams_right:.1%}"
+    )
     for miss in s.misses:
         print("  miss:", *miss)
     r = evaluate_real(ROOT / "tests" / "data" / "real_labelled.csv", table, matcher)
-    print(f"real text: {r.rows} rows; food right {r.food_right:.1%}; confidently wrong {r.confidently_wrong:.1%}; "
-          f"needlessly flagged {r.needlessly_flagged:.1%}; grams within 30% {r.grams_right:.1%} of {r.with_amount} rows stating an amount")
+    print(
+        f"real text: {r.rows} rows; food right {r.food_right:.1%}; confidently wrong {r.confidently_wrong:.1%}; "
+        f"needlessly flagged {r.needlessly_flagged:.1%}; grams within 30% {r.grams_right:.1%} of {r.with_amount} rows stating an amount"
+    )
     if args.misses:
         for miss in r.misses:
             print("  real miss:", *miss, sep=" | ")
@@ -43,7 +47,14 @@ def main() -> None:
         counts = ours["status"].value_counts().to_dict()
         with_grams = int(ours["grams"].notna().sum())
         print(f"real export {args.real.name}: {len(ours)} rows; with grams {with_grams}; statuses {counts}")
-        reasons = ours.loc[ours["grams"].isna(), "note"].str.split("; ").str[-1].str.replace(r"\d+(\.\d+)?", "N", regex=True).value_counts().head(8)
+        reasons = (
+            ours.loc[ours["grams"].isna(), "note"]
+            .str.split("; ")
+            .str[-1]
+            .str.replace(r"\d+(\.\d+)?", "N", regex=True)
+            .value_counts()
+            .head(8)
+        )
         print("  rows without grams, by last reason:")
         for reason, n in reasons.items():
             print(f"    {n:5d}  {reason[:110]}")
@@ -52,14 +63,18 @@ def main() -> None:
             mine = ours[column].to_numpy(dtype=float)
             has = ~np.isnan(exported) & (exported > 0)
             close = has & ~np.isnan(mine) & (np.abs(mine - exported) <= 0.25 * exported)
-            print(f"  {column}: {close.sum()} of {has.sum()} rows with an export value within ±25% ({close.sum() / max(has.sum(), 1):.1%})")
+            print(
+                f"  {column}: {close.sum()} of {has.sum()} rows with an export value within ±25% ({close.sum() / max(has.sum(), 1):.1%})"
+            )
         exported = diary.entries["export_magnesium_mg"].to_numpy(dtype=float)
         diff = np.abs(ours["magnesium_mg"].to_numpy(dtype=float) - exported)
         frame = ours.assign(export_mg=exported, diff=diff)
         worst = frame[~np.isnan(diff)].drop_duplicates("input").sort_values("diff", ascending=False).head(10)
         print("  top 10 magnesium disagreements (input -> our food, grams, ours vs export):")
         for r in worst.itertuples():
-            print(f"    {r.input[:40]!r} -> {r.food_id} {r.food[:45]!r} ({r.status}), {r.grams:.0f} g: {r.magnesium_mg:.0f} vs {r.export_mg:.0f} mg")
+            print(
+                f"    {r.input[:40]!r} -> {r.food_id} {r.food[:45]!r} ({r.status}), {r.grams:.0f} g: {r.magnesium_mg:.0f} vs {r.export_mg:.0f} mg"
+            )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import csv
 import io
 import json
 import math
-import os
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,8 @@ from hypothesis import strategies as st
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import contextlib
+
 from nutri.diary import read_diary  # noqa: E402
 from nutri.errors import NutriError  # noqa: E402
 from nutri.foods import load_foods  # noqa: E402
@@ -41,10 +42,47 @@ from nutri.intake import analyse  # noqa: E402
 from nutri.match import Matcher  # noqa: E402
 from nutri.quantity import parse_amount_cell, parse_quantity  # noqa: E402
 
-WORDS = ["1", "½", "1/2", "1 1/2", "2-3", "0,5", "cup", "cups", "Tbsp", "g", "oz", "fl oz", "kg", "IU", "mg", "mcg", "a", "half", "of",
-         "spinach", "banana", "eggs", "milk", "2%", "x", "-", "..", "(", ")", ",", "large", "slice", "Vitamin D3", "magnesium", "1000"]
+WORDS = [
+    "1",
+    "½",
+    "1/2",
+    "1 1/2",
+    "2-3",
+    "0,5",
+    "cup",
+    "cups",
+    "Tbsp",
+    "g",
+    "oz",
+    "fl oz",
+    "kg",
+    "IU",
+    "mg",
+    "mcg",
+    "a",
+    "half",
+    "of",
+    "spinach",
+    "banana",
+    "eggs",
+    "milk",
+    "2%",
+    "x",
+    "-",
+    "..",
+    "(",
+    ")",
+    ",",
+    "large",
+    "slice",
+    "Vitamin D3",
+    "magnesium",
+    "1000",
+]
 text = st.one_of(st.text(max_size=40), st.lists(st.sampled_from(WORDS), max_size=8).map(" ".join))
-cell = st.one_of(text, st.sampled_from(["", "n/a", "#N/A", "2026-02-30", "11/20/2026", "45000", "2026-11-16", "=1+1", "\x00", "\t"]))
+cell = st.one_of(
+    text, st.sampled_from(["", "n/a", "#N/A", "2026-02-30", "11/20/2026", "45000", "2026-11-16", "=1+1", "\x00", "\t"])
+)
 table = load_foods()
 matcher = Matcher(table)
 findings: list[str] = []
@@ -66,7 +104,12 @@ def fuzz_quantities(value, unit):
 
 
 @settings(max_examples=500, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-@given(rows=st.lists(st.lists(cell, min_size=0, max_size=7), max_size=12), header=st.booleans(), raw=st.binary(max_size=200), use_raw=st.booleans())
+@given(
+    rows=st.lists(st.lists(cell, min_size=0, max_size=7), max_size=12),
+    header=st.booleans(),
+    raw=st.binary(max_size=200),
+    use_raw=st.booleans(),
+)
 def fuzz_reader(rows, header, raw, use_raw):
     examples["reader"] = examples.get("reader", 0) + 1
     with tempfile.TemporaryDirectory() as folder:
@@ -97,11 +140,15 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TYPES = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
 far = st.one_of(st.integers(1, 40), st.integers(1, 1_048_576), st.sampled_from([1_048_576, 1_048_577, 9_999_999]))
 wide = st.one_of(st.integers(1, 8), st.integers(1, 16_384), st.sampled_from([16_384, 17_000]))
-workbook_value = st.one_of(st.sampled_from(["Food", "Date", "Amount", "banana", "2026-11-16", "1", "1e308", "-1", "inf"]), st.text(max_size=12))
+workbook_value = st.one_of(
+    st.sampled_from(["Food", "Date", "Amount", "banana", "2026-11-16", "1", "1e308", "-1", "inf"]), st.text(max_size=12)
+)
 
 
 def column_letters(number: int) -> str:
@@ -122,7 +169,7 @@ def _zip(members: dict[str, bytes], lie: int | None) -> bytes:
         for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
             start = data.find(signature)
             while start != -1:
-                data[start + offset:start + offset + 4] = lie.to_bytes(4, "little")
+                data[start + offset : start + offset + 4] = lie.to_bytes(4, "little")
                 start = data.find(signature, start + 4)
     return bytes(data)
 
@@ -140,18 +187,24 @@ def xlsx_bytes(cells, dimension, strings_claim, refs: bool, lie: int | None) -> 
         rows.append(f'<row r="{row}">' + "".join(tags) + "</row>")
     dim = f'<dimension ref="A1:{column_letters(dimension[1])}{dimension[0]}"/>' if dimension else ""
     count = strings_claim if strings_claim is not None else len(strings)
-    sst = f'<sst xmlns="{MAIN}" count="{count}" uniqueCount="{count}">' + "".join(f"<si><t>{_xml(v)}</t></si>" for v in strings) + "</sst>"
+    sst = (
+        f'<sst xmlns="{MAIN}" count="{count}" uniqueCount="{count}">'
+        + "".join(f"<si><t>{_xml(v)}</t></si>" for v in strings)
+        + "</sst>"
+    )
     members = {
         "[Content_Types].xml": f'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
-                               f'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-                               f'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="{TYPES}.sheet.main+xml"/>'
-                               f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{TYPES}.worksheet+xml"/>'
-                               f'<Override PartName="/xl/sharedStrings.xml" ContentType="{TYPES}.sharedStrings+xml"/></Types>',
+        f'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        f'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="{TYPES}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{TYPES}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{TYPES}.sharedStrings+xml"/></Types>',
         "_rels/.rels": f'<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         "xl/workbook.xml": f'<workbook xmlns="{MAIN}" xmlns:r="{DOC}"><sheets><sheet name="Diary" sheetId="1" r:id="rId1"/></sheets></workbook>',
         "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/worksheet" Target="worksheets/sheet1.xml"/>'
-                                      f'<Relationship Id="rId2" Type="{DOC}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
-        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{MAIN}">{dim}<sheetData>' + "".join(rows) + "</sheetData></worksheet>",
+        f'<Relationship Id="rId2" Type="{DOC}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{MAIN}">{dim}<sheetData>'
+        + "".join(rows)
+        + "</sheetData></worksheet>",
         "xl/sharedStrings.xml": sst,
     }
     return _zip({k: v.encode("utf-8") for k, v in members.items()}, lie)
@@ -166,20 +219,38 @@ def ods_bytes(rows, lie: int | None) -> bytes:
             if value is None:
                 tags.append(f"<table:table-cell{repeat}/>")
             else:
-                tags.append(f'<table:table-cell{repeat} office:value-type="string"><text:p>{_xml(str(value))}</text:p></table:table-cell>')
+                tags.append(
+                    f'<table:table-cell{repeat} office:value-type="string"><text:p>{_xml(str(value))}</text:p></table:table-cell>'
+                )
         repeat = f' table:number-rows-repeated="{rows_repeated}"' if rows_repeated > 1 else ""
         body.append(f"<table:table-row{repeat}>" + "".join(tags) + "</table:table-row>")
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS} office:version="1.2"><office:body>'
-               f'<office:spreadsheet><table:table table:name="Diary">' + "".join(body) + "</table:table></office:spreadsheet></office:body></office:document-content>")
-    manifest = ('<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
-                'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
-                'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
-    return _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": content.encode("utf-8"),
-                 "META-INF/manifest.xml": manifest.encode()}, lie)
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS} office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="Diary">'
+        + "".join(body)
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+        'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+        'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    return _zip(
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "content.xml": content.encode("utf-8"),
+            "META-INF/manifest.xml": manifest.encode(),
+        },
+        lie,
+    )
 
 
 def _xml(text: str) -> str:
-    text = "".join(ch for ch in text if ch in "\t\n" or (ord(ch) >= 32 and not 0xD800 <= ord(ch) <= 0xDFFF and ch not in "\ufffe\uffff"))
+    text = "".join(
+        ch
+        for ch in text
+        if ch in "\t\n" or (ord(ch) >= 32 and not 0xD800 <= ord(ch) <= 0xDFFF and ch not in "\ufffe\uffff")
+    )
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -197,9 +268,13 @@ def _read_workbook(name: str, data: bytes, kind: str) -> None:
 
 
 @settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-@given(cells=st.lists(st.tuples(far, wide, workbook_value), max_size=8), dimension=st.one_of(st.none(), st.tuples(far, wide)),
-       strings_claim=st.one_of(st.none(), st.integers(0, 2**32 - 1)), refs=st.booleans(),
-       lie=st.one_of(st.none(), st.none(), st.integers(0, 5000)))
+@given(
+    cells=st.lists(st.tuples(far, wide, workbook_value), max_size=8),
+    dimension=st.one_of(st.none(), st.tuples(far, wide)),
+    strings_claim=st.one_of(st.none(), st.integers(0, 2**32 - 1)),
+    refs=st.booleans(),
+    lie=st.one_of(st.none(), st.none(), st.integers(0, 5000)),
+)
 def fuzz_xlsx(cells, dimension, strings_claim, refs, lie):
     examples["xlsx"] = examples.get("xlsx", 0) + 1
     header = [(1, 1, "Date"), (1, 2, "Food"), (1, 3, "Amount"), (2, 1, "2026-11-16"), (2, 2, "banana"), (2, 3, "1")]
@@ -210,8 +285,12 @@ ods_cell = st.tuples(st.one_of(st.integers(1, 3), st.integers(1, 20_000_000)), s
 
 
 @settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-@given(rows=st.lists(st.tuples(st.one_of(st.integers(1, 3), st.integers(1, 200_000_000)), st.lists(ods_cell, max_size=4)), max_size=6),
-       lie=st.one_of(st.none(), st.none(), st.integers(0, 5000)))
+@given(
+    rows=st.lists(
+        st.tuples(st.one_of(st.integers(1, 3), st.integers(1, 200_000_000)), st.lists(ods_cell, max_size=4)), max_size=6
+    ),
+    lie=st.one_of(st.none(), st.none(), st.integers(0, 5000)),
+)
 def fuzz_ods(rows, lie):
     examples["ods"] = examples.get("ods", 0) + 1
     header = [(1, [(1, "Date"), (1, "Food"), (1, "Amount")]), (1, [(1, "2026-11-16"), (1, "banana"), (1, "1")])]
@@ -220,17 +299,36 @@ def fuzz_ods(rows, lie):
 
 # -- export nutrient columns ------------------------------------------------------------------
 
-EXPORT_HEADERS = ["Magnesium (mg)", "Calcium (mg)", "Vitamin D (IU)", "Vitamin D (µg)", "B12 (Cobalamin) (µg)", "B12, Cobalamin (mcg)",
-                  "Thiamin (mg)", "B6 (Pyridoxine) (mg)", "Caffeine (mg)", "Alcohol (g)", "Water (g)", "Energy (kcal)", "Magnesium (g)",
-                  "Calcium (ug)", "Sodium (mg)"]
-export_value = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr), st.integers(-10**9, 10**9).map(str),
-                         st.sampled_from(["", "n/a", "nan", "inf", "-inf", "1e999", "-0", "1,5", "1.000,5", "abc", "9" * 400, " 12 "]),
-                         st.text(max_size=8))
+EXPORT_HEADERS = [
+    "Magnesium (mg)",
+    "Calcium (mg)",
+    "Vitamin D (IU)",
+    "Vitamin D (µg)",
+    "B12 (Cobalamin) (µg)",
+    "B12, Cobalamin (mcg)",
+    "Thiamin (mg)",
+    "B6 (Pyridoxine) (mg)",
+    "Caffeine (mg)",
+    "Alcohol (g)",
+    "Water (g)",
+    "Energy (kcal)",
+    "Magnesium (g)",
+    "Calcium (ug)",
+    "Sodium (mg)",
+]
+export_value = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-(10**9), 10**9).map(str),
+    st.sampled_from(["", "n/a", "nan", "inf", "-inf", "1e999", "-0", "1,5", "1.000,5", "abc", "9" * 400, " 12 "]),
+    st.text(max_size=8),
+)
 
 
 @settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-@given(headers=st.lists(st.sampled_from(EXPORT_HEADERS), min_size=1, max_size=5), values=st.lists(st.lists(export_value, min_size=5, max_size=5),
-       min_size=1, max_size=6))
+@given(
+    headers=st.lists(st.sampled_from(EXPORT_HEADERS), min_size=1, max_size=5),
+    values=st.lists(st.lists(export_value, min_size=5, max_size=5), min_size=1, max_size=6),
+)
 def fuzz_export_columns(headers, values):
     """Export nutrient values are used only when they are plausible amounts: never negative,
     infinite or absurd in the entries, the analysis or the report's totals."""
@@ -248,7 +346,7 @@ def fuzz_export_columns(headers, values):
         for column in [c for c in diary.entries if c.startswith("export_")]:
             exported = diary.entries[column].dropna()
             assert ((exported >= 0) & exported.map(math.isfinite)).all(), f"{column} kept {exported.tolist()}"
-            nutrient = result[column[len("export_"):]].dropna() if column[len("export_"):] in result else exported
+            nutrient = result[column[len("export_") :]].dropna() if column[len("export_") :] in result else exported
             assert ((nutrient >= 0) & nutrient.map(math.isfinite)).all(), f"{column}: analysis gave {nutrient.tolist()}"
     except NutriError:
         return
@@ -257,17 +355,21 @@ def fuzz_export_columns(headers, values):
         raise
 
 
-TARGETS = {"quantity": fuzz_quantities, "reader": fuzz_reader, "xlsx": fuzz_xlsx, "ods": fuzz_ods, "export": fuzz_export_columns}
+TARGETS = {
+    "quantity": fuzz_quantities,
+    "reader": fuzz_reader,
+    "xlsx": fuzz_xlsx,
+    "ods": fuzz_ods,
+    "export": fuzz_export_columns,
+}
 
 
 def run_for(target, seconds: float) -> int:
     runs = 0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        try:
+        with contextlib.suppress(Exception):
             target()
-        except Exception:
-            pass
         runs += 1
     return runs
 
@@ -287,7 +389,9 @@ def supervise(name: str, seconds: float) -> tuple[dict, list[str]]:
     found: list[str] = []
     deadline = time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 1:
-        done = subprocess.run([sys.executable, __file__, "--worker", name, "--seconds", f"{left:.0f}"], capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--worker", name, "--seconds", f"{left:.0f}"], capture_output=True, text=True
+        )
         lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
         if done.returncode == 0 and lines:
             result = json.loads(lines[-1])
@@ -298,7 +402,9 @@ def supervise(name: str, seconds: float) -> tuple[dict, list[str]]:
         saved = STATE / f"crash-{name}-{len(found)}.bin"
         if (STATE / "current.bin").exists():
             saved.write_bytes((STATE / "current.bin").read_bytes())
-        found.append(f"{name}: worker died (exit {done.returncode}) on the example saved as {saved}: {done.stderr[-400:]}")
+        found.append(
+            f"{name}: worker died (exit {done.returncode}) on the example saved as {saved}: {done.stderr[-400:]}"
+        )
     return counted, found
 
 
@@ -317,12 +423,16 @@ def main() -> None:
     started = time.monotonic()
     counted: dict[str, int] = {}
     found: list[str] = []
-    for name in names:  # each call runs up to a few hundred examples (and stops at a failure); calls repeat until the time is up
+    for name in (
+        names
+    ):  # each call runs up to a few hundred examples (and stops at a failure); calls repeat until the time is up
         target_counts, target_findings = supervise(name, args.minutes * 60 / len(names))
         counted.update(target_counts)
         found += target_findings
-    print(f"command: python benchmarks/fuzz.py --minutes {args.minutes:g} --targets {args.targets}; ran {time.monotonic() - started:.0f} s; "
-          f"examples {counted}; findings: {len(set(found))}")
+    print(
+        f"command: python benchmarks/fuzz.py --minutes {args.minutes:g} --targets {args.targets}; ran {time.monotonic() - started:.0f} s; "
+        f"examples {counted}; findings: {len(set(found))}"
+    )
     for finding in dict.fromkeys(found):
         print("---", finding)
 

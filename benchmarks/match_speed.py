@@ -18,15 +18,40 @@ sys.path.insert(0, str(ROOT))
 from nutri.foods import load_foods  # noqa: E402
 from nutri.match import Matcher, normalise  # noqa: E402
 
-MODIFIERS = ["grilled", "baked", "raw", "boiled", "fried", "steamed", "roasted", "canned", "frozen", "dried", "sliced", "chopped",
-             "low fat", "whole", "organic", "fresh", "with salt", "unsalted", "spicy", "sweet", "plain", "smoked", "light", "large", "small"]
+MODIFIERS = [
+    "grilled",
+    "baked",
+    "raw",
+    "boiled",
+    "fried",
+    "steamed",
+    "roasted",
+    "canned",
+    "frozen",
+    "dried",
+    "sliced",
+    "chopped",
+    "low fat",
+    "whole",
+    "organic",
+    "fresh",
+    "with salt",
+    "unsalted",
+    "spicy",
+    "sweet",
+    "plain",
+    "smoked",
+    "light",
+    "large",
+    "small",
+]
 
 
 def typo(rng: random.Random, word: str) -> str:
     if len(word) < 5:
         return word
     i = rng.randrange(1, len(word) - 1)
-    return word[:i] + word[i + 1:] if rng.random() < 0.5 else word[:i] + word[i] + word[i:]
+    return word[:i] + word[i + 1 :] if rng.random() < 0.5 else word[:i] + word[i] + word[i:]
 
 
 def distinct_texts(count: int, seed: int = 3) -> list[str]:
@@ -63,7 +88,9 @@ def main() -> None:
         statuses[status] = statuses.get(status, 0) + 1
     matched = time.perf_counter() - t0
     print(f"command: python benchmarks/match_speed.py --count {args.count}")
-    print(f"index build {built:.2f} s; {len(texts)} distinct texts matched in {matched:.2f} s ({1000 * matched / len(texts):.2f} ms each); statuses {statuses}")
+    print(
+        f"index build {built:.2f} s; {len(texts)} distinct texts matched in {matched:.2f} s ({1000 * matched / len(texts):.2f} ms each); statuses {statuses}"
+    )
 
 
 if __name__ == "__main__":

@@ -10,18 +10,63 @@ import argparse
 import csv
 import datetime as dt
 import random
+import resource
 import sys
 import time
-import resource
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-BASE = ["spinach", "2% milk", "banana", "coffee", "greek yogurt", "almonds", "salmon fillet", "brown rice", "black beans", "chicken breast",
-        "whole wheat bread", "eggs", "broccoli", "apple", "cheddar", "oatmeal", "orange juice", "tofu", "pumpkin seeds", "avocado",
-        "sweet potato", "lentils", "green tea", "red wine", "beer", "carrots", "blueberries", "peanut butter", "pasta", "tuna"]
-EXTRAS = ["grilled", "baked", "raw", "steamed", "leftover", "big bowl of", "small", "my usual", "cold", "warm", "mashed", "toasted", "with salt", "plain", "sliced"]
+BASE = [
+    "spinach",
+    "2% milk",
+    "banana",
+    "coffee",
+    "greek yogurt",
+    "almonds",
+    "salmon fillet",
+    "brown rice",
+    "black beans",
+    "chicken breast",
+    "whole wheat bread",
+    "eggs",
+    "broccoli",
+    "apple",
+    "cheddar",
+    "oatmeal",
+    "orange juice",
+    "tofu",
+    "pumpkin seeds",
+    "avocado",
+    "sweet potato",
+    "lentils",
+    "green tea",
+    "red wine",
+    "beer",
+    "carrots",
+    "blueberries",
+    "peanut butter",
+    "pasta",
+    "tuna",
+]
+EXTRAS = [
+    "grilled",
+    "baked",
+    "raw",
+    "steamed",
+    "leftover",
+    "big bowl of",
+    "small",
+    "my usual",
+    "cold",
+    "warm",
+    "mashed",
+    "toasted",
+    "with salt",
+    "plain",
+    "sliced",
+]
 UNITS = [("1", "cup"), ("100", "g"), ("2", "tbsp"), ("1", "medium"), ("150", "g"), ("1", "slice"), ("8", "fl oz")]
 
 
@@ -31,9 +76,11 @@ def variant(rng: random.Random, text: str) -> str:
         return text.upper() if rng.random() < 0.5 else text.title()
     if roll < 0.45 and len(text) > 4:
         i = rng.randrange(1, len(text) - 1)
-        return text[:i] + text[i + 1:]  # dropped letter
+        return text[:i] + text[i + 1 :]  # dropped letter
     if roll < 0.6:
-        return rng.choice(["organic ", "fresh ", "homemade ", ""]) + text + rng.choice(["", " (store bought)", " - lunch"])
+        return (
+            rng.choice(["organic ", "fresh ", "homemade ", ""]) + text + rng.choice(["", " (store bought)", " - lunch"])
+        )
     return text
 
 
@@ -48,12 +95,23 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
         while written < rows:
             for person in range(people):
                 # about 60 distinct strings per person: usual foods in the person's own spelling
-                usual = [variant(rng, variant(rng, f)) for f in rng.sample(BASE, 20)] + [variant(rng, f) for f in rng.sample(BASE, 20)]
+                usual = [variant(rng, variant(rng, f)) for f in rng.sample(BASE, 20)] + [
+                    variant(rng, f) for f in rng.sample(BASE, 20)
+                ]
                 usual += [rng.choice(EXTRAS) + " " + variant(rng, rng.choice(BASE)) for _ in range(20)]
                 for day in range(90):
                     for _ in range(11):
                         amount, unit = rng.choice(UNITS)
-                        writer.writerow([person, (start + dt.timedelta(days=day)).isoformat(), "Meal", rng.choice(usual), amount, unit])
+                        writer.writerow(
+                            [
+                                person,
+                                (start + dt.timedelta(days=day)).isoformat(),
+                                "Meal",
+                                rng.choice(usual),
+                                amount,
+                                unit,
+                            ]
+                        )
                         written += 1
                         if written >= rows:
                             return
@@ -110,12 +168,12 @@ def main() -> None:
     if args.xlsx:
         path = to_xlsx(path)
     from nutri.diary import read_diary
+    from nutri.dri import Profile
     from nutri.foods import load_foods
     from nutri.intake import analyse, daily_totals
     from nutri.match import Matcher
     from nutri.report.build import build_report
     from nutri.report.json_report import render
-    from nutri.dri import Profile
 
     results = []
     diary = stage("read", lambda: read_diary(path), results)

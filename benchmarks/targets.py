@@ -89,18 +89,38 @@ def main() -> None:
     for name, argv in runs.items():
         repeat = 1 if name in ("report_1m", "report_100k") else args.repeat
         results[name] = measure(argv, repeat, env)
-        print(f"  {name:<14} {results[name][0]:7.2f} s  {results[name][1]:7.0f} MB   {shlex.join(argv)}", file=sys.stderr)
+        print(
+            f"  {name:<14} {results[name][0]:7.2f} s  {results[name][1]:7.0f} MB   {shlex.join(argv)}", file=sys.stderr
+        )
     rows = [
-        ("100k rows report / bare read_csv", "<= 3.0x", results["report_100k"][0] / results["read_csv"][0], "x",
-         f"{results['report_100k'][0]:.2f} s vs {results['read_csv'][0]:.2f} s; {results['report_100k'][1]:.0f} MB"),
-        ("50-row report / bare import pandas", "<= 2.0x", results["report_50"][0] / results["import_pandas"][0], "x",
-         f"{results['report_50'][0]:.2f} s vs {results['import_pandas'][0]:.2f} s"),
-        ("36 years apart minus 2-entry baseline", "< 1 s", results["report_apart"][0] - results["report_pair"][0], "s",
-         f"{results['report_apart'][0]:.2f} s vs {results['report_pair'][0]:.2f} s"),
+        (
+            "100k rows report / bare read_csv",
+            "<= 3.0x",
+            results["report_100k"][0] / results["read_csv"][0],
+            "x",
+            f"{results['report_100k'][0]:.2f} s vs {results['read_csv'][0]:.2f} s; {results['report_100k'][1]:.0f} MB",
+        ),
+        (
+            "50-row report / bare import pandas",
+            "<= 2.0x",
+            results["report_50"][0] / results["import_pandas"][0],
+            "x",
+            f"{results['report_50'][0]:.2f} s vs {results['import_pandas'][0]:.2f} s",
+        ),
+        (
+            "36 years apart minus 2-entry baseline",
+            "< 1 s",
+            results["report_apart"][0] - results["report_pair"][0],
+            "s",
+            f"{results['report_apart'][0]:.2f} s vs {results['report_pair'][0]:.2f} s",
+        ),
         ("nutri --help", "<= 0.25 s", results["help"][0], "s", f"{results['help'][1]:.0f} MB"),
     ]
     if "report_1m" in results:
-        rows.insert(2, ("1M rows report peak RSS", "<= 600 MB", results["report_1m"][1], "MB", f"{results['report_1m'][0]:.2f} s"))
+        rows.insert(
+            2,
+            ("1M rows report peak RSS", "<= 600 MB", results["report_1m"][1], "MB", f"{results['report_1m'][0]:.2f} s"),
+        )
     print(f"{dt.date.today()}  python {sys.version.split()[0]}  {os.cpu_count()} cores  (python benchmarks/targets.py)")
     print("| target | limit | measured | detail |\n|---|---|---|---|")
     for name, limit, value, unit, detail in rows:

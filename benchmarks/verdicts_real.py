@@ -62,9 +62,13 @@ def main() -> None:
     args = parser.parse_args()
     diary = args.diary.resolve()
     counts = compare(report(args.root, diary, "table"), report(args.root, diary, "export"))
-    print(f"{'nutrient':<12} {'weeks':>5} {'false shortfall':>15} {'open (not a false shortfall)':>28} {'true shortfall':>14}")
+    print(
+        f"{'nutrient':<12} {'weeks':>5} {'false shortfall':>15} {'open (not a false shortfall)':>28} {'true shortfall':>14}"
+    )
     for key, tally in counts.items():
-        print(f"{key:<12} {tally['weeks']:>5} {tally['false shortfall']:>15} {tally['open instead']:>28} {tally['true shortfall']:>14}")
+        print(
+            f"{key:<12} {tally['weeks']:>5} {tally['false shortfall']:>15} {tally['open instead']:>28} {tally['true shortfall']:>14}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Regenerate examples/two-weeks.xlsx from examples/two-weeks.csv (same rows, as a workbook
 with a title row above the header, the way people keep diaries in Excel)."""
 
+import contextlib
 import csv
 import datetime as dt
 from pathlib import Path
@@ -20,9 +21,7 @@ for row in rows[1:]:
     if cells[0]:
         cells[0] = dt.datetime.fromisoformat(cells[0])  # real date cells, as Excel stores them
     if cells[3]:
-        try:
+        with contextlib.suppress(ValueError):
             cells[3] = float(cells[3])
-        except ValueError:
-            pass
     sheet.append(cells)
 workbook.save(here / "two-weeks.xlsx")

@@ -15,7 +15,21 @@ from nutri.dri import Profile, child_portion_factor, safety_ul
 from nutri.tables.base import SPECIAL_CATEGORIES, FoodTable, data_file
 
 COUNT_PER_CATEGORY = 4
-CATEGORY_HEADS = frozenset({"nuts", "seeds", "fish", "beverages", "cheese", "spices", "crustaceans", "mollusks", "cereals ready-to-eat", "cereals", "alcoholic beverage"})
+CATEGORY_HEADS = frozenset(
+    {
+        "nuts",
+        "seeds",
+        "fish",
+        "beverages",
+        "cheese",
+        "spices",
+        "crustaceans",
+        "mollusks",
+        "cereals ready-to-eat",
+        "cereals",
+        "alcoholic beverage",
+    }
+)
 
 
 class _Sections(dict):
@@ -57,7 +71,10 @@ def category_foods(table: FoodTable, rule: dict) -> pd.DataFrame:
     include = re.compile(rule["include"], re.I)
     exclude = re.compile(rule["exclude"], re.I) if rule.get("exclude") else None
     brand = re.compile(r"\b[A-Z][A-Z'&]{2,}\b")
-    keep = [bool(include.search(d)) and not (exclude and exclude.search(d)) and not brand.search(d) for d in foods["description"]]
+    keep = [
+        bool(include.search(d)) and not (exclude and exclude.search(d)) and not brand.search(d)
+        for d in foods["description"]
+    ]
     return foods[keep]
 
 
@@ -89,8 +106,9 @@ def category_suggestions(table: FoodTable, nutrient_column: str, rule: dict) -> 
     foods = category_foods(table, rule)
     foods = foods[foods[nutrient_column].notna() & (foods[nutrient_column] > 0)]
     suggestions = []
-    for food_id, category, description, per100 in zip(foods.index, foods["category"], foods["description"],
-                                                      foods[nutrient_column]):
+    for food_id, category, description, per100 in zip(
+        foods.index, foods["category"], foods["description"], foods[nutrient_column], strict=False
+    ):
         portion, grams = common_portion(table, food_id, category)
         suggestions.append(Suggestion(food_id, description, portion, grams, per100 * grams / 100.0, False))
     return suggestions
@@ -104,12 +122,19 @@ def everyday_food_ids(table: FoodTable) -> frozenset[str]:
     return frozenset(alias.food_id for alias in read_aliases(data_file("aliases.csv"), table, "curated").values())
 
 
-def ranked_sources(suggestions: list[Suggestion], diary_food_ids: set[str], everyday: frozenset[str] = frozenset(), count: int = COUNT_PER_CATEGORY) -> list[Suggestion]:
+def ranked_sources(
+    suggestions: list[Suggestion],
+    diary_food_ids: set[str],
+    everyday: frozenset[str] = frozenset(),
+    count: int = COUNT_PER_CATEGORY,
+) -> list[Suggestion]:
     """Foods already in the diary first, then everyday foods, then the rest; within each by
     nutrient per portion; one per food head. A food with an advice-safety note (spinach for
     calcium, Brazil nuts) never takes one of those places: the best of them follows, with its note."""
-    suggestions = sorted((replace(s, in_diary=s.food_id in diary_food_ids) for s in suggestions),
-                         key=lambda s: (not s.in_diary, s.food_id not in everyday, -s.amount, s.food_id))
+    suggestions = sorted(
+        (replace(s, in_diary=s.food_id in diary_food_ids) for s in suggestions),
+        key=lambda s: (not s.in_diary, s.food_id not in everyday, -s.amount, s.food_id),
+    )
     picked = _one_per_food([s for s in suggestions if not s.caution], count)
     return picked + _one_per_food([s for s in suggestions if s.caution], 1)
 
@@ -139,7 +164,16 @@ def gap_closers(suggestions: list[Suggestion], gap: float, count: int = 2) -> li
         if s.amount <= 0:
             continue
         portions = math.ceil(gap / s.amount * 2) / 2
-        out.append({"food_id": s.food_id, "food": s.food, "portions": portions, "portion": s.portion, "grams": round(portions * s.grams, 1), "adds": round(portions * s.amount, 2)})
+        out.append(
+            {
+                "food_id": s.food_id,
+                "food": s.food,
+                "portions": portions,
+                "portion": s.portion,
+                "grams": round(portions * s.grams, 1),
+                "adds": round(portions * s.amount, 2),
+            }
+        )
     return out
 
 
@@ -184,10 +218,22 @@ def safety_rules() -> tuple[SafetyRule, ...]:
     for row in frame.itertuples(index=False):
         if row.action not in SAFETY_ACTIONS:
             raise ValueError(f"advice_safety.csv rule {row.rule}: action {row.action!r} is not one of {SAFETY_ACTIONS}")
-        rules.append(SafetyRule(row.rule, re.compile(row.pattern, re.IGNORECASE), row.category, row.advising, row.concern,
-                                float(row.concern_per_100g) if row.concern_per_100g else None,
-                                tuple(row.who.split(";")), row.action, float(row.max_grams) if row.max_grams else None,
-                                row.max_label, row.why, row.source))
+        rules.append(
+            SafetyRule(
+                row.rule,
+                re.compile(row.pattern, re.IGNORECASE),
+                row.category,
+                row.advising,
+                row.concern,
+                float(row.concern_per_100g) if row.concern_per_100g else None,
+                tuple(row.who.split(";")),
+                row.action,
+                float(row.max_grams) if row.max_grams else None,
+                row.max_label,
+                row.why,
+                row.source,
+            )
+        )
     return tuple(rules)
 
 
@@ -208,8 +254,9 @@ def _concern_text(rule: SafetyRule, grams: float, profile: Profile) -> tuple[str
     return f"{grams:.0f} g holds about {amount:,.0f} µg {rule.concern} (your UL {ul:,.0f} µg/day)", amount > ul
 
 
-def screen(suggestions: list[Suggestion], profile: Profile, nutrient: str,
-           categories: dict[str, str]) -> tuple[list[Suggestion], list[Withheld]]:
+def screen(
+    suggestions: list[Suggestion], profile: Profile, nutrient: str, categories: dict[str, str]
+) -> tuple[list[Suggestion], list[Withheld]]:
     """Apply the advice-safety table for a profile: excluded foods are withheld (with why), capped
     foods are offered at their cap, noted foods carry the note; neither is ever a gap closer. Young
     children get child portions (CACFP)."""

@@ -13,8 +13,9 @@ chapter 3 and appendix B):
 Two guards make a verdict no stronger than its evidence:
 
 * bounds: every food row that could not be counted may hold up to its candidate food at a generous
-  portion of its own, or, without one, the diary's own 90th percentile per entry. The verdict is given only when it is the same with the
-  uncounted rows at zero and at that upper bound; otherwise "insufficient data".
+  portion of its own, or, without one, the diary's own 90th percentile per entry. The verdict is given
+  only when it is the same with the uncounted rows at zero and at that upper bound; otherwise
+  "insufficient data".
 * variability: when the day-to-day CV exceeds 70%, daily intakes are far from normal and the method
   is unreliable (IOM's note under tables B-2 to B-5): "too variable".
 """
@@ -206,7 +207,9 @@ def assess(evidence: Evidence, reference: Reference, var: Variation) -> Assessme
     low = _judge(evidence, reference, var, mean, sd_within)
     high = _judge(evidence, reference, var, upper, sd_within) if upper > mean else low
     if low[0] != high[0]:
-        reason = f"{evidence.uncounted} entries not counted could change the verdict ({low[0].value} to {high[0].value})"
+        reason = (
+            f"{evidence.uncounted} entries not counted could change the verdict ({low[0].value} to {high[0].value})"
+        )
         return Assessment(Status.INSUFFICIENT, None, None, mean, upper, sd_within, reason)
     status, probability, more = low
     own_sd = float(np.std(counted, ddof=1)) if evidence.days > 1 else 0.0
@@ -324,8 +327,10 @@ def mark_days(days: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     low = ~np.isnan(upper) & (upper < floor)
     days["complete"] = ~low
     days["incomplete_reason"] = [
-        f"likely incomplete: {kcal:,.0f} kcal logged, below {floor:,.0f} kcal (half a sedentary day's need)" if is_low else ""
-        for kcal, is_low in zip(days[energy].fillna(0.0), low)
+        f"likely incomplete: {kcal:,.0f} kcal logged, below {floor:,.0f} kcal (half a sedentary day's need)"
+        if is_low
+        else ""
+        for kcal, is_low in zip(days[energy].fillna(0.0), low, strict=False)
     ]
     days["above_ul"] = _above_ul_per_day(days, profile)
     return days

@@ -76,7 +76,11 @@ class NutriGroup(click.Group):
         except Exception as exc:  # a bug: one line, and the way to see more
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"Error: internal error ({type(exc).__name__}: {printable(str(exc)[:200])}); rerun with --debug and report it", err=True)
+            click.echo(
+                f"Error: internal error ({type(exc).__name__}: {printable(str(exc)[:200])}); "
+                "rerun with --debug and report it",
+                err=True,
+            )
             ctx.exit(1)
 
 
@@ -99,19 +103,54 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 # -- shared options -------------------------------------------------------------------------
 
+
 def diary_options(func):
-    for option in reversed([
-        click.option("--sheet", help="Workbook sheet to read (default: the first with a food header)."),
-        click.option("--columns", "columns", help="Header overrides, e.g. 'food=Item,date=When,amount=Qty'."),
-        click.option("--dayfirst", is_flag=True, default=None, help="Read ambiguous slash dates as D/M/YYYY (the file's own evidence wins)."),
-        click.option("--nutrients-from", type=click.Choice(["export", "table"]), default="export", show_default=True, help="Use an export's nutrient columns (blanks filled from foods.csv) or compute all from foods.csv."),
-        click.option("--aliases", "aliases_path", type=click.Path(dir_okay=False, path_type=Path), help="Your aliases CSV (alias,food_id); wins over everything."),
-        click.option("--foods", "foods_path", type=click.Path(dir_okay=False, path_type=Path), help="Your custom foods CSV (food_id,description,nutrients per 100 g,portions)."),
-        click.option("--person", help="The one person to read from a file naming several (a Person/Participant/SEQN column)."),
-        click.option("--accept-review", is_flag=True, help="Count entries needing review at nutri's best guess (default: not counted)."),
-        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (default: ./nutri.toml if present)."),
-        click.option("-q", "--quiet", is_flag=True, help="No summary or progress on stderr."),
-    ]):
+    for option in reversed(
+        [
+            click.option("--sheet", help="Workbook sheet to read (default: the first with a food header)."),
+            click.option("--columns", "columns", help="Header overrides, e.g. 'food=Item,date=When,amount=Qty'."),
+            click.option(
+                "--dayfirst",
+                is_flag=True,
+                default=None,
+                help="Read ambiguous slash dates as D/M/YYYY (the file's own evidence wins).",
+            ),
+            click.option(
+                "--nutrients-from",
+                type=click.Choice(["export", "table"]),
+                default="export",
+                show_default=True,
+                help="Use an export's nutrient columns (blanks filled from foods.csv) or compute all from foods.csv.",
+            ),
+            click.option(
+                "--aliases",
+                "aliases_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Your aliases CSV (alias,food_id); wins over everything.",
+            ),
+            click.option(
+                "--foods",
+                "foods_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Your custom foods CSV (food_id,description,nutrients per 100 g,portions).",
+            ),
+            click.option(
+                "--person", help="The one person to read from a file naming several (a Person/Participant/SEQN column)."
+            ),
+            click.option(
+                "--accept-review",
+                is_flag=True,
+                help="Count entries needing review at nutri's best guess (default: not counted).",
+            ),
+            click.option(
+                "--config",
+                "config_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Config file (default: ./nutri.toml if present).",
+            ),
+            click.option("-q", "--quiet", is_flag=True, help="No summary or progress on stderr."),
+        ]
+    ):
         func = option(func)
     return func
 
@@ -158,14 +197,14 @@ def load_config(path: Path | None) -> dict:
     return {}
 
 
-def read_settings(sheet, columns, dayfirst, person) -> "ReadSettings":
+def read_settings(sheet, columns, dayfirst, person):
     from nutri.diary import parse_column_overrides
     from nutri.pipeline import ReadSettings
 
     return ReadSettings(sheet, parse_column_overrides(columns), dayfirst, person)
 
 
-def read_one_person(diary_path: Path, settings) -> "Diary":
+def read_one_person(diary_path: Path, settings):
     """The pipeline's read, with the option that resolves a file of several people named in the message."""
     from nutri.pipeline import ManyPeopleError, read_diary
 
@@ -179,7 +218,9 @@ def read_one_person(diary_path: Path, settings) -> "Diary":
         raise UsageError(f"{exc}; add --person {exc.people[0]!r} (or another name in {exc.column!r})") from None
 
 
-def prepare(diary_path: Path, sheet, columns, dayfirst, aliases_path, foods_path, config: dict, quiet: bool, person=None):
+def prepare(
+    diary_path: Path, sheet, columns, dayfirst, aliases_path, foods_path, config: dict, quiet: bool, person=None
+):
     """Read the diary and load the food tables and matcher. Returns (diary, table, matcher)."""
     from nutri.pipeline import MatchSettings, _tables_and_matcher
 
@@ -198,7 +239,9 @@ def run_analysis(diary, table, matcher, nutrients_from: str, quiet: bool, accept
 
     if quiet or not sys.stderr.isatty() or len(diary.entries) < PROGRESS_MIN_ROWS:
         return analyse(diary, table, matcher, nutrients_from, accept_review=accept_review)
-    with click.progressbar(length=100, label=f"Matching {len(diary.entries):,} rows", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(
+        length=100, label=f"Matching {len(diary.entries):,} rows", file=click.get_text_stream("stderr")
+    ) as bar:
         shown = [0]
 
         def advance(done: int, total: int) -> None:
@@ -223,10 +266,14 @@ def summary_line(diary, analysed) -> str:
     if diary.layout != "generic":
         extra.append(f"layout {diary.layout}")
     tail = f" ({'; '.join(extra)})" if extra else ""
-    return printable(f"{diary.path.name}: {len(analysed)} rows read: {c['matched']} matched, {c['needs_review']} need review, {c['unmatched']} unmatched, {c['skipped']} skipped, {c['invalid']} invalid{tail}")
+    return printable(
+        f"{diary.path.name}: {len(analysed)} rows read: {c['matched']} matched, {c['needs_review']} need review, "
+        f"{c['unmatched']} unmatched, {c['skipped']} skipped, {c['invalid']} invalid{tail}"
+    )
 
 
 # -- foods ----------------------------------------------------------------------------------
+
 
 @cli.group(context_settings=CONTEXT_SETTINGS)
 def foods() -> None:
@@ -266,7 +313,10 @@ def foods_search(text: str, limit: int) -> None:
         click.echo(f"No food matches {text!r}.", err=True)
         sys.exit(1)
     for food_id, description, score, rule in rows[:limit]:
-        click.echo(f"{food_id}  {score:5.1f}  {rule:10}  {description}  [{table.edition(food_id).short}: {table.foods.at[food_id, 'food_group']}]")
+        click.echo(
+            f"{food_id}  {score:5.1f}  {rule:10}  {description}  "
+            f"[{table.edition(food_id).short}: {table.foods.at[food_id, 'food_group']}]"
+        )
 
 
 @foods.command("show")
@@ -306,12 +356,32 @@ def foods_show(food_id: str) -> None:
 
 # -- match ----------------------------------------------------------------------------------
 
+
 @cli.command("match")
 @click.argument("diary", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=OutputPath(), help="Write OUT.csv, OUT.xlsx or OUT.json (default: CSV on stdout).")
-@click.option("--review", "review_path", type=OutputPath(), help="Also write the rows needing review to this CSV; fill in food_id and pass it back with --aliases.")
+@click.option(
+    "--review",
+    "review_path",
+    type=OutputPath(),
+    help="Also write the rows needing review to this CSV; fill in food_id and pass it back with --aliases.",
+)
 @diary_options
-def match_command(diary: Path, output, review_path, sheet, columns, dayfirst, nutrients_from, aliases_path, foods_path, person, accept_review, config_path, quiet) -> None:
+def match_command(
+    diary: Path,
+    output,
+    review_path,
+    sheet,
+    columns,
+    dayfirst,
+    nutrients_from,
+    aliases_path,
+    foods_path,
+    person,
+    accept_review,
+    config_path,
+    quiet,
+) -> None:
     """Match every diary row to a food and turn its amount into grams and nutrients.
 
     One output row per input row, in input order, with status (matched, needs_review,
@@ -329,9 +399,13 @@ def match_command(diary: Path, output, review_path, sheet, columns, dayfirst, nu
         raise UsageError(f"-o {output}: use a .csv, .xlsx or .json file name")
     check_outputs({"-o": output, "--review": review_path}, diary, aliases_path, foods_path, config_path)
     config = load_config(config_path)
-    diary_read, table, matcher = prepare(diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet, person)
+    diary_read, table, matcher = prepare(
+        diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet, person
+    )
     analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet, accept_review)
-    frame = analysed[MATCH_COLUMNS + EXTRA_COLUMNS].round({"grams": 1, "amount": 3, **{c: 3 for c in ENTRY_NUTRIENT_COLUMNS}})
+    frame = analysed[MATCH_COLUMNS + EXTRA_COLUMNS].round(
+        {"grams": 1, "amount": 3, **{c: 3 for c in ENTRY_NUTRIENT_COLUMNS}}
+    )
     kind = MATCH_FORMATS.get(output.suffix.lower()) if output else "csv"
     if kind == "json":
         data = json_text(frame_records(frame), indent=1).encode("utf-8")
@@ -342,7 +416,9 @@ def match_command(diary: Path, output, review_path, sheet, columns, dayfirst, nu
     emit(output, data)
     if review_path:
         review = analysed[analysed["status"] == "needs_review"]
-        sheet_rows = review.assign(alias=review["input"], food_id_suggested=review["food_id"], food_id="")[["alias", "food_id", "food_id_suggested", "food", "score", "alternatives", "row", "note"]]
+        sheet_rows = review.assign(alias=review["input"], food_id_suggested=review["food_id"], food_id="")[
+            ["alias", "food_id", "food_id_suggested", "food", "score", "alternatives", "row", "note"]
+        ]
         emit(review_path, csv_bytes(sheet_rows))
     if not quiet:
         click.echo(summary_line(diary_read, analysed), err=True)
@@ -359,7 +435,7 @@ def check_outputs(outputs: dict[str, Path | None], *inputs: Path | None) -> None
         check_output(path, sources)
     paths = list(given.items())
     for i, (flag, path) in enumerate(paths):
-        for other_flag, other in paths[i + 1:]:
+        for other_flag, other in paths[i + 1 :]:
             if Path(os.path.abspath(path)) == Path(os.path.abspath(other)):
                 raise UsageError(f"{flag} and {other_flag} name the same file {path}; give each output its own name")
 
@@ -392,6 +468,7 @@ def _xlsx_bytes(frame) -> bytes:
 
 
 # -- report ---------------------------------------------------------------------------------
+
 
 def _parse_day(value: str | None, option: str) -> dt.date | None:
     if value is None:
@@ -426,7 +503,9 @@ def build_profile(sex, age, pregnant, lactating, profile_path, config):
         try:
             settings = tomllib.loads(Path(profile_path).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise UsageError(f"{profile_path}: cannot read the profile ({exc}); write sex = \"female\", age = 34") from None
+            raise UsageError(
+                f'{profile_path}: cannot read the profile ({exc}); write sex = "female", age = 34'
+            ) from None
         check_settings(Path(profile_path), settings, CONFIG_TYPES)
     for key in ("sex", "age", "life_stage"):
         if key in config and key not in settings:
@@ -451,14 +530,48 @@ def build_profile(sex, age, pregnant, lactating, profile_path, config):
 @click.option("--age", type=click.FloatRange(0, 120), help="Age in years (default: 40, the 31-50 group).")
 @click.option("--pregnant", is_flag=True, help="Use pregnancy DRIs.")
 @click.option("--lactating", is_flag=True, help="Use lactation DRIs.")
-@click.option("--profile", "profile_path", type=click.Path(dir_okay=False, path_type=Path), help="TOML profile: sex, age, life_stage.")
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML profile: sex, age, life_stage.",
+)
 @click.option("--week", help="One ISO week, e.g. 2026-W47.")
 @click.option("--from", "date_from", help="First day (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Last day (YYYY-MM-DD).")
-@click.option("-f", "--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None, help="Output format (default: from -o's suffix, else text).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_FORMATS),
+    default=None,
+    help="Output format (default: from -o's suffix, else text).",
+)
 @click.option("-o", "--output", type=OutputPath(), help="Write the report to this file.")
 @diary_options
-def report_command(diary: Path, sex, age, pregnant, lactating, profile_path, week, date_from, date_to, fmt, output, sheet, columns, dayfirst, nutrients_from, aliases_path, foods_path, person, accept_review, config_path, quiet) -> None:
+def report_command(
+    diary: Path,
+    sex,
+    age,
+    pregnant,
+    lactating,
+    profile_path,
+    week,
+    date_from,
+    date_to,
+    fmt,
+    output,
+    sheet,
+    columns,
+    dayfirst,
+    nutrients_from,
+    aliases_path,
+    foods_path,
+    person,
+    accept_review,
+    config_path,
+    quiet,
+) -> None:
     """Weekly intake report: totals against the DRIs, shortfalls next to the document's food sources.
 
     \b
@@ -476,13 +589,19 @@ def report_command(diary: Path, sex, age, pregnant, lactating, profile_path, wee
         raise UsageError(f"--from {start} is after --to {end}")
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
-        fmt = {"htm": "html", "markdown": "md", "txt": "text"}.get(suffix, suffix) if suffix in ("html", "htm", "md", "markdown", "xlsx", "json", "txt") else "text"
+        fmt = (
+            {"htm": "html", "markdown": "md", "txt": "text"}.get(suffix, suffix)
+            if suffix in ("html", "htm", "md", "markdown", "xlsx", "json", "txt")
+            else "text"
+        )
     if fmt == "xlsx" and not output:
         raise UsageError("--format xlsx needs -o FILE.xlsx")
     check_outputs({"-o": output}, diary, aliases_path, foods_path, config_path, profile_path)
     config = load_config(config_path)
     profile = build_profile(sex, age, pregnant, lactating, profile_path, config)
-    diary_read, table, matcher = prepare(diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet, person)
+    diary_read, table, matcher = prepare(
+        diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet, person
+    )
     analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet, accept_review)
     source = None if str(diary) == "-" else diary_read.path
     # every renderer gets the report through the output-safety layer (no NaN/inf, no control characters)
@@ -491,46 +610,74 @@ def report_command(diary: Path, sex, age, pregnant, lactating, profile_path, wee
         report["sources"].update(input_file=diary_read.path.name, input_sha256=diary_read.sha256)
     if not report["weeks"]:
         raise UsageError(f"{diary}: no dated entries to report{' in the chosen period' if (start or end) else ''}")
-    if fmt == "json":
-        from nutri.report.json_report import render
-        data = render(report).encode("utf-8")
-    elif fmt == "html":
-        from nutri.report.html import render
-        data = render(report).encode("utf-8")
-    elif fmt == "xlsx":
-        from nutri.report.xlsx import render
-        data = render(report, analysed)
-    else:
-        from nutri.report.text import render
-        colour = output is None and sys.stdout.isatty() and fmt == "text"
-        data = render(report, markdown=(fmt == "md"), colour_on=colour).encode("utf-8")
-    emit(output, data)
+    from nutri.pipeline import Matched, render
+
+    colour = output is None and sys.stdout.isatty() and fmt == "text"
+    emit(output, render(report, fmt, Matched(diary_read, analysed, table), colour=colour))
     if not quiet:
         click.echo(summary_line(diary_read, analysed), err=True)
 
 
 @cli.command("cohort")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--person", "person_column",
-              help="Header of the column of people (default: Person, Participant, SEQN...; else a person per file).")
-@click.option("--profiles", "profiles_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV: person,sex,age,pregnant,lactating.")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for person_weeks, person_days and the summary.")
+@click.option(
+    "--person",
+    "person_column",
+    help="Header of the column of people (default: Person, Participant, SEQN...; else a person per file).",
+)
+@click.option(
+    "--profiles",
+    "profiles_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV: person,sex,age,pregnant,lactating.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for person_weeks, person_days and the summary.",
+)
 @click.option("--parquet", is_flag=True, help="Write person_weeks/person_days as Parquet instead of CSV.")
 @click.option("--sheet", help="Workbook sheet to read (default: the first with a food header).")
 @click.option("--columns", "columns", help="Header overrides, e.g. 'food=Item,date=When,amount=Qty'.")
-@click.option("--dayfirst", is_flag=True, default=None,
-              help="Read ambiguous slash dates as D/M/YYYY (each file's own evidence wins).")
-@click.option("--nutrients-from", type=click.Choice(["export", "table"]), default="export", show_default=True,
-              help="Use an export's nutrient columns or compute all from foods.csv.")
-@click.option("--aliases", "aliases_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Your aliases CSV (alias,food_id).")
+@click.option(
+    "--dayfirst",
+    is_flag=True,
+    default=None,
+    help="Read ambiguous slash dates as D/M/YYYY (each file's own evidence wins).",
+)
+@click.option(
+    "--nutrients-from",
+    type=click.Choice(["export", "table"]),
+    default="export",
+    show_default=True,
+    help="Use an export's nutrient columns or compute all from foods.csv.",
+)
+@click.option(
+    "--aliases",
+    "aliases_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your aliases CSV (alias,food_id).",
+)
 @click.option("--foods", "foods_path", type=click.Path(dir_okay=False, path_type=Path), help="Your custom foods CSV.")
 @click.option("--accept-review", is_flag=True, help="Count entries needing review at nutri's best guess.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
-def cohort_command(inputs, person_column, profiles_path, output, parquet, sheet, columns, dayfirst, nutrients_from,
-                   aliases_path, foods_path, accept_review, quiet) -> None:
+def cohort_command(
+    inputs,
+    person_column,
+    profiles_path,
+    output,
+    parquet,
+    sheet,
+    columns,
+    dayfirst,
+    nutrients_from,
+    aliases_path,
+    foods_path,
+    accept_review,
+    quiet,
+) -> None:
     """Many people's diaries: per person-week verdicts, per person-day totals and a group summary.
 
     INPUTS are CSV, TSV, Parquet or XLSX files, folders or globs. Needs the cohort extra
@@ -545,14 +692,26 @@ def cohort_command(inputs, person_column, profiles_path, output, parquet, sheet,
     from nutri.cohort.output import write_outputs
     from nutri.diary import parse_column_overrides
 
-    settings = CohortSettings(person_column, profiles_path, sheet, parse_column_overrides(columns), dayfirst,
-                              aliases_path, foods_path, nutrients_from, accept_review)
+    settings = CohortSettings(
+        person_column,
+        profiles_path,
+        sheet,
+        parse_column_overrides(columns),
+        dayfirst,
+        aliases_path,
+        foods_path,
+        nutrients_from,
+        accept_review,
+    )
     result = run_cohort(list(inputs), settings)
     write_outputs(result, output, parquet)
     if not quiet:
         stats = result.stats
-        click.echo(f"{stats['people']} people, {stats['rows']:,} rows from {stats['files']} file(s), "
-                   f"{stats['distinct_keys']:,} distinct entries matched; written to {output}", err=True)
+        click.echo(
+            f"{stats['people']} people, {stats['rows']:,} rows from {stats['files']} file(s), "
+            f"{stats['distinct_keys']:,} distinct entries matched; written to {output}",
+            err=True,
+        )
 
 
 def main() -> None:

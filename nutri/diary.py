@@ -20,12 +20,11 @@ import datetime as dt
 import hashlib
 import io
 import itertools
-import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -55,8 +54,23 @@ ROLE_HEADERS = {
     "deleted": ["deleted"],
     "time": ["time"],
     # a column naming people: one report is for one person (researchers' files hold many)
-    "person": ["person", "personid", "participant", "participantid", "user", "username", "userid", "subject",
-               "subjectid", "id", "seqn", "respondent", "respondentid", "client", "patient"],
+    "person": [
+        "person",
+        "personid",
+        "participant",
+        "participantid",
+        "user",
+        "username",
+        "userid",
+        "subject",
+        "subjectid",
+        "id",
+        "seqn",
+        "respondent",
+        "respondentid",
+        "client",
+        "patient",
+    ],
 }
 
 # Export nutrient headers: "Magnesium (mg)", "B12 (Cobalamin) (µg)", "B12, Cobalamin (mcg)", "Vitamin D (IU)".
@@ -91,6 +105,7 @@ class Diary:
 
 # -- reading the cells ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Cells:
     """What a file holds before any header is known. Text files keep their text so the body can
@@ -113,27 +128,36 @@ def _load_bytes(path: Path) -> bytes:
     except FileNotFoundError:
         raise UnreadableInputError("no such file", file=name, fix="check the path") from None
     except OSError as exc:
-        raise UnreadableInputError(f"cannot read it ({exc.strerror})", file=name, fix="check the path and permissions") from None
+        raise UnreadableInputError(
+            f"cannot read it ({exc.strerror})", file=name, fix="check the path and permissions"
+        ) from None
     if stat.S_ISDIR(info.st_mode):
         raise UnreadableInputError("is a directory", file=name, fix="give a diary file (.csv, .tsv, .xlsx, .ods)")
     regular = stat.S_ISREG(info.st_mode)
     if regular and info.st_size > MAX_FILE_BYTES:
-        raise UnreadableInputError(f"{info.st_size // 2**20} MB is larger than the {MAX_FILE_BYTES // 2**20} MB nutri reads",
-                                   file=name, fix="split the diary")
+        raise UnreadableInputError(
+            f"{info.st_size // 2**20} MB is larger than the {MAX_FILE_BYTES // 2**20} MB nutri reads",
+            file=name,
+            fix="split the diary",
+        )
     try:
         with open(path, "rb") as handle:
             return read_bounded(handle, name)
     except UnreadableInputError:
         raise
     except OSError as exc:
-        raise UnreadableInputError(f"cannot read it ({exc.strerror})", file=name, fix="check the path and permissions") from None
+        raise UnreadableInputError(
+            f"cannot read it ({exc.strerror})", file=name, fix="check the path and permissions"
+        ) from None
 
 
 def read_bounded(handle, name: str) -> bytes:
     """At most MAX_FILE_BYTES from a binary stream (a file, a pipe, stdin)."""
     data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise UnreadableInputError(f"more than the {MAX_FILE_BYTES // 2**20} MB nutri reads", file=name, fix="split the diary")
+        raise UnreadableInputError(
+            f"more than the {MAX_FILE_BYTES // 2**20} MB nutri reads", file=name, fix="split the diary"
+        )
     if not data:
         raise UnreadableInputError("the file is empty", file=name, fix="export the diary again")
     return data
@@ -155,7 +179,7 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
     """Decoding error handler: bytes that are not UTF-8 are read as Windows-1252 (Latin-1 for the
     five bytes cp1252 leaves undefined), so one cp1252 line does not turn the UTF-8 ones to mojibake."""
-    chunk = error.object[error.start:error.end]
+    chunk = error.object[error.start : error.end]
     return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in chunk), error.end
 
 
@@ -164,16 +188,22 @@ codecs.register_error("nutri-cp1252", _cp1252_fallback)
 
 def _decode(name: str, data: bytes) -> tuple[str, str]:
     if data.startswith(b"PK\x03\x04"):
-        raise UnreadableInputError("this is a zip/Excel workbook, not text", file=name, fix="rename it to .xlsx (or .ods)")
+        raise UnreadableInputError(
+            "this is a zip/Excel workbook, not text", file=name, fix="rename it to .xlsx (or .ods)"
+        )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableInputError("this is an old binary Excel (.xls) or encrypted workbook", file=name, fix="save it as .xlsx or CSV")
+        raise UnreadableInputError(
+            "this is an old binary Excel (.xls) or encrypted workbook", file=name, fix="save it as .xlsx or CSV"
+        )
     sample = data[:65536]
     utf16 = "utf-16" if sample.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(sample)
     if utf16:
         try:
             return data.decode(utf16), utf16
         except UnicodeDecodeError:
-            raise UnreadableInputError("starts like UTF-16 text but is not valid UTF-16", file=name, fix="save the diary as UTF-8 CSV") from None
+            raise UnreadableInputError(
+                "starts like UTF-16 text but is not valid UTF-16", file=name, fix="save the diary as UTF-8 CSV"
+            ) from None
     control = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13))
     if b"\x00" in sample and sample.count(b"\x00") / len(sample) > 0.01 or control / len(sample) > 0.1:
         raise UnreadableInputError("binary data, not a text diary", file=name, fix="export the diary as CSV or XLSX")
@@ -201,8 +231,12 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
 
 def _cell_too_large(name: str, row: int | None, column: str | None = None) -> UnreadableInputError:
     where = f" (column {column})" if column else ""
-    return UnreadableInputError(f"a cell of more than {MAX_CELL_CHARS // 2**20} MB{where}, which is no diary entry", file=name, row=row,
-                                fix="check that this is the diary file, or remove the cell")
+    return UnreadableInputError(
+        f"a cell of more than {MAX_CELL_CHARS // 2**20} MB{where}, which is no diary entry",
+        file=name,
+        row=row,
+        fix="check that this is the diary file, or remove the cell",
+    )
 
 
 def _csv_records(name: str, text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
@@ -213,8 +247,9 @@ def _csv_records(name: str, text: str, delimiter: str, limit: int | None = None)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise _cell_too_large(name, reader.line_num) from None
-        raise UnreadableInputError(f"not readable as CSV ({exc})", file=name, row=reader.line_num,
-                                   fix="check the quoting or export again") from None
+        raise UnreadableInputError(
+            f"not readable as CSV ({exc})", file=name, row=reader.line_num, fix="check the quoting or export again"
+        ) from None
 
 
 def _head_records(name: str, text: str, delimiter: str) -> list[list[str]]:
@@ -233,8 +268,9 @@ def _head_records(name: str, text: str, delimiter: str) -> list[list[str]]:
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise _cell_too_large(name, reader.line_num) from None
-        raise UnreadableInputError(f"not readable as CSV ({exc})", file=name, row=reader.line_num,
-                                   fix="check the quoting or export again") from None
+        raise UnreadableInputError(
+            f"not readable as CSV ({exc})", file=name, row=reader.line_num, fix="check the quoting or export again"
+        ) from None
     return records
 
 
@@ -242,18 +278,27 @@ def _read_cells(name: str, data: bytes, suffix: str, sheet: str | None, override
     if suffix in (".htm", ".html") or is_printable_diary(data):  # MyFitnessPal's printable diary page
         return _Cells(read_printable_diary(name, data), size=len(data))
     if suffix in WORKBOOK_SUFFIXES or (suffix not in TEXT_SUFFIXES and data.startswith(b"PK\x03\x04")):
-        workbook_suffix = suffix if suffix in WORKBOOK_SUFFIXES else (".ods" if b"opendocument" in data[:200] else ".xlsx")
-        rows, used = read_workbook_rows(name, data, workbook_suffix, sheet, lambda r: _find_header(r, overrides) is not None)
+        workbook_suffix = (
+            suffix if suffix in WORKBOOK_SUFFIXES else (".ods" if b"opendocument" in data[:200] else ".xlsx")
+        )
+        rows, used = read_workbook_rows(
+            name, data, workbook_suffix, sheet, lambda r: _find_header(r, overrides) is not None
+        )
         return _Cells(rows, sheet=used, size=len(data))
     if sheet is not None:
-        raise UsageError(f"a sheet applies to workbooks (.xlsx, .ods); {Path(name).name} is a text file", option="sheet")
+        raise UsageError(
+            f"a sheet applies to workbooks (.xlsx, .ods); {Path(name).name} is a text file", option="sheet"
+        )
     text, encoding = _decode(name, data)
     text = text.replace("\x00", "")
     delimiter = _sniff_delimiter(text, suffix)
-    return _Cells(_head_records(name, text, delimiter), text=text, encoding=encoding, delimiter=delimiter, size=len(text))
+    return _Cells(
+        _head_records(name, text, delimiter), text=text, encoding=encoding, delimiter=delimiter, size=len(text)
+    )
 
 
 # -- header and columns ---------------------------------------------------------------------
+
 
 def _role_of(header: object) -> str | None:
     key = header_key(header)
@@ -286,8 +331,11 @@ def parse_column_overrides(text: str | None) -> dict[str, str]:
         role, sep, header = part.partition("=")
         role = role.strip().lower()
         if not sep or role not in ROLE_HEADERS or not header.strip():
-            raise UsageError(f"column overrides {text!r}: write ROLE=HEADER pairs separated by commas, roles: {', '.join(ROLE_HEADERS)}",
-                             option="columns")
+            raise UsageError(
+                f"column overrides {text!r}: write ROLE=HEADER pairs separated by commas, "
+                f"roles: {', '.join(ROLE_HEADERS)}",
+                option="columns",
+            )
         result[role] = header.strip()
     return result
 
@@ -298,8 +346,11 @@ def _role_columns(name: str, headers: list[str], overrides: dict[str, str]) -> d
     keys = [header_key(h) for h in headers]
     for role, header in overrides.items():
         if header_key(header) not in keys:
-            raise UsageError(f"column override {role}={header}: no such header; headers are: {', '.join(h for h in headers if h)}",
-                             file=name, option="columns")
+            raise UsageError(
+                f"column override {role}={header}: no such header; headers are: {', '.join(h for h in headers if h)}",
+                file=name,
+                option="columns",
+            )
         role_index[role] = keys.index(header_key(header))
     for index, header in enumerate(headers):
         role = _role_of(header)
@@ -351,7 +402,9 @@ RowRule = Callable[[Callable[[str], pd.Series]], list[tuple[pd.Series, str, str]
 def _cronometer_rows(pick) -> list[tuple[pd.Series, str, str]]:
     # Quick-add rows ("Calorie", "800.00 1") carry only energy or a macronutrient: no food
     food = pick("food").str.lower()
-    quick = food.isin(["calorie", "calories", "protein", "carbs", "fat", "quick add"]) & pick("amount").str.fullmatch(r"[\d.,]+ 1")
+    quick = food.isin(["calorie", "calories", "protein", "carbs", "fat", "quick add"]) & pick("amount").str.fullmatch(
+        r"[\d.,]+ 1"
+    )
     return [(quick, "unmatched", "Cronometer quick-add entry: the app's own values only, no food to match")]
 
 
@@ -426,16 +479,13 @@ def _date_style(counts: pd.Series, dayfirst: bool | None) -> DateStyle:
             rows[order] += int(n)
     if not rows[True] and not rows[False]:
         return DateStyle(bool(dayfirst), "")
-    if rows[True] == rows[False]:
-        chosen = bool(dayfirst)
-    else:
-        chosen = rows[True] > rows[False]
+    chosen = bool(dayfirst) if rows[True] == rows[False] else rows[True] > rows[False]
     shown = votes[chosen][0] if votes[chosen] else ""
     evidence = f"{shown} and {rows[chosen] - 1} more row(s)" if rows[chosen] > 1 else shown
     return DateStyle(chosen, evidence, frozenset(votes[not chosen]))
 
 
-def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:
+def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:  # noqa: C901 - one branch per date style people write (ISO, slashes, dots, names, Excel serials)
     """(ISO date, '') or ('', reason)."""
     if isinstance(value, dt.datetime):
         return value.date().isoformat(), ""
@@ -449,11 +499,11 @@ def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:
     if not text:
         return "", "no date"
     try:
-        if (m := ISO_DATE_RE.match(text)):
+        if m := ISO_DATE_RE.match(text):
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat(), ""
-        if (m := DOT_DATE_RE.match(text)):
+        if m := DOT_DATE_RE.match(text):
             return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat(), ""
-        if (m := SLASH_DATE_RE.match(text)):
+        if m := SLASH_DATE_RE.match(text):
             a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
             day, month = (a, b) if dayfirst else (b, a)
             return dt.date(year, month, day).isoformat(), ""
@@ -471,7 +521,9 @@ def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:
     return "", f"date {text!r} is not a date nutri reads (use YYYY-MM-DD)"
 
 
-def _parse_dates(raw: pd.Series, raw_text: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, pd.Series, pd.Series, bool]:
+def _parse_dates(
+    raw: pd.Series, raw_text: pd.Series, dayfirst: bool | None
+) -> tuple[pd.Series, pd.Series, pd.Series, bool]:
     """(ISO dates, notes, invalid mask, day-first used). A blank date continues the last good
     date above it (diaries write the day once); a broken or contradicting date is not replaced."""
     blank = (raw_text == "").to_numpy()
@@ -493,7 +545,9 @@ def _parse_dates(raw: pd.Series, raw_text: pd.Series, dayfirst: bool | None) -> 
     dates = carried.where(blank, iso)
     carried_note = blank & (dates != "").to_numpy()
     no_date = blank & (dates == "").to_numpy()
-    notes = pd.Series(np.where(carried_note, "date carried from the row above", np.where(no_date, "no date", reason)), dtype=object)
+    notes = pd.Series(
+        np.where(carried_note, "date carried from the row above", np.where(no_date, "no date", reason)), dtype=object
+    )
     return dates, notes, (reason != "") | pd.Series(no_date), style.dayfirst
 
 
@@ -518,24 +572,31 @@ def _european_amount(text: str) -> str:
     if not match:
         return text
     number = match.group(1).replace(".", "") + (match.group(2) or "").replace(",", ".")
-    return number + text[match.end():]
+    return number + text[match.end() :]
 
 
 # -- export nutrient values -----------------------------------------------------------------
 
+
 def _export_values(values: pd.Series, nutrient: _Nutrient) -> tuple[np.ndarray, pd.Series]:
     """An export column as floats in our unit; a value that is not a plausible amount (negative,
     infinite, not a number, absurdly large) becomes unknown with a note: never trusted."""
-    number = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float) * nutrient.factor
+    number = (
+        pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
+        * nutrient.factor
+    )
     limit = MAX_EXPORT_PER_ENTRY.get(NUTRIENT_BY_COLUMN[nutrient.column].column_unit, 1e5)
     given = ~values.str.lower().isin(NULL_TEXT).to_numpy()
     with np.errstate(invalid="ignore"):
         bad = given & (np.isnan(number) | ~np.isfinite(number) | (number < 0) | (number > limit))
-    notes = np.where(bad, f"export {nutrient.header} " + values.str.slice(0, 40) + " is not a plausible amount; ignored", "")
+    notes = np.where(
+        bad, f"export {nutrient.header} " + values.str.slice(0, 40) + " is not a plausible amount; ignored", ""
+    )
     return np.where(bad, np.nan, number), pd.Series(notes, dtype=object)
 
 
 # -- the reader -----------------------------------------------------------------------------
+
 
 def _cell_text(value: object) -> str:
     if value is None:
@@ -557,11 +618,21 @@ def _text_body(name: str, cells: _Cells, header_index: int, width: int) -> pd.Da
     The C parser cannot keep rows with more fields than the header (it would raise, or drop
     them with on_bad_lines): such files, and multi-line title rows, go through csv.reader."""
     try:
-        frame = pd.read_csv(io.StringIO(cells.text), sep=cells.delimiter, header=None, names=range(width), skiprows=header_index + 1,
-                            dtype=str, na_filter=False, skip_blank_lines=False, quotechar='"', engine="c")
+        frame = pd.read_csv(
+            io.StringIO(cells.text),
+            sep=cells.delimiter,
+            header=None,
+            names=range(width),
+            skiprows=header_index + 1,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            quotechar='"',
+            engine="c",
+        )
         records = None
     except (pd.errors.ParserError, ValueError, csv.Error):
-        records = _csv_records(name, cells.text, cells.delimiter)[header_index + 1:]
+        records = _csv_records(name, cells.text, cells.delimiter)[header_index + 1 :]
     if records is not None:
         longest = max(map(len, records), default=width)
         records = [list(r) + [""] * (longest - len(r)) for r in records]  # pad ragged rows, never drop
@@ -573,7 +644,7 @@ def _body(name: str, cells: _Cells, header_index: int, width: int) -> pd.DataFra
     if cells.text is not None:
         frame = _text_body(name, cells, header_index, width)
     else:
-        body = cells.rows[header_index + 1:]
+        body = cells.rows[header_index + 1 :]
         longest = max(map(len, body), default=width)
         body = [list(r) + [None] * (longest - len(r)) for r in body]  # ragged rows: pad, never drop
         frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
@@ -589,13 +660,27 @@ def _no_header_error(name: str, rows: list[list[object]], overrides: dict[str, s
     first = next((r for r in rows if any(_cell_text(c) for c in r)), [])
     seen = ", ".join(repr(_cell_text(c)) for c in first[:12] if _cell_text(c)) or "none"
     if "food" in overrides:
-        return UsageError(f"column override food={overrides['food']}: no such header (headers seen: {seen})", file=name, option="columns")
-    return DiaryFormatError(f"no food column found (headers seen: {seen})", file=name, fix="name it Food",
-                            option="columns", option_value="food=HEADER")
+        return UsageError(
+            f"column override food={overrides['food']}: no such header (headers seen: {seen})",
+            file=name,
+            option="columns",
+        )
+    return DiaryFormatError(
+        f"no food column found (headers seen: {seen})",
+        file=name,
+        fix="name it Food",
+        option="columns",
+        option_value="food=HEADER",
+    )
 
 
-def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, str] | None = None, dayfirst: bool | None = None,
-               data: bytes | None = None) -> Diary:
+def read_diary(
+    path: str | Path,
+    sheet: str | None = None,
+    columns: dict[str, str] | None = None,
+    dayfirst: bool | None = None,
+    data: bytes | None = None,
+) -> Diary:
     """Read a diary. ``data``: the file's bytes when they come from elsewhere (stdin); ``path`` then only names it."""
     path = Path(path)
     name = str(path)
@@ -614,14 +699,34 @@ def read_diary(path: str | Path, sheet: str | None = None, columns: dict[str, st
     for role in layout.ignore_roles:
         role_index.pop(role, None)
     frame = _body(name, cells, header_index, len(headers))
-    entries, blank_rows, use_dayfirst = _entries(frame, cells, header_index, len(headers), role_index, layout, _nutrient_headers(headers), dayfirst)
-    return Diary(path, entries, layout.name, cells.encoding, cells.sheet, header_index + 1, blank_rows,
-                 {role: headers[i] for role, i in role_index.items()}, {n.column: n.header for n in _nutrient_headers(headers)},
-                 use_dayfirst, hashlib.sha256(data).hexdigest())
+    entries, blank_rows, use_dayfirst = _entries(
+        frame, cells, header_index, len(headers), role_index, layout, _nutrient_headers(headers), dayfirst
+    )
+    return Diary(
+        path,
+        entries,
+        layout.name,
+        cells.encoding,
+        cells.sheet,
+        header_index + 1,
+        blank_rows,
+        {role: headers[i] for role, i in role_index.items()},
+        {n.column: n.header for n in _nutrient_headers(headers)},
+        use_dayfirst,
+        hashlib.sha256(data).hexdigest(),
+    )
 
 
-def _entries(frame: pd.DataFrame, cells: _Cells, header_index: int, width: int, role_index: dict[str, int], layout: AppLayout,
-             nutrients: list[_Nutrient], dayfirst: bool | None) -> tuple[pd.DataFrame, int, bool]:
+def _entries(
+    frame: pd.DataFrame,
+    cells: _Cells,
+    header_index: int,
+    width: int,
+    role_index: dict[str, int],
+    layout: AppLayout,
+    nutrients: list[_Nutrient],
+    dayfirst: bool | None,
+) -> tuple[pd.DataFrame, int, bool]:
     """The entries table, column-wise: each needed column becomes one text Series, so a 100k-row
     diary costs a few vectorised passes instead of a Python loop per row."""
     text_file = cells.text is not None
@@ -643,7 +748,12 @@ def _entries(frame: pd.DataFrame, cells: _Cells, header_index: int, width: int, 
     status = pd.Series([""] * n, dtype=object)
     if frame.shape[1] > width:
         extra = non_empty[keep].reset_index(drop=True).iloc[:, width:].sum(axis=1)
-        notes.append(pd.Series(np.where(extra > 0, extra.astype(str) + " more field(s) than the header; extra values ignored", ""), dtype=object))
+        notes.append(
+            pd.Series(
+                np.where(extra > 0, extra.astype(str) + " more field(s) than the header; extra values ignored", ""),
+                dtype=object,
+            )
+        )
     dates = pd.Series([""] * n, dtype=object)
     use_dayfirst = bool(dayfirst)
     if "date" in role_index and n:
@@ -656,7 +766,7 @@ def _entries(frame: pd.DataFrame, cells: _Cells, header_index: int, width: int, 
     no_food = food.eq("") | food.str.lower().isin(NULL_TEXT)
     status = status.mask(no_food & (status == ""), "invalid")
     notes.append(pd.Series(np.where(no_food, "no food text", ""), dtype=object))
-    for mask, rule_status, note in (layout.row_rules(pick) if layout.row_rules else []):
+    for mask, rule_status, note in layout.row_rules(pick) if layout.row_rules else []:
         status = status.mask(mask & (status == "") if rule_status != "skipped" else mask, rule_status)
         notes.insert(0 if rule_status == "skipped" else len(notes), pd.Series(np.where(mask, note, ""), dtype=object))
     amount = pick("amount")
@@ -664,18 +774,32 @@ def _entries(frame: pd.DataFrame, cells: _Cells, header_index: int, width: int, 
         amount = per_distinct(amount, _european_amount)
     grams_text = pick("grams")
     grams_value = pd.to_numeric(grams_text.str.replace(",", ".", regex=False), errors="coerce")
-    notes.append(pd.Series(np.where((grams_text != "") & grams_value.isna(), "grams " + grams_text + " is not a number", ""), dtype=object))
+    notes.append(
+        pd.Series(
+            np.where((grams_text != "") & grams_value.isna(), "grams " + grams_text + " is not a number", ""),
+            dtype=object,
+        )
+    )
     export = {}
     for nutrient in nutrients:
         export["export_" + nutrient.column], export_note = _export_values(text(nutrient.index), nutrient)
         notes.append(export_note)
         status = status.mask((export_note != "") & (status == ""), "needs_review")
-    entries = pd.DataFrame({
-        "row": (np.flatnonzero(keep) + header_index + 2).astype(int), "date": dates.to_numpy(), "meal": pick("meal").to_numpy(),
-        "input": food.to_numpy(), "amount_text": amount.to_numpy(), "unit_text": pick("unit").to_numpy(),
-        "grams_export": grams_value.to_numpy(dtype=float), "pre_status": status.to_numpy(), "pre_note": join_notes(*notes),
-        "person": pick("person").to_numpy(), **export,
-    })
+    entries = pd.DataFrame(
+        {
+            "row": (np.flatnonzero(keep) + header_index + 2).astype(int),
+            "date": dates.to_numpy(),
+            "meal": pick("meal").to_numpy(),
+            "input": food.to_numpy(),
+            "amount_text": amount.to_numpy(),
+            "unit_text": pick("unit").to_numpy(),
+            "grams_export": grams_value.to_numpy(dtype=float),
+            "pre_status": status.to_numpy(),
+            "pre_note": join_notes(*notes),
+            "person": pick("person").to_numpy(),
+            **export,
+        }
+    )
     return entries, int((~keep).sum()), use_dayfirst
 
 

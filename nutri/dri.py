@@ -14,7 +14,6 @@ from nutri.foods import data_file
 from nutri.nutrients import ASSESSED
 
 
-
 @dataclass(frozen=True)
 class Profile:
     sex: str = "female"
@@ -78,7 +77,12 @@ class Reference:
 
 @lru_cache(maxsize=1)
 def dri_table() -> pd.DataFrame:
-    return pd.read_csv(data_file("dri.csv"), dtype={"nutrient": str, "unit": str, "sex": str, "life_stage": str, "ul_note": str}, keep_default_na=False, na_values={c: [""] for c in ("age_min_years", "age_max_years", "ear", "rda", "ai", "ul")})
+    return pd.read_csv(
+        data_file("dri.csv"),
+        dtype={"nutrient": str, "unit": str, "sex": str, "life_stage": str, "ul_note": str},
+        keep_default_na=False,
+        na_values={c: [""] for c in ("age_min_years", "age_max_years", "ear", "rda", "ai", "ul")},
+    )
 
 
 @lru_cache(maxsize=1)
@@ -95,18 +99,43 @@ def references(profile: Profile) -> dict[str, Reference]:
     out = {}
     for record in ASSESSED:
         nutrient, column = record.key, record.column
-        rows = table[(table["nutrient"] == nutrient) & (table["unit"] == record.dri_unit) & (table["life_stage"] == profile.life_stage)]
+        rows = table[
+            (table["nutrient"] == nutrient)
+            & (table["unit"] == record.dri_unit)
+            & (table["life_stage"] == profile.life_stage)
+        ]
         rows = rows[rows["sex"].isin([profile.sex, "both"])]
         # completed years: age 50.5 is in 31-50; the 71+ group has no upper bound
         age = math.floor(profile.age) if profile.age >= 1 else profile.age
-        fit = rows[(rows["age_min_years"] <= age) & (rows["age_max_years"].isna() | (age <= rows["age_max_years"]) | ((rows["age_max_years"] < 1) & (age < rows["age_max_years"])))]
+        fit = rows[
+            (rows["age_min_years"] <= age)
+            & (
+                rows["age_max_years"].isna()
+                | (age <= rows["age_max_years"])
+                | ((rows["age_max_years"] < 1) & (age < rows["age_max_years"]))
+            )
+        ]
         if profile.age < 1:
             fit = rows[(rows["age_min_years"] <= profile.age) & (profile.age < rows["age_max_years"].fillna(200))]
         if fit.empty:
             raise UsageError(f"no DRI row for {nutrient} and {profile.describe()}")
         row = fit.iloc[0]
-        age_range = f"{row['age_min_years']:g}-{row['age_max_years']:g}" if not pd.isna(row["age_max_years"]) else f"{row['age_min_years']:g}+"
-        out[nutrient] = Reference(nutrient, column, record.unit, _num(row["ear"]), _num(row["rda"]), _num(row["ai"]), _num(row["ul"]), str(row["ul_note"]), f"dri.csv: {nutrient} {row['sex']} {age_range} y {row['life_stage']}")
+        age_range = (
+            f"{row['age_min_years']:g}-{row['age_max_years']:g}"
+            if not pd.isna(row["age_max_years"])
+            else f"{row['age_min_years']:g}+"
+        )
+        out[nutrient] = Reference(
+            nutrient,
+            column,
+            record.unit,
+            _num(row["ear"]),
+            _num(row["rda"]),
+            _num(row["ai"]),
+            _num(row["ul"]),
+            str(row["ul_note"]),
+            f"dri.csv: {nutrient} {row['sex']} {age_range} y {row['life_stage']}",
+        )
     return out
 
 

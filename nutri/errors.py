@@ -21,9 +21,17 @@ class NutriError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, file: str | Path | None = None, row: int | None = None,
-                 column: str | None = None, fix: str | None = None, option: str | None = None,
-                 option_value: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        fix: str | None = None,
+        option: str | None = None,
+        option_value: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.file = None if file is None else str(file)

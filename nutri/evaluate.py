@@ -38,7 +38,9 @@ def evaluate(path: Path, table: FoodTable, matcher: Matcher) -> Scores:
         if found.food_id in acceptable:
             top1 += 1
         else:
-            misses.append((row["text"], f"{found.food_id} {found.description}", f"expected one of {sorted(acceptable)[:3]}"))
+            misses.append(
+                (row["text"], f"{found.food_id} {found.description}", f"expected one of {sorted(acceptable)[:3]}")
+            )
         if acceptable & set(candidates):
             top3 += 1
         if found.status == "needs_review":
@@ -90,12 +92,16 @@ def evaluate_real(path: Path, table: FoodTable, matcher: Matcher) -> RealScores:
         ours = analyse(read_diary(diary_path), table, matcher, nutrients_from="table")
     right = confident_wrong = needless = grams_ok = with_amount = 0
     misses = []
-    for label, row in zip(labels.itertuples(), ours.itertuples()):
+    for label, row in zip(labels.itertuples(), ours.itertuples(), strict=False):
         accepted = set(label.acceptable_food_ids.split())
         expected = float(label.expected_grams) if label.expected_grams else None
         committed = row.status == "matched"
         food_ok = row.food_id in accepted if accepted else not committed
-        grams_close = expected is not None and not math.isnan(row.grams) and abs(row.grams - expected) <= REAL_GRAMS_TOLERANCE * expected
+        grams_close = (
+            expected is not None
+            and not math.isnan(row.grams)
+            and abs(row.grams - expected) <= REAL_GRAMS_TOLERANCE * expected
+        )
         right += food_ok
         with_amount += expected is not None
         grams_ok += grams_close
@@ -104,7 +110,21 @@ def evaluate_real(path: Path, table: FoodTable, matcher: Matcher) -> RealScores:
         needless += row.status == "needs_review" and food_ok and grams_close
         if not food_ok or wrong or (expected is not None and not grams_close):
             ours_text = f"{row.status} {row.food_id or '-'} {str(row.food)[:50]!r} {row.grams:.0f} g"
-            misses.append((f"{label.text} [{label.amount}]" if label.amount else label.text, ours_text,
-                           f"{' '.join(sorted(accepted)[:3]) or 'no food (flag)'}; {expected if expected is not None else '-'} g"))
+            misses.append(
+                (
+                    f"{label.text} [{label.amount}]" if label.amount else label.text,
+                    ours_text,
+                    f"{' '.join(sorted(accepted)[:3]) or 'no food (flag)'}; "
+                    f"{expected if expected is not None else '-'} g",
+                )
+            )
     n = max(len(labels), 1)
-    return RealScores(len(labels), right / n, confident_wrong / n, needless / n, with_amount, grams_ok / max(with_amount, 1), tuple(misses))
+    return RealScores(
+        len(labels),
+        right / n,
+        confident_wrong / n,
+        needless / n,
+        with_amount,
+        grams_ok / max(with_amount, 1),
+        tuple(misses),
+    )

@@ -19,8 +19,17 @@ from nutri.tables.sr28 import foods_csv_path
 # The nutrient columns of every food table, in foods.csv order (the registry holds what they mean).
 NUTRIENTS: tuple[Nutrient, ...] = tuple(NUTRIENT_BY_KEY[key] for key in TABLE_ORDER)
 
-__all__ = ["CUSTOM_PREFIX", "NUTRIENTS", "NUTRIENT_COLUMNS", "SPECIAL_CATEGORIES", "FoodTable", "data_file",
-           "foods_csv_path", "load_custom_foods", "load_foods"]
+__all__ = [
+    "CUSTOM_PREFIX",
+    "NUTRIENTS",
+    "NUTRIENT_COLUMNS",
+    "SPECIAL_CATEGORIES",
+    "FoodTable",
+    "data_file",
+    "foods_csv_path",
+    "load_custom_foods",
+    "load_foods",
+]
 
 
 def load_foods() -> FoodTable:

@@ -20,13 +20,28 @@ from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
 from nutri.quantity import GRAMS_DOUBT, PortionWeights, Quantity, parse_amount_cell, parse_quantity
 from nutri.supplements import SupplementRead, read_supplement
 
-MATCH_COLUMNS = ["row", "date", "meal", "input", "amount", "unit", "food_id", "food", "score", "status", "note", "grams", *ENTRY_NUTRIENT_COLUMNS]
+MATCH_COLUMNS = [
+    "row",
+    "date",
+    "meal",
+    "input",
+    "amount",
+    "unit",
+    "food_id",
+    "food",
+    "score",
+    "status",
+    "note",
+    "grams",
+    *ENTRY_NUTRIENT_COLUMNS,
+]
 EXTRA_COLUMNS = ["rule", "alternatives", "supplemental", "origin", "uncounted"]
 # One entry heavier than this (of a solid food; of a drink measured by volume) goes to review and is
 # not counted, unless its grams were given: 2 kg of a solid food or 3 L of a drink in one sitting is
 # far beyond any plausible serving, and is usually a portion read as a whole food (a whole roast turkey).
 OUTLIER_SOLID_GRAMS = 2000.0
 OUTLIER_DRINK_GRAMS = 3000.0
+
 
 @dataclass(frozen=True)
 class _Resolved:
@@ -53,16 +68,29 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher, portions: Port
         if quantity.amount is None and not amount and unit:
             inline = parse_quantity(food)  # unit column only ("cup") with the number in the text
             if inline.amount is not None:
-                quantity = Quantity(inline.amount, quantity.unit, quantity.kind, quantity.per_unit, inline.food_text, inline.note)
+                quantity = Quantity(
+                    inline.amount, quantity.unit, quantity.kind, quantity.per_unit, inline.food_text, inline.note
+                )
             text = inline.food_text or food
     else:
         quantity = parse_quantity(food)
         text = quantity.food_text or food
     supplement = read_supplement(food, amount, unit, quantity)  # nutri/supplements.py
     if supplement is not None:
-        return _Resolved(quantity, supplement.food_id, supplement.description, 100.0 if supplement.doses else 0.0,
-                         "supplement" if supplement.doses else "none", "", supplement.status, supplement.note, supplement,
-                         np.nan, "", supplement.status)
+        return _Resolved(
+            quantity,
+            supplement.food_id,
+            supplement.description,
+            100.0 if supplement.doses else 0.0,
+            "supplement" if supplement.doses else "none",
+            "",
+            supplement.status,
+            supplement.note,
+            supplement,
+            np.nan,
+            "",
+            supplement.status,
+        )
     found = matcher.match(text)
     per_unit, grams_note, grams_status = np.nan, "", found.status
     if found.food_id:
@@ -75,8 +103,20 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher, portions: Port
             grams_status = "needs_review"
     elif quantity.kind == "mass" and quantity.amount is not None and quantity.per_unit:
         per_unit = quantity.per_unit  # a weight needs no food: it bounds what the unknown row can hold
-    return _Resolved(quantity, found.food_id or "", found.description, found.score, found.rule, found.alternatives_text,
-                     found.status, found.note, None, per_unit, grams_note, grams_status)
+    return _Resolved(
+        quantity,
+        found.food_id or "",
+        found.description,
+        found.score,
+        found.rule,
+        found.alternatives_text,
+        found.status,
+        found.note,
+        None,
+        per_unit,
+        grams_note,
+        grams_status,
+    )
 
 
 class _PerKey:
@@ -84,7 +124,10 @@ class _PerKey:
 
     def __init__(self, entries: pd.DataFrame, matcher: Matcher, portions: PortionWeights, progress=None) -> None:
         # One integer key per distinct (amount, unit, text): each column is hashed once in C.
-        parts = [pd.factorize(entries[c].astype(object), use_na_sentinel=False) for c in ("amount_text", "unit_text", "input")]
+        parts = [
+            pd.factorize(entries[c].astype(object), use_na_sentinel=False)
+            for c in ("amount_text", "unit_text", "input")
+        ]
         values = [np.asarray(u, dtype=object) for _, u in parts]
         sizes = [max(len(u), 1) for u in values]
         combined = (parts[0][0].astype(np.int64) * sizes[1] + parts[1][0]) * sizes[2] + parts[2][0]
@@ -109,8 +152,14 @@ class _PerKey:
         return self.column(lambda r: default if r.supplement is None else value(r.supplement), dtype)
 
 
-def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: str = "export", progress=None,
-            accept_review: bool = False) -> pd.DataFrame:
+def analyse(
+    diary: Diary,
+    table: FoodTable,
+    matcher: Matcher,
+    nutrients_from: str = "export",
+    progress=None,
+    accept_review: bool = False,
+) -> pd.DataFrame:
     """One row per diary entry with match, grams, nutrients, status and note (input order kept).
 
     Parsing, matching and portion lookup run once per distinct (amount, unit, food text); rows
@@ -131,7 +180,9 @@ def analyse(diary: Diary, table: FoodTable, matcher: Matcher, nutrients_from: st
     result["supplemental"] = supplemental
     # the other reading of an ambiguous mineral dose (compound vs elemental), per entry, as data
     result["alternative_column"] = keys.from_supplement(lambda s: s.alternative[0] if s.alternative else "", "")
-    result["alternative_amount"] = keys.from_supplement(lambda s: s.alternative[1] if s.alternative else np.nan, np.nan, float)
+    result["alternative_amount"] = keys.from_supplement(
+        lambda s: s.alternative[1] if s.alternative else np.nan, np.nan, float
+    )
     return result
 
 
@@ -147,9 +198,16 @@ def _matched_rows(entries: pd.DataFrame, keys: _PerKey, supplemental: np.ndarray
     # notes are joined per distinct key (two variants: grams from the export or not), then per row
     # only where the reader left a note of its own
     note_own_grams = keys.column(lambda r: "; ".join(x for x in (r.quantity.note, r.match_note, r.grams_note) if x))
-    note_export_grams = keys.column(lambda r: "; ".join(x for x in (r.quantity.note, r.match_note, "grams from the export") if x))
-    notes = join_notes(entries["pre_note"].to_numpy(dtype=object), np.where(export_grams, note_export_grams, note_own_grams))
-    match = {name: keys.column(lambda r, name=name: getattr(r, name)) for name in ("food_id", "description", "rule", "alternatives")}
+    note_export_grams = keys.column(
+        lambda r: "; ".join(x for x in (r.quantity.note, r.match_note, "grams from the export") if x)
+    )
+    notes = join_notes(
+        entries["pre_note"].to_numpy(dtype=object), np.where(export_grams, note_export_grams, note_own_grams)
+    )
+    match = {
+        name: keys.column(lambda r, name=name: getattr(r, name))
+        for name in ("food_id", "description", "rule", "alternatives")
+    }
     score = keys.column(lambda r: r.score, float)
     # rows the reader already knows are no food (a Cronometer quick-add) keep no match at all
     no_food = pre_status == "unmatched"
@@ -163,12 +221,24 @@ def _matched_rows(entries: pd.DataFrame, keys: _PerKey, supplemental: np.ndarray
     infinite = np.isinf(amounts) | np.isinf(grams)  # a 400-digit amount overflows to inf: no real amount
     status = np.where((grams < 0) | (amounts < 0) | infinite, "invalid", status).astype(object)
     notes = join_notes(notes, np.where(infinite, "amount too large to be real; check the amount", ""))
-    result = pd.DataFrame({
-        "row": entries["row"].to_numpy(), "date": entries["date"].to_numpy(), "meal": entries["meal"].to_numpy(),
-        "input": entries["input"].to_numpy(), "amount": amounts, "unit": keys.column(lambda r: r.quantity.unit or ""),
-        "food_id": match["food_id"], "food": match["description"], "score": score, "status": status, "note": notes,
-        "grams": grams, "rule": match["rule"], "alternatives": match["alternatives"],
-    })
+    result = pd.DataFrame(
+        {
+            "row": entries["row"].to_numpy(),
+            "date": entries["date"].to_numpy(),
+            "meal": entries["meal"].to_numpy(),
+            "input": entries["input"].to_numpy(),
+            "amount": amounts,
+            "unit": keys.column(lambda r: r.quantity.unit or ""),
+            "food_id": match["food_id"],
+            "food": match["description"],
+            "score": score,
+            "status": status,
+            "note": notes,
+            "grams": grams,
+            "rule": match["rule"],
+            "alternatives": match["alternatives"],
+        }
+    )
     return result, export_grams
 
 
@@ -185,13 +255,16 @@ def _flag_implausible(result: pd.DataFrame, keys: _PerKey, export_grams: np.ndar
     result["status"] = np.where(outlier & (status == "matched"), "needs_review", status)
     notes = result["note"].to_numpy(dtype=object)
     for i in np.flatnonzero(outlier):
-        message = f"implausible: {grams[i]:,.0f} g in one entry (over {limit[i]:,.0f} g); check the amount, or give grams"
+        message = (
+            f"implausible: {grams[i]:,.0f} g in one entry (over {limit[i]:,.0f} g); check the amount, or give grams"
+        )
         notes[i] = "; ".join(filter(None, [notes[i], message]))
     result["note"] = notes
 
 
-def _add_nutrients(result: pd.DataFrame, diary: Diary, table: FoodTable, keys: _PerKey, supplemental: np.ndarray,
-                   nutrients_from: str) -> dict[str, np.ndarray]:
+def _add_nutrients(
+    result: pd.DataFrame, diary: Diary, table: FoodTable, keys: _PerKey, supplemental: np.ndarray, nutrients_from: str
+) -> dict[str, np.ndarray]:
     """Per-100 g table values scaled by grams, supplement doses, and export values first unless told
     otherwise; adds ``origin``. Returns, per nutrient, which rows took the export's value."""
     ids = result["food_id"].where(result["food_id"].isin(table.foods.index), None)
@@ -204,14 +277,20 @@ def _add_nutrients(result: pd.DataFrame, diary: Diary, table: FoodTable, keys: _
     origin = np.where(supplemental, "supplement", np.where(np.isnan(usable_grams), "", "table")).astype(object)
     exported_mask: dict[str, np.ndarray] = {}
     for j, column in enumerate(NUTRIENT_COLUMNS):
-        values = np.where(supplemental, keys.from_supplement(lambda s, c=column: s.amount(c), np.nan, float), from_table[:, j])
+        values = np.where(
+            supplemental, keys.from_supplement(lambda s, c=column: s.amount(c), np.nan, float), from_table[:, j]
+        )
         export_column = "export_" + column
         if nutrients_from == "export" and export_column in diary.entries:
             exported = diary.entries[export_column].to_numpy(dtype=float)
             use_export = ~np.isnan(exported)
             exported_mask[column] = use_export
             values = np.where(use_export, exported, values)
-            origin = np.where(use_export & (origin == "table"), "export+table", np.where(use_export & (origin == ""), "export", origin))
+            origin = np.where(
+                use_export & (origin == "table"),
+                "export+table",
+                np.where(use_export & (origin == ""), "export", origin),
+            )
         result[column] = values
     result["origin"] = np.where(result["status"].to_numpy() == "skipped", "", origin)
     return exported_mask
@@ -225,8 +304,9 @@ UNCOUNTED_REASONS = {
 NO_GRAMS = "no amount nutri can weigh"
 
 
-def _count_only_confident(result: pd.DataFrame, supplemental: np.ndarray, exported: dict[str, np.ndarray],
-                          accept_review: bool) -> None:
+def _count_only_confident(
+    result: pd.DataFrame, supplemental: np.ndarray, exported: dict[str, np.ndarray], accept_review: bool
+) -> None:
     """Blank the nutrients of every row that may not be counted and say why in ``uncounted``.
 
     Counted: the app's own export value (whatever the match), or a table value of a matched row (a
@@ -264,12 +344,20 @@ def uncounted_summary(analysed: pd.DataFrame) -> dict:
     rows = food_rows(analysed)
     reasons = rows.loc[rows["uncounted"] != "", "uncounted"].value_counts()
     count = int(reasons.sum())
-    words = {NO_GRAMS: "without an amount nutri can weigh", "needs review": "needing review",
-             "unknown food": "unknown foods", "invalid amount": "with an invalid amount"}
+    words = {
+        NO_GRAMS: "without an amount nutri can weigh",
+        "needs review": "needing review",
+        "unknown food": "unknown foods",
+        "invalid amount": "with an invalid amount",
+    }
     parts = [f"{int(n)} {words.get(reason, reason)}" for reason, n in reasons.items()]
     sentence = f"{count} of {len(rows)} entries could not be counted: {', '.join(parts)}" if count else ""
-    return {"food_rows": int(len(rows)), "uncounted": count, "by_reason": {k: int(v) for k, v in reasons.items()},
-            "sentence": sentence}
+    return {
+        "food_rows": int(len(rows)),
+        "uncounted": count,
+        "by_reason": {k: int(v) for k, v in reasons.items()},
+        "sentence": sentence,
+    }
 
 
 def countable(analysed: pd.DataFrame) -> pd.DataFrame:

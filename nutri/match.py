@@ -47,24 +47,57 @@ TOKEN_TYPO_CUTOFF = 85  # rapidfuzz.fuzz.ratio between an unknown word and the v
 
 # Phrases rewritten before tokenising (British -> American, everyday -> SR28 wording).
 PHRASE_SYNONYMS = [
-    (r"\bsemi[ -]?skimmed\b", "2%"), (r"\bskimmed\b", "skim"), (r"\bfull[ -]fat\b", "whole"),
-    (r"\bspring onions?\b", "scallion"), (r"\bgreen onions?\b", "scallion"), (r"\bbell peppers?\b", "sweet pepper"),
-    (r"\bcapsicums?\b", "sweet pepper"), (r"\bmince(d)? beef\b", "ground beef"), (r"\bbeef mince\b", "ground beef"),
-    (r"\bmince\b", "ground beef"), (r"\bcrisps\b", "potato chips"), (r"\bjacket potato(es)?\b", "baked potato"),
-    (r"\bporridge oats\b", "oats"), (r"\bwholemeal\b", "whole wheat"), (r"\bwholegrain\b", "whole grain"),
-    (r"\bwhole-wheat\b", "whole wheat"), (r"\bicing sugar\b", "powdered sugar"), (r"\bdouble cream\b", "heavy cream"),
-    (r"\bsingle cream\b", "light cream"), (r"\bcornflour\b", "cornstarch"), (r"\bbroad beans?\b", "fava bean"),
-    (r"\bharicot beans?\b", "navy bean"), (r"\bgarbanzo( beans?)?\b", "chickpea"), (r"\bfizzy drinks?\b", "soda"),
-    (r"\btomato ketchup\b", "catsup"), (r"\bketchup\b", "catsup"), (r"\bmangetout\b", "snow pea"),
-    (r"\bgreek yoghurt\b", "greek yogurt"), (r"\bpak choi\b", "bok choy"), (r"\bcheddar cheese\b", "cheddar"),
-    (r"\bpeanut butter\b", "peanut butter"), (r"\bbaked beans\b", "baked beans"), (r"\bfish fingers?\b", "fish sticks"),
-    (r"\bminced meat\b", "ground beef"), (r"\bsoya\b", "soy"), (r"\bsoymilk\b", "soy milk"), (r"\bsoy beverage\b", "soy milk"),
-    (r"\bcaster sugar\b", "sugar"), (r"\bgranulated sugar\b", "sugar"), (r"\bstreaky bacon\b", "bacon"),
-    (r"\bhot dog sausages?\b", "frankfurter"), (r"\bhot ?dogs?\b", "frankfurter"), (r"\bkidney beans?\b", "kidney bean"),
+    (r"\bsemi[ -]?skimmed\b", "2%"),
+    (r"\bskimmed\b", "skim"),
+    (r"\bfull[ -]fat\b", "whole"),
+    (r"\bspring onions?\b", "scallion"),
+    (r"\bgreen onions?\b", "scallion"),
+    (r"\bbell peppers?\b", "sweet pepper"),
+    (r"\bcapsicums?\b", "sweet pepper"),
+    (r"\bmince(d)? beef\b", "ground beef"),
+    (r"\bbeef mince\b", "ground beef"),
+    (r"\bmince\b", "ground beef"),
+    (r"\bcrisps\b", "potato chips"),
+    (r"\bjacket potato(es)?\b", "baked potato"),
+    (r"\bporridge oats\b", "oats"),
+    (r"\bwholemeal\b", "whole wheat"),
+    (r"\bwholegrain\b", "whole grain"),
+    (r"\bwhole-wheat\b", "whole wheat"),
+    (r"\bicing sugar\b", "powdered sugar"),
+    (r"\bdouble cream\b", "heavy cream"),
+    (r"\bsingle cream\b", "light cream"),
+    (r"\bcornflour\b", "cornstarch"),
+    (r"\bbroad beans?\b", "fava bean"),
+    (r"\bharicot beans?\b", "navy bean"),
+    (r"\bgarbanzo( beans?)?\b", "chickpea"),
+    (r"\bfizzy drinks?\b", "soda"),
+    (r"\btomato ketchup\b", "catsup"),
+    (r"\bketchup\b", "catsup"),
+    (r"\bmangetout\b", "snow pea"),
+    (r"\bgreek yoghurt\b", "greek yogurt"),
+    (r"\bpak choi\b", "bok choy"),
+    (r"\bcheddar cheese\b", "cheddar"),
+    (r"\bpeanut butter\b", "peanut butter"),
+    (r"\bbaked beans\b", "baked beans"),
+    (r"\bfish fingers?\b", "fish sticks"),
+    (r"\bminced meat\b", "ground beef"),
+    (r"\bsoya\b", "soy"),
+    (r"\bsoymilk\b", "soy milk"),
+    (r"\bsoy beverage\b", "soy milk"),
+    (r"\bcaster sugar\b", "sugar"),
+    (r"\bgranulated sugar\b", "sugar"),
+    (r"\bstreaky bacon\b", "bacon"),
+    (r"\bhot dog sausages?\b", "frankfurter"),
+    (r"\bhot ?dogs?\b", "frankfurter"),
+    (r"\bkidney beans?\b", "kidney bean"),
     # qualifiers that make a different food, spelt one way on both sides (texts and descriptions)
-    (r"\bnon[ -]?alcoholic\b|\balcohol[ -]free\b", "nonalcoholic"), (r"\bdecaf(?:feinated)?\b", "decaffeinated"),
-    (r"\b(?:not|non)[ -]?fortified\b", "unfortified"), (r"\bnot frosted\b|\bwithout icing\b", "unfrosted"),
-    (r"\b(?:no|without) meat\b", "meatless"), (r"\bcoca[ -]cola\b", "cola"), (r"\bskin not eaten\b", "without skin"),
+    (r"\bnon[ -]?alcoholic\b|\balcohol[ -]free\b", "nonalcoholic"),
+    (r"\bdecaf(?:feinated)?\b", "decaffeinated"),
+    (r"\b(?:not|non)[ -]?fortified\b", "unfortified"),
+    (r"\bnot frosted\b|\bwithout icing\b", "unfrosted"),
+    (r"\b(?:no|without) meat\b", "meatless"),
+    (r"\bcoca[ -]cola\b", "cola"),
+    (r"\bskin not eaten\b", "without skin"),
     (r"\b(?:no|without) (?:added )?sugar(?: added)?\b|\bnot sweetened\b", "unsweetened"),
 ]
 ANY_PHRASE = re.compile("|".join(f"(?:{p})" for p, _ in PHRASE_SYNONYMS))
@@ -72,55 +105,346 @@ PHRASE_SYNONYMS = [(re.compile(p), r) for p, r in PHRASE_SYNONYMS]
 
 # Single words (after singularising): British or everyday -> the word SR28 uses.
 WORD_SYNONYMS = {
-    "yoghurt": "yogurt", "yoghourt": "yogurt", "courgette": "zucchini", "aubergine": "eggplant", "swede": "rutabaga",
-    "rocket": "arugula", "coriander": "cilantro", "prawn": "shrimp", "beetroot": "beet", "sultana": "raisin",
-    "gammon": "ham", "porridge": "oatmeal", "maize": "corn", "biscuit": "cookie", "aubergines": "eggplant",
-    "chickpeas": "chickpea", "garbanzos": "chickpea", "grey": "gray", "flavour": "flavor", "flavoured": "flavored",
-    "fibre": "fiber", "colour": "color", "tinned": "canned", "tin": "can", "grilled": "grilled", "bbq": "barbecued",
-    "barbeque": "barbecued", "cheddar": "cheddar", "ff": "fat free", "lowfat": "low fat", "nonfat": "nonfat",
-    "skim": "nonfat", "fatfree": "nonfat", "oj": "orange juice", "pb": "peanut butter", "evoo": "olive oil",
-    "tuna": "tuna", "wholewheat": "whole wheat", "lite": "light", "doughnut": "doughnut", "donut": "doughnut",
-    "catsup": "catsup", "mayo": "mayonnaise", "veggie": "vegetable", "spag": "spaghetti", "choc": "chocolate",
-    "sarnie": "sandwich", "sandwhich": "sandwich", "expresso": "espresso", "filet": "fillet", "fillet": "fillet",
-    "almond": "almond", "omelette": "omelet", "sausage": "sausage", "yogourt": "yogurt", "chilli": "chili",
-    "aubergene": "eggplant", "kiwifruit": "kiwifruit", "kiwi": "kiwifruit", "clementine": "tangerine", "mandarin": "tangerine",
-    "satsuma": "tangerine", "flax": "flaxseed", "flaxseeds": "flaxseed", "cacao": "cocoa", "parmigiano": "parmesan", "garbanzo": "chickpea", "scallion": "scallion", "rasher": "slice", "tomatoe": "tomato", "potatoe": "potato",
+    "yoghurt": "yogurt",
+    "yoghourt": "yogurt",
+    "courgette": "zucchini",
+    "aubergine": "eggplant",
+    "swede": "rutabaga",
+    "rocket": "arugula",
+    "coriander": "cilantro",
+    "prawn": "shrimp",
+    "beetroot": "beet",
+    "sultana": "raisin",
+    "gammon": "ham",
+    "porridge": "oatmeal",
+    "maize": "corn",
+    "biscuit": "cookie",
+    "aubergines": "eggplant",
+    "chickpeas": "chickpea",
+    "garbanzos": "chickpea",
+    "grey": "gray",
+    "flavour": "flavor",
+    "flavoured": "flavored",
+    "fibre": "fiber",
+    "colour": "color",
+    "tinned": "canned",
+    "tin": "can",
+    "grilled": "grilled",
+    "bbq": "barbecued",
+    "barbeque": "barbecued",
+    "cheddar": "cheddar",
+    "ff": "fat free",
+    "lowfat": "low fat",
+    "nonfat": "nonfat",
+    "skim": "nonfat",
+    "fatfree": "nonfat",
+    "oj": "orange juice",
+    "pb": "peanut butter",
+    "evoo": "olive oil",
+    "tuna": "tuna",
+    "wholewheat": "whole wheat",
+    "lite": "light",
+    "doughnut": "doughnut",
+    "donut": "doughnut",
+    "catsup": "catsup",
+    "mayo": "mayonnaise",
+    "veggie": "vegetable",
+    "spag": "spaghetti",
+    "choc": "chocolate",
+    "sarnie": "sandwich",
+    "sandwhich": "sandwich",
+    "expresso": "espresso",
+    "filet": "fillet",
+    "fillet": "fillet",
+    "almond": "almond",
+    "omelette": "omelet",
+    "sausage": "sausage",
+    "yogourt": "yogurt",
+    "chilli": "chili",
+    "aubergene": "eggplant",
+    "kiwifruit": "kiwifruit",
+    "kiwi": "kiwifruit",
+    "clementine": "tangerine",
+    "mandarin": "tangerine",
+    "satsuma": "tangerine",
+    "flax": "flaxseed",
+    "flaxseeds": "flaxseed",
+    "cacao": "cocoa",
+    "parmigiano": "parmesan",
+    "garbanzo": "chickpea",
+    "scallion": "scallion",
+    "rasher": "slice",
+    "tomatoe": "tomato",
+    "potatoe": "potato",
 }
 
 # Removed from the diary text only (SR28 descriptions keep them): they do not change the food.
 NOISE_WORDS = frozenset(
-    ["organic", "homemade", "home", "made", "fresh", "freshly", "store", "bought", "storebought", "natural", "delicious", "yummy", "my", "favourite", "favorite", "tasty", "plain-ish", "some", "of", "the", "with", "a", "an", "snack", "breakfast", "lunch", "dinner", "brunch", "bowl", "leftover", "leftovers", "big", "little", "nice", "trader", "joe", "joes", "kirkland", "tesco", "sainsbury", "sainsburys", "waitrose", "asda", "costco", "aldi", "lidl", "great", "value", "walmart", "target", "marks", "spencer", "m&s", "kroger", "wegmans", "365", "everyday", "value", "simple", "truth", "glass", "mug", "bottle", "serving", "portion", "piece", "handful"]
+    [
+        "organic",
+        "homemade",
+        "home",
+        "made",
+        "fresh",
+        "freshly",
+        "store",
+        "bought",
+        "storebought",
+        "natural",
+        "delicious",
+        "yummy",
+        "my",
+        "favourite",
+        "favorite",
+        "tasty",
+        "plain-ish",
+        "some",
+        "of",
+        "the",
+        "with",
+        "a",
+        "an",
+        "snack",
+        "breakfast",
+        "lunch",
+        "dinner",
+        "brunch",
+        "bowl",
+        "leftover",
+        "leftovers",
+        "big",
+        "little",
+        "nice",
+        "trader",
+        "joe",
+        "joes",
+        "kirkland",
+        "tesco",
+        "sainsbury",
+        "sainsburys",
+        "waitrose",
+        "asda",
+        "costco",
+        "aldi",
+        "lidl",
+        "great",
+        "value",
+        "walmart",
+        "target",
+        "marks",
+        "spencer",
+        "m&s",
+        "kroger",
+        "wegmans",
+        "365",
+        "everyday",
+        "value",
+        "simple",
+        "truth",
+        "glass",
+        "mug",
+        "bottle",
+        "serving",
+        "portion",
+        "piece",
+        "handful",
+    ]
 ) - {"a", "an", "with"}
-STOP_WORDS = frozenset({"a", "an", "the", "of", "and", "with", "w", "in", "on", "or", "for", "to", "from", "made", "style", "type"})
+STOP_WORDS = frozenset(
+    {"a", "an", "the", "of", "and", "with", "w", "in", "on", "or", "for", "to", "from", "made", "style", "type"}
+)
 
 # Cooking words in the text steer to descriptions with any of the listed preparation words.
 COOKING_WORDS = {
-    "grilled": {"grilled", "broiled", "dry heat"}, "broiled": {"broiled", "grilled", "dry heat"},
-    "baked": {"baked", "roasted", "dry heat"}, "roasted": {"roasted", "baked", "dry heat"}, "roast": {"roasted", "baked", "dry heat"},
-    "boiled": {"boiled", "cooked", "moist heat", "simmered"}, "fried": {"fried", "pan-fried"}, "steamed": {"steamed", "boiled", "cooked"},
-    "scrambled": {"scrambled"}, "poached": {"poached"}, "stewed": {"stewed", "braised", "simmered"}, "braised": {"braised", "stewed"},
-    "toasted": {"toasted"}, "toast": {"toasted"}, "sauteed": {"sauteed", "stir-fried", "pan-fried"}, "microwaved": {"microwaved"},
-    "cooked": {"cooked", "boiled", "roasted", "baked", "dry heat", "braised", "broiled"}, "raw": {"raw"}, "uncooked": {"raw", "dry", "uncooked"}, "dry": {"dry", "dried", "uncooked"},
-    "dried": {"dried", "dry", "dehydrated"}, "canned": {"canned"}, "frozen": {"frozen"}, "smoked": {"smoked"},
+    "grilled": {"grilled", "broiled", "dry heat"},
+    "broiled": {"broiled", "grilled", "dry heat"},
+    "baked": {"baked", "roasted", "dry heat"},
+    "roasted": {"roasted", "baked", "dry heat"},
+    "roast": {"roasted", "baked", "dry heat"},
+    "boiled": {"boiled", "cooked", "moist heat", "simmered"},
+    "fried": {"fried", "pan-fried"},
+    "steamed": {"steamed", "boiled", "cooked"},
+    "scrambled": {"scrambled"},
+    "poached": {"poached"},
+    "stewed": {"stewed", "braised", "simmered"},
+    "braised": {"braised", "stewed"},
+    "toasted": {"toasted"},
+    "toast": {"toasted"},
+    "sauteed": {"sauteed", "stir-fried", "pan-fried"},
+    "microwaved": {"microwaved"},
+    "cooked": {"cooked", "boiled", "roasted", "baked", "dry heat", "braised", "broiled"},
+    "raw": {"raw"},
+    "uncooked": {"raw", "dry", "uncooked"},
+    "dry": {"dry", "dried", "uncooked"},
+    "dried": {"dried", "dry", "dehydrated"},
+    "canned": {"canned"},
+    "frozen": {"frozen"},
+    "smoked": {"smoked"},
 }
-COOKED_STATE = {"cooked", "roasted", "boiled", "baked", "broiled", "braised", "dry heat", "moist heat", "grilled", "simmered", "stewed", "pan-fried", "fried", "steamed", "prepared", "brewed"}
+COOKED_STATE = {
+    "cooked",
+    "roasted",
+    "boiled",
+    "baked",
+    "broiled",
+    "braised",
+    "dry heat",
+    "moist heat",
+    "grilled",
+    "simmered",
+    "stewed",
+    "pan-fried",
+    "fried",
+    "steamed",
+    "prepared",
+    "brewed",
+}
 # Our categories (nutri/tables/base.py) whose foods are usually eaten cooked, or raw.
 COOKED_BY_DEFAULT = {"meat", "poultry", "fish", "grains", "legumes"}
 RAW_BY_DEFAULT = {"fruits", "vegetables"}
 # Words that make a different food: a description with one the text lacks is pushed down.
-DIFFERENT_FOOD_WORDS = ("meatless", "imitation", "substitute", "analog", "honey", "chocolate", "sweetened", "candied", "frosted", "glazed", "coated", "breaded", "flavored", "babyfood",
-                        "vanilla", "strawberry", "cinnamon", "maple", "caramel", "mocha", "giblet", "gizzard", "liver", "neck", "feet", "spinach")
+DIFFERENT_FOOD_WORDS = (
+    "meatless",
+    "imitation",
+    "substitute",
+    "analog",
+    "honey",
+    "chocolate",
+    "sweetened",
+    "candied",
+    "frosted",
+    "glazed",
+    "coated",
+    "breaded",
+    "flavored",
+    "babyfood",
+    "vanilla",
+    "strawberry",
+    "cinnamon",
+    "maple",
+    "caramel",
+    "mocha",
+    "giblet",
+    "gizzard",
+    "liver",
+    "neck",
+    "feet",
+    "spinach",
+)
 # Head words that name a category the food belongs to ("Nuts, almonds" is almonds), unlike
 # "Oil, olive" or "Soup, tomato", whose first word is the food itself.
-CATEGORY_WORDS = frozenset({"fish", "nut", "beverage", "cereal", "seed", "spice", "babyfood", "alcoholic", "snack", "candy", "candies", "mollusk", "crustacean", "game", "meat", "fast", "food", "restaurant", "ready", "eat"})
+CATEGORY_WORDS = frozenset(
+    {
+        "fish",
+        "nut",
+        "beverage",
+        "cereal",
+        "seed",
+        "spice",
+        "babyfood",
+        "alcoholic",
+        "snack",
+        "candy",
+        "candies",
+        "mollusk",
+        "crustacean",
+        "game",
+        "meat",
+        "fast",
+        "food",
+        "restaurant",
+        "ready",
+        "eat",
+    }
+)
 # FNDDS names a form after its food the same way: "White potato, french fries", "Coffee, latte".
-GENERIC_HEADS = {"white potato", "salty snack", "coffee", "fish", "nuts", "nut", "beverages", "beverage", "cereals", "cereal", "seeds", "seed", "spices", "spice", "babyfood", "alcoholic beverage", "snacks", "candies", "cookies", "crackers", "soup", "sauce", "mollusks", "crustaceans", "infant formula", "cereals ready-to-eat", "oil", "salad dressing", "fast foods", "restaurant", "game meat", "pork", "beef", "lamb", "veal", "chicken", "turkey", "margarine-like spread", "cheese", "milk", "yogurt", "fruit juice", "egg"}
+GENERIC_HEADS = {
+    "white potato",
+    "salty snack",
+    "coffee",
+    "fish",
+    "nuts",
+    "nut",
+    "beverages",
+    "beverage",
+    "cereals",
+    "cereal",
+    "seeds",
+    "seed",
+    "spices",
+    "spice",
+    "babyfood",
+    "alcoholic beverage",
+    "snacks",
+    "candies",
+    "cookies",
+    "crackers",
+    "soup",
+    "sauce",
+    "mollusks",
+    "crustaceans",
+    "infant formula",
+    "cereals ready-to-eat",
+    "oil",
+    "salad dressing",
+    "fast foods",
+    "restaurant",
+    "game meat",
+    "pork",
+    "beef",
+    "lamb",
+    "veal",
+    "chicken",
+    "turkey",
+    "margarine-like spread",
+    "cheese",
+    "milk",
+    "yogurt",
+    "fruit juice",
+    "egg",
+}
 CATEGORY_TRIGGERS = {
     "baby_foods": {"baby", "babyfood", "infant", "toddler", "gerber"},
-    "fast_foods": {"fast", "mcdonald", "mcdonalds", "burger king", "wendy", "kfc", "subway", "taco bell", "pizza hut", "domino", "dominos", "popeyes"},
-    "restaurant_foods": {"restaurant", "applebee", "olive garden", "denny", "tgi", "chinese", "mexican", "italian", "takeout", "takeaway"},
+    "fast_foods": {
+        "fast",
+        "mcdonald",
+        "mcdonalds",
+        "burger king",
+        "wendy",
+        "kfc",
+        "subway",
+        "taco bell",
+        "pizza hut",
+        "domino",
+        "dominos",
+        "popeyes",
+    },
+    "restaurant_foods": {
+        "restaurant",
+        "applebee",
+        "olive garden",
+        "denny",
+        "tgi",
+        "chinese",
+        "mexican",
+        "italian",
+        "takeout",
+        "takeaway",
+    },
     "frozen_meals": {"meal", "dinner", "entree", "tv"},
-    "native_foods": {"alaska", "native", "navajo", "apache", "hopi", "shoshone", "yupik", "inupiat", "caribou", "seal", "whale"},
+    "native_foods": {
+        "alaska",
+        "native",
+        "navajo",
+        "apache",
+        "hopi",
+        "shoshone",
+        "yupik",
+        "inupiat",
+        "caribou",
+        "seal",
+        "whale",
+    },
 }
 
 
@@ -215,7 +539,10 @@ def read_aliases(path: Path, table: FoodTable, source: str) -> dict[str, Alias]:
                 # "27540310" (an FNDDS code without its prefix), "granola-bar" (a custom food)
                 resolved = table.resolve_id(food_id)
                 if resolved is None:
-                    raise DataFileError(f"{path}, line {line_no}: food_id {food_id!r} for {text!r} is not in the food tables or your custom foods; find the id with `nutri foods search {text!r}`")
+                    raise DataFileError(
+                        f"{path}, line {line_no}: food_id {food_id!r} for {text!r} is not in the food tables or "
+                        f"your custom foods; find the id with `nutri foods search {text!r}`"
+                    )
                 food_id = resolved
                 key = normalise(text)
                 if key in aliases:
@@ -224,7 +551,9 @@ def read_aliases(path: Path, table: FoodTable, source: str) -> dict[str, Alias]:
         except UnicodeDecodeError:
             raise DataFileError("not UTF-8 text", file=path, fix="save the aliases file as UTF-8 CSV") from None
         except csv.Error as exc:  # a field over the size limit, a NUL byte, broken quoting
-            raise DataFileError(f"not readable as CSV ({exc})", file=path, fix="save the aliases file as a plain alias,food_id CSV") from None
+            raise DataFileError(
+                f"not readable as CSV ({exc})", file=path, fix="save the aliases file as a plain alias,food_id CSV"
+            ) from None
     return aliases
 
 
@@ -309,7 +638,9 @@ def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
     descriptions = foods["description"].to_numpy()
     token_sets, heads = [], []
     postings: dict[str, list[int]] = {}
-    for i, (description, search_text) in enumerate(zip(descriptions, foods["search_text"].fillna("").to_numpy())):
+    for i, (description, search_text) in enumerate(
+        zip(descriptions, foods["search_text"].fillna("").to_numpy(), strict=False)
+    ):
         tokens = set(tokenize(description, False)) | set(tokenize(search_text, False))
         token_sets.append(tokens)
         heads.append(_head(str(description)))
@@ -318,11 +649,17 @@ def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
     # words that occur only in a brand or product name (capitals: "BOLTHOUSE FARMS, DAILY GREEN")
     capitals = re.compile(r"\b[A-Z][A-Z'&.]{2,}\b")
     branded = np.array([bool(capitals.search(str(d))) for d in descriptions])
-    brand_only = [set(tokenize(" ".join(capitals.findall(d)), False)) - set(tokenize(capitals.sub(" ", d), False))
-                  if has_brand else set() for d, has_brand in zip(map(str, descriptions), branded)]
+    brand_only = [
+        set(tokenize(" ".join(capitals.findall(d)), False)) - set(tokenize(capitals.sub(" ", d), False))
+        if has_brand
+        else set()
+        for d, has_brand in zip(map(str, descriptions), branded, strict=False)
+    ]
     # words only in the additional names ("McDonald's Big Mac sauce" of Thousand Island dressing):
     # a text matching nothing else of the food is a brand or product name, not the food itself
-    for i, (description, search_text) in enumerate(zip(descriptions, foods["search_text"].fillna("").to_numpy())):
+    for i, (description, search_text) in enumerate(
+        zip(descriptions, foods["search_text"].fillna("").to_numpy(), strict=False)
+    ):
         if search_text:
             brand_only[i] = brand_only[i] | (set(tokenize(search_text, False)) - set(tokenize(description, False)))
     head_cores = [_head_cores(str(d)) for d in descriptions]
@@ -330,8 +667,9 @@ def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
     # not details of the food; nor is FNDDS's "not specified" ("french fries, NS as to from fresh or
     # frozen", "Milk, NFS"), which marks the food a survey coder picks when details are not given
     description_tokens = [set(tokenize(str(d), False)) for d in descriptions]
-    lengths = np.array([len(set(tokenize(UNSPECIFIED.sub(" ", str(d)), False))) for d in descriptions],
-                       dtype=np.float64)
+    lengths = np.array(
+        [len(set(tokenize(UNSPECIFIED.sub(" ", str(d)), False))) for d in descriptions], dtype=np.float64
+    )
     n = len(token_sets)
     vocabulary_by_letter: dict[str, list[str]] = {}
     for word in sorted(postings):
@@ -345,11 +683,24 @@ def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
     for i in np.flatnonzero(example_names):
         for token in token_sets[i] - description_tokens[i]:
             search_only.setdefault(token, []).append(int(i))
-    return WordIndex(ids, descriptions, token_sets, description_tokens, heads, head_cores, lengths, same_as,
-                     {t: np.asarray(ix, dtype=np.int64) for t, ix in search_only.items()}, brand_only, branded,
-                     {t: np.asarray(ix, dtype=np.int32) for t, ix in postings.items()},
-                     {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}, vocabulary_by_letter,
-                     [str(d).lower() for d in descriptions], row_of)
+    return WordIndex(
+        ids,
+        descriptions,
+        token_sets,
+        description_tokens,
+        heads,
+        head_cores,
+        lengths,
+        same_as,
+        {t: np.asarray(ix, dtype=np.int64) for t, ix in search_only.items()},
+        brand_only,
+        branded,
+        {t: np.asarray(ix, dtype=np.int32) for t, ix in postings.items()},
+        {t: math.log(1 + n / len(ix)) for t, ix in postings.items()},
+        vocabulary_by_letter,
+        [str(d).lower() for d in descriptions],
+        row_of,
+    )
 
 
 @dataclass(frozen=True)
@@ -369,7 +720,7 @@ class PriorIndex:
 
 def _alcohol_words(token_sets: list[set[str]], alcoholic: np.ndarray) -> frozenset[str]:
     counts: dict[str, list[int]] = {}
-    for tokens, has_alcohol in zip(token_sets, alcoholic):
+    for tokens, has_alcohol in zip(token_sets, alcoholic, strict=False):
         for token in tokens:
             counts.setdefault(token, [0, 0])[bool(has_alcohol)] += 1
     return frozenset(t for t, (without, with_) in counts.items() if with_ >= without and with_ > 0)
@@ -385,23 +736,40 @@ def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
     special = {c: categories == c for c in SPECIAL_CATEGORIES}
     cooked_default = np.isin(categories, list(COOKED_BY_DEFAULT))
     raw_default = np.isin(categories, list(RAW_BY_DEFAULT))
-    prior_static = (prior_base - 0.35 * np.logical_or.reduce(list(special.values()))
-                    - 0.1 * np.sum(list(different.values()), axis=0))
+    prior_static = (
+        prior_base
+        - 0.35 * np.logical_or.reduce(list(special.values()))
+        - 0.1 * np.sum(list(different.values()), axis=0)
+    )
     # between tables, ties go to the measured one; a survey food that is one SR28 food ("Almonds,
     # roasted" = raw almonds) gives way to an SR28 food the text fits as well ("dry roasted")
     prior_static = prior_static + table.rank_priors() - SAME_AS_PENALTY * (foods["same_as"].to_numpy() != "")
-    prior_default_state = (0.08 * (raw_default & is_raw) - 0.06 * (raw_default & ~is_raw)
-                           + 0.08 * (cooked_default & is_cooked) - 0.08 * (cooked_default & is_raw))
+    prior_default_state = (
+        0.08 * (raw_default & is_raw)
+        - 0.06 * (raw_default & ~is_raw)
+        + 0.08 * (cooked_default & is_cooked)
+        - 0.08 * (cooked_default & is_raw)
+    )
     # (a dish counts as not raw: "orange juice" keeps SR28 juice over a reconstituted survey juice)
     # a mask per preparation word (as a substring: "dry" is in "dry heat"), then per cooking word
     every = sorted({w for wanted in COOKING_WORDS.values() for w in wanted})
     has = {w: np.array([w in d for d in words.description_lower]) for w in every}
-    preparation = {word: np.logical_or.reduce([has[w] for w in sorted(wanted)])
-                   for word, wanted in COOKING_WORDS.items()}
+    preparation = {
+        word: np.logical_or.reduce([has[w] for w in sorted(wanted)]) for word, wanted in COOKING_WORDS.items()
+    }
     alcoholic = foods["alcohol_g"].fillna(0).to_numpy() >= 1.0
     prior_static = prior_static - 0.1 * alcoholic  # lifted in _rank when the text names a drink with alcohol
-    return PriorIndex(is_raw, is_cooked, different, special, prior_static, prior_default_state, preparation,
-                      alcoholic, _alcohol_words(words.token_sets, alcoholic))
+    return PriorIndex(
+        is_raw,
+        is_cooked,
+        different,
+        special,
+        prior_static,
+        prior_default_state,
+        preparation,
+        alcoholic,
+        _alcohol_words(words.token_sets, alcoholic),
+    )
 
 
 def _top_stable(values: np.ndarray, k: int) -> np.ndarray:
@@ -435,9 +803,16 @@ QUALIFYING_STATES = RAW_STATES | (frozenset(COOKED_STATE) - {"prepared"})
 # Foods whose products differ in a tracked nutrient by how they are made (coagulant, fortification):
 # only their matches look for the range among equally fitting foods.
 AMBIGUOUS_FOODS = re.compile(r"\b(?:tofu|milk|soymilk|cereals ready-to-eat|juice|yogurt)\b", re.IGNORECASE)
-FORM_WORDS = frozenset({"dry", "dried", "powder", "canned", "evaporated", "condensed", "fried", "frozen", "dehydrated", "concentrate"})
+FORM_WORDS = frozenset(
+    {"dry", "dried", "powder", "canned", "evaporated", "condensed", "fried", "frozen", "dehydrated", "concentrate"}
+)
 # (column, unit, smallest difference per 100 g worth telling)
-AMBIGUITY_LIMITS = (("calcium_mg", "mg", 100.0), ("vitamin_d_ug", "µg", 0.5), ("vitamin_b12_ug", "µg", 0.3), ("magnesium_mg", "mg", 50.0))
+AMBIGUITY_LIMITS = (
+    ("calcium_mg", "mg", 100.0),
+    ("vitamin_d_ug", "µg", 0.5),
+    ("vitamin_b12_ug", "µg", 0.3),
+    ("magnesium_mg", "mg", 50.0),
+)
 
 
 def negated_words(text: str) -> frozenset[str]:
@@ -528,7 +903,13 @@ class Matcher:
         if len(token) < 4 or token.isdigit():
             return None
         # Typos rarely change the first letter: compare with that letter's words only (20x fewer).
-        found = process.extractOne(token, self.vocabulary_by_letter.get(token[0], ()), scorer=fuzz.ratio, processor=None, score_cutoff=TOKEN_TYPO_CUTOFF)
+        found = process.extractOne(
+            token,
+            self.vocabulary_by_letter.get(token[0], ()),
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=TOKEN_TYPO_CUTOFF,
+        )
         if not found:
             return None
         # a word that adds an ending to a known word is another word, not a typo: "brandy" is no
@@ -577,7 +958,9 @@ class Matcher:
         if found.status != "matched" or not found.food_id or not AMBIGUOUS_FOODS.search(found.description):
             return found
         if self._nutrients is None:  # water, then the AMBIGUITY_LIMITS columns, by matcher row
-            self._nutrients = self.table.foods[["water_g", *(c for c, _u, _l in AMBIGUITY_LIMITS)]].to_numpy(dtype=float)
+            self._nutrients = self.table.foods[["water_g", *(c for c, _u, _l in AMBIGUITY_LIMITS)]].to_numpy(
+                dtype=float
+            )
         words = {self._correct(w) or w for w in key.split()}
         best = self.row_of[found.food_id]
         same = [best]
@@ -590,7 +973,9 @@ class Matcher:
                 continue
             # the same form of the food: dry milk or fried tofu differ in water, not in how they are made
             mine, theirs = self._nutrients[best, 0], self._nutrients[row, 0]
-            if abs(mine - theirs) <= 0.2 * max(mine, theirs) and not any(self.different[w][row] for w in self.different if w not in words):
+            if abs(mine - theirs) <= 0.2 * max(mine, theirs) and not any(
+                self.different[w][row] for w in self.different if w not in words
+            ):
                 same.append(row)
         if len(same) < 2:
             return found
@@ -603,8 +988,11 @@ class Matcher:
                 told.append(f"{column.rsplit('_', 1)[0].replace('_', ' ')} {low:.3g}-{high:.3g} {unit}")
         if not ranges:
             return found
-        note = (f"{found.note}; the foods this text could mean differ: {', '.join(told)} per 100 g "
-                f"({len(same)} foods, e.g. {', '.join(str(self.ids[r]) for r in same[1:3])}); the most common product taken, name it to be sure")
+        note = (
+            f"{found.note}; the foods this text could mean differ: {', '.join(told)} per 100 g "
+            f"({len(same)} foods, e.g. {', '.join(str(self.ids[r]) for r in same[1:3])}); "
+            "the most common product taken, name it to be sure"
+        )
         return replace(found, note=note, ranges=tuple(ranges))
 
     def search(self, text: str, limit: int = 10) -> list[tuple[str, str, float]]:
@@ -612,21 +1000,37 @@ class Matcher:
         return self._same_foods(self._rank(tuple(tokenize(text)), limit))
 
     # -- internals --------------------------------------------------------------------------
-    def _match(self, text: str, key: str, head: frozenset[str] = frozenset(), excluded: frozenset[str] = frozenset()) -> Match:
+    def _match(  # noqa: C901 - the matcher's decision: aliases, ranking, then each review reason in turn
+        self, text: str, key: str, head: frozenset[str] = frozenset(), excluded: frozenset[str] = frozenset()
+    ) -> Match:
         if not key:
-            return Match(text, None, "", 0.0, "none", "unmatched", "no food words left after removing amounts and noise words")
+            return Match(
+                text, None, "", 0.0, "none", "unmatched", "no food words left after removing amounts and noise words"
+            )
         for aliases, rule in ((self.user_aliases, "user_alias"), (self.aliases, "alias")):
             alias = aliases.get(key)
             if alias:
-                note = f"{'your' if rule == 'user_alias' else 'curated'} alias {alias.written!r}" + (f": {alias.reason}" if alias.reason else "")
+                note = f"{'your' if rule == 'user_alias' else 'curated'} alias {alias.written!r}" + (
+                    f": {alias.reason}" if alias.reason else ""
+                )
                 return Match(text, alias.food_id, self.table.description(alias.food_id), 100.0, rule, "matched", note)
         if len(key) >= 5 and self._alias_keys:
-            found = process.extractOne(key, self._alias_keys, scorer=fuzz.ratio, processor=None, score_cutoff=ALIAS_TYPO_CUTOFF)
+            found = process.extractOne(
+                key, self._alias_keys, scorer=fuzz.ratio, processor=None, score_cutoff=ALIAS_TYPO_CUTOFF
+            )
             # a differing word that is itself a food word is no typo ("oat milk" is not "goat milk")
             real_words = found and any(w in self.postings for w in set(key.split()) - set(found[0].split()))
             if found and not real_words and re.findall(r"\d+%?", found[0]) == re.findall(r"\d+%?", key):
                 alias = self.aliases[found[0]]
-                return Match(text, alias.food_id, self.table.description(alias.food_id), round(found[1], 1), "alias_typo", "matched", f"read as {alias.written!r} (curated alias)")
+                return Match(
+                    text,
+                    alias.food_id,
+                    self.table.description(alias.food_id),
+                    round(found[1], 1),
+                    "alias_typo",
+                    "matched",
+                    f"read as {alias.written!r} (curated alias)",
+                )
         ranked = self._rank(tuple(key.split()), 4, head, excluded)
         self._last_ranked = ((key, head, excluded), ranked)  # reused for the nutrient ranges
         if not ranked:
@@ -634,7 +1038,16 @@ class Matcher:
         best_id, best_desc, best_score = ranked[0]
         alternatives = tuple(ranked[1:4])
         if best_score < UNMATCHED_COVERAGE * 100:
-            return Match(text, None, "", best_score, "none", "unmatched", f"best candidate {best_id} {best_desc!r} covers too little of the text", tuple(ranked[:3]))
+            return Match(
+                text,
+                None,
+                "",
+                best_score,
+                "none",
+                "unmatched",
+                f"best candidate {best_id} {best_desc!r} covers too little of the text",
+                tuple(ranked[:3]),
+            )
         exact = set(key.split()) == self.token_sets[self.row_of[best_id]]
         rule = "exact" if exact else "fuzzy"
         # Doubts that lower confidence whatever the score: a word no description has (the text
@@ -662,13 +1075,38 @@ class Matcher:
                 why = f"only the brand name in {best_desc!r} matches"
             else:
                 why = f"{best_desc!r} is {', '.join(unasked)}; the text does not say so"
-            return Match(text, best_id, best_desc, min(best_score, REVIEW_THRESHOLD - 1), rule, "needs_review", f"check: {why}; see the alternatives", alternatives)
+            return Match(
+                text,
+                best_id,
+                best_desc,
+                min(best_score, REVIEW_THRESHOLD - 1),
+                rule,
+                "needs_review",
+                f"check: {why}; see the alternatives",
+                alternatives,
+            )
         if exact or best_score >= REVIEW_THRESHOLD:
-            return Match(text, best_id, best_desc, best_score, rule, "matched", f"{rule} match on the description", alternatives)
-        return Match(text, best_id, best_desc, best_score, rule, "needs_review", f"low confidence ({best_score:.0f} < {REVIEW_THRESHOLD}); check the alternatives", alternatives)
+            return Match(
+                text, best_id, best_desc, best_score, rule, "matched", f"{rule} match on the description", alternatives
+            )
+        return Match(
+            text,
+            best_id,
+            best_desc,
+            best_score,
+            rule,
+            "needs_review",
+            f"low confidence ({best_score:.0f} < {REVIEW_THRESHOLD}); check the alternatives",
+            alternatives,
+        )
 
-    def _rank(self, tokens: tuple[str, ...], limit: int, head: frozenset[str] = frozenset(),
-              excluded: frozenset[str] = frozenset()) -> list[tuple[str, str, float]]:
+    def _rank(  # noqa: C901 - the ranking's priors, one adjustment each
+        self,
+        tokens: tuple[str, ...],
+        limit: int,
+        head: frozenset[str] = frozenset(),
+        excluded: frozenset[str] = frozenset(),
+    ) -> list[tuple[str, str, float]]:
         """Score only the foods sharing a word with the text: IDF coverage plus priors.
         Words of a comma-separated text's first segment (``head``) weigh double; foods having a
         word the text negates (``excluded``) go down, foods saying they lack it go up."""
@@ -709,6 +1147,7 @@ class Matcher:
             if k < len(candidates) and candidates[k] == row:
                 total[k] += 0.1
         top = _top_stable(total, max(limit * 4, 20))
+
         def head_bonus(i: int) -> float:
             if not word_set & self.heads[i]:
                 # matched through brand or additional names only ("pork fries" of fried pork)
@@ -717,7 +1156,10 @@ class Matcher:
             return 0.12 + (0.08 if any(core <= word_set for core in self.head_cores[i]) else 0.0)
 
         qualifier = self._qualifier_bonus if excluded or word_set & QUALIFYING_STATES else (lambda *_: 0.0)
-        reranked = sorted(((total[k] + head_bonus(candidates[k]) + qualifier(candidates[k], word_set, excluded), k) for k in top), key=lambda x: -x[0])
+        reranked = sorted(
+            ((total[k] + head_bonus(candidates[k]) + qualifier(candidates[k], word_set, excluded), k) for k in top),
+            key=lambda x: -x[0],
+        )
         out = []
         for final, k in reranked[:limit]:
             i = candidates[k]

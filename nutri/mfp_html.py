@@ -75,9 +75,15 @@ def read_printable_diary(name: str, data: bytes) -> list[list[object]]:
         page.feed(data.decode("utf-8", errors="replace"))
         page.close()
     except (ValueError, AssertionError) as exc:  # html.parser gives up on some broken markup
-        raise UnreadableInputError(f"not readable as a MyFitnessPal printable diary ({exc})", file=name,
-                                   fix="save the page again from MyFitnessPal (Reports > Printable Diary)") from None
+        raise UnreadableInputError(
+            f"not readable as a MyFitnessPal printable diary ({exc})",
+            file=name,
+            fix="save the page again from MyFitnessPal (Reports > Printable Diary)",
+        ) from None
     if len(page.rows) == 1:
-        raise UnreadableInputError("an HTML page with no MyFitnessPal food table", file=name,
-                                   fix="save the Printable Diary page, or export the diary as CSV")
+        raise UnreadableInputError(
+            "an HTML page with no MyFitnessPal food table",
+            file=name,
+            fix="save the Printable Diary page, or export the diary as CSV",
+        )
     return page.rows

@@ -70,18 +70,59 @@ IU_PER_UG_VITAMIN_D = 40.0
 # Order: the assessed nutrients in report order, then lifestyle factors, then the rest. The order of
 # `per_entry` nutrients is the order of `nutri match` columns (a contract).
 NUTRIENTS: tuple[Nutrient, ...] = (
-    Nutrient("magnesium", "magnesium_mg", "Magnesium", "mg", Role.ASSESSED, "304", r"^magnesium$",
-             r"\bmagnesium\b", "mg"),
+    Nutrient(
+        "magnesium", "magnesium_mg", "Magnesium", "mg", Role.ASSESSED, "304", r"^magnesium$", r"\bmagnesium\b", "mg"
+    ),
     Nutrient("calcium", "calcium_mg", "Calcium", "mg", Role.ASSESSED, "301", r"^calcium$", r"\bcalcium\b", "mg"),
-    Nutrient("vitamin_d", "vitamin_d_ug", "Vitamin D", "µg", Role.ASSESSED, "328", r"^vitamin d\b",
-             r"\bvit(amin)?\.?\s*d\s*[23]?\b|\bd[23]\b|\bcholecalciferol\b|\bergocalciferol\b", "mcg",
-             iu_per_unit=IU_PER_UG_VITAMIN_D, decimals=1),
-    Nutrient("vitamin_b12", "vitamin_b12_ug", "Vitamin B12", "µg", Role.ASSESSED, "418", r"\bb12\b|cobalamin",
-             r"\b(vit(amin)?\.?\s*)?b\s*-?12\b|cobalamin", "mcg", decimals=1),
-    Nutrient("thiamin", "thiamin_mg", "Thiamin (B1)", "mg", Role.ASSESSED, "404", r"\bb1\b|thiamin",
-             r"\b(vit(amin)?\.?\s*)?b\s*-?1\b|thiamin", "mg", decimals=2),
-    Nutrient("vitamin_b6", "vitamin_b6_mg", "Vitamin B6", "mg", Role.ASSESSED, "415", r"\bb6\b|pyridoxine",
-             r"\b(vit(amin)?\.?\s*)?b\s*-?6\b|pyridox", "mg", decimals=2),
+    Nutrient(
+        "vitamin_d",
+        "vitamin_d_ug",
+        "Vitamin D",
+        "µg",
+        Role.ASSESSED,
+        "328",
+        r"^vitamin d\b",
+        r"\bvit(amin)?\.?\s*d\s*[23]?\b|\bd[23]\b|\bcholecalciferol\b|\bergocalciferol\b",
+        "mcg",
+        iu_per_unit=IU_PER_UG_VITAMIN_D,
+        decimals=1,
+    ),
+    Nutrient(
+        "vitamin_b12",
+        "vitamin_b12_ug",
+        "Vitamin B12",
+        "µg",
+        Role.ASSESSED,
+        "418",
+        r"\bb12\b|cobalamin",
+        r"\b(vit(amin)?\.?\s*)?b\s*-?12\b|cobalamin",
+        "mcg",
+        decimals=1,
+    ),
+    Nutrient(
+        "thiamin",
+        "thiamin_mg",
+        "Thiamin (B1)",
+        "mg",
+        Role.ASSESSED,
+        "404",
+        r"\bb1\b|thiamin",
+        r"\b(vit(amin)?\.?\s*)?b\s*-?1\b|thiamin",
+        "mg",
+        decimals=2,
+    ),
+    Nutrient(
+        "vitamin_b6",
+        "vitamin_b6_mg",
+        "Vitamin B6",
+        "mg",
+        Role.ASSESSED,
+        "415",
+        r"\bb6\b|pyridoxine",
+        r"\b(vit(amin)?\.?\s*)?b\s*-?6\b|pyridox",
+        "mg",
+        decimals=2,
+    ),
     Nutrient("caffeine", "caffeine_mg", "Caffeine", "mg", Role.LIFESTYLE, "262", r"^caffeine$"),
     Nutrient("alcohol", "alcohol_g", "Alcohol", "g", Role.LIFESTYLE, "221", r"^alcohol$", decimals=1),
     Nutrient("water", "water_g", "Water", "g", Role.LIFESTYLE, "255", r"^water$"),
@@ -94,8 +135,20 @@ NUTRIENT_BY_KEY: dict[str, Nutrient] = {n.key: n for n in NUTRIENTS}
 NUTRIENT_BY_COLUMN: dict[str, Nutrient] = {n.column: n for n in NUTRIENTS}
 # every nutrient column of a food table, in foods.csv order: the columns of release 0.1 first (energy and
 # water first, as SR28 lists them), then any nutrient registered since, in registry order
-_FIRST_COLUMNS = ("energy", "water", "calcium", "magnesium", "vitamin_d", "vitamin_b12", "thiamin", "vitamin_b6",
-                  "caffeine", "alcohol", "potassium", "sodium")
+_FIRST_COLUMNS = (
+    "energy",
+    "water",
+    "calcium",
+    "magnesium",
+    "vitamin_d",
+    "vitamin_b12",
+    "thiamin",
+    "vitamin_b6",
+    "caffeine",
+    "alcohol",
+    "potassium",
+    "sodium",
+)
 TABLE_ORDER = _FIRST_COLUMNS + tuple(n.key for n in NUTRIENTS if n.key not in _FIRST_COLUMNS)
 NUTRIENT_COLUMNS: list[str] = [NUTRIENT_BY_KEY[k].column for k in TABLE_ORDER]
 ENTRY_NUTRIENTS: tuple[Nutrient, ...] = tuple(n for n in NUTRIENTS if n.per_entry)

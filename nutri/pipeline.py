@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from nutri.errors import UsageError
 
@@ -69,7 +70,9 @@ class ManyPeopleError(UsageError):
     def __init__(self, path: Path, column: str, people: list[str]) -> None:
         self.path, self.column, self.people = path, column, people
         shown = ", ".join(people[:5]) + (", ..." if len(people) > 5 else "")
-        super().__init__(f"{path}: column {column!r} names {len(people)} people ({shown}); a report is for one person: pick one")
+        super().__init__(
+            f"{path}: column {column!r} names {len(people)} people ({shown}); a report is for one person: pick one"
+        )
 
 
 def read_diary(path: str | Path, settings: ReadSettings = ReadSettings(), data: bytes | None = None) -> Diary:
@@ -77,7 +80,9 @@ def read_diary(path: str | Path, settings: ReadSettings = ReadSettings(), data: 
     ``data``: the file's bytes when they come from elsewhere (stdin); ``path`` then only names them."""
     from nutri.diary import read_diary as read_file
 
-    diary = read_file(path, sheet=settings.sheet, columns=dict(settings.columns) or None, dayfirst=settings.dayfirst, data=data)
+    diary = read_file(
+        path, sheet=settings.sheet, columns=dict(settings.columns) or None, dayfirst=settings.dayfirst, data=data
+    )
     return select_person(diary, settings.person)
 
 
@@ -103,9 +108,13 @@ def select_person(diary: Diary, person: str | None) -> Diary:
             raise ManyPeopleError(diary.path, diary.columns["person"], names)
         return diary
     if not names:
-        raise UsageError(f"{diary.path}: no column names people (such as Person, Participant or SEQN), so there is no one to pick")
+        raise UsageError(
+            f"{diary.path}: no column names people (such as Person, Participant or SEQN), so there is no one to pick"
+        )
     if person not in names:
-        raise UsageError(f"{diary.path}: {person!r} is not in column {diary.columns['person']!r}; it names {', '.join(names[:10])}")
+        raise UsageError(
+            f"{diary.path}: {person!r} is not in column {diary.columns['person']!r}; it names {', '.join(names[:10])}"
+        )
     rows = diary.entries[diary.entries["person"] == person].reset_index(drop=True)
     return dataclasses.replace(diary, entries=rows)
 
@@ -127,16 +136,18 @@ def food_table(settings: MatchSettings = MatchSettings()) -> FoodTable:
     return _tables_and_matcher(settings.aliases, settings.foods)[0]
 
 
-def match_entries(diary: Diary, settings: MatchSettings = MatchSettings(),
-                  progress: Callable[[int, int], None] | None = None) -> Matched:
+def match_entries(
+    diary: Diary, settings: MatchSettings = MatchSettings(), progress: Callable[[int, int], None] | None = None
+) -> Matched:
     """Every diary row matched, weighed and valued; rows that cannot be counted say why."""
     from nutri.intake import analyse
 
     if settings.nutrients_from not in ("export", "table"):
         raise UsageError(f"nutrients from {settings.nutrients_from!r}: use 'export' or 'table'")
     table, matcher = _tables_and_matcher(settings.aliases, settings.foods)
-    entries = analyse(diary, table, matcher, settings.nutrients_from, progress=progress,
-                      accept_review=settings.accept_review)
+    entries = analyse(
+        diary, table, matcher, settings.nutrients_from, progress=progress, accept_review=settings.accept_review
+    )
     return Matched(diary, entries, table)
 
 

@@ -23,12 +23,51 @@ with resources.as_file(resources.files("nutri") / "units.txt") as _units_path:
     ureg.load_definitions(str(_units_path))
 
 
-UNICODE_FRACTIONS = {"½": 1 / 2, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 1 / 4, "¾": 3 / 4, "⅕": 1 / 5, "⅖": 2 / 5, "⅗": 3 / 5, "⅘": 4 / 5, "⅙": 1 / 6, "⅚": 5 / 6, "⅛": 1 / 8, "⅜": 3 / 8, "⅝": 5 / 8, "⅞": 7 / 8}
+UNICODE_FRACTIONS = {
+    "½": 1 / 2,
+    "⅓": 1 / 3,
+    "⅔": 2 / 3,
+    "¼": 1 / 4,
+    "¾": 3 / 4,
+    "⅕": 1 / 5,
+    "⅖": 2 / 5,
+    "⅗": 3 / 5,
+    "⅘": 4 / 5,
+    "⅙": 1 / 6,
+    "⅚": 5 / 6,
+    "⅛": 1 / 8,
+    "⅜": 3 / 8,
+    "⅝": 5 / 8,
+    "⅞": 7 / 8,
+}
 _UF = "".join(UNICODE_FRACTIONS)
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "half": 0.5, "half a": 0.5, "half an": 0.5, "a half": 0.5,
-    "quarter": 0.25, "a quarter": 0.25, "a quarter of a": 0.25, "a dozen": 12, "dozen": 12, "a couple of": 2, "a couple": 2, "couple of": 2,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "half": 0.5,
+    "half a": 0.5,
+    "half an": 0.5,
+    "a half": 0.5,
+    "quarter": 0.25,
+    "a quarter": 0.25,
+    "a quarter of a": 0.25,
+    "a dozen": 12,
+    "dozen": 12,
+    "a couple of": 2,
+    "a couple": 2,
+    "couple of": 2,
 }
 _NUM = rf"(?:\d+\s+\d+\s*/\s*\d+|\d+\s*/\s*\d+|\d+(?:[.,]\d+)?\s*[{_UF}]|\d*[.,]\d+|\d+|[{_UF}])"
 _WORDS = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
@@ -47,10 +86,79 @@ UNIT_PHRASES = [
 
 # Household and count measures: resolved per food from its SR28 portions, never by pint.
 HOUSEHOLD_WORDS = frozenset(
-    """slice piece container can fillet filet scoop serving handful pinch bar bottle glass mug small medium large
-    jumbo whole item packet package pkg stalk clove leaf sprig wedge stick pat bunch head ear spear floret bowl
-    box jar pouch tablet capsule softgel pill each square sheet carton shot jigger dash drop envelope link strip
-    patty breast thigh drumstick wing fruit portion extra large extra small cube nlea plate bag order envelope""".split()
+    [
+        "slice",
+        "piece",
+        "container",
+        "can",
+        "fillet",
+        "filet",
+        "scoop",
+        "serving",
+        "handful",
+        "pinch",
+        "bar",
+        "bottle",
+        "glass",
+        "mug",
+        "small",
+        "medium",
+        "large",
+        "jumbo",
+        "whole",
+        "item",
+        "packet",
+        "package",
+        "pkg",
+        "stalk",
+        "clove",
+        "leaf",
+        "sprig",
+        "wedge",
+        "stick",
+        "pat",
+        "bunch",
+        "head",
+        "ear",
+        "spear",
+        "floret",
+        "bowl",
+        "box",
+        "jar",
+        "pouch",
+        "tablet",
+        "capsule",
+        "softgel",
+        "pill",
+        "each",
+        "square",
+        "sheet",
+        "carton",
+        "shot",
+        "jigger",
+        "dash",
+        "drop",
+        "envelope",
+        "link",
+        "strip",
+        "patty",
+        "breast",
+        "thigh",
+        "drumstick",
+        "wing",
+        "fruit",
+        "portion",
+        "extra",
+        "large",
+        "extra",
+        "small",
+        "cube",
+        "nlea",
+        "plate",
+        "bag",
+        "order",
+        "envelope",
+    ]
 ) | {"extra large", "extra small", "cubic inch"}
 # A grams note starting so means the weight is a guess among the food's portions: the row is reviewed.
 GRAMS_DOUBT = "check grams:"
@@ -58,7 +166,26 @@ GRAMS_DOUBT = "check grams:"
 COUNT_WORDS = frozenset({"each", "whole", "item", "piece", "ea"})
 SIZE_WORDS = ("medium", "large", "small", "extra large", "extra small", "jumbo")
 # Measures people write that no table can weigh: recognised so the row says why it stopped.
-VAGUE_WORDS = frozenset("smidgen dollop splash drizzle sprinkle knob bit touch glug hint tad spoonful heap few some little".split())
+VAGUE_WORDS = frozenset(
+    [
+        "smidgen",
+        "dollop",
+        "splash",
+        "drizzle",
+        "sprinkle",
+        "knob",
+        "bit",
+        "touch",
+        "glug",
+        "hint",
+        "tad",
+        "spoonful",
+        "heap",
+        "few",
+        "some",
+        "little",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +239,22 @@ def parse_number(text: str) -> tuple[float, str] | None:
 
 
 # Nouns ending in -ie whose plural is -ies (not -y): cookies -> cookie, not "cooky".
-IE_NOUNS = frozenset("cookie pie brownie smoothie veggie calorie rotisserie rookie sweetie pastie prairie quickie".split())
+IE_NOUNS = frozenset(
+    [
+        "cookie",
+        "pie",
+        "brownie",
+        "smoothie",
+        "veggie",
+        "calorie",
+        "rotisserie",
+        "rookie",
+        "sweetie",
+        "pastie",
+        "prairie",
+        "quickie",
+    ]
+)
 
 
 @lru_cache(maxsize=100_000)
@@ -160,7 +302,7 @@ def _take_unit(rest: str) -> tuple[str | None, str]:
     for pattern, _name in UNIT_PHRASES:
         found = pattern.match(rest)
         if found:
-            return found.group(0), rest[found.end():]
+            return found.group(0), rest[found.end() :]
     found = re.match(r"^([^\W\d_]+)\.?(?=\s|$|,|\()", rest)
     if not found:
         return None, rest
@@ -168,7 +310,7 @@ def _take_unit(rest: str) -> tuple[str | None, str]:
     _name, kind, _per = resolve_unit(word)
     if kind == "unknown" and word.lower() not in VAGUE_WORDS and singular(word.lower()) not in VAGUE_WORDS:
         return None, rest
-    return word, rest[found.end():]
+    return word, rest[found.end() :]
 
 
 def _clean_food(text: str) -> str:
@@ -178,12 +320,33 @@ def _clean_food(text: str) -> str:
 
 
 # Words after a measure that say how the food was cut or packed ("2 cup, chopped"): kept as detail.
-MEASURE_DETAIL_WORDS = frozenset("chopped sliced diced shredded whole pieces mashed crumbled grated cubed cubes pureed packed halves ground cut".split())
+MEASURE_DETAIL_WORDS = frozenset(
+    [
+        "chopped",
+        "sliced",
+        "diced",
+        "shredded",
+        "whole",
+        "pieces",
+        "mashed",
+        "crumbled",
+        "grated",
+        "cubed",
+        "cubes",
+        "pureed",
+        "packed",
+        "halves",
+        "ground",
+        "cut",
+    ]
+)
 _DETAIL = rf"(?:,?\s*(?P<detail>(?:(?:{'|'.join(sorted(MEASURE_DETAIL_WORDS))})\b[\s,]*)+))?"
 # "<1 TBS", "~2 cups", "about 100 g": an approximate amount is read as the number given.
 APPROXIMATE_RE = re.compile(r"^\s*(?:<|~|≈|about\b|approx\.?|approximately\b|around\b|roughly\b)\s*", re.IGNORECASE)
 # "glass of milk", "big bowl of cheerios": one measure, no number.
-MEASURE_OF_RE = re.compile(r"^\s*(?:(?:big|small|large|medium|full|tall)\s+)?(?P<unit>[a-z]+)\s+of\s+(?P<food>.+)$", re.IGNORECASE)
+MEASURE_OF_RE = re.compile(
+    r"^\s*(?:(?:big|small|large|medium|full|tall)\s+)?(?P<unit>[a-z]+)\s+of\s+(?P<food>.+)$", re.IGNORECASE
+)
 # "rice (about half a cup)": the amount in brackets.
 BRACKETED_RE = re.compile(r"\(\s*(?:about|approx\.?|around|roughly|~)?\s*(?P<inner>[^()]*?\w[^()]*?)\s*\)")
 
@@ -196,10 +359,14 @@ def parse_quantity(text: str) -> Quantity:
     cup)") or a measure without a number ("glass of milk")."""
     text = re.sub(r"(?<=[a-z])\(s\)", "s", (text or "").strip(), flags=re.I)  # MyFitnessPal "serving(s)", "lb(s)"
     approximate = APPROXIMATE_RE.match(text)
-    if approximate and approximate.end() < len(text) and re.match(rf"{_NUM}|(?:{_WORDS})\b", text[approximate.end():], re.I):
-        found = parse_quantity(text[approximate.end():])
+    if (
+        approximate
+        and approximate.end() < len(text)
+        and re.match(rf"{_NUM}|(?:{_WORDS})\b", text[approximate.end() :], re.I)
+    ):
+        found = parse_quantity(text[approximate.end() :])
         if found.amount is not None:
-            return _with_note(found, f"approximate amount {text[:approximate.end()].strip()!r} read as given")
+            return _with_note(found, f"approximate amount {text[: approximate.end()].strip()!r} read as given")
     found = _parse_plain(text)
     if found.amount is not None:
         return found
@@ -211,15 +378,22 @@ def parse_quantity(text: str) -> Quantity:
 
 
 def _with_note(quantity: Quantity, note: str) -> Quantity:
-    return Quantity(quantity.amount, quantity.unit, quantity.kind, quantity.per_unit, quantity.food_text,
-                    "; ".join(x for x in (quantity.note, note) if x), quantity.detail)
+    return Quantity(
+        quantity.amount,
+        quantity.unit,
+        quantity.kind,
+        quantity.per_unit,
+        quantity.food_text,
+        "; ".join(x for x in (quantity.note, note) if x),
+        quantity.detail,
+    )
 
 
 def _parse_bracketed(text: str) -> Quantity | None:
     for bracket in BRACKETED_RE.finditer(text):
         inner = _parse_plain(bracket.group("inner"))
         if inner.amount is not None and inner.unit and not inner.food_text:
-            food = _clean_food(text[:bracket.start()] + " " + text[bracket.end():])
+            food = _clean_food(text[: bracket.start()] + " " + text[bracket.end() :])
             if food:
                 return Quantity(inner.amount, inner.unit, inner.kind, inner.per_unit, food, inner.note, inner.detail)
     return None
@@ -235,7 +409,7 @@ def _parse_measure_of(text: str) -> Quantity | None:
     return Quantity(1.0, name, kind, per_unit, _clean_food(found.group("food")), "no number: one measure")
 
 
-def _parse_plain(text: str) -> Quantity:
+def _parse_plain(text: str) -> Quantity:  # noqa: C901 - one branch per amount form people write
     leading = LEADING_RE.match(text)
     if leading and not re.match(r"^\s*%", leading.group("rest")):
         qty_text, rest = leading.group("qty"), leading.group("rest")
@@ -257,14 +431,35 @@ def _parse_plain(text: str) -> Quantity:
                 # "1 can tuna 142 g": a trailing weight or volume is more precise than the count
                 inner = parse_quantity(food) if re.search(r"\d", food) else None
                 if inner is not None and inner.kind in ("mass", "volume") and inner.food_text:
-                    return Quantity(inner.amount, inner.unit, inner.kind, inner.per_unit, inner.food_text, f"'{qty_text.strip()} {unit_text or ''}'".replace(" '", "'") + " read with the stated weight")
+                    return Quantity(
+                        inner.amount,
+                        inner.unit,
+                        inner.kind,
+                        inner.per_unit,
+                        inner.food_text,
+                        f"'{qty_text.strip()} {unit_text or ''}'".replace(" '", "'") + " read with the stated weight",
+                    )
                 found = _quantity(number[0], unit_text, food, number[1])
-                cut = re.match(r"^((?:(?:chopped|sliced|diced|shredded|crumbled|grated|cubed|packed)\b[\s,]*)+)(.+)$", food, re.I)
+                cut = re.match(
+                    r"^((?:(?:chopped|sliced|diced|shredded|crumbled|grated|cubed|packed)\b[\s,]*)+)(.+)$", food, re.I
+                )
                 if cut and found.kind in ("volume", "household"):
                     # "1 cup chopped broccoli": how it was cut picks the portion; the food is broccoli
-                    return Quantity(found.amount, found.unit, found.kind, found.per_unit, cut.group(2).strip(), found.note, cut.group(1).strip(" ,").lower())
+                    return Quantity(
+                        found.amount,
+                        found.unit,
+                        found.kind,
+                        found.per_unit,
+                        cut.group(2).strip(),
+                        found.note,
+                        cut.group(1).strip(" ,").lower(),
+                    )
                 return found
-    trailing = re.match(rf"^(?P<food>.*?\S)[\s,(]+(?P<qty>{_RANGE}|{_NUM})\s*(?P<unit>[^\W\d_]+(?:[ .]+[^\W\d_]+)*?){_DETAIL}\s*\)?\s*\.?\s*$", text)
+    trailing = re.match(
+        rf"^(?P<food>.*?\S)[\s,(]+(?P<qty>{_RANGE}|{_NUM})\s*"
+        rf"(?P<unit>[^\W\d_]+(?:[ .]+[^\W\d_]+)*?){_DETAIL}\s*\)?\s*\.?\s*$",
+        text,
+    )
     if trailing:
         unit_text, leftover = _take_unit(trailing.group("unit"))
         number = parse_number(trailing.group("qty"))
@@ -275,15 +470,22 @@ def _parse_plain(text: str) -> Quantity:
             # of the serving before it, which leaves the food name
             serving = re.search(rf",\s*(?:{_NUM})\s*[^\W\d_][\w .]*$", food)
             if found.kind == "mass" and serving:
-                food = _clean_food(food[:serving.start()])
+                food = _clean_food(food[: serving.start()])
                 food = _clean_food(re.sub(rf"\s(?:{_NUM})\s*(?:lbs?|oz|g)\b\.?", " ", food))
                 note = "; ".join(x for x in (note, "the serving's stated weight used") if x)
             detail = " ".join(re.findall(r"[a-z]+", (trailing.group("detail") or "").lower()))
             return Quantity(found.amount, found.unit, found.kind, found.per_unit, food, note, detail)
         item = re.fullmatch(r"[a-z]+", trailing.group("unit").lower())
-        if number is not None and item and "," in text[trailing.end("food"):trailing.start("qty")] and item.group(0) not in VAGUE_WORDS:
+        if (
+            number is not None
+            and item
+            and "," in text[trailing.end("food") : trailing.start("qty")]
+            and item.group(0) not in VAGUE_WORDS
+        ):
             # MyFitnessPal "Crackers, 16 crackers", "Eggs, 1 egg": the serving names the item
-            return Quantity(number[0], singular(item.group(0)), "household", None, _clean_food(trailing.group("food")), number[1])
+            return Quantity(
+                number[0], singular(item.group(0)), "household", None, _clean_food(trailing.group("food")), number[1]
+            )
     return Quantity(None, None, "none", None, text)
 
 
@@ -295,7 +497,7 @@ def _quantity(amount: float, unit_text: str | None, food: str, note: str) -> Qua
 
 
 @lru_cache(maxsize=65536)
-def parse_amount_cell(amount: str, unit: str = "") -> Quantity:
+def parse_amount_cell(amount: str, unit: str = "") -> Quantity:  # noqa: C901 - one branch per amount-cell form of the apps
     """Amount and unit from their own columns ("1.5" + "cups", or Cronometer's "1.00 cup")."""
     described = _described_measure(f"{(amount or '').strip()} {(unit or '').strip()}".strip())
     if described is not None:
@@ -310,7 +512,14 @@ def parse_amount_cell(amount: str, unit: str = "") -> Quantity:
             return Quantity(-positive.amount, positive.unit, positive.kind, positive.per_unit, "", "negative amount")
     number_match = re.match(rf"^\s*({_RANGE}|{_NUM})\s*(.*)$", combined)
     if not number_match:
-        return Quantity(None, None, "unknown" if combined else "none", None, "", f"amount {combined!r} is not a number" if combined else "")
+        return Quantity(
+            None,
+            None,
+            "unknown" if combined else "none",
+            None,
+            "",
+            f"amount {combined!r} is not a number" if combined else "",
+        )
     number = parse_number(number_match.group(1))
     if number is None:
         return Quantity(None, None, "unknown", None, "", f"amount {combined!r} is not a number")
@@ -333,14 +542,22 @@ def parse_amount_cell(amount: str, unit: str = "") -> Quantity:
         if first_kind == "household":
             return Quantity(number[0], first_name, first_kind, first_per_unit, "", number[1])
     word = unit_text.lower().strip(". ")
-    if kind == "unknown" and re.fullmatch(r"[a-z]+", word) and word not in VAGUE_WORDS and singular(word) not in VAGUE_WORDS:
+    if (
+        kind == "unknown"
+        and re.fullmatch(r"[a-z]+", word)
+        and word not in VAGUE_WORDS
+        and singular(word) not in VAGUE_WORDS
+    ):
         # A unit column may name the item itself ("1.00 olive", "2 bar"): the food's own SR28
         # portions decide whether such a measure exists, and the row says so if not.
         return Quantity(number[0], singular(word), "household", None, "", number[1])
     return Quantity(number[0], name, kind, per_unit, "", number[1])
 
 
-_STATED_MEASURE = re.compile(rf"(?:\beach|\()\s*(?P<n>{_NUM})\s*(?P<unit>fl\.?\s*oz|fluid\s+ounces?|oz|ounces?|g|grams?|ml|lbs?)(?=[\s),-]|$)", re.I)
+_STATED_MEASURE = re.compile(
+    rf"(?:\beach|\()\s*(?P<n>{_NUM})\s*(?P<unit>fl\.?\s*oz|fluid\s+ounces?|oz|ounces?|g|grams?|ml|lbs?)(?=[\s),-]|$)",
+    re.I,
+)
 
 
 @lru_cache(maxsize=16384)
@@ -358,7 +575,9 @@ def _described_measure(combined: str) -> Quantity | None:
         name, kind, per_unit = resolve_unit(stated.group("unit"))
         if kind in ("mass", "volume"):
             size = parse_number(stated.group("n"))[0]
-            return Quantity(number * size, name, kind, per_unit, "", f"'{rest}' read as {_fmt(size)} {stated.group('unit')} each")
+            return Quantity(
+                number * size, name, kind, per_unit, "", f"'{rest}' read as {_fmt(size)} {stated.group('unit')} each"
+            )
     inner = re.match(rf"^serving\s*\(\s*(?P<n>{_NUM})\s+(?P<what>[^)]+)\)", rest, re.I)
     if inner and parse_number(inner.group("n")):
         return parse_amount_cell(f"{number * parse_number(inner.group('n'))[0]:g} {inner.group('what')}")
@@ -367,7 +586,11 @@ def _described_measure(combined: str) -> Quantity | None:
     if not re.search(r"\s-\s|,|\(", rest):
         return None
     flat = re.sub(r"\(([^)]*)\)", r" \1 ", rest)
-    head, _sep, tail = re.split(r"(\s-\s|,)", flat, maxsplit=1) + ["", ""] if not re.search(r"\s-\s|,", flat) else re.split(r"(\s-\s|,)", flat, maxsplit=1)
+    head, _sep, tail = (
+        re.split(r"(\s-\s|,)", flat, maxsplit=1) + ["", ""]
+        if not re.search(r"\s-\s|,", flat)
+        else re.split(r"(\s-\s|,)", flat, maxsplit=1)
+    )
     leading = re.match(rf"^\s*(?P<n>{_NUM})\s+(?P<head>.+)$", head)
     if leading and parse_number(leading.group("n")):
         number, head = number * parse_number(leading.group("n"))[0], leading.group("head")
@@ -375,7 +598,7 @@ def _described_measure(combined: str) -> Quantity | None:
     for i in range(len(words) - 1, -1, -1):
         name, kind, per_unit = resolve_unit(words[i])
         if kind in ("household", "volume", "mass"):
-            detail = " ".join(re.findall(r"[a-z]+", " ".join(words[:i] + words[i + 1:]) + " " + tail.lower()))
+            detail = " ".join(re.findall(r"[a-z]+", " ".join(words[:i] + words[i + 1 :]) + " " + tail.lower()))
             return Quantity(number, name, kind, per_unit, "", "", detail)
     return None
 
@@ -401,12 +624,22 @@ def generic_measures() -> tuple[dict[tuple[str, str], GenericMeasure], tuple[tup
     import csv
 
     def rows(name: str) -> list[dict]:
-        with resources.as_file(resources.files("nutri") / "data" / name) as path, open(path, newline="", encoding="utf-8") as handle:
+        with (
+            resources.as_file(resources.files("nutri") / "data" / name) as path,
+            open(path, newline="", encoding="utf-8") as handle,
+        ):
             return list(csv.DictReader(line for line in handle if not line.startswith("#")))
 
-    measures = {(r["measure"], r["category"]): GenericMeasure(r["measure"], r["category"], float(r["amount"]), r["unit"], r["why"])
-                for r in rows("generic_measures.csv")}
-    rules = tuple((r["category"], re.compile(r["pattern"], re.I) if r["pattern"] else None, r["table_category"]) for r in rows("generic_measure_categories.csv"))
+    measures = {
+        (r["measure"], r["category"]): GenericMeasure(
+            r["measure"], r["category"], float(r["amount"]), r["unit"], r["why"]
+        )
+        for r in rows("generic_measures.csv")
+    }
+    rules = tuple(
+        (r["category"], re.compile(r["pattern"], re.I) if r["pattern"] else None, r["table_category"])
+        for r in rows("generic_measure_categories.csv")
+    )
     return measures, rules
 
 
@@ -438,10 +671,18 @@ class PortionWeights:
         bottle (12 fl oz)" and "serving 1 cup"); ``grams_each`` per one measure as written."""
         measure = str(portion["measure"])
         unit_text, _rest = _take_unit(measure)
-        name, kind, per_unit = resolve_unit(unit_text) if unit_text else (singular(measure.split(",")[0].split("(")[0].strip().lower()), "household", None)
+        name, kind, per_unit = (
+            resolve_unit(unit_text)
+            if unit_text
+            else (singular(measure.split(",")[0].split("(")[0].strip().lower()), "household", None)
+        )
         amount = float(portion["amount"]) or 1.0
         ml = amount * per_unit if kind == "volume" else None
-        inner = re.search(r"(?:^|[\s(])(\d+(?:/\d+|\.\d+)?)?\s*(cups?|tbsp|tsp|fl oz)\b", measure) if kind == "household" else None
+        inner = (
+            re.search(r"(?:^|[\s(])(\d+(?:/\d+|\.\d+)?)?\s*(cups?|tbsp|tsp|fl oz)\b", measure)
+            if kind == "household"
+            else None
+        )
         if inner:
             # "serving 1 cup", "can or bottle (12 fl oz)": a household measure of known volume
             size = parse_number(inner.group(1))[0] if inner.group(1) else 1.0
@@ -455,7 +696,9 @@ class PortionWeights:
         words = frozenset()
         if quantity.kind in ("volume", "household", "count"):
             # sizes written as numbers ("slice - 3 1/2\" diameter") also pick among portions
-            words = frozenset(re.findall(r"[a-z]+|\d+", f"{food_text} {quantity.detail}".lower())) & self._measure_words(food_id)
+            words = frozenset(
+                re.findall(r"[a-z]+|\d+", f"{food_text} {quantity.detail}".lower())
+            ) & self._measure_words(food_id)
         key = (food_id, quantity.unit, quantity.kind, words)
         if key not in self._cache:
             self._cache[key] = self._resolve(food_id, quantity, " ".join(sorted(words)))
@@ -465,8 +708,19 @@ class PortionWeights:
         """Words of the food's measures that tell them apart ("chopped", "curly"); the food's own
         name is not one ("fries" of "1 cup, curly fries" for French fries)."""
         if food_id not in self._words:
-            named = set(re.findall(r"[a-z]+", self._table.description(food_id).lower())) if self._table.has(food_id) else set()
-            self._words[food_id] = frozenset(w for p in self._table.portions_of(food_id) for w in re.findall(r"[a-z]+|\d+", str(p["measure"]).lower())) - named
+            named = (
+                set(re.findall(r"[a-z]+", self._table.description(food_id).lower()))
+                if self._table.has(food_id)
+                else set()
+            )
+            self._words[food_id] = (
+                frozenset(
+                    w
+                    for p in self._table.portions_of(food_id)
+                    for w in re.findall(r"[a-z]+|\d+", str(p["measure"]).lower())
+                )
+                - named
+            )
         return self._words[food_id]
 
     def _source(self, food_id: str) -> str:
@@ -492,40 +746,73 @@ class PortionWeights:
         if quantity.kind == "iu":
             return None, f"IU is a dose unit for vitamin supplements, not a food amount; give grams for {description}"
         if quantity.kind == "unknown":
-            return None, f"unknown unit '{quantity.unit}'" if quantity.unit else (quantity.note or "amount is not a number")
+            return None, f"unknown unit '{quantity.unit}'" if quantity.unit else (
+                quantity.note or "amount is not a number"
+            )
         return None, "no amount given"
 
     @staticmethod
     def _overlap(portion: dict, text_words: set[str]) -> int:
         return len(text_words & set(re.findall(r"[a-z]+|\d+", str(portion["measure"]).lower())))
 
-    def _by_volume(self, food_id: str, unit: str, ml_per_unit: float, text_words: set[str], description: str) -> tuple[float | None, str]:
+    def _by_volume(
+        self, food_id: str, unit: str, ml_per_unit: float, text_words: set[str], description: str
+    ) -> tuple[float | None, str]:
         volumes = [p for p in self._portions(food_id) if p["ml"]]
         if not volumes:
             return None, f"no volume weight for {description}; give the amount in grams or a household measure"
-        best = max(volumes, key=lambda p: (self._overlap(p, text_words), p["unit"] == unit, p["kind"] == "volume", -int(p["seq"])))
+        best = max(
+            volumes,
+            key=lambda p: (self._overlap(p, text_words), p["unit"] == unit, p["kind"] == "volume", -int(p["seq"])),
+        )
         grams_per_ml = float(best["grams"]) / best["ml"]
-        return grams_per_ml * ml_per_unit, f"{_fmt(best['amount'])} {best['measure']} = {_fmt(best['grams'])} g ({self._source(food_id)} portion)"
+        return (
+            grams_per_ml * ml_per_unit,
+            f"{_fmt(best['amount'])} {best['measure']} = {_fmt(best['grams'])} g ({self._source(food_id)} portion)",
+        )
 
-    def _by_household(self, food_id: str, unit: str, text_words: set[str], description: str) -> tuple[float | None, str]:
+    def _by_household(
+        self, food_id: str, unit: str, text_words: set[str], description: str
+    ) -> tuple[float | None, str]:
         portions = self._portions(food_id)
-        starts = [p for p in portions if p["kind"] == "household" and (p["unit"] == unit or str(p["measure"]).lower().startswith(unit))]
+        starts = [
+            p
+            for p in portions
+            if p["kind"] == "household" and (p["unit"] == unit or str(p["measure"]).lower().startswith(unit))
+        ]
         # "0.5 cup slices" is a cup, not a slice: a measure only named inside a volume does not count
-        contains = [p for p in portions if p["kind"] != "volume" and re.search(rf"\b{re.escape(unit)}s?\b", str(p["measure"]).lower())]
+        contains = [
+            p
+            for p in portions
+            if p["kind"] != "volume" and re.search(rf"\b{re.escape(unit)}s?\b", str(p["measure"]).lower())
+        ]
         candidates = starts or contains
         if unit == "serving" and not candidates:
             candidates = [p for p in portions if "serving" in str(p["measure"]).lower()]
         if candidates:
+
             def usual(p: dict) -> bool:  # the unmarked size: "1 slice, regular", "1 medium slice"
                 return bool(re.search(r"\b(?:regular|medium)\b", str(p["measure"]).lower()))
 
-            best = max(candidates, key=lambda p: (str(p["measure"]).lower() == unit, self._overlap(p, text_words), usual(p), -int(p["seq"])))
+            best = max(
+                candidates,
+                key=lambda p: (
+                    str(p["measure"]).lower() == unit,
+                    self._overlap(p, text_words),
+                    usual(p),
+                    -int(p["seq"]),
+                ),
+            )
             how = f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
             weights = [p["grams_each"] for p in candidates]
             chosen_by_text = str(best["measure"]).lower() == unit or self._overlap(best, text_words) or usual(best)
             if not chosen_by_text and max(weights) > 1.3 * min(weights):
                 # "slice" of a food with slices of 28 to 120 g, and nothing in the text to choose by
-                return best["grams_each"], f"{GRAMS_DOUBT} {how}, one of its '{unit}' portions ({_fmt(min(weights))}-{_fmt(max(weights))} g); say which"
+                return (
+                    best["grams_each"],
+                    f"{GRAMS_DOUBT} {how}, one of its '{unit}' portions "
+                    f"({_fmt(min(weights))}-{_fmt(max(weights))} g); say which",
+                )
             return best["grams_each"], how
         names_item = unit in {singular(w) for w in re.findall(r"[a-z]+", description.lower())}
         if unit in COUNT_WORDS or names_item:
@@ -536,7 +823,9 @@ class PortionWeights:
         listed = ", ".join(sorted({str(p["measure"]) for p in portions})[:6]) or "none"
         return None, f"no '{unit}' portion for {description} (its portions: {listed}); give grams or another measure"
 
-    def _by_generic(self, food_id: str, unit: str, text_words: set[str], description: str) -> tuple[float | None, str] | None:
+    def _by_generic(
+        self, food_id: str, unit: str, text_words: set[str], description: str
+    ) -> tuple[float | None, str] | None:
         """An everyday measure the food's own portions lack, from the generic table by category."""
         category = measure_category(description, self._table.category(food_id) if self._table.has(food_id) else "")
         measure = generic_measures()[0].get((unit, category or ""))
@@ -550,35 +839,64 @@ class PortionWeights:
             if per_ml is None:
                 return None
             grams = per_ml * measure.amount
-        estimate = f"estimated portion: 1 {unit} taken as {_fmt(measure.amount)} {measure.unit} ({measure.why}) = {_fmt(grams)} g"
+        estimate = (
+            f"estimated portion: 1 {unit} taken as {_fmt(measure.amount)} {measure.unit} ({measure.why}) "
+            f"= {_fmt(grams)} g"
+        )
         return grams, estimate + (f"; {how}" if how else "")
 
     def _by_count(self, food_id: str, text_words: set[str], description: str) -> tuple[float | None, str]:
         items = [p for p in self._portions(food_id) if p["kind"] == "household"]
-        description_words = {singular(w) for w in re.findall(r"[a-z]+", description.lower())} | {singular(w) for w in text_words}
+        description_words = {singular(w) for w in re.findall(r"[a-z]+", description.lower())} | {
+            singular(w) for w in text_words
+        }
         named = [p for p in items if p["unit"] in description_words and p["unit"] not in SIZE_WORDS]
         # A measure named after the item itself ("bagel", "sardines") is its single item;
         # otherwise the medium size, then a whole fruit or item, then large. Eggs are the
         # exception the USDA itself makes: its standard egg is the large egg.
-        order = ("large", "medium") if description.lower().startswith("egg,") else ("medium", "fruit", "whole", "item", "large")
+        order = (
+            ("large", "medium")
+            if description.lower().startswith("egg,")
+            else ("medium", "fruit", "whole", "item", "large")
+        )
 
         def first_word(p: dict) -> str:
             return str(p["measure"]).lower().split(" ")[0].strip(",")
 
-        sized = sorted((p for p in items if first_word(p) in order), key=lambda p: (order.index(first_word(p)), int(p["seq"])))
+        sized = sorted(
+            (p for p in items if first_word(p) in order), key=lambda p: (order.index(first_word(p)), int(p["seq"]))
+        )
         if named:
             # the size the text names ("4\" diameter"), else medium, else the middle of the sizes
             # (FNDDS lists pancakes from 1" to 7": the first is no usual pancake)
             middle = sorted(named, key=lambda p: p["grams_each"])[len(named) // 2]
-            best = min(named, key=lambda p: (-self._overlap(p, text_words), "medium" not in str(p["measure"]).lower(),
-                                             any(w in str(p["measure"]).lower() for w in ("mini", "small", "large")), int(p["seq"])))
+            best = min(
+                named,
+                key=lambda p: (
+                    -self._overlap(p, text_words),
+                    "medium" not in str(p["measure"]).lower(),
+                    any(w in str(p["measure"]).lower() for w in ("mini", "small", "large")),
+                    int(p["seq"]),
+                ),
+            )
             if not self._overlap(best, text_words) and best["grams_each"] < 0.25 * middle["grams_each"]:
                 best = middle
         elif sized:
             best = sized[0]
         else:
-            nouns = [p for p in items if not str(p["measure"]).lower().startswith(("nlea", "serving", "package", "pkg", "container", "bunch", "head", "cup", "lb", "oz"))]
+            nouns = [
+                p
+                for p in items
+                if not str(p["measure"])
+                .lower()
+                .startswith(("nlea", "serving", "package", "pkg", "container", "bunch", "head", "cup", "lb", "oz"))
+            ]
             if not nouns:
-                return None, f"no single-item portion for {description}; give grams or a measure (cup, slice, medium...)"
+                return (
+                    None,
+                    f"no single-item portion for {description}; give grams or a measure (cup, slice, medium...)",
+                )
             best = max(nouns, key=lambda p: (self._overlap(p, text_words), -int(p["seq"])))
-        return best["grams_each"], f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
+        return best[
+            "grams_each"
+        ], f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"

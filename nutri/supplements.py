@@ -29,14 +29,28 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from nutri.foods import data_file
 from nutri import nutrients as registry  # read at call time: the registry is the one list of nutrients
+from nutri.foods import data_file
 from nutri.nutrients import Nutrient
 from nutri.quantity import Quantity, parse_number, resolve_unit, ureg
 
 # IUPAC 2021 standard atomic weights (abridged to 3-5 significant figures), for the salts' formulas.
-ATOMIC_WEIGHTS = {"H": 1.008, "C": 12.011, "N": 14.007, "O": 15.999, "Na": 22.990, "Mg": 24.305, "P": 30.974,
-                  "S": 32.06, "Cl": 35.45, "K": 39.098, "Ca": 40.078, "Fe": 55.845, "Zn": 65.38, "Se": 78.971}
+ATOMIC_WEIGHTS = {
+    "H": 1.008,
+    "C": 12.011,
+    "N": 14.007,
+    "O": 15.999,
+    "Na": 22.990,
+    "Mg": 24.305,
+    "P": 30.974,
+    "S": 32.06,
+    "Cl": 35.45,
+    "K": 39.098,
+    "Ca": 40.078,
+    "Fe": 55.845,
+    "Zn": 65.38,
+    "Se": 78.971,
+}
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)|\d*\.\d+|\d+"
 _DOSE_UNIT = r"mcg|µg|μg|ug|mg|milligrams?|micrograms?|grams?|gm|g|iu|i\.u\.|international\s+units?"
@@ -46,11 +60,17 @@ DOSE_RE = re.compile(rf"(?<![\w.,])(?P<number>{_NUMBER})\s*(?P<unit>{_DOSE_UNIT}
 BARE_RE = re.compile(rf"^[\s:,-]*(?P<number>{_NUMBER})(?![\w.,%])(?!\s*[^\W\d_])")
 ELEMENTAL_RE = re.compile(r"\belemental\b", re.IGNORECASE)
 # Words that make a text a food that happens to name a nutrient ("calcium fortified orange juice").
-FOOD_WORDS = re.compile(r"milk\b|\b(juice|cereal|yogh?urt|tofu|water|bar|cheese|bread|shake|fortified|enriched|added|"
-                        r"with added|cookie|cracker|drink|soup|cand(y|ies)|sweets|gummy bears?)\b", re.IGNORECASE)
+FOOD_WORDS = re.compile(
+    r"milk\b|\b(juice|cereal|yogh?urt|tofu|water|bar|cheese|bread|shake|fortified|enriched|added|"
+    r"with added|cookie|cracker|drink|soup|cand(y|ies)|sweets|gummy bears?)\b",
+    re.IGNORECASE,
+)
 # Words and units that make a text a supplement even when it names no tracked nutrient.
-SUPPLEMENT_WORDS = re.compile(r"\b(multi-?\s*vitamins?|vitamins?|supplements?|tablets?|capsules?|softgels?|"
-                              r"gel\s*caps?|gummies|pills?|chewables?|lozenges?|caplets?)\b", re.IGNORECASE)
+SUPPLEMENT_WORDS = re.compile(
+    r"\b(multi-?\s*vitamins?|vitamins?|supplements?|tablets?|capsules?|softgels?|"
+    r"gel\s*caps?|gummies|pills?|chewables?|lozenges?|caplets?)\b",
+    re.IGNORECASE,
+)
 # Units a diary gives only to supplements (in the amount or unit cell): a gummy in a unit cell is a pill.
 PILL_UNITS = re.compile(rf"{SUPPLEMENT_WORDS.pattern}|\bgumm(y|ies)\b", re.IGNORECASE)
 DOSE_ONLY_UNITS = re.compile(r"(?<![a-z])(mcg|µg|μg|ug|iu)(?![a-z])", re.IGNORECASE)  # never a food amount
@@ -171,10 +191,19 @@ def _words_pattern(names: str) -> re.Pattern[str]:
 def salts() -> tuple[Salt, ...]:
     frame = pd.read_csv(data_file("supplement_salts.csv"), comment="#", dtype=str, keep_default_na=False)
     return tuple(
-        Salt(row.nutrient, row.salt, _words_pattern(row.names), row.element, row.formula,
-             elemental_fraction(row.formula, row.element), float(row.stated_percent) if row.stated_percent else None,
-             row.stated_source, frozenset(float(x) for x in row.compound_tablet_mg.split(";") if x))
-        for row in frame.itertuples(index=False))
+        Salt(
+            row.nutrient,
+            row.salt,
+            _words_pattern(row.names),
+            row.element,
+            row.formula,
+            elemental_fraction(row.formula, row.element),
+            float(row.stated_percent) if row.stated_percent else None,
+            row.stated_source,
+            frozenset(float(x) for x in row.compound_tablet_mg.split(";") if x),
+        )
+        for row in frame.itertuples(index=False)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -183,11 +212,24 @@ def products() -> tuple[Product, ...]:
     found: list[Product] = []
     for key, rows in frame.groupby("product", sort=False):
         first = rows.iloc[0]
-        doses = tuple(ProductDose(r.nutrient, float(r.amount) if r.amount else None, r.unit, r.salt)
-                      for r in rows.itertuples(index=False))
-        found.append(Product(str(key), first.label, re.compile(first.names, re.IGNORECASE), first.kind, first.serving,
-                             float(first.serving_ml) if first.serving_ml else None, doses, first.generic == "yes",
-                             first.flag, first.source))
+        doses = tuple(
+            ProductDose(r.nutrient, float(r.amount) if r.amount else None, r.unit, r.salt)
+            for r in rows.itertuples(index=False)
+        )
+        found.append(
+            Product(
+                str(key),
+                first.label,
+                re.compile(first.names, re.IGNORECASE),
+                first.kind,
+                first.serving,
+                float(first.serving_ml) if first.serving_ml else None,
+                doses,
+                first.generic == "yes",
+                first.flag,
+                first.source,
+            )
+        )
     return tuple(found)
 
 
@@ -248,8 +290,10 @@ def _segments(text: str, nutrients: tuple[Nutrient, ...]) -> list[tuple[Nutrient
         if found:
             first[nutrient.key] = (found.start(), found.end(), nutrient)
     ordered = sorted(first.values(), key=lambda x: x[0])
-    return [(n, start, end, ordered[i + 1][0] if i + 1 < len(ordered) else len(text))
-            for i, (start, end, n) in enumerate(ordered)]
+    return [
+        (n, start, end, ordered[i + 1][0] if i + 1 < len(ordered) else len(text))
+        for i, (start, end, n) in enumerate(ordered)
+    ]
 
 
 def find_doses(text: str, nutrients: tuple[Nutrient, ...] | None = None) -> list[_Found]:
@@ -261,9 +305,9 @@ def find_doses(text: str, nutrients: tuple[Nutrient, ...] | None = None) -> list
     used: set[int] = set()
     found: list[_Found] = []
     for index, (nutrient, start, name_end, end) in enumerate(segments):
-        scope = text[(0 if index == 0 else start):end]  # where its salt is named
+        scope = text[(0 if index == 0 else start) : end]  # where its salt is named
         inside = [d for d in doses if start <= d.start() < end]
-        before = [d for d in doses if d.end() <= start and not text[d.end():start].strip(" of")]
+        before = [d for d in doses if d.end() <= start and not text[d.end() : start].strip(" of")]
         usable = [d for d in inside + before if d.start() not in used and _dose_value(d, nutrient) is not None]
         dose = usable[0] if usable else None
         bare = BARE_RE.match(text[name_end:end])
@@ -291,8 +335,10 @@ def _declared_elemental(segment: str, salt: Salt) -> bool:
     """'elemental', or the salt after 'as'/'from': "Magnesium 250 mg (as magnesium oxide)"."""
     if ELEMENTAL_RE.search(segment):
         return True
-    return any(re.search(rf"\b(as|from)\b[^,;+]{{0,40}}?{re.escape(m.group(0))}", segment, re.IGNORECASE)
-               for m in salt.pattern.finditer(segment))
+    return any(
+        re.search(rf"\b(as|from)\b[^,;+]{{0,40}}?{re.escape(m.group(0))}", segment, re.IGNORECASE)
+        for m in salt.pattern.finditer(segment)
+    )
 
 
 def has_salts(nutrient: Nutrient) -> bool:
@@ -312,11 +358,23 @@ def mineral_reading(found: _Found) -> tuple[float, str, float | None]:
         return found.value, f"{found.written} read as elemental {label} ({convention})", None
     compound = found.value * salt.fraction
     if found.mg in salt.compound_tablet_mg:
-        return compound, (f"{found.written} read as the weight of {salt.name} (a common tablet size): x {percent} = "
-                          f"{_fmt(compound)} {unit} {label}; if the label meant elemental {label}: "
-                          f"{_fmt(found.value)} {unit}"), found.value
-    return found.value, (f"{found.written} read as elemental {label} (Supplement Facts declare the element); "
-                         f"if it is the weight of {salt.name}: x {percent} = {_fmt(compound)} {unit}"), compound
+        return (
+            compound,
+            (
+                f"{found.written} read as the weight of {salt.name} (a common tablet size): x {percent} = "
+                f"{_fmt(compound)} {unit} {label}; if the label meant elemental {label}: "
+                f"{_fmt(found.value)} {unit}"
+            ),
+            found.value,
+        )
+    return (
+        found.value,
+        (
+            f"{found.written} read as elemental {label} (Supplement Facts declare the element); "
+            f"if it is the weight of {salt.name}: x {percent} = {_fmt(compound)} {unit}"
+        ),
+        compound,
+    )
 
 
 @dataclass(frozen=True)
@@ -414,17 +472,28 @@ def read_supplement(food: str, amount_text: str, unit_text: str, quantity: Quant
     if found or (cells.dose and named):
         return _read_doses(text, found, named, cells)
     if named:
-        return SupplementRead((), "needs_review", cells.problem or "names a supplement but gives no dose; write it "
-                              "with its dose (e.g. 'Vitamin D3 1000 IU')")
+        return SupplementRead(
+            (),
+            "needs_review",
+            cells.problem or "names a supplement but gives no dose; write it with its dose (e.g. 'Vitamin D3 1000 IU')",
+        )
     untracked = _named_untracked(text)
     if untracked:
-        return SupplementRead((), "unmatched", f"a {untracked} supplement: nutri does not track {untracked}; "
-                              "nothing counted",
-                              "", f"supplement ({untracked}, not tracked)")
+        return SupplementRead(
+            (),
+            "unmatched",
+            f"a {untracked} supplement: nutri does not track {untracked}; nothing counted",
+            "",
+            f"supplement ({untracked}, not tracked)",
+        )
     if SUPPLEMENT_WORDS.search(text) or cells.pill or DOSE_ONLY_UNITS.search(f"{text} {amount_text} {unit_text}"):
-        return SupplementRead((), "needs_review", "looks like a supplement nutri cannot read, so nothing is counted "
-                              f"and no food is guessed; if it contains {_tracked_labels()}, write each with its dose "
-                              "(e.g. 'Magnesium 100 mg')")
+        return SupplementRead(
+            (),
+            "needs_review",
+            "looks like a supplement nutri cannot read, so nothing is counted "
+            f"and no food is guessed; if it contains {_tracked_labels()}, write each with its dose "
+            "(e.g. 'Magnesium 100 mg')",
+        )
     return None
 
 
@@ -457,8 +526,14 @@ def _read_doses(text: str, found: list[_Found], named: list[Nutrient], cells: Ce
     readings.append("counts as supplemental intake")
     keys = [n.key for n in registry.SUPPLEMENTABLE if n.key in by_key]
     unknown = tuple(n.column for n in named if n.key not in by_key)
-    return SupplementRead(tuple(doses), "needs_review" if missing else "matched", "; ".join(readings),
-                          "supplement:" + "+".join(keys), f"supplement ({', '.join(d.column for d in doses)})", unknown)
+    return SupplementRead(
+        tuple(doses),
+        "needs_review" if missing else "matched",
+        "; ".join(readings),
+        "supplement:" + "+".join(keys),
+        f"supplement ({', '.join(d.column for d in doses)})",
+        unknown,
+    )
 
 
 def _servings(product: Product, cells: Cells) -> tuple[float | None, str]:
@@ -497,8 +572,10 @@ def _read_product(product: Product, cells: Cells) -> SupplementRead:
         if item.salt:
             salt = salt_by_name(item.salt)
             value *= salt.fraction
-            reading = (f"{_fmt(item.amount)} {item.unit} {salt.name} x {salt.fraction:.1%} = "
-                       f"{_fmt(value)} {nutrient.unit} {label}")
+            reading = (
+                f"{_fmt(item.amount)} {item.unit} {salt.name} x {salt.fraction:.1%} = "
+                f"{_fmt(value)} {nutrient.unit} {label}"
+            )
         doses.append(Dose(nutrient.column, value * servings, reading))
         readings.append(reading)
     parts = [head, how_much, f"per {product.serving}: " + ", ".join(readings), f"label values: {product.source}"]
@@ -516,9 +593,15 @@ def alternative_totals(entries: pd.DataFrame) -> pd.DataFrame:
     verdict. ``entries`` is the frame nutri.intake.analyse returns; columns: date, column, as_read,
     alternative, change (alternative minus as_read). Rows whose amount is not counted are left out."""
     has = entries[entries["alternative_column"] != ""] if "alternative_column" in entries else entries.iloc[0:0]
-    as_read = np.array([has.at[i, c] for i, c in zip(has.index, has["alternative_column"])], dtype=float)
-    frame = pd.DataFrame({"date": has["date"].to_numpy(), "column": has["alternative_column"].to_numpy(),
-                          "as_read": as_read, "alternative": has["alternative_amount"].to_numpy(dtype=float)})
+    as_read = np.array([has.at[i, c] for i, c in zip(has.index, has["alternative_column"], strict=False)], dtype=float)
+    frame = pd.DataFrame(
+        {
+            "date": has["date"].to_numpy(),
+            "column": has["alternative_column"].to_numpy(),
+            "as_read": as_read,
+            "alternative": has["alternative_amount"].to_numpy(dtype=float),
+        }
+    )
     frame = frame[~np.isnan(frame["as_read"].to_numpy())]
     totals = frame.groupby(["date", "column"], as_index=False)[["as_read", "alternative"]].sum()
     totals["change"] = totals["alternative"] - totals["as_read"]

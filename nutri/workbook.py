@@ -115,8 +115,15 @@ class _MemberScan:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.kind = ("sheet" if re.match(r"xl/worksheets/.*\.xml$", name) else "sst" if name.endswith("sharedStrings.xml")
-                     else "ods" if name == "content.xml" else "")
+        self.kind = (
+            "sheet"
+            if re.match(r"xl/worksheets/.*\.xml$", name)
+            else "sst"
+            if name.endswith("sharedStrings.xml")
+            else "ods"
+            if name == "content.xml"
+            else ""
+        )
         self.extent = _Extent()
         self.ods = _OdsCursor(extent=self.extent)
         self.xlsx = _XlsxCursor(extent=self.extent)
@@ -140,7 +147,7 @@ class _MemberScan:
 
     def _scan(self, data: bytes) -> None:
         if self.kind == "sheet":
-            if (dimension := XLSX_DIMENSION_RE.search(data)):
+            if dimension := XLSX_DIMENSION_RE.search(data):
                 self.extent.include(int(dimension.group(2)), column_number(dimension.group(1)))
             for name, attributes, empty in XLSX_TAG_RE.findall(data):
                 self.xlsx.tag(name, attributes, empty)
@@ -156,17 +163,24 @@ class _MemberScan:
         if b"<!ENTITY" in self.head or b"<!DOCTYPE" in self.head:
             return f"the workbook's XML declares entities ({self.name}); refusing a possibly hostile file"
         if self.extent.columns > MAX_SHEET_COLUMNS or self.extent.cells > MAX_SHEET_CELLS:
-            return (f"a sheet reaches row {self.extent.rows:,} and column {self.extent.columns:,} ({self.name}), "
-                    f"more than the {MAX_SHEET_CELLS:,} cells nutri reads; delete stray cells far from the diary")
+            return (
+                f"a sheet reaches row {self.extent.rows:,} and column {self.extent.columns:,} ({self.name}), "
+                f"more than the {MAX_SHEET_CELLS:,} cells nutri reads; delete stray cells far from the diary"
+            )
         # each shared string takes at least "<si><t/></si>" (13 bytes) of the member
         if self.strings_claimed > min(MAX_SHARED_STRINGS, self.size // 13 + 16):
-            return f"the shared-string table claims {self.strings_claimed:,} strings in {self.size:,} bytes; the file is damaged or hostile"
+            return (
+                f"the shared-string table claims {self.strings_claimed:,} strings in {self.size:,} bytes; "
+                "the file is damaged or hostile"
+            )
         return None
 
 
 def _bomb(name: str, claimed: int | None) -> UnreadableInputError:
     size = f"to {claimed // 2**20} MB" if claimed is not None else "to more than its directory claims"
-    return UnreadableInputError(f"the workbook unpacks {size} (a zip bomb?); refusing to open it", file=name, fix=HOSTILE_FIX)
+    return UnreadableInputError(
+        f"the workbook unpacks {size} (a zip bomb?); refusing to open it", file=name, fix=HOSTILE_FIX
+    )
 
 
 def check_workbook_zip(name: str, data: bytes) -> None:
@@ -186,23 +200,28 @@ def check_workbook_zip(name: str, data: bytes) -> None:
                             raise _bomb(name, None)
                         scan.feed(chunk)
                 scan.feed(b"")
-                if (problem := scan.problem()):
+                if problem := scan.problem():
                     raise UnreadableInputError(problem, file=name)
     except UnreadableInputError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
-        raise UnreadableInputError(f"not a valid workbook ({str(exc)[:80] or 'bad zip'})", file=name,
-                                   fix="if it is text, rename it to .csv") from None
+        raise UnreadableInputError(
+            f"not a valid workbook ({str(exc)[:80] or 'bad zip'})", file=name, fix="if it is text, rename it to .csv"
+        ) from None
     except (RuntimeError, OSError, zlib.error) as exc:  # encrypted members, CRC errors, broken deflate streams
         raise UnreadableInputError(f"not a valid workbook ({str(exc)[:80]})", file=name, fix=HOSTILE_FIX) from None
 
 
-def read_workbook_rows(name: str, data: bytes, suffix: str, sheet: str | None, has_header) -> tuple[list[list[object]], str | None]:
+def read_workbook_rows(
+    name: str, data: bytes, suffix: str, sheet: str | None, has_header
+) -> tuple[list[list[object]], str | None]:
     """(rows of one sheet, its name): the named sheet, else the first whose rows ``has_header``."""
     from python_calamine import CalamineWorkbook
 
     if data.startswith(b"\xd0\xcf\x11\xe0") and suffix in (".xlsx", ".xlsm"):
-        raise UnreadableInputError("the workbook is password-protected (encrypted)", file=name, fix="save an unprotected copy")
+        raise UnreadableInputError(
+            "the workbook is password-protected (encrypted)", file=name, fix="save an unprotected copy"
+        )
     if data.startswith(b"PK"):
         check_workbook_zip(name, data)
     elif suffix in (".xlsx", ".xlsm", ".ods"):
@@ -223,5 +242,8 @@ def read_workbook_rows(name: str, data: bytes, suffix: str, sheet: str | None, h
     except (UsageError, UnreadableInputError):
         raise
     except Exception as exc:  # calamine raises its own error types for broken or encrypted files
-        raise UnreadableInputError(f"cannot read the workbook ({type(exc).__name__}: {str(exc)[:120]})", file=name,
-                                   fix="save it again as .xlsx or CSV") from None
+        raise UnreadableInputError(
+            f"cannot read the workbook ({type(exc).__name__}: {str(exc)[:120]})",
+            file=name,
+            fix="save it again as .xlsx or CSV",
+        ) from None

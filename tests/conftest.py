@@ -47,7 +47,16 @@ IN_CI = bool(os.environ.get("NUTRI_CI"))
 # A plain day of eating (about 1,900 kcal), as "Food,Amount,Unit" cells: tests add it to a date so
 # that the day reads as complete (a few entries alone are far below any plausible day's energy).
 REALISTIC_DAY = [
-    "oatmeal cooked,1,cup", "banana,1,medium", "milk 2%,1,cup", "chicken breast roasted,150,g",
-    "brown rice cooked,1,cup", "broccoli cooked,1,cup", "olive oil,1,tbsp", "whole wheat bread,2,slice",
-    "peanut butter,2,tbsp", "apple,1,medium", "greek yogurt plain,170,g", "cheddar cheese,30,g",
+    "oatmeal cooked,1,cup",
+    "banana,1,medium",
+    "milk 2%,1,cup",
+    "chicken breast roasted,150,g",
+    "brown rice cooked,1,cup",
+    "broccoli cooked,1,cup",
+    "olive oil,1,tbsp",
+    "whole wheat bread,2,slice",
+    "peanut butter,2,tbsp",
+    "apple,1,medium",
+    "greek yogurt plain,170,g",
+    "cheddar cheese,30,g",
 ]

@@ -8,9 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
-
 from conftest import DATA
+from openpyxl import Workbook
 
 HEADER = "Date,Meal,Food,Amount,Unit\n"
 STATUSES = {"matched", "needs_review", "unmatched", "skipped", "invalid"}
@@ -38,7 +37,10 @@ USABLE = {
     "header_only.csv": (HEADER, 0),
     "duplicate_headers.csv": ("Date,Food,Food,Amount\n2026-11-16,banana,apple,1\n", 1),
     "title_rows.csv": ("My diary\nweek 47\n\n" + HEADER + "2026-11-16,Lunch,spinach,1,cup\n", 1),
-    "blank_lines.csv": (HEADER + "\n\n2026-11-16,Lunch,spinach,1,cup\n,,,,\n   ,  ,,,\n2026-11-16,Lunch,banana,1,medium\n", 2),
+    "blank_lines.csv": (
+        HEADER + "\n\n2026-11-16,Lunch,spinach,1,cup\n,,,,\n   ,  ,,,\n2026-11-16,Lunch,banana,1,medium\n",
+        2,
+    ),
     "more_fields.csv": (HEADER + "2026-11-16,Lunch,spinach,1,cup,EXTRA,MORE\n", 1),
     "fewer_fields.csv": (HEADER + "2026-11-16,Lunch,spinach\n2026-11-16\n", 2),
     "word_amount.csv": (HEADER + "2026-11-16,Lunch,spinach,some,cup\n", 1),
@@ -49,7 +51,11 @@ USABLE = {
     "absurd_amount.csv": (HEADER + "2026-11-16,Lunch,salt,10,kg\n", 1),
     "unknown_unit.csv": (HEADER + "2026-11-16,Lunch,salt,3,smidgen\n", 1),
     "impossible_date.csv": (HEADER + "2026-02-30,Lunch,banana,1,medium\n", 1),
-    "mixed_dates.csv": (HEADER + "2026-11-16,Lunch,banana,1,medium\n11/17/2026,Lunch,apple,1,medium\n18.11.2026,Lunch,pear,1,\nyesterday,Lunch,kiwi,1,\n", 4),
+    "mixed_dates.csv": (
+        HEADER
+        + "2026-11-16,Lunch,banana,1,medium\n11/17/2026,Lunch,apple,1,medium\n18.11.2026,Lunch,pear,1,\nyesterday,Lunch,kiwi,1,\n",
+        4,
+    ),
     "big_cell.csv": (HEADER + "2026-11-16,Lunch," + "spinach " * 12_500 + ",1,cup\n", 1),
     "nul_bytes.csv": (HEADER + "2026-11-16,Lunch,spin\x00ach,1,cup\n" + "2026-11-16,Lunch,banana,1,medium\n" * 50, 51),
     "cp1252.csv": ((HEADER + "2026-11-16,Déjeuner,crème fraîche,2,tbsp\n").encode("cp1252"), 1),
@@ -58,11 +64,17 @@ USABLE = {
     "semicolon_decimal_comma.csv": ("Date;Food;Amount;Unit\n16.11.2026;milk;0,25;l\n", 1),
     "embedded_newline.csv": (HEADER + '2026-11-16,Lunch,"spinach\nsalad",1,cup\n', 1),
     "unterminated_quote.csv": (HEADER + '2026-11-16,Lunch,"spinach,1,cup\n2026-11-16,Lunch,banana,1,medium\n', 1),
-    "formula_text.csv": (HEADER + '2026-11-16,=cmd|"/c calc"!A1,+spinach,1,cup\n2026-11-16,@SUM(1),-banana,1,medium\n', 2),
+    "formula_text.csv": (
+        HEADER + '2026-11-16,=cmd|"/c calc"!A1,+spinach,1,cup\n2026-11-16,@SUM(1),-banana,1,medium\n',
+        2,
+    ),
     "unicode_food.csv": (HEADER + "2026-11-16,Lunch,🍣 寿司,2,piece\n", 1),
     "excel_serial_dates.csv": (HEADER + "46000,Lunch,banana,1,medium\n", 1),
     "only_food_column.csv": ("Food\nbanana\n2 eggs\n", 2),
-    "loseit_na.csv": ("Date,Name,Icon,Meal,Quantity,Units,Calories,Deleted,Fat (g),Protein (g),Carbohydrates (g),Saturated Fat (g),Sugars (g),Fiber (g),Cholesterol (mg),Sodium (mg)\n11/20/2026,n/a,Banana,Breakfast,n/a,n/a,n/a,false,n/a,n/a,n/a,n/a,n/a,n/a,n/a,n/a\n", 1),
+    "loseit_na.csv": (
+        "Date,Name,Icon,Meal,Quantity,Units,Calories,Deleted,Fat (g),Protein (g),Carbohydrates (g),Saturated Fat (g),Sugars (g),Fiber (g),Cholesterol (mg),Sodium (mg)\n11/20/2026,n/a,Banana,Breakfast,n/a,n/a,n/a,false,n/a,n/a,n/a,n/a,n/a,n/a,n/a,n/a\n",
+        1,
+    ),
     "whitespace_cells.csv": (HEADER + "2026-11-16,   ,  banana  ,  1 , medium \n", 1),
     "tsv_file.tsv": ("Date\tFood\tAmount\tUnit\n2026-11-16\tbanana\t1\tmedium\n", 1),
 }
@@ -70,7 +82,11 @@ USABLE = {
 UNUSABLE = {
     "empty.csv": (b"", 1, "the file is empty"),
     "blank_only.csv": ("\n\n   \n,,,\n", 1, "has no data"),
-    "no_food_column.csv": ("When,Qty\n2026-11-16,1\n", 1, "no food column found (headers seen: 'When', 'Qty'); name it Food, or pass --columns food=HEADER"),
+    "no_food_column.csv": (
+        "When,Qty\n2026-11-16,1\n",
+        1,
+        "no food column found (headers seen: 'When', 'Qty'); name it Food, or pass --columns food=HEADER",
+    ),
     "binary.csv": (bytes(range(256)) * 64, 1, "binary data"),
     "text.xlsx": (HEADER.encode() + b"2026-11-16,Lunch,banana,1,medium\n", 1, "not a real .xlsx workbook"),
     "workbook_named.csv": (b"PK\x03\x04" + b"\x00" * 100, 1, "rename it to .xlsx"),
@@ -108,8 +124,20 @@ def test_unusable_files_get_one_line(run, tmp_path, name):
 
 
 def test_specific_reasons(run, tmp_path):
-    path = _write(tmp_path / "d.csv", HEADER + "".join(f"2026-11-16,Lunch,{food},{amount},{unit}\n" for food, amount, unit in [
-        ("spinach", "-3", "cup"), ("salt", "10", "kg"), ("salt", "3", "smidgen"), ("spinach", "some", "cup"), ("banana", "0", "medium")]))
+    path = _write(
+        tmp_path / "d.csv",
+        HEADER
+        + "".join(
+            f"2026-11-16,Lunch,{food},{amount},{unit}\n"
+            for food, amount, unit in [
+                ("spinach", "-3", "cup"),
+                ("salt", "10", "kg"),
+                ("salt", "3", "smidgen"),
+                ("spinach", "some", "cup"),
+                ("banana", "0", "medium"),
+            ]
+        ),
+    )
     rows = list(csv.DictReader(io.StringIO(run("match", path).stdout)))
     assert rows[0]["status"] == "invalid" and "negative amount" in rows[0]["note"]
     assert rows[1]["status"] == "needs_review" and "implausible: 10,000 g" in rows[1]["note"]
@@ -119,8 +147,15 @@ def test_specific_reasons(run, tmp_path):
 
 
 def test_workbook_cells(run, tmp_path):
-    path = _xlsx(tmp_path / "f.xlsx", [["Date", "Food", "Amount", "Unit"], ["2026-11-16", "banana", "=1/0", "medium"],
-                                       ["2026-11-16", '=HYPERLINK("http://x","click")', "=2+3", "g"], ["2026-11-16", "#DIV/0!", 1, "cup"]])
+    path = _xlsx(
+        tmp_path / "f.xlsx",
+        [
+            ["Date", "Food", "Amount", "Unit"],
+            ["2026-11-16", "banana", "=1/0", "medium"],
+            ["2026-11-16", '=HYPERLINK("http://x","click")', "=2+3", "g"],
+            ["2026-11-16", "#DIV/0!", 1, "cup"],
+        ],
+    )
     rows = list(csv.DictReader(io.StringIO(run("match", path).stdout)))
     # formulas without a cached value and Excel error cells are empty: never a made-up value
     assert [r["status"] for r in rows] == ["needs_review", "invalid", "invalid"]
@@ -161,16 +196,23 @@ def test_zip_bomb_is_refused(run, tmp_path):
     assert result.exit_code == 1 and "zip bomb" in result.stderr
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (("match", "MISSING.csv"), 1, "no such file"),
-    (("match", "."), 1, "is a directory"),
-    (("match", "DIARY", "--sheet", "Diary"), 2, "a sheet applies to workbooks (.xlsx, .ods); diary.csv is a text file; check --sheet"),
-    (("match", "DIARY", "--columns", "food"), 2, "write ROLE=HEADER pairs"),
-    (("match", "DIARY", "--columns", "food=Nope"), 2, "no such header"),
-    (("report", "DIARY", "--from", "2026-11-20", "--to", "2026-11-01"), 2, "is after --to"),
-    (("report", "DIARY", "--pregnant", "--lactating"), 2, "exclude each other"),
-    (("report", "DIARY", "--sex", "male", "--pregnant"), 2, "pregnancy and lactation DRIs exist for females"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (("match", "MISSING.csv"), 1, "no such file"),
+        (("match", "."), 1, "is a directory"),
+        (
+            ("match", "DIARY", "--sheet", "Diary"),
+            2,
+            "a sheet applies to workbooks (.xlsx, .ods); diary.csv is a text file; check --sheet",
+        ),
+        (("match", "DIARY", "--columns", "food"), 2, "write ROLE=HEADER pairs"),
+        (("match", "DIARY", "--columns", "food=Nope"), 2, "no such header"),
+        (("report", "DIARY", "--from", "2026-11-20", "--to", "2026-11-01"), 2, "is after --to"),
+        (("report", "DIARY", "--pregnant", "--lactating"), 2, "exclude each other"),
+        (("report", "DIARY", "--sex", "male", "--pregnant"), 2, "pregnancy and lactation DRIs exist for females"),
+    ],
+)
 def test_usage_errors(run, tmp_path, monkeypatch, args, code, message):
     monkeypatch.chdir(tmp_path)
     _write(tmp_path / "diary.csv", HEADER + "2026-11-16,Lunch,banana,1,medium\n")

@@ -1,12 +1,13 @@
 """The match index is cached per (tables, aliases, code): a changed table is a new key; no cache still works."""
 
 from nutri import cache
-from nutri.foods import load_foods
+from nutri.foods import load_custom_foods, load_foods
 from nutri.match import Matcher
-from nutri.foods import load_custom_foods
+
 
 def _files(folder):
     return sorted(p.name for p in folder.glob("match-index-*.pickle"))
+
 
 def test_a_changed_food_table_is_a_new_cache_entry(tmp_path, monkeypatch):
     monkeypatch.setenv("NUTRI_CACHE_DIR", str(tmp_path))
@@ -21,11 +22,13 @@ def test_a_changed_food_table_is_a_new_cache_entry(tmp_path, monkeypatch):
     assert Matcher(extended).match("homemade seed bar").food_id.endswith("bar1")
     assert len(_files(tmp_path)) == 2
 
+
 def test_an_unwritable_cache_falls_back_to_memory(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("NUTRI_CACHE_DIR", str(blocker / "cache"))  # cannot be created, even by root
     assert Matcher(load_foods()).match("banana").food_id == "09040"
+
 
 def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("NUTRI_CACHE_DIR", str(tmp_path))
@@ -35,6 +38,7 @@ def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch):
     path.write_bytes(b"garbage")
     assert Matcher(table).match("banana").food_id == "09040"
     assert path.read_bytes() != b"garbage"
+
 
 def test_the_key_follows_every_part():
     assert cache.key_of([b"a", b"b"]) != cache.key_of([b"a", b"c"]) and len(cache.key_of([b""])) == 32

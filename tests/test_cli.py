@@ -8,9 +8,8 @@ import venv
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
 from conftest import REALISTIC_DAY, ROOT, write
+from openpyxl import load_workbook
 
 EXAMPLE = ROOT / "examples" / "two-weeks.csv"
 
@@ -26,7 +25,9 @@ def test_help_and_version(run):
 def test_foods_show_and_search(run):
     result = run("foods", "show", "11457")
     assert result.exit_code == 0
-    assert "Spinach, raw" in result.output and "Magnesium      79 mg" in result.output and "1 cup = 30 g" in result.output
+    assert (
+        "Spinach, raw" in result.output and "Magnesium      79 mg" in result.output and "1 cup = 30 g" in result.output
+    )
     assert "Vitamin D      unknown" in run("foods", "show", "15076").output
     assert run("foods", "search", "pumpkin seeds").output.startswith("12014")
     missing = run("foods", "show", "99999")
@@ -42,8 +43,33 @@ def test_match_keeps_every_row_in_order(run, tmp_path):
     assert len(rows) == len(source)
     assert [r["input"] for r in rows] == [r["Food"] for r in source]
     assert [int(r["row"]) for r in rows] == list(range(2, len(source) + 2))
-    assert list(rows[0])[:22] == ["row", "date", "meal", "input", "amount", "unit", "food_id", "food", "score", "status", "note", "grams", "magnesium_mg", "calcium_mg", "vitamin_d_ug", "vitamin_b12_ug", "thiamin_mg", "vitamin_b6_mg", "caffeine_mg", "alcohol_g", "water_g", "energy_kcal"]
-    assert result.stderr.strip().startswith("two-weeks.csv: 154 rows read: 154 matched, 0 need review, 0 unmatched, 0 skipped, 0 invalid")
+    assert list(rows[0])[:22] == [
+        "row",
+        "date",
+        "meal",
+        "input",
+        "amount",
+        "unit",
+        "food_id",
+        "food",
+        "score",
+        "status",
+        "note",
+        "grams",
+        "magnesium_mg",
+        "calcium_mg",
+        "vitamin_d_ug",
+        "vitamin_b12_ug",
+        "thiamin_mg",
+        "vitamin_b6_mg",
+        "caffeine_mg",
+        "alcohol_g",
+        "water_g",
+        "energy_kcal",
+    ]
+    assert result.stderr.strip().startswith(
+        "two-weeks.csv: 154 rows read: 154 matched, 0 need review, 0 unmatched, 0 skipped, 0 invalid"
+    )
     pasta = next(r for r in rows if r["input"] == "pasta sauce")
     assert pasta["status"] == "matched" and "serving 1/2 cup" in pasta["note"] and float(pasta["grams"]) == 132.0
 
@@ -67,7 +93,10 @@ def test_review_file_feeds_back_as_aliases(run, tmp_path):
 
 
 def test_custom_foods_and_config(run, tmp_path):
-    write(tmp_path / "foods.csv", "food_id,description,magnesium_mg,calcium_mg,portions\nmy-bar,Granola bar (homemade),120,50,1 bar=45\n")
+    write(
+        tmp_path / "foods.csv",
+        "food_id,description,magnesium_mg,calcium_mg,portions\nmy-bar,Granola bar (homemade),120,50,1 bar=45\n",
+    )
     write(tmp_path / "aliases.csv", "alias,food_id\nmy bar,my-bar\n")
     write(tmp_path / "nutri.toml", 'aliases = "aliases.csv"\nfoods = "foods.csv"\n')
     diary = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,my bar,2,bar\n")
@@ -77,7 +106,9 @@ def test_custom_foods_and_config(run, tmp_path):
     assert row["vitamin_d_ug"] == ""  # unknown in the custom food stays unknown
     bad = write(tmp_path / "bad.csv", "alias,food_id\nmy bar,12\n")
     result = run("match", diary, "--aliases", bad)
-    assert result.exit_code == 2 and result.stderr.startswith(f"Error: {bad}, line 2: food_id '12' for 'my bar' is not in the food tables")
+    assert result.exit_code == 2 and result.stderr.startswith(
+        f"Error: {bad}, line 2: food_id '12' for 'my bar' is not in the food tables"
+    )
 
 
 def test_errors_are_one_line(run, tmp_path):
@@ -94,7 +125,10 @@ def test_errors_are_one_line(run, tmp_path):
 
 
 def test_outputs_neutralise_formulas_and_escape_html(run, tmp_path):
-    diary = write(tmp_path / "d.csv", 'Date,Meal,Food,Amount,Unit\n2026-11-16,=HYPERLINK("x"),<script>alert(1)</script>,100,g\n2026-11-16,@SUM(A1),spinach,1,cup\n')
+    diary = write(
+        tmp_path / "d.csv",
+        'Date,Meal,Food,Amount,Unit\n2026-11-16,=HYPERLINK("x"),<script>alert(1)</script>,100,g\n2026-11-16,@SUM(A1),spinach,1,cup\n',
+    )
     out = tmp_path / "m.csv"
     run("match", diary, "-o", out)
     text = out.read_text(encoding="utf-8")
@@ -110,7 +144,7 @@ def test_outputs_neutralise_formulas_and_escape_html(run, tmp_path):
     workbook = load_workbook(book)
     assert workbook.sheetnames == ["Summary", "Days", "Entries", "Shortfalls"]
     meals = [row[2] for row in workbook["Entries"].iter_rows(min_row=2, values_only=True)]
-    assert meals == ["'=HYPERLINK(\"x\")", "'@SUM(A1)"]
+    assert meals == ['\'=HYPERLINK("x")', "'@SUM(A1)"]
     grams = [row[11] for row in workbook["Entries"].iter_rows(min_row=2, values_only=True)]
     assert grams[1] == pytest.approx(30)  # numbers stored as numbers
 
@@ -120,7 +154,12 @@ def test_report_json_contract(run, tmp_path):
     report = json.loads(result.stdout)
     assert report["profile"]["sex"] == "female" and report["profile"]["assumed"] is False
     week = report["weeks"][0]
-    assert (week["week"], week["start"], week["end"], week["days_logged"]) == ("2026-W46", "2026-11-09", "2026-11-15", 6)
+    assert (week["week"], week["start"], week["end"], week["days_logged"]) == (
+        "2026-W46",
+        "2026-11-09",
+        "2026-11-15",
+        6,
+    )
     assert [d["date"] for d in week["days"]][0] == "2026-11-09" and len(week["days"]) == 7
     not_logged = [d for d in week["days"] if not d["logged"]]
     assert [d["date"] for d in not_logged] == ["2026-11-14"] and not_logged[0]["magnesium_mg"] is None
@@ -133,7 +172,12 @@ def test_report_json_contract(run, tmp_path):
     # 91 mg below the EAR is within one SD of requirement: no number of days at this average settles it
     assert calcium["days_needed"] is None and "would not settle" in calcium["reason"]
     assert all({"energy_kcal", "complete", "incomplete_reason", "above_ul"} <= set(d) for d in week["days"])
-    assert [s["category"] for s in calcium["sources"]] == ["Dairy products", "Sardines", "Leafy greens", "Fortified foods"]
+    assert [s["category"] for s in calcium["sources"]] == [
+        "Dairy products",
+        "Sardines",
+        "Leafy greens",
+        "Fortified foods",
+    ]
     assert calcium["gap_closers"] and calcium["top_foods"]
     logged_total = sum(d["calcium_mg"] for d in week["days"] if d["logged"])
     assert calcium["daily_average"] == pytest.approx(logged_total / 6, abs=0.01)
@@ -157,24 +201,43 @@ def test_text_and_markdown_reports(run):
 @pytest.mark.slow
 def test_wheel_installs_and_serves_foods_outside_the_checkout(tmp_path):
     wheel_dir = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheel_dir), str(ROOT)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheel_dir), str(ROOT)], check=True
+    )
     wheel = next(wheel_dir.glob("nutri_diary-*.whl"))
     target = tmp_path / "venv"
     venv.create(target, with_pip=True)
     python = target / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
     # dependencies come from this environment; nutri itself only from the wheel
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     deps = [p for p in sys.path if p.endswith("site-packages")]
     Path(site, "deps.pth").write_text("\n".join(deps) + "\n")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     # nothing of the checkout may leak in (a PYTHONPATH set by the developer would)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    result = subprocess.run([str(target / "bin" / "nutri"), "foods", "show", "11457"], cwd=elsewhere, capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [str(target / "bin" / "nutri"), "foods", "show", "11457"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     assert "Magnesium      79 mg" in result.stdout
-    where = subprocess.run([str(python), "-c", "import nutri.foods as f; print(f.foods_csv_path())"], cwd=elsewhere, capture_output=True, text=True, env=env).stdout
+    where = subprocess.run(
+        [str(python), "-c", "import nutri.foods as f; print(f.foods_csv_path())"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout
     assert where.startswith(str(target))
 
 
@@ -184,7 +247,9 @@ def test_unknown_values_are_not_reported_as_zero(run, tmp_path):
     report = json.loads(run("report", diary, "--aliases", aliases, "--format", "json").stdout)
     vitamin_d = report["weeks"][0]["nutrients"]["vitamin_d"]
     assert vitamin_d["daily_average"] is None and vitamin_d["coverage"] == 0
-    assert vitamin_d["status"] == "insufficient data" and vitamin_d["days_below"] == 0 and vitamin_d["shortfall"] is False
+    assert (
+        vitamin_d["status"] == "insufficient data" and vitamin_d["days_below"] == 0 and vitamin_d["shortfall"] is False
+    )
     day = report["weeks"][0]["days"][0]
     assert day["vitamin_d_ug"] is None and day["magnesium_mg"] == 29
     # 100 g of salmon is no day's eating: the day is shown, marked incomplete, and not judged
@@ -216,17 +281,27 @@ def test_progress_is_reported_per_distinct_text(table, matcher):
 
 def test_magnesium_ul_counts_supplements_only(run, tmp_path):
     food = write(tmp_path / "food.csv", "Date,Food,Amount,Unit\n2026-11-16,pumpkin seeds,250,g\n")
-    pills = write(tmp_path / "pills.csv", "Date,Food,Amount,Unit\n2026-11-16,magnesium citrate 400 mg,,\n2026-11-16,spinach,1,cup\n")
+    pills = write(
+        tmp_path / "pills.csv",
+        "Date,Food,Amount,Unit\n2026-11-16,magnesium citrate 400 mg,,\n2026-11-16,spinach,1,cup\n",
+    )
     from_food = json.loads(run("report", food, "--format", "json").stdout)["weeks"][0]["nutrients"]["magnesium"]
     assert from_food["daily_average"] > 1000 and from_food["status"] == "likely adequate"
     week = json.loads(run("report", pills, "--format", "json").stdout)["weeks"][0]
     assert week["days"][0]["above_ul"] == ["magnesium"]  # that day, whatever the period's verdict
-    assert week["nutrients"]["magnesium"]["status"] == "insufficient data"  # a pill and a cup of spinach: no day's eating
-    with_meals = write(tmp_path / "meals.csv", pills.read_text() + "".join(f"2026-11-16,{row}\n" for row in REALISTIC_DAY))
+    assert (
+        week["nutrients"]["magnesium"]["status"] == "insufficient data"
+    )  # a pill and a cup of spinach: no day's eating
+    with_meals = write(
+        tmp_path / "meals.csv", pills.read_text() + "".join(f"2026-11-16,{row}\n" for row in REALISTIC_DAY)
+    )
     from_pills = json.loads(run("report", with_meals, "--format", "json").stdout)["weeks"][0]["nutrients"]["magnesium"]
     assert from_pills["supplemental_average"] == 400 and from_pills["status"] == "above UL"
     calcium = write(tmp_path / "calcium.csv", "Date,Food,Amount,Unit\n2026-11-16,cheddar,800,g\n")
-    assert json.loads(run("report", calcium, "--format", "json").stdout)["weeks"][0]["nutrients"]["calcium"]["status"] == "above UL"  # total intake
+    assert (
+        json.loads(run("report", calcium, "--format", "json").stdout)["weeks"][0]["nutrients"]["calcium"]["status"]
+        == "above UL"
+    )  # total intake
 
 
 def test_summary_names_encoding_and_blank_rows(run, tmp_path):
@@ -239,8 +314,14 @@ def test_summary_names_encoding_and_blank_rows(run, tmp_path):
 def test_custom_foods_errors_name_file_line_and_fix(run, tmp_path):
     diary = write(tmp_path / "d.csv", "Date,Food\n2026-11-16,banana\n")
     for content, message in [
-        ("food_id,description\n11457,My spinach\n", "line 2: food_id '11457' is empty or looks like a USDA id; give custom foods a name"),
-        ("food_id,description,magnesium_mg\nbar,Bar,lots\n", "line 2: magnesium_mg is 'lots', not a number; leave it empty if unknown"),
+        (
+            "food_id,description\n11457,My spinach\n",
+            "line 2: food_id '11457' is empty or looks like a USDA id; give custom foods a name",
+        ),
+        (
+            "food_id,description,magnesium_mg\nbar,Bar,lots\n",
+            "line 2: magnesium_mg is 'lots', not a number; leave it empty if unknown",
+        ),
         ("food_id,description,portions\nbar,Bar,one bar\n", "line 2: portion 'one bar' is not MEASURE=GRAMS"),
         ("food_id,description,iron_mg\nbar,Bar,3\n", "unknown column 'iron_mg'"),
     ]:
@@ -258,7 +339,9 @@ def test_a_closed_pipe_is_no_internal_error(tmp_path):
 
 
 def test_alias_errors_name_the_file_line_after_comments(run, tmp_path):
-    aliases = write(tmp_path / "aliases.csv", "# my aliases\n# two comment lines\nalias,food_id\nspinach,11457\nbad,99999\n")
+    aliases = write(
+        tmp_path / "aliases.csv", "# my aliases\n# two comment lines\nalias,food_id\nspinach,11457\nbad,99999\n"
+    )
     diary = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,spinach,1,cup\n")
     result = run("match", diary, "--aliases", aliases)
     assert result.exit_code != 0 and "line 5" in result.output

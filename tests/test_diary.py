@@ -4,16 +4,15 @@ import io
 from pathlib import Path
 
 import pandas as pd
-
 import pytest
+from conftest import write
 from openpyxl import Workbook
 
-from conftest import write
 from nutri.diary import parse_date, read_diary
 from nutri.errors import DiaryFormatError, UnreadableInputError
 
 # the real header lines (Cronometer servings export 2023, MacroFactor food log 2026)
-CRONOMETER_HEADER = 'Day,Time,Group,Food Name,Amount,Energy (kcal),Oxalate (mg),Water (g),B1 (Thiamine) (mg),B2 (Riboflavin) (mg),B3 (Niacin) (mg),B5 (Pantothenic Acid) (mg),B6 (Pyridoxine) (mg),B12 (Cobalamin) (µg),Alpha-carotene (µg),Beta-carotene (µg),Beta-cryptoxanthin (µg),Choline (mg),Folate (µg),Lutein+Zeaxanthin (µg),Lycopene (µg),Vitamin A (µg),Vitamin C (mg),Vitamin D (IU),Vitamin E (mg),Vitamin K (µg),Calcium (mg),Copper (mg),Iodine (µg),Iron (mg),Magnesium (mg),Manganese (mg),Phosphorus (mg),Potassium (mg),Selenium (µg),Sodium (mg),Zinc (mg),Carbs (g),Fiber (g),Fructose (g),Starch (g),Sucrose (g),Sugars (g),Net Carbs (g),Fat (g),Cholesterol (mg),Monounsaturated (g),Polyunsaturated (g),Saturated (g),Trans-Fats (g),Omega-3 (g),Omega-6 (g),Alanine (g),Arginine (g),Aspartic acid (g),Cystine (g),Glutamic acid (g),Glycine (g),Histidine (g),Hydroxyproline (g),Isoleucine (g),Leucine (g),Lysine (g),Methionine (g),Phenylalanine (g),Proline (g),Protein (g),Serine (g),Threonine (g),Tryptophan (g),Tyrosine (g),Valine (g),Category'
+CRONOMETER_HEADER = "Day,Time,Group,Food Name,Amount,Energy (kcal),Oxalate (mg),Water (g),B1 (Thiamine) (mg),B2 (Riboflavin) (mg),B3 (Niacin) (mg),B5 (Pantothenic Acid) (mg),B6 (Pyridoxine) (mg),B12 (Cobalamin) (µg),Alpha-carotene (µg),Beta-carotene (µg),Beta-cryptoxanthin (µg),Choline (mg),Folate (µg),Lutein+Zeaxanthin (µg),Lycopene (µg),Vitamin A (µg),Vitamin C (mg),Vitamin D (IU),Vitamin E (mg),Vitamin K (µg),Calcium (mg),Copper (mg),Iodine (µg),Iron (mg),Magnesium (mg),Manganese (mg),Phosphorus (mg),Potassium (mg),Selenium (µg),Sodium (mg),Zinc (mg),Carbs (g),Fiber (g),Fructose (g),Starch (g),Sucrose (g),Sugars (g),Net Carbs (g),Fat (g),Cholesterol (mg),Monounsaturated (g),Polyunsaturated (g),Saturated (g),Trans-Fats (g),Omega-3 (g),Omega-6 (g),Alanine (g),Arginine (g),Aspartic acid (g),Cystine (g),Glutamic acid (g),Glycine (g),Histidine (g),Hydroxyproline (g),Isoleucine (g),Leucine (g),Lysine (g),Methionine (g),Phenylalanine (g),Proline (g),Protein (g),Serine (g),Threonine (g),Tryptophan (g),Tyrosine (g),Valine (g),Category"
 MACROFACTOR_HEADER = 'Date,Time,Food Name,Serving Size,Serving Qty,Serving Weight (g),Calories (kcal),Fat (g),Carbs (g),Protein (g),Alcohol (g),"B12, Cobalamin (mcg)","B1, Thiamine (mg)","B2, Riboflavin (mg)","B3, Niacin (mg)","B5, Pantothenic Acid (mg)","B6, Pyridoxine (mg)",Caffeine (mg),Calcium (mg),Cholesterol (mg),Choline (mg),Copper (mg),Cysteine (g),Monounsaturated Fat (g),Polyunsaturated Fat (g),Saturated Fat (g),Trans Fat (g),Fiber (g),Folate (mcg),Histidine (g),Iron (mg),Isoleucine (g),Leucine (g),Lysine (g),Magnesium (mg),Manganese (mg),Methionine (g),Omega-3 ALA (g),Omega-3 DHA (g),Omega-3 EPA (g),Omega-3 (g),Omega-6 (g),Phenylalanine (g),Phosphorus (mg),Potassium (mg),Selenium (mcg),Sodium (mg),Starch (g),Sugars (g),Sugars Added (g),Threonine (g),Tryptophan (g),Tyrosine (g),Valine (g),Vitamin A (mcg),Vitamin C (mg),Vitamin D (mcg),Vitamin E (mg),Vitamin K (mcg),Water (g),Zinc (mg)'
 LOSEIT_HEADER = "Date,Name,Icon,Meal,Quantity,Units,Calories,Deleted,Fat (g),Protein (g),Carbohydrates (g),Saturated Fat (g),Sugars (g),Fiber (g),Cholesterol (mg),Sodium (mg)"
 
@@ -35,12 +34,46 @@ def cronometer(**values) -> str:
 def test_cronometer_servings(tmp_path, table, matcher):
     from nutri.intake import analyse
 
-    path = write(tmp_path / "servings.csv", CRONOMETER_HEADER + "\n"
-                 + cronometer(**{"Day": "2023-09-17", "Time": "9:00 AM", "Group": "Staples", "Food Name": "Spinach, Raw", "Amount": "1.00 cup", "Energy (kcal)": "6.9",
-                                 "Water (g)": "27.4", "B1 (Thiamine) (mg)": "0.02", "B6 (Pyridoxine) (mg)": "0.06", "B12 (Cobalamin) (µg)": "0.00",
-                                 "Vitamin D (IU)": "0.00", "Calcium (mg)": "29.70", "Magnesium (mg)": "23.70", "Category": "Vegetables and Vegetable Products"})
-                 + cronometer(**{"Day": "2023-09-17", "Group": "Supplements", "Food Name": "Vitamin D3", "Amount": "2.00 softgel", "Vitamin D (IU)": "2000.00"})
-                 + cronometer(**{"Day": "2016-9-26", "Food Name": "Bear Naked Granola", "Amount": "0.52 Serving (22 tsp, whole pieces)", "Energy (kcal)": "133.64"}))
+    path = write(
+        tmp_path / "servings.csv",
+        CRONOMETER_HEADER
+        + "\n"
+        + cronometer(
+            **{
+                "Day": "2023-09-17",
+                "Time": "9:00 AM",
+                "Group": "Staples",
+                "Food Name": "Spinach, Raw",
+                "Amount": "1.00 cup",
+                "Energy (kcal)": "6.9",
+                "Water (g)": "27.4",
+                "B1 (Thiamine) (mg)": "0.02",
+                "B6 (Pyridoxine) (mg)": "0.06",
+                "B12 (Cobalamin) (µg)": "0.00",
+                "Vitamin D (IU)": "0.00",
+                "Calcium (mg)": "29.70",
+                "Magnesium (mg)": "23.70",
+                "Category": "Vegetables and Vegetable Products",
+            }
+        )
+        + cronometer(
+            **{
+                "Day": "2023-09-17",
+                "Group": "Supplements",
+                "Food Name": "Vitamin D3",
+                "Amount": "2.00 softgel",
+                "Vitamin D (IU)": "2000.00",
+            }
+        )
+        + cronometer(
+            **{
+                "Day": "2016-9-26",
+                "Food Name": "Bear Naked Granola",
+                "Amount": "0.52 Serving (22 tsp, whole pieces)",
+                "Energy (kcal)": "133.64",
+            }
+        ),
+    )
     diary = read_diary(path)
     assert diary.layout == "cronometer"
     assert list(diary.entries["date"]) == ["2023-09-17", "2023-09-17", "2016-09-26"]
@@ -64,9 +97,25 @@ def test_cronometer_servings(tmp_path, table, matcher):
 def test_macrofactor_uses_serving_weight(tmp_path, table, matcher):
     from nutri.intake import analyse
 
-    row = csv_row(MACROFACTOR_HEADER, **{"Date": "2026-10-05", "Time": "08:01", "Food Name": "Almonds", "Serving Size": "1 oz", "Serving Qty": "1",
-                                         "Serving Weight (g)": "28.35", "Calories (kcal)": "164", "B12, Cobalamin (mcg)": "0", "B1, Thiamine (mg)": "0.06",
-                                         "B6, Pyridoxine (mg)": "0.04", "Caffeine (mg)": "0", "Calcium (mg)": "76", "Magnesium (mg)": "76.5", "Water (g)": "1.2"})
+    row = csv_row(
+        MACROFACTOR_HEADER,
+        **{
+            "Date": "2026-10-05",
+            "Time": "08:01",
+            "Food Name": "Almonds",
+            "Serving Size": "1 oz",
+            "Serving Qty": "1",
+            "Serving Weight (g)": "28.35",
+            "Calories (kcal)": "164",
+            "B12, Cobalamin (mcg)": "0",
+            "B1, Thiamine (mg)": "0.06",
+            "B6, Pyridoxine (mg)": "0.04",
+            "Caffeine (mg)": "0",
+            "Calcium (mg)": "76",
+            "Magnesium (mg)": "76.5",
+            "Water (g)": "1.2",
+        },
+    )
     path = write(tmp_path / "mf.csv", "\ufeff" + MACROFACTOR_HEADER + "\n" + row)
     diary = read_diary(path)
     assert diary.layout == "macrofactor" and diary.encoding == "utf-8-sig"
@@ -79,7 +128,11 @@ def test_macrofactor_uses_serving_weight(tmp_path, table, matcher):
 def test_loseit_deleted_rows_are_skipped(tmp_path, table, matcher):
     from nutri.intake import analyse
 
-    path = write(tmp_path / "food-logs.csv", LOSEIT_HEADER + "\n11/20/2026,Banana,Banana,Breakfast,1,Medium,105,false,0.4,1.3,27,n/a,14,3.1,0,1\n11/20/2026,Pizza,Pizza,Dinner,2,Slice,999,true,n/a,n/a,n/a,n/a,n/a,n/a,n/a,n/a\n")
+    path = write(
+        tmp_path / "food-logs.csv",
+        LOSEIT_HEADER
+        + "\n11/20/2026,Banana,Banana,Breakfast,1,Medium,105,false,0.4,1.3,27,n/a,14,3.1,0,1\n11/20/2026,Pizza,Pizza,Dinner,2,Slice,999,true,n/a,n/a,n/a,n/a,n/a,n/a,n/a,n/a\n",
+    )
     diary = read_diary(path)
     assert diary.layout == "loseit"
     result = analyse(diary, table, matcher)
@@ -89,7 +142,11 @@ def test_loseit_deleted_rows_are_skipped(tmp_path, table, matcher):
 
 
 def test_header_below_title_rows_blank_rows_and_semicolons(tmp_path):
-    path = write(tmp_path / "diary.csv", "Food diary of Ann;;;\n;;;\nDatum;Meal;Food;Amount;Unit\n16.11.2026;Breakfast;milk;0,25;l\n\n17.11.2026;Lunch;spinach;1;cup\n", "cp1252")
+    path = write(
+        tmp_path / "diary.csv",
+        "Food diary of Ann;;;\n;;;\nDatum;Meal;Food;Amount;Unit\n16.11.2026;Breakfast;milk;0,25;l\n\n17.11.2026;Lunch;spinach;1;cup\n",
+        "cp1252",
+    )
     diary = read_diary(path)
     assert diary.header_row == 3 and diary.blank_rows == 1
     assert list(diary.entries["amount_text"]) == ["0,25", "1"]
@@ -97,10 +154,14 @@ def test_header_below_title_rows_blank_rows_and_semicolons(tmp_path):
 
 def test_columns_override_and_missing_food_column(tmp_path):
     path = write(tmp_path / "d.csv", "When,What I ate,How much\n2026-11-16,banana,1\n")
-    with pytest.raises(DiaryFormatError, match=r"no food column found \(headers seen: 'When', 'What I ate', 'How much'\)") as caught:
+    with pytest.raises(
+        DiaryFormatError, match=r"no food column found \(headers seen: 'When', 'What I ate', 'How much'\)"
+    ) as caught:
         read_diary(path)
     # the core names the setting, never a command-line flag; the CLI turns it into --columns
-    assert (caught.value.option, caught.value.option_value) == ("columns", "food=HEADER") and "--" not in str(caught.value)
+    assert (caught.value.option, caught.value.option_value) == ("columns", "food=HEADER") and "--" not in str(
+        caught.value
+    )
     diary = read_diary(path, columns={"food": "What I ate", "date": "When", "amount": "How much"})
     assert diary.entries.at[0, "input"] == "banana" and diary.entries.at[0, "date"] == "2026-11-16"
 
@@ -121,10 +182,17 @@ def test_xlsx_with_title_rows_and_datetime_cells(tmp_path):
     assert list(diary.entries["date"]) == ["2026-11-16", "2025-12-09"]
 
 
-@pytest.mark.parametrize("value, dayfirst, expected", [
-    ("2016-9-26", False, "2016-09-26"), ("11/20/2026", False, "2026-11-20"), ("20/11/2026", True, "2026-11-20"),
-    ("20.11.2026", False, "2026-11-20"), (45000, False, "2023-03-15"), ("Mon 16 Nov 2026", False, "2026-11-16"),
-])
+@pytest.mark.parametrize(
+    "value, dayfirst, expected",
+    [
+        ("2016-9-26", False, "2016-09-26"),
+        ("11/20/2026", False, "2026-11-20"),
+        ("20/11/2026", True, "2026-11-20"),
+        ("20.11.2026", False, "2026-11-20"),
+        (45000, False, "2023-03-15"),
+        ("Mon 16 Nov 2026", False, "2026-11-16"),
+    ],
+)
 def test_dates(value, dayfirst, expected):
     assert parse_date(value, dayfirst) == (expected, "")
 
@@ -142,12 +210,15 @@ def test_slash_dates_decided_by_the_files_evidence(tmp_path):
     assert list(read_diary(path, dayfirst=True).entries["date"]) == ["2026-04-03"]
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("empty.csv", b"", "the file is empty"),
-    ("binary.csv", bytes(range(256)) * 40, "binary data"),
-    ("text.xlsx", b"Date,Food\n2026-01-01,apple\n", "not a real .xlsx workbook"),
-    ("workbook.csv", b"PK\x03\x04rest", "rename it to .xlsx"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.csv", b"", "the file is empty"),
+        ("binary.csv", bytes(range(256)) * 40, "binary data"),
+        ("text.xlsx", b"Date,Food\n2026-01-01,apple\n", "not a real .xlsx workbook"),
+        ("workbook.csv", b"PK\x03\x04rest", "rename it to .xlsx"),
+    ],
+)
 def test_unreadable_files(tmp_path, name, content, message):
     (tmp_path / name).write_bytes(content)
     with pytest.raises(UnreadableInputError, match=message):
@@ -161,15 +232,21 @@ def test_missing_path_and_directory(tmp_path):
         read_diary(tmp_path)
 
 
-@pytest.mark.parametrize("text, column, amount", [
-    ("Vitamin D3, 1000 IU", "vitamin_d_ug", 25.0), ("magnesium glycinate 200 mg", "magnesium_mg", 200.0),
-    ("vitamin B12 500 mcg", "vitamin_b12_ug", 500.0), ("calcium carbonate 600 mg", "calcium_mg", 600.0),
-    ("Vitamin B6 25mg", "vitamin_b6_mg", 25.0), ("thiamine 100 mg", "thiamin_mg", 100.0),
-])
+@pytest.mark.parametrize(
+    "text, column, amount",
+    [
+        ("Vitamin D3, 1000 IU", "vitamin_d_ug", 25.0),
+        ("magnesium glycinate 200 mg", "magnesium_mg", 200.0),
+        ("vitamin B12 500 mcg", "vitamin_b12_ug", 500.0),
+        ("calcium carbonate 600 mg", "calcium_mg", 600.0),
+        ("Vitamin B6 25mg", "vitamin_b6_mg", 25.0),
+        ("thiamine 100 mg", "thiamin_mg", 100.0),
+    ],
+)
 def test_supplement_doses(tmp_path, table, matcher, text, column, amount):
     from nutri.intake import analyse, daily_totals
 
-    path = write(tmp_path / "d.csv", f"Date,Food\n2026-11-16,\"{text}\"\n2026-11-16,spinach 100 g\n")
+    path = write(tmp_path / "d.csv", f'Date,Food\n2026-11-16,"{text}"\n2026-11-16,spinach 100 g\n')
     result = analyse(read_diary(path), table, matcher)
     row = result.iloc[0]
     assert row["food_id"] == "supplement:" + column.rsplit("_", 1)[0] and row["status"] == "matched"
@@ -183,7 +260,10 @@ def test_supplement_doses(tmp_path, table, matcher, text, column, amount):
 def test_supplement_words_in_foods_are_foods(tmp_path, table, matcher):
     from nutri.intake import analyse
 
-    path = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,calcium fortified orange juice,250,ml\n2026-11-16,vitamin d,2,softgel\n")
+    path = write(
+        tmp_path / "d.csv",
+        "Date,Food,Amount,Unit\n2026-11-16,calcium fortified orange juice,250,ml\n2026-11-16,vitamin d,2,softgel\n",
+    )
     result = analyse(read_diary(path), table, matcher)
     assert result.at[0, "food_id"] == "09210" and not result.at[0, "supplemental"]
     assert result.at[1, "status"] == "needs_review" and result.at[1, "food_id"] == ""  # no dose given: never a guess
@@ -193,9 +273,24 @@ def test_supplement_words_in_foods_are_foods(tmp_path, table, matcher):
 def test_cronometer_quick_add_rows(tmp_path, table, matcher):
     from nutri.intake import analyse, daily_totals
 
-    path = write(tmp_path / "servings.csv", CRONOMETER_HEADER + "\n" + cronometer(**{"Day": "2023-09-17", "Group": "Notes", "Food Name": "Calorie", "Amount": "800.00 1", "Energy (kcal)": "800.0"}))
+    path = write(
+        tmp_path / "servings.csv",
+        CRONOMETER_HEADER
+        + "\n"
+        + cronometer(
+            **{
+                "Day": "2023-09-17",
+                "Group": "Notes",
+                "Food Name": "Calorie",
+                "Amount": "800.00 1",
+                "Energy (kcal)": "800.0",
+            }
+        ),
+    )
     result = analyse(read_diary(path), table, matcher)
-    assert result.at[0, "status"] == "unmatched" and "quick-add" in result.at[0, "note"] and result.at[0, "food_id"] == ""
+    assert (
+        result.at[0, "status"] == "unmatched" and "quick-add" in result.at[0, "note"] and result.at[0, "food_id"] == ""
+    )
     assert daily_totals(result).at[0, "energy_kcal"] == 800.0  # the app's energy still counts
 
 

@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SHARED
 
 
@@ -17,10 +16,16 @@ def test_foods_csv_has_every_sr28_food(table):
     assert table.foods.index.is_unique  # ids never collide across tables
 
 
-@pytest.mark.parametrize("food_id, column, value", [
-    ("11457", "magnesium_mg", 79), ("11457", "calcium_mg", 99), ("12061", "magnesium_mg", 270),
-    ("15086", "vitamin_d_ug", 16.7), ("13326", "vitamin_b12_ug", 70.58),
-])
+@pytest.mark.parametrize(
+    "food_id, column, value",
+    [
+        ("11457", "magnesium_mg", 79),
+        ("11457", "calcium_mg", 99),
+        ("12061", "magnesium_mg", 270),
+        ("15086", "vitamin_d_ug", 16.7),
+        ("13326", "vitamin_b12_ug", 70.58),
+    ],
+)
 def test_known_values(table, food_id, column, value):
     assert table.foods.at[food_id, column] == value
 
@@ -49,7 +54,19 @@ SR28 = next((d for d in SR28_DIRS if (d / "FOOD_DES.txt").is_file()), None)
 @pytest.mark.skipif(SR28 is None, reason="no SR28 folder: set NUTRI_SR28_DIR (see README, Data)")
 def test_rebuild_is_byte_for_byte(tmp_path):
     foods, portions = tmp_path / "foods.csv", tmp_path / "portions.csv"
-    subprocess.run([sys.executable, str(ROOT / "tools" / "build_foods.py"), str(SR28), "--foods", str(foods), "--portions", str(portions)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "build_foods.py"),
+            str(SR28),
+            "--foods",
+            str(foods),
+            "--portions",
+            str(portions),
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert foods.read_bytes() == (ROOT / "foods.csv").read_bytes()
     assert portions.read_bytes() == (ROOT / "nutri" / "data" / "portions.csv").read_bytes()
 
@@ -93,10 +110,12 @@ def test_document_categories_select_sensible_foods(table):
 def test_advice_prefers_the_diary_then_everyday_foods(table):
     from nutri.advice import Suggestion, everyday_food_ids, ranked_sources
 
-    foods = [Suggestion("11457", "Spinach, raw", "1 cup (30 g)", 30, 23.7, False),
-             Suggestion("11458", "Spinach, cooked, boiled, drained, without salt", "1 cup (180 g)", 180, 157, False),
-             Suggestion("99901", "Amaranth leaves, cooked", "1 cup (132 g)", 132, 73, False),
-             Suggestion("99902", "Spinach, canned", "1 cup (214 g)", 214, 163, False)]
+    foods = [
+        Suggestion("11457", "Spinach, raw", "1 cup (30 g)", 30, 23.7, False),
+        Suggestion("11458", "Spinach, cooked, boiled, drained, without salt", "1 cup (180 g)", 180, 157, False),
+        Suggestion("99901", "Amaranth leaves, cooked", "1 cup (132 g)", 132, 73, False),
+        Suggestion("99902", "Spinach, canned", "1 cup (214 g)", 214, 163, False),
+    ]
     everyday = everyday_food_ids(table)
     assert "11458" in everyday and "11457" in everyday
     picked = ranked_sources(foods, {"11457"}, everyday)

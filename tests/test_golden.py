@@ -5,9 +5,8 @@ Regenerate after an intended change with NUTRI_UPDATE_GOLDEN=1 and read the diff
 import os
 
 import pytest
-from openpyxl import load_workbook
-
 from conftest import DATA
+from openpyxl import load_workbook
 
 GOLDEN = DATA / "golden"
 FORMATS = {"text": "report.txt", "md": "report.md", "json": "report.json", "html": "report.html"}
@@ -39,7 +38,24 @@ def test_xlsx_report_cells(run, tmp_path):
     assert run("report", GOLDEN / "diary.csv", "--sex", "female", "--age", "34", "-o", out).exit_code == 0
     book = load_workbook(out)
     summary = list(book["Summary"].iter_rows(values_only=True))
-    assert summary[0] == ("week", "start", "end", "days_logged", "nutrient", "unit", "daily_average", "ear", "rda", "ai", "ul", "percent_rda", "days_below", "coverage", "status", "shortfall")
+    assert summary[0] == (
+        "week",
+        "start",
+        "end",
+        "days_logged",
+        "nutrient",
+        "unit",
+        "daily_average",
+        "ear",
+        "rda",
+        "ai",
+        "ul",
+        "percent_rda",
+        "days_below",
+        "coverage",
+        "status",
+        "shortfall",
+    )
     json_report = __import__("json").loads((GOLDEN / "report.json").read_text(encoding="utf-8"))
     first_week = json_report["weeks"][0]
     magnesium = next(r for r in summary if r[0] == first_week["week"] and r[4] == "Magnesium")

@@ -15,9 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
-
 from conftest import DATA
+from openpyxl import Workbook, load_workbook
 
 HEADER = "Date,Meal,Food,Amount,Unit\n"
 ROW = "2026-11-16,Lunch,banana,1,medium\n"
@@ -40,6 +39,7 @@ def _strict_json(text: str):
 
 
 # -- item 1: tiny workbooks that ask for huge allocations --------------------------------------
+
 
 def _rezip(path: Path, changes: dict) -> Path:
     """Rewrite members of a zip: name -> function of the old bytes (or new bytes)."""
@@ -66,8 +66,10 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TYPES = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-SHEET = (f'<worksheet xmlns="{MAIN}"><dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
-         '<c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>1</v></c></row></sheetData></worksheet>')
+SHEET = (
+    f'<worksheet xmlns="{MAIN}"><dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+    '<c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>1</v></c></row></sheetData></worksheet>'
+)
 STRINGS = f'<sst xmlns="{MAIN}" count="3" uniqueCount="3"><si><t>Food</t></si><si><t>Amount</t></si><si><t>banana</t></si></sst>'
 
 
@@ -75,14 +77,14 @@ def minimal_xlsx(path: Path, sheet: str = SHEET, strings: str = STRINGS) -> Path
     """The smallest XLSX calamine reads: one sheet and a shared-string table, parts given as text."""
     members = {
         "[Content_Types].xml": f'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
-                               f'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-                               f'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="{TYPES}.sheet.main+xml"/>'
-                               f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{TYPES}.worksheet+xml"/>'
-                               f'<Override PartName="/xl/sharedStrings.xml" ContentType="{TYPES}.sharedStrings+xml"/></Types>',
+        f'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        f'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="{TYPES}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{TYPES}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{TYPES}.sharedStrings+xml"/></Types>',
         "_rels/.rels": f'<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         "xl/workbook.xml": f'<workbook xmlns="{MAIN}" xmlns:r="{DOC}"><sheets><sheet name="Diary" sheetId="1" r:id="rId1"/></sheets></workbook>',
         "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/worksheet" Target="worksheets/sheet1.xml"/>'
-                                      f'<Relationship Id="rId2" Type="{DOC}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        f'<Relationship Id="rId2" Type="{DOC}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
         "xl/worksheets/sheet1.xml": sheet,
         "xl/sharedStrings.xml": strings,
     }
@@ -93,7 +95,9 @@ def minimal_xlsx(path: Path, sheet: str = SHEET, strings: str = STRINGS) -> Path
 
 
 def huge_sst_xlsx(path: Path) -> Path:
-    return minimal_xlsx(path, strings=STRINGS.replace('count="3" uniqueCount="3"', 'count="4000000000" uniqueCount="4000000000"'))
+    return minimal_xlsx(
+        path, strings=STRINGS.replace('count="3" uniqueCount="3"', 'count="4000000000" uniqueCount="4000000000"')
+    )
 
 
 def test_minimal_xlsx_is_read(run, tmp_path):
@@ -102,10 +106,14 @@ def test_minimal_xlsx_is_read(run, tmp_path):
     assert [(r["input"], r["status"]) for r in rows] == [("banana", "matched")]
 
 
-ODS_ROW_BOMB = (b'<table:table-row table:number-rows-repeated="100000000"><table:table-cell office:value-type="string">'
-                b"<text:p>x</text:p></table:table-cell></table:table-row>")
-ODS_COLUMN_BOMB = (b'<table:table-row><table:table-cell table:number-columns-repeated="16000000" office:value-type="float" '
-                   b'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
+ODS_ROW_BOMB = (
+    b'<table:table-row table:number-rows-repeated="100000000"><table:table-cell office:value-type="string">'
+    b"<text:p>x</text:p></table:table-cell></table:table-row>"
+)
+ODS_COLUMN_BOMB = (
+    b'<table:table-row><table:table-cell table:number-columns-repeated="16000000" office:value-type="float" '
+    b'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
+)
 
 
 def repeated_ods(path: Path, bomb: bytes) -> Path:
@@ -116,29 +124,37 @@ def repeated_ods(path: Path, bomb: bytes) -> Path:
 def lying_zip_xlsx(path: Path) -> Path:
     """A sheet member that inflates to 20 MB while the zip directory says 1,000 bytes."""
     far_cell_xlsx(path)
-    big = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + b"<row/>" * 3_500_000
+    big = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + b"<row/>" * 3_500_000
+    )
     _rezip(path, {"xl/worksheets/sheet1.xml": big + b"</sheetData></worksheet>"})
     data = bytearray(path.read_bytes())
     for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
         start = 0
         while (start := data.find(signature, start)) != -1:
             name_at = start + (30 if signature == b"PK\x03\x04" else 46)
-            name_length = int.from_bytes(data[start + offset + 4 - (0 if signature == b"PK\x03\x04" else 0): start + offset + 6], "little")
-            size = int.from_bytes(data[start + offset: start + offset + 4], "little")
+            name_length = int.from_bytes(
+                data[start + offset + 4 - (0 if signature == b"PK\x03\x04" else 0) : start + offset + 6], "little"
+            )
+            size = int.from_bytes(data[start + offset : start + offset + 4], "little")
             if size > 10_000_000:
-                data[start + offset: start + offset + 4] = (1000).to_bytes(4, "little")
+                data[start + offset : start + offset + 4] = (1000).to_bytes(4, "little")
             start = name_at + max(name_length, 0)
     path.write_bytes(bytes(data))
     return path
 
 
-@pytest.mark.parametrize("builder, message", [
-    (far_cell_xlsx, "reaches row 1,048,576 and column 16,384"),
-    (huge_sst_xlsx, "shared-string table claims 4,000,000,000 strings"),
-    (lambda p: repeated_ods(p.with_suffix(".ods"), ODS_ROW_BOMB), "more than the 30,000,000 cells"),
-    (lambda p: repeated_ods(p.with_suffix(".ods"), ODS_COLUMN_BOMB), "column 16,000,00"),
-    (lying_zip_xlsx, "not a valid workbook"),
-])
+@pytest.mark.parametrize(
+    "builder, message",
+    [
+        (far_cell_xlsx, "reaches row 1,048,576 and column 16,384"),
+        (huge_sst_xlsx, "shared-string table claims 4,000,000,000 strings"),
+        (lambda p: repeated_ods(p.with_suffix(".ods"), ODS_ROW_BOMB), "more than the 30,000,000 cells"),
+        (lambda p: repeated_ods(p.with_suffix(".ods"), ODS_COLUMN_BOMB), "column 16,000,00"),
+        (lying_zip_xlsx, "not a valid workbook"),
+    ],
+)
 def test_workbook_sizes_are_checked_before_reading(run, tmp_path, builder, message):
     path = builder(tmp_path / "hostile.xlsx")
     assert path.stat().st_size < 200_000
@@ -168,9 +184,14 @@ def test_zip_member_budget_counts_inflated_bytes(tmp_path):
 
 # -- item 2: a lone carriage return must not split a CSV row -------------------------------------
 
+
 def test_lone_cr_cannot_start_a_formula_row(run, tmp_path):
-    diary = _write(tmp_path / "d.csv", HEADER + '2026-11-16,Lunch,"salad\r=HYPERLINK(""http://x"")",1,cup\n'
-                   + '2026-11-16,Lunch,"spinach\r@SUM(1)",1,cup\n')
+    diary = _write(
+        tmp_path / "d.csv",
+        HEADER
+        + '2026-11-16,Lunch,"salad\r=HYPERLINK(""http://x"")",1,cup\n'
+        + '2026-11-16,Lunch,"spinach\r@SUM(1)",1,cup\n',
+    )
     review = tmp_path / "review.csv"
     result = run("match", diary, "--review", review)
     assert result.exit_code == 0
@@ -185,8 +206,11 @@ def test_lone_cr_cannot_start_a_formula_row(run, tmp_path):
 
 # -- item 3: control characters in XLSX outputs --------------------------------------------------
 
+
 def test_control_characters_reach_no_xlsx_as_errors(run, tmp_path):
-    diary = _write(tmp_path / "d.csv", HEADER + "2026-11-16,Lunch\x01,ban\x01ana\x1b[31m,1,medium\n" + ROW.replace("Lunch", "\x02"))
+    diary = _write(
+        tmp_path / "d.csv", HEADER + "2026-11-16,Lunch\x01,ban\x01ana\x1b[31m,1,medium\n" + ROW.replace("Lunch", "\x02")
+    )
     assert run("match", diary, "-o", tmp_path / "m.xlsx").exit_code == 0
     assert run("report", diary, "-o", tmp_path / "r.xlsx").exit_code == 0
     cells = [c.value for row in load_workbook(tmp_path / "m.xlsx").active.iter_rows() for c in row]
@@ -210,6 +234,7 @@ def test_implausible_export_values_are_not_trusted(run, tmp_path, value):
 
 
 # -- item 5: valid JSON, no "inf", no numpy warnings ----------------------------------------------
+
 
 def test_overflowing_amount_gives_valid_json_and_no_inf(run, tmp_path):
     diary = _write(tmp_path / "d.csv", HEADER + f"2026-11-16,Lunch,spinach,{'9' * 401},g\n" + ROW)
@@ -237,6 +262,7 @@ def test_custom_food_with_infinite_value_is_refused(run, tmp_path):
 
 # -- item 7: blank lines above the header ---------------------------------------------------------
 
+
 def test_many_blank_lines_above_the_header(run, tmp_path):
     diary = _write(tmp_path / "d.csv", "\n" * 35 + HEADER + ROW)
     result = run("match", diary)
@@ -245,9 +271,13 @@ def test_many_blank_lines_above_the_header(run, tmp_path):
 
 # -- item 8: silent misreads ----------------------------------------------------------------------
 
+
 def test_german_thousands_separator(run, tmp_path):
-    diary = _write(tmp_path / "d.csv", "Datum;Lebensmittel;Menge;Einheit\n16.11.2026;milk;1.000;g\n16.11.2026;milk;0,25;l\n"
-                   "16.11.2026;milk;1.250,5;g\n", )
+    diary = _write(
+        tmp_path / "d.csv",
+        "Datum;Lebensmittel;Menge;Einheit\n16.11.2026;milk;1.000;g\n16.11.2026;milk;0,25;l\n"
+        "16.11.2026;milk;1.250,5;g\n",
+    )
     rows = _rows(run("match", diary, "--columns", "food=Lebensmittel,date=Datum,amount=Menge,unit=Einheit"))
     assert [float(r["grams"]) for r in rows[::2]] == [1000.0, 1250.5]
 
@@ -258,8 +288,12 @@ def test_point_thousands_stay_decimals_in_an_english_file(run, tmp_path):
 
 
 def test_date_style_is_decided_per_file_and_contradictions_flagged(run, tmp_path):
-    lines = ["11/20/2026,Lunch,banana,1,medium", "11/21/2026,Lunch,banana,1,medium", "13/11/2026,Lunch,apple,1,medium",
-             "11/12/2026,Lunch,pear,1,medium"]
+    lines = [
+        "11/20/2026,Lunch,banana,1,medium",
+        "11/21/2026,Lunch,banana,1,medium",
+        "13/11/2026,Lunch,apple,1,medium",
+        "11/12/2026,Lunch,pear,1,medium",
+    ]
     rows = _rows(run("match", _write(tmp_path / "d.csv", HEADER + "\n".join(lines) + "\n")))
     assert [r["date"] for r in rows] == ["2026-11-20", "2026-11-21", "", "2026-11-12"]
     assert rows[2]["status"] == "invalid" and "contradicts the file's M/D/YYYY dates (11/20/2026" in rows[2]["note"]
@@ -269,7 +303,9 @@ def test_date_style_is_decided_per_file_and_contradictions_flagged(run, tmp_path
 
 
 def test_one_cp1252_line_keeps_the_utf8_lines(run, tmp_path):
-    data = (HEADER + "2026-11-16,Lunch,crème fraîche,2,tbsp\n").encode() + "2026-11-16,Déjeuner,pâté,1,slice\n".encode("cp1252")
+    data = (HEADER + "2026-11-16,Lunch,crème fraîche,2,tbsp\n").encode() + "2026-11-16,Déjeuner,pâté,1,slice\n".encode(
+        "cp1252"
+    )
     result = run("match", _write(tmp_path / "d.csv", data))
     assert [r["input"] for r in _rows(result)] == ["crème fraîche", "pâté"]
     assert [r["meal"] for r in _rows(result)] == ["Lunch", "Déjeuner"]
@@ -285,11 +321,15 @@ def test_review_and_output_cannot_be_the_same_file(run, tmp_path):
 
 # -- item 9: internal errors that are now one-line messages ---------------------------------------
 
-@pytest.mark.parametrize("content, message", [
-    ("alias,food_id\ncrème,09040\n".encode("cp1252"), "not UTF-8 text"),
-    (bytes(range(256)) * 40, "not"),
-    (b"alias,food_id\n" + b"x" * 11_000_000 + b",09040\n", "not readable as CSV"),
-])
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("alias,food_id\ncrème,09040\n".encode("cp1252"), "not UTF-8 text"),
+        (bytes(range(256)) * 40, "not"),
+        (b"alias,food_id\n" + b"x" * 11_000_000 + b",09040\n", "not readable as CSV"),
+    ],
+)
 def test_bad_aliases_files(run, tmp_path, content, message):
     diary = _write(tmp_path / "d.csv", HEADER + ROW)
     aliases = _write(tmp_path / "aliases.csv", content)
@@ -305,12 +345,15 @@ def test_duplicate_custom_food_id(run, tmp_path):
     assert result.exit_code == 2 and "line 3: food_id 'bar' is already defined on line 2" in result.stderr
 
 
-@pytest.mark.parametrize("toml, message", [
-    ('age = "abc"', "age = 'abc' is not a number of years"),
-    ("aliases = 5", "aliases = 5 is not a file name in quotes"),
-    ("sex = 5", "sex = 5 is not sex = \"female\" or sex = \"male\""),
-    ("foods = [1, 2]", "foods = [1, 2] is not a file name"),
-])
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ('age = "abc"', "age = 'abc' is not a number of years"),
+        ("aliases = 5", "aliases = 5 is not a file name in quotes"),
+        ("sex = 5", 'sex = 5 is not sex = "female" or sex = "male"'),
+        ("foods = [1, 2]", "foods = [1, 2] is not a file name"),
+    ],
+)
 def test_config_values_of_the_wrong_type(run, tmp_path, monkeypatch, toml, message):
     monkeypatch.chdir(tmp_path)
     _write(tmp_path / "d.csv", HEADER + ROW)
@@ -332,8 +375,14 @@ def test_output_into_missing_folder_or_empty_name(run, tmp_path):
     assert result.exit_code == 2 and "the file name is empty" in result.stderr and "internal error" not in result.stderr
 
 
-@pytest.mark.parametrize("code, reason", [(errno.ENOSPC, "the disk is full"), (errno.EACCES, "permission denied"),
-                                          (errno.EROFS, "the file system is read-only")])
+@pytest.mark.parametrize(
+    "code, reason",
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EACCES, "permission denied"),
+        (errno.EROFS, "the file system is read-only"),
+    ],
+)
 def test_write_failures_are_one_line_without_temp_names(run, tmp_path, monkeypatch, code, reason):
     from nutri.report import safe
 
@@ -356,6 +405,7 @@ def test_full_disk_device(run, tmp_path):
 
 
 # -- item 10: stdin, FIFOs, UTF-16 without BOM, oversized cells -----------------------------------
+
 
 def test_stdin_for_match_and_report(run, tmp_path):
     result = run("match", "-", input=HEADER + ROW)
@@ -420,6 +470,7 @@ def test_oversized_workbook_cell_refused(run, tmp_path, monkeypatch):
 
 # -- item 11: risks -------------------------------------------------------------------------------
 
+
 def test_output_onto_the_input_diary(run, tmp_path):
     diary = _write(tmp_path / "d.csv", HEADER + ROW)
     for command in (("report", diary, "-o", diary), ("match", diary, "-o", diary), ("match", diary, "--review", diary)):
@@ -463,8 +514,13 @@ def test_sigterm_during_write_leaves_no_partial_file(tmp_path, monkeypatch):
 
 
 def test_markdown_report_makes_no_images_or_links(run, tmp_path):
-    diary = _write(tmp_path / "d.csv", HEADER + "2026-11-16,Lunch,![pixel](http://evil.example/p.png),1,cup\n"
-                   + "2026-11-16,Lunch,[click](http://evil.example),1,cup\n2026-11-16,Lunch,<http://evil.example>,1,cup\n" + ROW)
+    diary = _write(
+        tmp_path / "d.csv",
+        HEADER
+        + "2026-11-16,Lunch,![pixel](http://evil.example/p.png),1,cup\n"
+        + "2026-11-16,Lunch,[click](http://evil.example),1,cup\n2026-11-16,Lunch,<http://evil.example>,1,cup\n"
+        + ROW,
+    )
     text = run("report", diary, "--format", "md").stdout
     assert "](http" not in text.replace("\\](http", "") and "<http" not in text
     assert "\\[click\\]" in text
@@ -482,14 +538,20 @@ def test_terminal_escapes_from_custom_foods_never_reach_the_terminal(run, tmp_pa
 
 # -- the corpus walk: no input ends in "internal error" -------------------------------------------
 
+
 def _corpus(tmp_path: Path) -> list[Path]:
     from test_bad_input import UNUSABLE, USABLE
 
     folder = tmp_path / "corpus"
     folder.mkdir()
     files = [_write(folder / name, content) for name, (content, *_rest) in {**USABLE, **UNUSABLE}.items()]
-    files += [far_cell_xlsx(folder / "far.xlsx"), huge_sst_xlsx(folder / "sst.xlsx"), lying_zip_xlsx(folder / "lying.xlsx"),
-              repeated_ods(folder / "rows.ods", ODS_ROW_BOMB), repeated_ods(folder / "columns.ods", ODS_COLUMN_BOMB)]
+    files += [
+        far_cell_xlsx(folder / "far.xlsx"),
+        huge_sst_xlsx(folder / "sst.xlsx"),
+        lying_zip_xlsx(folder / "lying.xlsx"),
+        repeated_ods(folder / "rows.ods", ODS_ROW_BOMB),
+        repeated_ods(folder / "columns.ods", ODS_COLUMN_BOMB),
+    ]
     extra = {
         "cr.csv": HEADER + '2026-11-16,Lunch,"x\r=1+1",1,cup\n',
         "control.csv": HEADER + "2026-11-16,Lunch\x01,ban\x1bana,1,medium\n",
@@ -524,7 +586,11 @@ def test_hostile_corpus_never_gives_an_internal_error(run, tmp_path):
         commands += [("match", path, *w) for w in writers] + [("report", path, *r) for r in reports] if hostile else []
         for command in commands:
             result = run(*command)
-            assert "internal error" not in result.output and "Traceback" not in result.output, (path.name, command, result.output)
+            assert "internal error" not in result.output and "Traceback" not in result.output, (
+                path.name,
+                command,
+                result.output,
+            )
             assert result.exit_code in (0, 1, 2), (path.name, command)
             if "json" in command and result.exit_code == 0:
                 _strict_json(result.stdout)

@@ -2,7 +2,6 @@ import csv
 import re
 
 import pytest
-
 from conftest import DATA, ROOT
 
 
@@ -18,17 +17,80 @@ def test_labelled_set_accuracy(table, matcher):
 def test_curated_aliases_are_sound(table):
     from nutri.match import WORD_SYNONYMS, tokenize
 
-    rows = list(csv.DictReader(line for line in open(ROOT / "nutri" / "data" / "aliases.csv", encoding="utf-8") if not line.startswith("#")))
+    rows = list(
+        csv.DictReader(
+            line for line in open(ROOT / "nutri" / "data" / "aliases.csv", encoding="utf-8") if not line.startswith("#")
+        )
+    )
     assert len(rows) >= 400
-    synonyms = {"coke": "cola", "soda": "cola", "oj": "orange", "porridge": "oat", "oatmeal": "oat", "mince": "beef", "courgette": "zucchini", "aubergine": "eggplant",
-                "rocket": "arugula", "swede": "rutabaga", "crisps": "potato", "chips": "potato", "prawn": "shrimp", "beetroot": "beet", "coriander": "cilantro",
-                "weetabix": "wheat", "cheerios": "cheerio", "steak": "beef", "liver": "liver", "hamburger": "beef", "pepitas": "pumpkin", "sultana": "raisin",
-                "clementine": "tangerine", "kiwi": "kiwifruit", "spirits": "distilled", "lager": "beer", "champagne": "wine", "prosecco": "wine", "decaf": "coffee",
-                "espresso": "espresso", "porridge oats": "oat", "cereal": "cereal", "toast": "bread", "sourdough": "bread", "pita": "bread", "soup": "soup",
-                "biscuit": "cookie", "jam": "jam", "cream": "cream", "omelette": "omelet", "ketchup": "catsup", "bagel": "bagel", "tahini": "tahini",
-                "chicken": "chicken", "beans": "bean", "sweetcorn": "corn", "mayonnaise": "mayonnaise", "hot": "frankfurter", "fish": "fish", "cornflakes": "corn",
-                "sparkling": "soda", "bottled": "water", "yam": "yam", "fortified": "cereal", "red": "bull", "energy": "energy", "sports": "gatorade",
-                "canned": "canned", "cold": "coffee", "whisky": "whiskey", "spaghetti": "pasta", "chocolate": "cocoa", "tinned": "canned", "edamame": "edamame", "pepsi": "cola", "fanta": "orange"}
+    synonyms = {
+        "coke": "cola",
+        "soda": "cola",
+        "oj": "orange",
+        "porridge": "oat",
+        "oatmeal": "oat",
+        "mince": "beef",
+        "courgette": "zucchini",
+        "aubergine": "eggplant",
+        "rocket": "arugula",
+        "swede": "rutabaga",
+        "crisps": "potato",
+        "chips": "potato",
+        "prawn": "shrimp",
+        "beetroot": "beet",
+        "coriander": "cilantro",
+        "weetabix": "wheat",
+        "cheerios": "cheerio",
+        "steak": "beef",
+        "liver": "liver",
+        "hamburger": "beef",
+        "pepitas": "pumpkin",
+        "sultana": "raisin",
+        "clementine": "tangerine",
+        "kiwi": "kiwifruit",
+        "spirits": "distilled",
+        "lager": "beer",
+        "champagne": "wine",
+        "prosecco": "wine",
+        "decaf": "coffee",
+        "espresso": "espresso",
+        "porridge oats": "oat",
+        "cereal": "cereal",
+        "toast": "bread",
+        "sourdough": "bread",
+        "pita": "bread",
+        "soup": "soup",
+        "biscuit": "cookie",
+        "jam": "jam",
+        "cream": "cream",
+        "omelette": "omelet",
+        "ketchup": "catsup",
+        "bagel": "bagel",
+        "tahini": "tahini",
+        "chicken": "chicken",
+        "beans": "bean",
+        "sweetcorn": "corn",
+        "mayonnaise": "mayonnaise",
+        "hot": "frankfurter",
+        "fish": "fish",
+        "cornflakes": "corn",
+        "sparkling": "soda",
+        "bottled": "water",
+        "yam": "yam",
+        "fortified": "cereal",
+        "red": "bull",
+        "energy": "energy",
+        "sports": "gatorade",
+        "canned": "canned",
+        "cold": "coffee",
+        "whisky": "whiskey",
+        "spaghetti": "pasta",
+        "chocolate": "cocoa",
+        "tinned": "canned",
+        "edamame": "edamame",
+        "pepsi": "cola",
+        "fanta": "orange",
+    }
     for row in rows:
         assert table.has(row["food_id"]), row
         assert row["reason"], row
@@ -36,13 +98,24 @@ def test_curated_aliases_are_sound(table):
         alias_words = tokenize(row["alias"])
         head = alias_words[-1] if alias_words else row["alias"]
         known = {head, WORD_SYNONYMS.get(head, head)} | {synonyms.get(w, w) for w in row["alias"].split()}
-        assert known & description_words or any(w in description_words for w in alias_words), (row["alias"], table.description(row["food_id"]))
+        assert known & description_words or any(w in description_words for w in alias_words), (
+            row["alias"],
+            table.description(row["food_id"]),
+        )
 
 
-@pytest.mark.parametrize("text, food_id", [
-    ("spinach", "11457"), ("avocado", "09037"), ("2% milk", "01079"), ("coffee", "14209"),
-    ("bananna", "09040"), ("Kirkland almonds", "12061"), ("Turmeric, Ground", "02043"),
-])
+@pytest.mark.parametrize(
+    "text, food_id",
+    [
+        ("spinach", "11457"),
+        ("avocado", "09037"),
+        ("2% milk", "01079"),
+        ("coffee", "14209"),
+        ("bananna", "09040"),
+        ("Kirkland almonds", "12061"),
+        ("Turmeric, Ground", "02043"),
+    ],
+)
 def test_everyday_words(matcher, text, food_id):
     assert matcher.match(text).food_id == food_id
 
@@ -71,7 +144,9 @@ def test_priors(matcher):
 def test_doubts_lower_confidence(matcher):
     peach = matcher.match("Peach, Frozen, Unsweetened")
     # the first comma segment names the food; FNDDS names this one exactly (its recipe: raw peaches)
-    assert peach.description.lower().startswith("peach") and "sweetened" not in peach.description.replace("unsweetened", "")
+    assert peach.description.lower().startswith("peach") and "sweetened" not in peach.description.replace(
+        "unsweetened", ""
+    )
     rooibos = matcher.match("Honeybush Tea")  # rooibos is now a curated alias
     assert rooibos.status == "needs_review" and "'honeybush' not in any food description" in rooibos.note
     chlorella = matcher.match("Chlorella, Dried")
@@ -90,20 +165,37 @@ def test_different_food_words_need_asking(matcher):
 
 # -- issue 11: qualifiers, negations, brands, typos (each example of the issue's Why list) -------
 
-@pytest.mark.parametrize("text, food_id", [
-    ("Milk, Whole, 3.25% Milkfat, without Added Vitamin A and Vitamin D", "01211"),  # not the fortified milk (13x vitamin D)
-    ("non-alcoholic beer", "14305"), ("chocolate milk, 1%", "01104"), ("decaf coffee", "14201"),
-    ("swiss chard, cooked", "11765"), ("spaghetti, cooked", "20121"),
-    ("Oatmeal, Regular or Quick, Dry", "08120"), ("Baked potato, plain, skin not eaten", "11363"),
-    ("Kroger - Milk 2%", "01079"), ("() - Avocado", "09037"), ("Thompson Raisins - Raisin", "09298"),
-    ("Organics roasted cashews - Cashews", "12585"), ("Kirkland Olive Oil", "04053"),
-])
+
+@pytest.mark.parametrize(
+    "text, food_id",
+    [
+        (
+            "Milk, Whole, 3.25% Milkfat, without Added Vitamin A and Vitamin D",
+            "01211",
+        ),  # not the fortified milk (13x vitamin D)
+        ("non-alcoholic beer", "14305"),
+        ("chocolate milk, 1%", "01104"),
+        ("decaf coffee", "14201"),
+        ("swiss chard, cooked", "11765"),
+        ("spaghetti, cooked", "20121"),
+        ("Oatmeal, Regular or Quick, Dry", "08120"),
+        ("Baked potato, plain, skin not eaten", "11363"),
+        ("Kroger - Milk 2%", "01079"),
+        ("() - Avocado", "09037"),
+        ("Thompson Raisins - Raisin", "09298"),
+        ("Organics roasted cashews - Cashews", "12585"),
+        ("Kirkland Olive Oil", "04053"),
+    ],
+)
 def test_qualifiers_and_brands_steer_the_match(matcher, text, food_id):
     found = matcher.match(text)
     assert found.food_id == food_id and found.status == "matched", found
 
 
-@pytest.mark.parametrize("text, not_food", [("Brandy", "07021"), ("Wholey Guacamole", "13"), ("Adnams' bitter", "11024"), ("oat milk", "01106")])
+@pytest.mark.parametrize(
+    "text, not_food",
+    [("Brandy", "07021"), ("Wholey Guacamole", "13"), ("Adnams' bitter", "11024"), ("oat milk", "01106")],
+)
 def test_typo_correction_never_invents_a_food(matcher, text, not_food):
     found = matcher.match(text)
     assert found.status != "matched" or not (found.food_id or "").startswith(not_food), found
@@ -112,7 +204,9 @@ def test_typo_correction_never_invents_a_food(matcher, text, not_food):
 
 def test_not_frosted_is_never_the_frosted_cereal(matcher):
     found = matcher.match("mini wheats (not frosted)")
-    assert "FROSTED" not in found.description and (found.food_id == "08384" or found.status == "needs_review" or "08384" in found.alternatives_text)
+    assert "FROSTED" not in found.description and (
+        found.food_id == "08384" or found.status == "needs_review" or "08384" in found.alternatives_text
+    )
 
 
 def test_negated_words():

@@ -23,8 +23,11 @@ def test_printable_diary_rows(tmp_path):
     path = tmp_path / "diary.htm"
     path.write_text(PAGE, encoding="utf-8")
     entries = read_diary(path).entries
-    assert list(entries["input"]) == ["Kroger - Milk 2%, 1 cup", "Thompson Raisins - Raisin, 0.5 c",
-                                      "Angus Beef - Hamburger Patty 1/3 lb, 1 patty 151g."]
+    assert list(entries["input"]) == [
+        "Kroger - Milk 2%, 1 cup",
+        "Thompson Raisins - Raisin, 0.5 c",
+        "Angus Beef - Hamburger Patty 1/3 lb, 1 patty 151g.",
+    ]
     assert list(entries["meal"]) == ["Breakfast", "Breakfast", "Dinner"]
     assert set(entries["date"].astype(str)) == {"2019-01-02"}
 

@@ -3,21 +3,39 @@
 import csv
 import io
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nutri.diary import read_diary
-import pandas as pd
+from nutri.intake import analyse, daily_totals, food_rows
 
-from nutri.intake import analyse, food_rows, daily_totals
-
-FOODS = ["spinach", "2 eggs", "1 cup milk", "almonds", "salmon fillet 150 g", "xyzzy", "", "½ cup black beans", "coffee", "Vitamin D3 1000 IU", "=cmd()", "tofu"]
+FOODS = [
+    "spinach",
+    "2 eggs",
+    "1 cup milk",
+    "almonds",
+    "salmon fillet 150 g",
+    "xyzzy",
+    "",
+    "½ cup black beans",
+    "coffee",
+    "Vitamin D3 1000 IU",
+    "=cmd()",
+    "tofu",
+]
 AMOUNTS = ["", "1", "2.5", "0", "-3", "some", "1 1/2", "0,5", "#N/A", "100"]
 UNITS = ["", "g", "cup", "Tbsp", "smidgen", "oz", "fl oz", "slice", "medium"]
 DATES = ["2026-11-16", "2026-11-17", "", "2026-02-30", "11/18/2026", "garbage", "2026-11-20"]
 
-row = st.tuples(st.sampled_from(DATES), st.sampled_from(FOODS), st.sampled_from(AMOUNTS), st.sampled_from(UNITS), st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=5))
+row = st.tuples(
+    st.sampled_from(DATES),
+    st.sampled_from(FOODS),
+    st.sampled_from(AMOUNTS),
+    st.sampled_from(UNITS),
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=5),
+)
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -45,7 +63,13 @@ def test_rows_in_equal_rows_out(tmp_path, table, matcher, rows):
     assert result["row"].is_monotonic_increasing
 
 
-dated_row = st.tuples(st.sampled_from(["2026-11-16", "2026-11-17", "11/18/2026"]), st.sampled_from(FOODS), st.sampled_from(AMOUNTS), st.sampled_from(UNITS), st.just(""))
+dated_row = st.tuples(
+    st.sampled_from(["2026-11-16", "2026-11-17", "11/18/2026"]),
+    st.sampled_from(FOODS),
+    st.sampled_from(AMOUNTS),
+    st.sampled_from(UNITS),
+    st.just(""),
+)
 
 
 @SETTINGS
@@ -92,14 +116,29 @@ def test_nutrients_scale_linearly(table, matcher, amount, factor):
     from nutri.diary import Diary
 
     def run(value):
-        entries = pd.DataFrame({"row": [2], "date": ["2026-11-16"], "meal": [""], "input": ["spinach"], "amount_text": [repr(value)], "unit_text": ["g"], "grams_export": [float("nan")], "pre_status": [""], "pre_note": [""]})
+        entries = pd.DataFrame(
+            {
+                "row": [2],
+                "date": ["2026-11-16"],
+                "meal": [""],
+                "input": ["spinach"],
+                "amount_text": [repr(value)],
+                "unit_text": ["g"],
+                "grams_export": [float("nan")],
+                "pre_status": [""],
+                "pre_note": [""],
+            }
+        )
         return analyse(Diary(None, entries, "generic", None, None, 1, 0, {}), table, matcher)
 
     one, scaled = run(amount), run(amount * factor)
     assert scaled.at[0, "magnesium_mg"] == pytest.approx(one.at[0, "magnesium_mg"] * factor, rel=1e-9)
 
 
-@given(value=st.floats(min_value=1e-3, max_value=1e6), unit=st.sampled_from(["gram", "ounce", "pound", "kilogram", "milligram"]))
+@given(
+    value=st.floats(min_value=1e-3, max_value=1e6),
+    unit=st.sampled_from(["gram", "ounce", "pound", "kilogram", "milligram"]),
+)
 def test_mass_units_round_trip(value, unit):
     from nutri.quantity import ureg
 
@@ -107,7 +146,10 @@ def test_mass_units_round_trip(value, unit):
     assert there.to(unit).magnitude == pytest.approx(value, rel=1e-12)
 
 
-@given(value=st.floats(min_value=1e-3, max_value=1e5), unit=st.sampled_from(["cup", "tablespoon", "teaspoon", "fluid_ounce", "liter", "milliliter"]))
+@given(
+    value=st.floats(min_value=1e-3, max_value=1e5),
+    unit=st.sampled_from(["cup", "tablespoon", "teaspoon", "fluid_ounce", "liter", "milliliter"]),
+)
 def test_volume_units_round_trip(value, unit):
     from nutri.quantity import ureg
 

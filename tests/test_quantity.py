@@ -4,19 +4,42 @@ import pytest
 from nutri.quantity import PortionWeights, parse_amount_cell, parse_number, parse_quantity, ureg
 
 
-@pytest.mark.parametrize("text, value", [("1 1/2", 1.5), ("½", 0.5), ("1½", 1.5), ("0,25", 0.25), ("2-3", 2.5), ("a", 1), ("1,000", 1000), ("3/4", 0.75), ("1,5½", 2.0)])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1 1/2", 1.5),
+        ("½", 0.5),
+        ("1½", 1.5),
+        ("0,25", 0.25),
+        ("2-3", 2.5),
+        ("a", 1),
+        ("1,000", 1000),
+        ("3/4", 0.75),
+        ("1,5½", 2.0),
+    ],
+)
 def test_numbers(text, value):
     assert parse_number(text)[0] == pytest.approx(value)
 
 
-@pytest.mark.parametrize("text, amount, unit, food", [
-    ("1 1/2 cups spinach", 1.5, "cup", "spinach"), ("½ cup black beans", 0.5, "cup", "black beans"),
-    ("2 slices whole wheat toast", 2, "slice", "whole wheat toast"), ("3 oz grilled salmon", 3, "ounce", "grilled salmon"),
-    ("a banana", 1, None, "banana"), ("salmon fillet 150 g", 150, "gram", "salmon fillet"), ("2 eggs", 2, None, "eggs"),
-    ("250ml whole milk", 250, "milliliter", "whole milk"), ("2 Tbsp peanut butter", 2, "tablespoon", "peanut butter"),
-    ("8 Fluid Ounces orange juice", 8, "fluid_ounce", "orange juice"), ("100 gr rice", 100, "gram", "rice"),
-    ("Vitamin D3, 1000 IU", 1000, "iu", "Vitamin D3"), ("2% milk", None, None, "2% milk"),
-])
+@pytest.mark.parametrize(
+    "text, amount, unit, food",
+    [
+        ("1 1/2 cups spinach", 1.5, "cup", "spinach"),
+        ("½ cup black beans", 0.5, "cup", "black beans"),
+        ("2 slices whole wheat toast", 2, "slice", "whole wheat toast"),
+        ("3 oz grilled salmon", 3, "ounce", "grilled salmon"),
+        ("a banana", 1, None, "banana"),
+        ("salmon fillet 150 g", 150, "gram", "salmon fillet"),
+        ("2 eggs", 2, None, "eggs"),
+        ("250ml whole milk", 250, "milliliter", "whole milk"),
+        ("2 Tbsp peanut butter", 2, "tablespoon", "peanut butter"),
+        ("8 Fluid Ounces orange juice", 8, "fluid_ounce", "orange juice"),
+        ("100 gr rice", 100, "gram", "rice"),
+        ("Vitamin D3, 1000 IU", 1000, "iu", "Vitamin D3"),
+        ("2% milk", None, None, "2% milk"),
+    ],
+)
 def test_parse_quantity(text, amount, unit, food):
     q = parse_quantity(text)
     assert (q.amount, q.unit, q.food_text) == (amount, unit, food)
@@ -42,11 +65,20 @@ def test_registry_has_no_surprises():
     assert str(ureg.get_dimensionality(ureg.get_name("floz"))) == "[volume]"
 
 
-@pytest.mark.parametrize("food_id, text, grams", [
-    ("09040", "1 medium banana", 118), ("18075", "1 slice bread", 32), ("01123", "1 large egg", 50),
-    ("15088", "1 can sardines", 92), ("01256", "1 container yogurt", 170), ("01123", "2 eggs", 100),
-    ("18001", "1 bagel", 99), ("11457", "1 1/2 cups spinach", 45), ("01077", "250 ml whole milk", 257.8),
-])
+@pytest.mark.parametrize(
+    "food_id, text, grams",
+    [
+        ("09040", "1 medium banana", 118),
+        ("18075", "1 slice bread", 32),
+        ("01123", "1 large egg", 50),
+        ("15088", "1 can sardines", 92),
+        ("01256", "1 container yogurt", 170),
+        ("01123", "2 eggs", 100),
+        ("18001", "1 bagel", 99),
+        ("11457", "1 1/2 cups spinach", 45),
+        ("01077", "250 ml whole milk", 257.8),
+    ],
+)
 def test_grams_from_portions(table, food_id, text, grams):
     q = parse_quantity(text)
     per_unit, _how = PortionWeights(table).grams_per_unit(food_id, q, q.food_text)
@@ -84,20 +116,40 @@ def test_fuzz_findings_stay_fixed():
 
 # -- issue 11: everyday measures and app amounts (each example of the issue's Why list) ----------
 
+
 def _grams(table, matcher, text, amount=""):
     from nutri.intake import _resolve
 
     resolved = _resolve(amount, "", text, matcher, PortionWeights(table))
-    return resolved.food_id, resolved.quantity.amount * resolved.grams_per_unit if resolved.quantity.amount else None, resolved.grams_note, resolved.grams_status
+    return (
+        resolved.food_id,
+        resolved.quantity.amount * resolved.grams_per_unit if resolved.quantity.amount else None,
+        resolved.grams_note,
+        resolved.grams_status,
+    )
 
 
-@pytest.mark.parametrize("text, food_id, grams", [
-    ("1 can diet coke", "14416", 355), ("1 can of coke", "14148", 370), ("red bull 1 can", "14154", 258),  # the can bug: was ~30 g
-    ("glass of milk", "01079", 244), ("mug of tea", "14355", 237), ("bowl of cheerios", "08013", 42), ("a handful of almonds", "12061", 28.35),
-    ("1 bottle beer", "14003", 356), ("shot of espresso", "14210", 29.6), ("2 whole eggs", "01123", 100), ("1 cubic inch cheddar", "01009", 17),
-    ("1/2 c. oatmeal", "08121", 117), ("<1 TBS peanut butter", "16398", 16), ("rice (about half a cup)", "20045", 79), ("a bowl of tomato soup", "06559", 372),
-    ("1 cup chopped broccoli", "11090", 91),
-])
+@pytest.mark.parametrize(
+    "text, food_id, grams",
+    [
+        ("1 can diet coke", "14416", 355),
+        ("1 can of coke", "14148", 370),
+        ("red bull 1 can", "14154", 258),  # the can bug: was ~30 g
+        ("glass of milk", "01079", 244),
+        ("mug of tea", "14355", 237),
+        ("bowl of cheerios", "08013", 42),
+        ("a handful of almonds", "12061", 28.35),
+        ("1 bottle beer", "14003", 356),
+        ("shot of espresso", "14210", 29.6),
+        ("2 whole eggs", "01123", 100),
+        ("1 cubic inch cheddar", "01009", 17),
+        ("1/2 c. oatmeal", "08121", 117),
+        ("<1 TBS peanut butter", "16398", 16),
+        ("rice (about half a cup)", "20045", 79),
+        ("a bowl of tomato soup", "06559", 372),
+        ("1 cup chopped broccoli", "11090", 91),
+    ],
+)
 def test_everyday_measures(table, matcher, text, food_id, grams):
     found, weighed, note, _status = _grams(table, matcher, text)
     assert found == food_id and weighed == pytest.approx(grams, rel=0.02), note
@@ -110,10 +162,15 @@ def test_generic_measures_say_they_are_estimates(table, matcher):
     assert "1.5 cup" in note and "Cereals" in note or "cup" in note
 
 
-@pytest.mark.parametrize("amount, grams", [
-    ("1.40 can - each 12 fl oz", 1.4 * 12 * 29.5735 * 356 / (12 * 29.5735)), ("2.00 cup, whole pieces", None), ("1.00 bar (1.55 oz)", 43.9),
-    ("20.00 medium slice - 4\" x 4\" x 3/32\" - each 1 oz", 567),
-])
+@pytest.mark.parametrize(
+    "amount, grams",
+    [
+        ("1.40 can - each 12 fl oz", 1.4 * 12 * 29.5735 * 356 / (12 * 29.5735)),
+        ("2.00 cup, whole pieces", None),
+        ("1.00 bar (1.55 oz)", 43.9),
+        ('20.00 medium slice - 4" x 4" x 3/32" - each 1 oz', 567),
+    ],
+)
 def test_cronometer_described_measures(amount, grams):
     quantity = parse_amount_cell(amount)
     assert quantity.amount is not None
@@ -125,15 +182,18 @@ def test_cronometer_described_measures(amount, grams):
         assert quantity.unit == "cup" and quantity.detail == "whole pieces"
 
 
-@pytest.mark.parametrize("text, amount, unit, food, detail", [
-    ("Kale, raw, 2 cup, chopped", 2, "cup", "Kale, raw", "chopped"),
-    ("Produce - Broccholi, Chopped, Boiled, 0.5 cup (78g)", 78, "gram", "Produce - Broccholi, Chopped, Boiled", ""),
-    ("Angus Beef - Hamburger Patty 1/3 lb, 1 patty 151g.", 151, "gram", "Angus Beef - Hamburger Patty", ""),
-    ("Almond Thins - Crackers, 16 crackers", 16, "cracker", "Almond Thins - Crackers", ""),
-    ("Sweet Potato Soup, 2 serving(s)", 2, "serving", "Sweet Potato Soup", ""),
-    ("Thompson Raisins - Raisin, 1 c", 1, "cup", "Thompson Raisins - Raisin", ""),
-    ("2 slices of cucumber", 2, "slice", "cucumber", ""),
-])
+@pytest.mark.parametrize(
+    "text, amount, unit, food, detail",
+    [
+        ("Kale, raw, 2 cup, chopped", 2, "cup", "Kale, raw", "chopped"),
+        ("Produce - Broccholi, Chopped, Boiled, 0.5 cup (78g)", 78, "gram", "Produce - Broccholi, Chopped, Boiled", ""),
+        ("Angus Beef - Hamburger Patty 1/3 lb, 1 patty 151g.", 151, "gram", "Angus Beef - Hamburger Patty", ""),
+        ("Almond Thins - Crackers, 16 crackers", 16, "cracker", "Almond Thins - Crackers", ""),
+        ("Sweet Potato Soup, 2 serving(s)", 2, "serving", "Sweet Potato Soup", ""),
+        ("Thompson Raisins - Raisin, 1 c", 1, "cup", "Thompson Raisins - Raisin", ""),
+        ("2 slices of cucumber", 2, "slice", "cucumber", ""),
+    ],
+)
 def test_myfitnesspal_and_free_text_servings(text, amount, unit, food, detail):
     quantity = parse_quantity(text)
     assert (quantity.amount, quantity.unit, quantity.food_text, quantity.detail) == (amount, unit, food, detail)

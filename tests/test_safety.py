@@ -218,7 +218,7 @@ def test_symptoms_are_shown_once_per_report_beside_the_consult_line(run, tmp_pat
     for fmt in ("text", "md", "html"):
         out = run("report", tmp_path / "d.csv", "--age", "40", "--sex", "female", "-f", fmt, "-q").stdout
         assert out.count(calcium) == 1, fmt
-        section = out[out.index(calcium):]
+        section = out[out.index(calcium) :]
         assert "consult a healthcare provider" in section[:2000]
 
 

@@ -7,7 +7,18 @@ from conftest import ROOT
 MAX_FUNCTION_LINES = 60
 # Functions allowed to be longer, each with the reason (README, "Development").
 LONG_FUNCTION_EXCEPTIONS: dict[str, str] = {
-    "nutri/report/text.py:_period_lines": "one period's text layout; being replaced by the typed report model's renderer",
+    # most grew past 60 lines when `ruff format` put each key of their dict literals on its own line
+    "nutri/cli.py:report_command": "option checks, then the pipeline calls; the options are the length",
+    "nutri/diary.py:_entries": "one column per role of the entries frame; split further it would pass a dozen arrays",
+    "nutri/match.py:build_word_index": "one pass over the descriptions fills every word structure at once (speed)",
+    "nutri/match.py:_match": "the matcher's decision: aliases, ranking, then each review reason in turn",
+    "nutri/match.py:_rank": "the ranking's priors, one adjustment each, on whole arrays",
+    "nutri/quantity.py:_parse_plain": "one branch per amount form people write",
+    "nutri/report/build.py:_period": "one period's dict; the typed report model (issue 13) replaces it",
+    "nutri/report/build.py:build_report": "the report dict's keys; the typed report model (issue 13) replaces it",
+    "nutri/report/html.py:_period": "one period's HTML layout; the typed report model (issue 13) replaces it",
+    "nutri/report/text.py:_period_lines": "one period's text layout; the typed report model (issue 13) replaces it",
+    "nutri/report/xlsx.py:render": "one sheet after another; the XLSX step of issue 13 replaces it",
 }
 
 

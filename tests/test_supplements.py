@@ -4,8 +4,8 @@ import json
 
 import pandas as pd
 import pytest
-
 from conftest import write
+
 from nutri import nutrients
 from nutri.diary import read_diary
 from nutri.nutrients import Nutrient, Role
@@ -27,6 +27,7 @@ def analysed(tmp_path, table, matcher, rows):
 
 # --- Doses: every example of the Why list ---------------------------------------------
 
+
 def test_calcium_carbonate_tablet_is_read_as_the_compound_with_the_alternative(tmp_path, table, matcher):
     result = analysed(tmp_path, table, matcher, [("calcium carbonate 1250 mg", "", "")])
     row = result.iloc[0]
@@ -38,8 +39,13 @@ def test_calcium_carbonate_tablet_is_read_as_the_compound_with_the_alternative(t
 
 def test_two_calcium_carbonate_tablets_do_not_read_above_ul(run, tmp_path):
     # the reviewer's case: a woman of 60, two 1250 mg tablets a day and about 800 mg from a full day of food
-    foods = ["calcium carbonate 1250 mg,2,tablets", "cheddar cheese,100,g", "white rice cooked,300,g",
-             "roasted chicken breast,200,g", "apple,2,medium"]
+    foods = [
+        "calcium carbonate 1250 mg,2,tablets",
+        "cheddar cheese,100,g",
+        "white rice cooked,300,g",
+        "roasted chicken breast,200,g",
+        "apple,2,medium",
+    ]
     path = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n" + "".join(f"2026-11-16,{f}\n" for f in foods))
     report = json.loads(run("report", path, "--sex", "female", "--age", "60", "--format", "json").stdout)
     calcium = report["weeks"][0]["nutrients"]["calcium"]
@@ -47,29 +53,40 @@ def test_two_calcium_carbonate_tablets_do_not_read_above_ul(run, tmp_path):
     assert calcium["status"] != "above UL"  # read as elemental, the tablets alone were 2,500 mg: "above UL"
 
 
-@pytest.mark.parametrize("food, amount, unit, column, expected", [
-    ("Vitamin D3 2000 IU", "1", "", "vitamin_d_ug", 50.0),
-    ("magnesium glycinate 200 mg", "1", "", "magnesium_mg", 200.0),
-    ("Vitamin B12", "1.00 1000mcg tablet", "", "vitamin_b12_ug", 1000.0),  # the dose in the unit cell
-    ("Vitamin B12", "1", "1000 mcg tablet", "vitamin_b12_ug", 1000.0),
-    ("Vitamin D3 1000 IU", "2", "tablets", "vitamin_d_ug", 50.0),  # counts multiply
-    ("2 tablets Vitamin D3 1000 IU", "", "", "vitamin_d_ug", 50.0),
-    ("Vitamin D", "3.00 x 1000.0 IU", "", "vitamin_d_ug", 75.0),  # Cronometer's multiple is a total
-    ("Vitafusion, B12 1000 mcg Adult Vitamins", "1.50 x 2.0 gummy vitamins", "", "vitamin_b12_ug", 1500.0),
-])
+@pytest.mark.parametrize(
+    "food, amount, unit, column, expected",
+    [
+        ("Vitamin D3 2000 IU", "1", "", "vitamin_d_ug", 50.0),
+        ("magnesium glycinate 200 mg", "1", "", "magnesium_mg", 200.0),
+        ("Vitamin B12", "1.00 1000mcg tablet", "", "vitamin_b12_ug", 1000.0),  # the dose in the unit cell
+        ("Vitamin B12", "1", "1000 mcg tablet", "vitamin_b12_ug", 1000.0),
+        ("Vitamin D3 1000 IU", "2", "tablets", "vitamin_d_ug", 50.0),  # counts multiply
+        ("2 tablets Vitamin D3 1000 IU", "", "", "vitamin_d_ug", 50.0),
+        ("Vitamin D", "3.00 x 1000.0 IU", "", "vitamin_d_ug", 75.0),  # Cronometer's multiple is a total
+        ("Vitafusion, B12 1000 mcg Adult Vitamins", "1.50 x 2.0 gummy vitamins", "", "vitamin_b12_ug", 1500.0),
+    ],
+)
 def test_doses_with_an_amount_count(tmp_path, table, matcher, food, amount, unit, column, expected):
     row = analysed(tmp_path, table, matcher, [(food, amount, unit)]).iloc[0]
     assert row[column] == pytest.approx(expected) and row["status"] == "matched" and row["supplemental"]
     assert row["food_id"].startswith("supplement:") and "supplemental intake" in row["note"]
 
 
-@pytest.mark.parametrize("text, column, expected", [
-    ("Vitamin B12 500 mcg", "vitamin_b12_ug", 500.0), ("Vitamin B12 500 µg", "vitamin_b12_ug", 500.0),
-    ("Vitamin B12 500 ug", "vitamin_b12_ug", 500.0), ("B12 1 mg", "vitamin_b12_ug", 1000.0),
-    ("magnesium 0.4 g", "magnesium_mg", 400.0), ("magnesium 400 milligrams", "magnesium_mg", 400.0),
-    ("Vitamin D3 25 mcg", "vitamin_d_ug", 25.0), ("Vitamin D3 1,000 IU", "vitamin_d_ug", 25.0),
-    ("vitamin D 400 i.u.", "vitamin_d_ug", 10.0), ("400 mg magnesium", "magnesium_mg", 400.0),
-])
+@pytest.mark.parametrize(
+    "text, column, expected",
+    [
+        ("Vitamin B12 500 mcg", "vitamin_b12_ug", 500.0),
+        ("Vitamin B12 500 µg", "vitamin_b12_ug", 500.0),
+        ("Vitamin B12 500 ug", "vitamin_b12_ug", 500.0),
+        ("B12 1 mg", "vitamin_b12_ug", 1000.0),
+        ("magnesium 0.4 g", "magnesium_mg", 400.0),
+        ("magnesium 400 milligrams", "magnesium_mg", 400.0),
+        ("Vitamin D3 25 mcg", "vitamin_d_ug", 25.0),
+        ("Vitamin D3 1,000 IU", "vitamin_d_ug", 25.0),
+        ("vitamin D 400 i.u.", "vitamin_d_ug", 10.0),
+        ("400 mg magnesium", "magnesium_mg", 400.0),
+    ],
+)
 def test_units_through_the_pint_registry(text, column, expected):
     assert read(text).amount(column) == pytest.approx(expected)
 
@@ -91,26 +108,40 @@ def test_milk_of_magnesia_is_a_laxative_never_milk(tmp_path, table, matcher):
 
 
 def test_milk_of_magnesia_above_the_magnesium_ul(run, tmp_path):
-    path = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,milk of magnesia,2,tbsp\n"
-                                     "2026-11-16,spinach,1,cup\n")
+    path = write(
+        tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,milk of magnesia,2,tbsp\n2026-11-16,spinach,1,cup\n"
+    )
     week = json.loads(run("report", path, "--format", "json").stdout)["weeks"][0]
     assert week["days"][0]["above_ul"] == ["magnesium"]  # the supplemental-only UL, 350 mg
 
 
-@pytest.mark.parametrize("text, amount, product, expected, kind", [
-    ("Tums", "", "tums_regular", {"calcium_mg": 200.2, "vitamin_d_ug": 0}, "label"),
-    ("Tums Extra Strength", "2", "tums_extra", {"calcium_mg": 600.7}, "label"),
-    ("TUMS Ultra", "1", "tums_ultra", {"calcium_mg": 400.4}, "label"),
-    ("Multivitamin", "1", "multivitamin_adult",
-     {"vitamin_d_ug": 20, "vitamin_b12_ug": 2.4, "thiamin_mg": 1.2, "vitamin_b6_mg": 1.7}, "generic"),
-    ("Prenatal vitamins", "1", "multivitamin_prenatal",
-     {"vitamin_d_ug": 15, "vitamin_b12_ug": 2.8, "thiamin_mg": 1.4}, "generic"),
-    ("Multivitamin 50+", "1", "multivitamin_senior", {"vitamin_d_ug": 20}, "generic"),
-    ("Centrum Silver", "1", "multivitamin_senior", {"vitamin_b6_mg": 1.7}, "generic"),
-    ("B-complex", "1", "b_complex", {"thiamin_mg": 50, "vitamin_b12_ug": 50}, "generic"),
-    ("Vitamin B-100 complex", "1", "b_100", {"vitamin_b6_mg": 100}, "label"),
-    ("Caltrate 600+D3", "1", "caltrate_600_d3", {"calcium_mg": 600, "vitamin_d_ug": 20}, "label"),
-])
+@pytest.mark.parametrize(
+    "text, amount, product, expected, kind",
+    [
+        ("Tums", "", "tums_regular", {"calcium_mg": 200.2, "vitamin_d_ug": 0}, "label"),
+        ("Tums Extra Strength", "2", "tums_extra", {"calcium_mg": 600.7}, "label"),
+        ("TUMS Ultra", "1", "tums_ultra", {"calcium_mg": 400.4}, "label"),
+        (
+            "Multivitamin",
+            "1",
+            "multivitamin_adult",
+            {"vitamin_d_ug": 20, "vitamin_b12_ug": 2.4, "thiamin_mg": 1.2, "vitamin_b6_mg": 1.7},
+            "generic",
+        ),
+        (
+            "Prenatal vitamins",
+            "1",
+            "multivitamin_prenatal",
+            {"vitamin_d_ug": 15, "vitamin_b12_ug": 2.8, "thiamin_mg": 1.4},
+            "generic",
+        ),
+        ("Multivitamin 50+", "1", "multivitamin_senior", {"vitamin_d_ug": 20}, "generic"),
+        ("Centrum Silver", "1", "multivitamin_senior", {"vitamin_b6_mg": 1.7}, "generic"),
+        ("B-complex", "1", "b_complex", {"thiamin_mg": 50, "vitamin_b12_ug": 50}, "generic"),
+        ("Vitamin B-100 complex", "1", "b_100", {"vitamin_b6_mg": 100}, "label"),
+        ("Caltrate 600+D3", "1", "caltrate_600_d3", {"calcium_mg": 600, "vitamin_d_ug": 20}, "label"),
+    ],
+)
 def test_products_from_the_data_table(tmp_path, table, matcher, text, amount, product, expected, kind):
     row = analysed(tmp_path, table, matcher, [(text, amount, "")]).iloc[0]
     assert row["food_id"] == "product:" + product and row["status"] == "matched" and row["supplemental"]
@@ -132,11 +163,16 @@ def test_combination_gives_both(tmp_path, table, matcher):
     assert read("Vitamin D3 1000 IU").amount("calcium_mg") == 0  # a vitamin D pill holds no calcium
 
 
-@pytest.mark.parametrize("text, amount, unit", [
-    ("Metagenics OmegaGenics EPA-DHA 720", "2.00 softgel", ""), ("Nature's Way Hair Skin Nails gummies", "2", ""),
-    ("Iron (as Heme Iron Polypeptide as Proferrin)", "1.00 capsule", ""), ("Vitamin K2 MK7", "1", ""),
-    ("Acme Sleep Formula", "1", "capsule"),
-])
+@pytest.mark.parametrize(
+    "text, amount, unit",
+    [
+        ("Metagenics OmegaGenics EPA-DHA 720", "2.00 softgel", ""),
+        ("Nature's Way Hair Skin Nails gummies", "2", ""),
+        ("Iron (as Heme Iron Polypeptide as Proferrin)", "1.00 capsule", ""),
+        ("Vitamin K2 MK7", "1", ""),
+        ("Acme Sleep Formula", "1", "capsule"),
+    ],
+)
 def test_unknown_supplements_go_to_review_never_to_a_food(tmp_path, table, matcher, text, amount, unit):
     row = analysed(tmp_path, table, matcher, [(text, amount, unit)]).iloc[0]
     assert row["status"] == "needs_review" and row["food_id"] == "" and not row["supplemental"]
@@ -144,8 +180,11 @@ def test_unknown_supplements_go_to_review_never_to_a_food(tmp_path, table, match
 
 
 def test_foods_naming_nutrients_stay_foods(tmp_path, table, matcher):
-    rows = [("calcium fortified orange juice", "250", "ml"), ("Wasa, Crispbread, Multi Grain", "1", ""),
-            ("Milk, with added vitamin A and vitamin D", "1", "cup")]
+    rows = [
+        ("calcium fortified orange juice", "250", "ml"),
+        ("Wasa, Crispbread, Multi Grain", "1", ""),
+        ("Milk, with added vitamin A and vitamin D", "1", "cup"),
+    ]
     result = analysed(tmp_path, table, matcher, rows)
     assert not result["supplemental"].any() and not result["food_id"].str.startswith("supplement:").any()
     assert result.at[0, "food_id"] == "09210" and result.at[2, "food_id"].startswith("01")
@@ -158,6 +197,7 @@ def test_untracked_mineral_says_so():
 
 # --- Elemental vs compound: the salts table and the rules ----------------------------------
 
+
 def test_salt_fractions_from_formulas_agree_with_stated_sources():
     assert atom_counts("Ca3(C6H5O7)2·4H2O") == {"Ca": 3, "C": 12, "H": 18, "O": 18}
     assert elemental_fraction("MgO", "Mg") == pytest.approx(0.603, abs=0.001)
@@ -168,22 +208,27 @@ def test_salt_fractions_from_formulas_agree_with_stated_sources():
         assert "NIH ODS" in salt.source
     for salt in salts():
         assert 0 < salt.fraction < 1 and salt.nutrient in salt.name
-    wanted = ("carbonate citrate oxide glycinate hydroxide gluconate lactate malate chloride aspartate threonate "
-              "taurate orotate phosphate")
+    wanted = (
+        "carbonate citrate oxide glycinate hydroxide gluconate lactate malate chloride aspartate threonate "
+        "taurate orotate phosphate"
+    )
     magnesium = {s.name.split()[-1] for s in salts() if s.nutrient == "magnesium"}
     assert set(wanted.split()) <= magnesium
 
 
-@pytest.mark.parametrize("text, expected, alternative, words", [
-    ("Magnesium (as magnesium oxide) 250 mg", 250.0, None, "label convention"),
-    ("Magnesium 250 mg (as magnesium oxide)", 250.0, None, "label convention"),
-    ("elemental magnesium citrate 200 mg", 200.0, None, "label convention"),
-    ("magnesium oxide 400 mg", 241.2, 400.0, "common tablet size"),  # Mag-Ox 400
-    ("calcium carbonate 1500 mg", 600.6, 1500.0, "common tablet size"),
-    ("magnesium citrate 200 mg", 200.0, 32.3, "Supplement Facts declare the element"),
-    ("calcium citrate 315 mg", 315.0, 66.4, "Supplement Facts declare the element"),
-    ("magnesium 400 mg", 400.0, None, "elemental"),
-])
+@pytest.mark.parametrize(
+    "text, expected, alternative, words",
+    [
+        ("Magnesium (as magnesium oxide) 250 mg", 250.0, None, "label convention"),
+        ("Magnesium 250 mg (as magnesium oxide)", 250.0, None, "label convention"),
+        ("elemental magnesium citrate 200 mg", 200.0, None, "label convention"),
+        ("magnesium oxide 400 mg", 241.2, 400.0, "common tablet size"),  # Mag-Ox 400
+        ("calcium carbonate 1500 mg", 600.6, 1500.0, "common tablet size"),
+        ("magnesium citrate 200 mg", 200.0, 32.3, "Supplement Facts declare the element"),
+        ("calcium citrate 315 mg", 315.0, 66.4, "Supplement Facts declare the element"),
+        ("magnesium 400 mg", 400.0, None, "elemental"),
+    ],
+)
 def test_elemental_rules(text, expected, alternative, words):
     result = read(text)
     column = "magnesium_mg" if "magnesium" in text else "calcium_mg"
@@ -225,17 +270,23 @@ def test_readme_describes_the_tables():
     from conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = " ".join(readme[readme.index("## Supplements"):readme.index("## How a verdict is reached")].split())
+    section = " ".join(readme[readme.index("## Supplements") : readme.index("## How a verdict is reached")].split())
     for product in products():
         assert f"| {product.label}" in section, product.label
     counts = {key: sum(s.nutrient == key for s in salts()) for key in ("calcium", "magnesium", "zinc")}
     assert f"{counts['calcium']} calcium, {counts['magnesium']} magnesium and {counts['zinc']} zinc salts" in section
 
 
-@pytest.mark.parametrize("text, amount", [
-    ("Love Beets w/ Vinegar", "0.00 170g container"), ("Better Sour, Sour Gummy Candy, Guava", "1.00 serving"),
-    ("stuffed mushroom caps", "4"), ("Tab cola", "1 can"), ("Ginger root", "1.10 g"),
-])
+@pytest.mark.parametrize(
+    "text, amount",
+    [
+        ("Love Beets w/ Vinegar", "0.00 170g container"),
+        ("Better Sour, Sour Gummy Candy, Guava", "1.00 serving"),
+        ("stuffed mushroom caps", "4"),
+        ("Tab cola", "1 can"),
+        ("Ginger root", "1.10 g"),
+    ],
+)
 def test_food_rows_are_not_supplements(text, amount):
     assert read(text, amount) is None  # real diary rows: a weight in the unit cell, candy, caps, a soda
 
@@ -243,8 +294,12 @@ def test_food_rows_are_not_supplements(text, amount):
 def test_alternative_totals_per_day(tmp_path, table, matcher):
     from nutri.supplements import alternative_totals
 
-    rows = [("calcium carbonate 1250 mg", "2", "tablets"), ("magnesium citrate 200 mg", "", ""),
-            ("Vitamin D3 1000 IU", "", ""), ("spinach", "1", "cup")]
+    rows = [
+        ("calcium carbonate 1250 mg", "2", "tablets"),
+        ("magnesium citrate 200 mg", "", ""),
+        ("Vitamin D3 1000 IU", "", ""),
+        ("spinach", "1", "cup"),
+    ]
     totals = alternative_totals(analysed(tmp_path, table, matcher, rows)).set_index("column")
     assert list(totals["date"]) == ["2026-11-16", "2026-11-16"]
     assert totals.at["calcium_mg", "as_read"] == pytest.approx(1001.1, abs=0.1)

@@ -4,8 +4,8 @@ import dataclasses
 import json
 
 import pytest
-
 from conftest import REALISTIC_DAY, write
+
 from nutri.assess import Evidence, Status, assess, probability_adequate, variation
 from nutri.dri import Profile, references
 
@@ -25,6 +25,7 @@ def _report(run, path, *args):
 
 
 # -- the IOM method itself ---------------------------------------------------------------------
+
 
 def test_iom_worked_example_three_days_at_the_rda():
     """IOM 2000 ch. 3: a woman 31-50, 3 days at 320 mg magnesium: SD_D 56 mg, about 85% confidence."""
@@ -71,8 +72,16 @@ def test_below_the_ai_says_nothing_about_inadequacy():
 
 # -- every row counts, as known or unknown -------------------------------------------------------
 
-UNWEIGHABLE = ["lentil soup,,", "mixed nuts,,", "orange juice,,", "salmon fillet,,", "cheese sandwich,,",
-               "spinach salad,,", "fruit yogurt,,", "granola,,"]
+UNWEIGHABLE = [
+    "lentil soup,,",
+    "mixed nuts,,",
+    "orange juice,,",
+    "salmon fillet,,",
+    "cheese sandwich,,",
+    "spinach salad,,",
+    "fruit yogurt,,",
+    "granola,,",
+]
 
 
 def test_forty_percent_unweighable_gives_no_confident_shortfall(run, tmp_path):
@@ -88,7 +97,9 @@ def test_forty_percent_unweighable_gives_no_confident_shortfall(run, tmp_path):
     vitamin_d = week["nutrients"]["vitamin_d"]  # ~3 µg counted; the unweighed rows could hold more
     assert vitamin_d["status"] == "insufficient data" and "not counted" in vitamin_d["reason"]
     text = run("report", diary).stdout
-    assert any(line.startswith("Data quality: 40 of 100 entries could not be counted") for line in text.splitlines()[:8])
+    assert any(
+        line.startswith("Data quality: 40 of 100 entries could not be counted") for line in text.splitlines()[:8]
+    )
 
 
 def test_a_needs_review_outlier_is_not_counted_and_the_day_stays_plausible(run, tmp_path):
@@ -132,11 +143,15 @@ def test_a_600_kcal_day_is_marked_incomplete_and_left_out(run, tmp_path):
     assert "likely incomplete" in days[DAYS[1]]["incomplete_reason"]
     assert days[DAYS[0]]["complete"] and days[DAYS[2]]["complete"] and week["days_complete"] == 2
     magnesium = week["nutrients"]["magnesium"]
-    assert magnesium["daily_average"] == pytest.approx((days[DAYS[0]]["magnesium_mg"] + days[DAYS[2]]["magnesium_mg"]) / 2)
+    assert magnesium["daily_average"] == pytest.approx(
+        (days[DAYS[0]]["magnesium_mg"] + days[DAYS[2]]["magnesium_mg"]) / 2
+    )
 
 
 def test_a_single_day_magnesium_supplement_is_flagged_that_day(run, tmp_path):
-    diary = _diary(tmp_path, {DAYS[0]: REALISTIC_DAY + ["Magnesium 600 mg,,"], DAYS[1]: REALISTIC_DAY, DAYS[2]: REALISTIC_DAY})
+    diary = _diary(
+        tmp_path, {DAYS[0]: REALISTIC_DAY + ["Magnesium 600 mg,,"], DAYS[1]: REALISTIC_DAY, DAYS[2]: REALISTIC_DAY}
+    )
     week = _report(run, diary)["weeks"][0]
     over = {d["date"]: d["above_ul"] for d in week["days"] if d["logged"]}
     assert over == {DAYS[0]: ["magnesium"], DAYS[1]: [], DAYS[2]: []}
@@ -144,6 +159,7 @@ def test_a_single_day_magnesium_supplement_is_flagged_that_day(run, tmp_path):
 
 
 # -- one person per report ---------------------------------------------------------------------------
+
 
 def test_a_three_person_file_is_refused_until_one_is_picked(run, tmp_path):
     header = "Participant,Date,Food,Amount,Unit\n"

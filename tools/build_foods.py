@@ -21,11 +21,12 @@ Only the standard library is used so the script runs before the project is insta
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import csv
+import importlib.util
 import io
 import sys
 from pathlib import Path
+
 
 def _registry():
     """nutri/nutrients.py, loaded by path: it is standard library only, and importing the package
@@ -41,7 +42,8 @@ def _registry():
 _NUTRIENTS = _registry()
 # SR28 nutrient number -> foods.csv column (all per 100 g edible portion), in foods.csv order.
 NUTRIENT_COLUMNS = {
-    _NUTRIENTS.NUTRIENT_BY_KEY[key].sr28_number: _NUTRIENTS.NUTRIENT_BY_KEY[key].column for key in _NUTRIENTS.TABLE_ORDER
+    _NUTRIENTS.NUTRIENT_BY_KEY[key].sr28_number: _NUTRIENTS.NUTRIENT_BY_KEY[key].column
+    for key in _NUTRIENTS.TABLE_ORDER
 }
 VITAMIN_D = _NUTRIENTS.NUTRIENT_BY_KEY["vitamin_d"]
 VITAMIN_D_IU = "324"  # SR28 also lists vitamin D in IU where it has no µg value
@@ -50,17 +52,41 @@ IU_PER_UG_VITAMIN_D = int(VITAMIN_D.iu_per_unit)
 # SR28 food group -> our own category, the vocabulary every food table is mapped to at build time
 # (tools/build_fndds.py maps FNDDS food codes to the same names; nutri/tables/base.py lists them).
 GROUP_CATEGORIES = {
-    "Dairy and Egg Products": "dairy_eggs", "Spices and Herbs": "spices", "Baby Foods": "baby_foods",
-    "Fats and Oils": "fats_oils", "Poultry Products": "poultry", "Soups, Sauces, and Gravies": "soups_sauces",
-    "Sausages and Luncheon Meats": "cured_meats", "Breakfast Cereals": "breakfast_cereals",
-    "Fruits and Fruit Juices": "fruits", "Pork Products": "meat", "Vegetables and Vegetable Products": "vegetables",
-    "Nut and Seed Products": "nuts_seeds", "Beef Products": "meat", "Beverages": "beverages",
-    "Finfish and Shellfish Products": "fish", "Legumes and Legume Products": "legumes",
-    "Lamb, Veal, and Game Products": "meat", "Baked Products": "baked_goods", "Sweets": "sweets",
-    "Cereal Grains and Pasta": "grains", "Fast Foods": "fast_foods", "Meals, Entrees, and Side Dishes": "mixed_dishes",
-    "Snacks": "snacks", "American Indian/Alaska Native Foods": "native_foods", "Restaurant Foods": "restaurant_foods",
+    "Dairy and Egg Products": "dairy_eggs",
+    "Spices and Herbs": "spices",
+    "Baby Foods": "baby_foods",
+    "Fats and Oils": "fats_oils",
+    "Poultry Products": "poultry",
+    "Soups, Sauces, and Gravies": "soups_sauces",
+    "Sausages and Luncheon Meats": "cured_meats",
+    "Breakfast Cereals": "breakfast_cereals",
+    "Fruits and Fruit Juices": "fruits",
+    "Pork Products": "meat",
+    "Vegetables and Vegetable Products": "vegetables",
+    "Nut and Seed Products": "nuts_seeds",
+    "Beef Products": "meat",
+    "Beverages": "beverages",
+    "Finfish and Shellfish Products": "fish",
+    "Legumes and Legume Products": "legumes",
+    "Lamb, Veal, and Game Products": "meat",
+    "Baked Products": "baked_goods",
+    "Sweets": "sweets",
+    "Cereal Grains and Pasta": "grains",
+    "Fast Foods": "fast_foods",
+    "Meals, Entrees, and Side Dishes": "mixed_dishes",
+    "Snacks": "snacks",
+    "American Indian/Alaska Native Foods": "native_foods",
+    "Restaurant Foods": "restaurant_foods",
 }
-FOOD_HEADER = ["food_id", "description", "food_group", "category", "common_name", *NUTRIENT_COLUMNS.values(), "vitamin_d_basis"]
+FOOD_HEADER = [
+    "food_id",
+    "description",
+    "food_group",
+    "category",
+    "common_name",
+    *NUTRIENT_COLUMNS.values(),
+    "vitamin_d_basis",
+]
 PORTION_HEADER = ["food_id", "seq", "amount", "measure", "grams"]
 
 
@@ -87,9 +113,8 @@ def build(sr28_dir: Path) -> tuple[str, str]:
     values: dict[str, dict[str, str]] = {}
     for row in read_sr28(sr28_dir / "NUT_DATA.txt"):
         food_id, nutrient_no, value = row[0], row[1], row[2]
-        if nutrient_no in NUTRIENT_COLUMNS or nutrient_no == VITAMIN_D_IU:
-            if value.strip() != "":
-                values.setdefault(food_id, {})[nutrient_no] = value
+        if (nutrient_no in NUTRIENT_COLUMNS or nutrient_no == VITAMIN_D_IU) and value.strip() != "":
+            values.setdefault(food_id, {})[nutrient_no] = value
 
     foods = io.StringIO()
     writer = csv.writer(foods, lineterminator="\n")
@@ -125,18 +150,25 @@ def build(sr28_dir: Path) -> tuple[str, str]:
 def main(argv: list[str] | None = None) -> int:
     root = Path(__file__).resolve().parents[1]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sr28_dir", type=Path, help="folder holding FOOD_DES.txt, NUT_DATA.txt, WEIGHT.txt, FD_GROUP.txt")
+    parser.add_argument(
+        "sr28_dir", type=Path, help="folder holding FOOD_DES.txt, NUT_DATA.txt, WEIGHT.txt, FD_GROUP.txt"
+    )
     parser.add_argument("--foods", type=Path, default=root / "foods.csv")
     parser.add_argument("--portions", type=Path, default=root / "nutri" / "data" / "portions.csv")
     args = parser.parse_args(argv)
-    missing = [n for n in ("FOOD_DES.txt", "NUT_DATA.txt", "WEIGHT.txt", "FD_GROUP.txt") if not (args.sr28_dir / n).is_file()]
+    missing = [
+        n for n in ("FOOD_DES.txt", "NUT_DATA.txt", "WEIGHT.txt", "FD_GROUP.txt") if not (args.sr28_dir / n).is_file()
+    ]
     if missing:
         print(f"error: {args.sr28_dir} lacks {', '.join(missing)}; point to an SR28 ASCII folder", file=sys.stderr)
         return 1
     foods, portions = build(args.sr28_dir)
     args.foods.write_text(foods, encoding="utf-8", newline="")
     args.portions.write_text(portions, encoding="utf-8", newline="")
-    print(f"wrote {args.foods} ({foods.count(chr(10)) - 1} foods) and {args.portions} ({portions.count(chr(10)) - 1} portions)")
+    print(
+        f"wrote {args.foods} ({foods.count(chr(10)) - 1} foods) and "
+        f"{args.portions} ({portions.count(chr(10)) - 1} portions)"
+    )
     return 0
 
 

@@ -14,15 +14,23 @@ from nutri.advice import category_suggestions, document, everyday_food_ids, gap_
 from nutri.assess import Status, add_upper_bounds, assess, mark_days, period_evidence, variation
 from nutri.dri import Profile, alcohol_limit, caffeine_limit, guidance, references, water_ai_g
 from nutri.foods import FoodTable
-from nutri.nutrients import ASSESSED, ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_KEY, NUTRIENT_COLUMNS
 from nutri.intake import daily_totals, food_rows, summary_counts, uncounted_summary
+from nutri.nutrients import ASSESSED, ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_KEY, NUTRIENT_COLUMNS
 
-COVERAGE_NOTE = ("Coverage is the share of a period's food entries that could be counted; an entry without grams nutri can "
-                 "trust, a food needing review, an unknown food or a value the food table lacks is not counted, and is never taken as zero.")
-VERDICT_NOTE = ("A verdict is given only when it holds both with the uncounted entries at zero and with each at a typical "
-                "entry's amount; it weighs the days counted by the IOM method for individuals (IOM 2000), so few days give "
-                "'cannot tell' rather than a guess. Days far below a plausible energy intake are shown but left out.")
-USUAL_INTAKE_NOTE = "A week of food records estimates usual intake only roughly: day-to-day variation is large, so read weekly averages as a guide, not a verdict."
+COVERAGE_NOTE = (
+    "Coverage is the share of a period's food entries that could be counted; an entry without grams nutri can "
+    "trust, a food needing review, an unknown food or a value the food table lacks is not counted, "
+    "and is never taken as zero."
+)
+VERDICT_NOTE = (
+    "A verdict is given only when it holds both with the uncounted entries at zero and with each at a typical "
+    "entry's amount; it weighs the days counted by the IOM method for individuals (IOM 2000), so few days give "
+    "'cannot tell' rather than a guess. Days far below a plausible energy intake are shown but left out."
+)
+USUAL_INTAKE_NOTE = (
+    "A week of food records estimates usual intake only roughly: day-to-day variation is large, "
+    "so read weekly averages as a guide, not a verdict."
+)
 
 
 def sha256_of(path: Path) -> str:
@@ -48,21 +56,42 @@ def iso_week(date: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entries: pd.DataFrame, profile: Profile,
-            table: FoodTable, diary_ids: set[str], suggestion_cache: dict, calendar: bool = True) -> dict:
+def _period(
+    start: dt.date,
+    end: dt.date,
+    label: str,
+    days: pd.DataFrame,
+    entries: pd.DataFrame,
+    profile: Profile,
+    table: FoodTable,
+    diary_ids: set[str],
+    suggestion_cache: dict,
+    calendar: bool = True,
+) -> dict:
     refs = references(profile)
     by_date = days.set_index("date") if not days.empty else days
     if calendar:
-        day_rows = [_day(date.isoformat(), by_date) for date in (start + dt.timedelta(days=i) for i in range((end - start).days + 1))]
+        day_rows = [
+            _day(date.isoformat(), by_date)
+            for date in (start + dt.timedelta(days=i) for i in range((end - start).days + 1))
+        ]
     else:  # a long period lists its logged days only: the work follows the data, not the calendar
-        logged_dates = days["date"][(days["date"] >= start.isoformat()) & (days["date"] <= end.isoformat())] if not days.empty else []
+        logged_dates = (
+            days["date"][(days["date"] >= start.isoformat()) & (days["date"] <= end.isoformat())]
+            if not days.empty
+            else []
+        )
         day_rows = [_day(date, by_date) for date in sorted(logged_dates)]
     logged = [d for d in day_rows if d["logged"]]
     n_logged = len(logged)
     period_days = days[days["date"].isin([d["date"] for d in logged])] if not days.empty else days
     nutrients = {}
     # one grouping of the period's entries by food serves the top-foods list of every nutrient
-    by_food = entries.groupby(["food_id", "food"], sort=False)[[r.column for r in refs.values()]].sum(min_count=1) if not entries.empty else None
+    by_food = (
+        entries.groupby(["food_id", "food"], sort=False)[[r.column for r in refs.values()]].sum(min_count=1)
+        if not entries.empty
+        else None
+    )
     for nutrient, reference in refs.items():
         column = reference.column
         evidence = period_evidence(period_days, column)
@@ -70,33 +99,80 @@ def _period(start: dt.date, end: dt.date, label: str, days: pd.DataFrame, entrie
         average = verdict.mean
         target = reference.target
         shortfall = verdict.status.shortfall
-        days_below = sum(1 for d in logged if d["complete"] and target is not None and d[column] is not None and d[column] < target)
+        days_below = sum(
+            1 for d in logged if d["complete"] and target is not None and d[column] is not None and d[column] < target
+        )
         supplemental = float(np.mean(evidence.supplemental)) if evidence.days else None
         item = {
-            "label": NUTRIENT_BY_KEY[nutrient].label, "unit": reference.unit, "daily_average": _clean(average), "ear": reference.ear, "rda": reference.rda,
-            "ai": reference.ai, "ul": reference.ul, "ul_note": reference.ul_note, "dri_row": reference.row, "status": verdict.status.value, "shortfall": shortfall,
-            "coverage": _clean(evidence.coverage), "uncounted": evidence.uncounted, "probability_adequate": _clean(verdict.probability_adequate),
-            "days_needed": verdict.days_needed, "reason": verdict.reason, "upper_average": _clean(verdict.upper_mean),
-            "days_below": days_below, "days_logged": n_logged, "days_counted": evidence.days,
+            "label": NUTRIENT_BY_KEY[nutrient].label,
+            "unit": reference.unit,
+            "daily_average": _clean(average),
+            "ear": reference.ear,
+            "rda": reference.rda,
+            "ai": reference.ai,
+            "ul": reference.ul,
+            "ul_note": reference.ul_note,
+            "dri_row": reference.row,
+            "status": verdict.status.value,
+            "shortfall": shortfall,
+            "coverage": _clean(evidence.coverage),
+            "uncounted": evidence.uncounted,
+            "probability_adequate": _clean(verdict.probability_adequate),
+            "days_needed": verdict.days_needed,
+            "reason": verdict.reason,
+            "upper_average": _clean(verdict.upper_mean),
+            "days_below": days_below,
+            "days_logged": n_logged,
+            "days_counted": evidence.days,
             "percent_rda": _clean(100 * average / target) if (average is not None and target) else None,
             "supplemental_average": _clean(supplemental) if reference.ul_supplemental_only else None,
-            "top_foods": _top_foods(by_food, column), "sources": [], "gap_closers": [], "withheld": [],
+            "top_foods": _top_foods(by_food, column),
+            "sources": [],
+            "gap_closers": [],
+            "withheld": [],
         }
         if shortfall or verdict.status is Status.INSUFFICIENT:
-            _add_advice(item, nutrient, column, target - average if shortfall else None, profile, table, diary_ids,
-                        suggestion_cache)
+            _add_advice(
+                item,
+                nutrient,
+                column,
+                target - average if shortfall else None,
+                profile,
+                table,
+                diary_ids,
+                suggestion_cache,
+            )
         if verdict.status.over_limit:
             item["above_ul"] = _above_ul(reference, average, supplemental)
         nutrients[nutrient] = item
     complete = [d for d in logged if d["complete"]]
     lifestyle = _lifestyle(complete, profile)
-    return {"week": label, "start": start.isoformat(), "end": end.isoformat(), "days_logged": n_logged, "days_not_logged": (end - start).days + 1 - n_logged,
-            "days_complete": len(complete), "energy_kcal": _clean(np.mean([d["energy_kcal"] for d in complete if d["energy_kcal"] is not None]) if complete else None),
-            "days": day_rows, "nutrients": nutrients, "lifestyle": lifestyle}
+    return {
+        "week": label,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "days_logged": n_logged,
+        "days_not_logged": (end - start).days + 1 - n_logged,
+        "days_complete": len(complete),
+        "energy_kcal": _clean(
+            np.mean([d["energy_kcal"] for d in complete if d["energy_kcal"] is not None]) if complete else None
+        ),
+        "days": day_rows,
+        "nutrients": nutrients,
+        "lifestyle": lifestyle,
+    }
 
 
-def _add_advice(item: dict, nutrient: str, column: str, gap: float | None, profile: Profile, table: FoodTable,
-                diary_ids: set[str], suggestion_cache: dict) -> None:
+def _add_advice(
+    item: dict,
+    nutrient: str,
+    column: str,
+    gap: float | None,
+    profile: Profile,
+    table: FoodTable,
+    diary_ids: set[str],
+    suggestion_cache: dict,
+) -> None:
     """The source document's food sources for a shortfall, screened by the advice-safety table for the
     profile, and the gap closers among them."""
     doc = document()["nutrients"][nutrient]
@@ -113,7 +189,9 @@ def _add_advice(item: dict, nutrient: str, column: str, gap: float | None, profi
             suggestion_cache[key] = category_suggestions(table, column, rule)
         # the advice-safety table for this profile (the same in every period of a report)
         if key + ("screened",) not in suggestion_cache:
-            suggestion_cache[key + ("screened",)] = screen(suggestion_cache[key], profile, nutrient, suggestion_cache["groups"])
+            suggestion_cache[key + ("screened",)] = screen(
+                suggestion_cache[key], profile, nutrient, suggestion_cache["groups"]
+            )
         safe, withheld = suggestion_cache[key + ("screened",)]
         picked = ranked_sources(safe, diary_ids, suggestion_cache["everyday"])
         all_suggestions.extend(picked)
@@ -137,16 +215,31 @@ def _lifestyle(complete: list[dict], profile: Profile) -> dict:
     caffeine_max, alcohol_max = caffeine_limit(profile), alcohol_limit(profile)
     water_ai = water_ai_g(profile)
     return {
-        "caffeine": {"unit": "mg", "daily_average": _clean(np.mean(caffeine)) if caffeine else None,
-                     "limit": caffeine_max.value, "days_over": sum(c > caffeine_max.value for c in caffeine),
-                     "basis": caffeine_max.basis, "source": caffeine_max.source},
-        "alcohol": {"unit": "g", "daily_average": _clean(np.mean(alcohol)) if alcohol else None,
-                    "standard_drinks_per_day": _clean(np.mean(alcohol) / g["alcohol"]["standard_drink_g"]) if alcohol else None,
-                    "limit_g": alcohol_max.value, "days_over": sum(a > alcohol_max.value for a in alcohol),
-                    "basis": alcohol_max.basis, "source": alcohol_max.source},
-        "water": {"unit": "g", "daily_average": _clean(np.mean(water)) if water else None, "ai": water_ai,
-                  "days_below": sum(w < water_ai for w in water) if water_ai else None, "source": g["water"]["source"],
-                  "note": "Water from logged food and drinks only; plain water you did not log is not counted."},
+        "caffeine": {
+            "unit": "mg",
+            "daily_average": _clean(np.mean(caffeine)) if caffeine else None,
+            "limit": caffeine_max.value,
+            "days_over": sum(c > caffeine_max.value for c in caffeine),
+            "basis": caffeine_max.basis,
+            "source": caffeine_max.source,
+        },
+        "alcohol": {
+            "unit": "g",
+            "daily_average": _clean(np.mean(alcohol)) if alcohol else None,
+            "standard_drinks_per_day": _clean(np.mean(alcohol) / g["alcohol"]["standard_drink_g"]) if alcohol else None,
+            "limit_g": alcohol_max.value,
+            "days_over": sum(a > alcohol_max.value for a in alcohol),
+            "basis": alcohol_max.basis,
+            "source": alcohol_max.source,
+        },
+        "water": {
+            "unit": "g",
+            "daily_average": _clean(np.mean(water)) if water else None,
+            "ai": water_ai,
+            "days_below": sum(w < water_ai for w in water) if water_ai else None,
+            "source": g["water"]["source"],
+            "note": "Water from logged food and drinks only; plain water you did not log is not counted.",
+        },
     }
 
 
@@ -171,15 +264,30 @@ def gaps_between(weeks: list[dict], start: dt.date | None, end: dt.date | None) 
         cursor = max(cursor, shift(dt.date.fromisoformat(week["end"]), 1))
     if cursor <= end and dt.date.fromisoformat(weeks[-1]["end"]) < end:
         gaps.append((cursor, end))
-    return [{"start": a.isoformat(), "end": b.isoformat(), "days": (b - a).days + 1,
-             "text": f"no entries from {a.isoformat()} to {b.isoformat()}"} for a, b in gaps if (b - a).days >= 6]
+    return [
+        {
+            "start": a.isoformat(),
+            "end": b.isoformat(),
+            "days": (b - a).days + 1,
+            "text": f"no entries from {a.isoformat()} to {b.isoformat()}",
+        }
+        for a, b in gaps
+        if (b - a).days >= 6
+    ]
 
 
 def _day(key: str, by_date: pd.DataFrame) -> dict:
     """One calendar day of a period: its known sums and coverage, whether it is complete, what is over a UL."""
     if by_date.empty or key not in by_date.index:
-        return {"date": key, "logged": False, "entries": 0, **{c: None for c in ENTRY_NUTRIENT_COLUMNS},
-                "complete": False, "incomplete_reason": "not logged", "above_ul": []}
+        return {
+            "date": key,
+            "logged": False,
+            "entries": 0,
+            **{c: None for c in ENTRY_NUTRIENT_COLUMNS},
+            "complete": False,
+            "incomplete_reason": "not logged",
+            "above_ul": [],
+        }
     row = by_date.loc[key]
     day = {"date": key, "logged": True, "entries": int(row["entries"])}
     for column in ENTRY_NUTRIENT_COLUMNS:
@@ -192,8 +300,14 @@ def _day(key: str, by_date: pd.DataFrame) -> dict:
 
 
 def _food(s) -> dict:
-    food = {"food_id": s.food_id, "food": s.food, "portion": s.portion, "grams": round(s.grams, 1),
-            "amount": round(float(s.amount), 2), "in_diary": s.in_diary}
+    food = {
+        "food_id": s.food_id,
+        "food": s.food,
+        "portion": s.portion,
+        "grams": round(s.grams, 1),
+        "amount": round(float(s.amount), 2),
+        "in_diary": s.in_diary,
+    }
     if s.caution:
         food["note"] = s.caution
     return food
@@ -218,8 +332,13 @@ def _above_ul(reference, average: float | None, supplemental: float | None) -> d
         scope = "supplements and medicines only, not food and water"
     else:
         scope = "total intake from food, water and supplements"
-    return {"ul": reference.ul, "intake": _clean(intake), "scope": scope, "ul_note": reference.ul_note,
-            "advice": guidance()["above_ul"]}
+    return {
+        "ul": reference.ul,
+        "intake": _clean(intake),
+        "scope": scope,
+        "ul_note": reference.ul_note,
+        "advice": guidance()["above_ul"],
+    }
 
 
 def _top_foods(by_food: pd.DataFrame | None, column: str, count: int = 5) -> list[dict]:
@@ -230,16 +349,24 @@ def _top_foods(by_food: pd.DataFrame | None, column: str, count: int = 5) -> lis
     if known.empty:
         return []
     total = known.sum()
-    return [{"food_id": fid, "food": food, "amount": round(float(v), 2), "share": round(float(v / total), 3)} for (fid, food), v in known.nlargest(count).items()]
+    return [
+        {"food_id": fid, "food": food, "amount": round(float(v), 2), "share": round(float(v / total), 3)}
+        for (fid, food), v in known.nlargest(count).items()
+    ]
 
 
 def _problem_rows(rows: pd.DataFrame, limit: int = 50) -> list[dict]:
     """One line per distinct text (first row, how many rows, why), most frequent first."""
     if rows.empty:
         return []
-    grouped = rows.groupby("input", sort=False).agg(row=("row", "first"), rows=("row", "size"), food=("food", "first"), note=("note", "first"))
+    grouped = rows.groupby("input", sort=False).agg(
+        row=("row", "first"), rows=("row", "size"), food=("food", "first"), note=("note", "first")
+    )
     grouped = grouped.sort_values(["rows", "row"], ascending=[False, True]).head(limit)
-    return [{"row": int(r.row), "rows": int(r.rows), "input": text, "food": r.food, "note": r.note} for text, r in zip(grouped.index, grouped.itertuples())]
+    return [
+        {"row": int(r.row), "rows": int(r.rows), "input": text, "food": r.food, "note": r.note}
+        for text, r in zip(grouped.index, grouped.itertuples(), strict=False)
+    ]
 
 
 def _symptoms(periods: list[dict], document_data: dict) -> list[dict]:
@@ -247,8 +374,10 @@ def _symptoms(periods: list[dict], document_data: dict) -> list[dict]:
     the consult line."""
     keys = periods[0]["nutrients"] if periods else {}
     short = [n for n in keys if any(p["nutrients"][n]["shortfall"] for p in periods)]
-    return [{"nutrient": n, "label": NUTRIENT_BY_KEY[n].label, "symptoms": document_data["nutrients"][n]["symptoms"]}
-            for n in short]
+    return [
+        {"nutrient": n, "label": NUTRIENT_BY_KEY[n].label, "symptoms": document_data["nutrients"][n]["symptoms"]}
+        for n in short
+    ]
 
 
 def _food_editions(analysed: pd.DataFrame, table: FoodTable) -> str:
@@ -258,7 +387,14 @@ def _food_editions(analysed: pd.DataFrame, table: FoodTable) -> str:
     return "; ".join(e.name for e in table.editions if e.key in used)
 
 
-def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, source_path: Path | None, start: dt.date | None = None, end: dt.date | None = None) -> dict:
+def build_report(
+    analysed: pd.DataFrame,
+    profile: Profile,
+    table: FoodTable,
+    source_path: Path | None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> dict:
     used = food_rows(analysed)
     dates = sorted(dt.date.fromisoformat(d) for d in used["date"].unique())
     if start is None and dates:
@@ -269,17 +405,37 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
         used = used[(used["date"] >= start.isoformat()) & (used["date"] <= end.isoformat())]
     days = mark_days(add_upper_bounds(daily_totals(used), used, table, NUTRIENT_COLUMNS), profile)
     # each entry's ISO week (its Monday), found once per distinct date
-    mondays = {d: (dt.date.fromisoformat(d) - dt.timedelta(days=dt.date.fromisoformat(d).weekday())).isoformat() for d in used["date"].unique()}
-    by_week = {week: group for week, group in used.groupby(used["date"].map(mondays), sort=False)} if not used.empty else {}
+    mondays = {
+        d: (dt.date.fromisoformat(d) - dt.timedelta(days=dt.date.fromisoformat(d).weekday())).isoformat()
+        for d in used["date"].unique()
+    }
+    by_week = (
+        {week: group for week, group in used.groupby(used["date"].map(mondays), sort=False)} if not used.empty else {}
+    )
     diary_ids = set(used["food_id"])
     weeks = []
     suggestion_cache: dict = {}  # (nutrient column, category) -> suggestions, the same for every week
     if start is not None and end is not None and start <= end:
         # only weeks holding entries are walked; the weeks between them are summarised as gaps
         for monday in sorted(dt.date.fromisoformat(m) for m in by_week):
-            weeks.append(_period(monday, shift(monday, 6), iso_week(monday), days, by_week[monday.isoformat()], profile, table,
-                                 diary_ids, suggestion_cache))
-    overall = _period(start, end, "whole period", days, used, profile, table, diary_ids, suggestion_cache, calendar=False) if len(weeks) > 1 else None
+            weeks.append(
+                _period(
+                    monday,
+                    shift(monday, 6),
+                    iso_week(monday),
+                    days,
+                    by_week[monday.isoformat()],
+                    profile,
+                    table,
+                    diary_ids,
+                    suggestion_cache,
+                )
+            )
+    overall = (
+        _period(start, end, "whole period", days, used, profile, table, diary_ids, suggestion_cache, calendar=False)
+        if len(weeks) > 1
+        else None
+    )
     counts = summary_counts(analysed)
     review = analysed[analysed["status"] == "needs_review"]
     unmatched = analysed[analysed["status"] == "unmatched"]
@@ -291,14 +447,22 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
     document_data = document()
     report = {
         "nutri_version": __version__,
-        "profile": {"sex": profile.sex, "age": profile.age, "life_stage": profile.life_stage, "assumed": profile.assumed,
-                    "sex_given": profile.sex_given, "description": profile.describe()},
+        "profile": {
+            "sex": profile.sex,
+            "age": profile.age,
+            "life_stage": profile.life_stage,
+            "assumed": profile.assumed,
+            "sex_given": profile.sex_given,
+            "description": profile.describe(),
+        },
         "period": {"start": start.isoformat() if start else None, "end": end.isoformat() if end else None},
         "weeks": weeks,
         "gaps": gaps_between(weeks, start, end),
         "whole_period": overall,
         "data_quality": {
-            "rows": int(len(analysed)), "counts": counts, "uncounted": uncounted_summary(analysed),
+            "rows": int(len(analysed)),
+            "counts": counts,
+            "uncounted": uncounted_summary(analysed),
             "needs_review": _problem_rows(review),
             "unmatched": _problem_rows(unmatched),
             "invalid": _problem_rows(invalid),
@@ -308,8 +472,19 @@ def build_report(analysed: pd.DataFrame, profile: Profile, table: FoodTable, sou
         "lifestyle_factors": document_data["lifestyle"],
         "consult": document_data["consult"],
         "disclaimer": document_data["disclaimer"],
-        "notes": [USUAL_INTAKE_NOTE, "Days without entries are 'not logged' and are left out of averages, never counted as zero.", COVERAGE_NOTE, VERDICT_NOTE],
-        "sources": {"foods": _food_editions(analysed, table), "dri": guidance()["dri_edition"], "dri_source": guidance()["dri_source"], "nutri": __version__,
-                     "input_file": source_path.name if source_path else None, "input_sha256": sha256_of(source_path) if source_path else None},
+        "notes": [
+            USUAL_INTAKE_NOTE,
+            "Days without entries are 'not logged' and are left out of averages, never counted as zero.",
+            COVERAGE_NOTE,
+            VERDICT_NOTE,
+        ],
+        "sources": {
+            "foods": _food_editions(analysed, table),
+            "dri": guidance()["dri_edition"],
+            "dri_source": guidance()["dri_source"],
+            "nutri": __version__,
+            "input_file": source_path.name if source_path else None,
+            "input_sha256": sha256_of(source_path) if source_path else None,
+        },
     }
     return report

@@ -26,11 +26,15 @@ def bar_chart(period: dict) -> str:
     group_w = (width - left) / max(len(nutrients), 1)
     bars = len(days) + 1
     bar_w = max(min(group_w / (bars + 1), 14), 2)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="Percent of RDA per nutrient for {e(period["week"])}">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="Percent of RDA per nutrient for {e(period["week"])}">'
+    ]
     scale = lambda pct: min(pct, 200) / 200 * plot_h
     for pct in (0, 100, 200):
         y = top + plot_h - scale(pct)
-        parts.append(f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="{"#c33" if pct == 100 else "#ddd"}"/><text x="2" y="{y + 4:.1f}">{pct}%</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="{"#c33" if pct == 100 else "#ddd"}"/><text x="2" y="{y + 4:.1f}">{pct}%</text>'
+        )
     for g, (key, n) in enumerate(nutrients):
         target = n["rda"] if n["rda"] is not None else n["ai"]
         x0 = left + g * group_w + bar_w / 2
@@ -39,49 +43,80 @@ def bar_chart(period: dict) -> str:
             if value is None or not target:
                 continue
             pct = 100 * value / target
-            parts.append(f'<rect x="{x0 + b * bar_w:.1f}" y="{top + plot_h - scale(pct):.1f}" width="{bar_w - 1:.1f}" height="{scale(pct):.1f}" fill="#7aa6d6"><title>{e(day["date"])}: {pct:.0f}%</title></rect>')
+            parts.append(
+                f'<rect x="{x0 + b * bar_w:.1f}" y="{top + plot_h - scale(pct):.1f}" width="{bar_w - 1:.1f}" height="{scale(pct):.1f}" fill="#7aa6d6"><title>{e(day["date"])}: {pct:.0f}%</title></rect>'
+            )
         if n["percent_rda"] is not None:
             pct = n["percent_rda"]
-            parts.append(f'<rect x="{x0 + len(days) * bar_w:.1f}" y="{top + plot_h - scale(pct):.1f}" width="{bar_w - 1:.1f}" height="{scale(pct):.1f}" fill="#1f4e8c"><title>average: {pct:.0f}%</title></rect>')
+            parts.append(
+                f'<rect x="{x0 + len(days) * bar_w:.1f}" y="{top + plot_h - scale(pct):.1f}" width="{bar_w - 1:.1f}" height="{scale(pct):.1f}" fill="#1f4e8c"><title>average: {pct:.0f}%</title></rect>'
+            )
         parts.append(f'<text x="{left + g * group_w + 2:.1f}" y="{height - 12}">{e(n["label"])}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _period(period: dict) -> list[str]:
+def _period(period: dict) -> list[str]:  # noqa: C901 - one period's HTML layout; the typed report model (issue 13) replaces it
     title = f"Week {period['week']}" if period["week"] != "whole period" else "Whole period"
-    out = [f"<section><h2>{e(title)} <span class=muted>({e(period['start'])} to {e(period['end'])})</span></h2>",
-           f"<p>Days logged: {period['days_logged']} of {period['days_logged'] + period['days_not_logged']} ({period['days_not_logged']} not logged)</p>",
-           bar_chart(period),
-           "<p class=muted>% of RDA (or AI) per nutrient: light bars are the logged days in order, the dark bar the daily average; the red line is 100%; bars stop at 200%.</p>",
-           "<table><tr><th>Nutrient</th><th>Daily average</th><th>RDA/AI</th><th>% RDA</th><th>Days below</th><th>Coverage</th><th>Assessment</th></tr>"]
+    out = [
+        f"<section><h2>{e(title)} <span class=muted>({e(period['start'])} to {e(period['end'])})</span></h2>",
+        f"<p>Days logged: {period['days_logged']} of {period['days_logged'] + period['days_not_logged']} ({period['days_not_logged']} not logged)</p>",
+        bar_chart(period),
+        "<p class=muted>% of RDA (or AI) per nutrient: light bars are the logged days in order, the dark bar the daily average; the red line is 100%; bars stop at 200%.</p>",
+        "<table><tr><th>Nutrient</th><th>Daily average</th><th>RDA/AI</th><th>% RDA</th><th>Days below</th><th>Coverage</th><th>Assessment</th></tr>",
+    ]
     for n in period["nutrients"].values():
         target = n["rda"] if n["rda"] is not None else n["ai"]
-        out.append(f"<tr><td>{e(n['label'])}</td><td>{fmt(n['daily_average'])} {e(n['unit'])}</td><td>{fmt(target)} {e(n['unit'])}</td><td>{fmt(n['percent_rda'], 0)}%</td><td>{n['days_below']}/{n['days_logged']}</td><td>{fmt(100 * n['coverage'], 0) if n['coverage'] is not None else '-'}%</td><td class={status_class(n['status'])}>{e(n['status'])}</td></tr>")
+        out.append(
+            f"<tr><td>{e(n['label'])}</td><td>{fmt(n['daily_average'])} {e(n['unit'])}</td><td>{fmt(target)} {e(n['unit'])}</td><td>{fmt(n['percent_rda'], 0)}%</td><td>{n['days_below']}/{n['days_logged']}</td><td>{fmt(100 * n['coverage'], 0) if n['coverage'] is not None else '-'}%</td><td class={status_class(n['status'])}>{e(n['status'])}</td></tr>"
+        )
     out.append("</table>")
     life = period["lifestyle"]
     caffeine, alcohol, water = life["caffeine"], life["alcohol"], life["water"]
-    out.append(f"<p>Caffeine {fmt(caffeine['daily_average'], 0)} mg/day (limit {caffeine['limit']:g} for {e(caffeine['basis'])}); "
-               f"alcohol {fmt(alcohol['standard_drinks_per_day'])} standard drinks/day (limit {fmt(alcohol['limit_g'], 0)} g: "
-               f"{e(alcohol['basis'])}); water from food and drinks {fmt(water['daily_average'], 0)} g/day "
-               f"(AI {fmt(water['ai'], 0)} g).</p>")
-    out.append("<table><tr><th>Date</th><th>Entries</th><th>Mg mg</th><th>Ca mg</th><th>Vit D µg</th><th>B12 µg</th><th>B1 mg</th><th>B6 mg</th><th>Caffeine mg</th><th>Alcohol g</th><th>Water g</th></tr>")
+    out.append(
+        f"<p>Caffeine {fmt(caffeine['daily_average'], 0)} mg/day (limit {caffeine['limit']:g} for {e(caffeine['basis'])}); "
+        f"alcohol {fmt(alcohol['standard_drinks_per_day'])} standard drinks/day (limit {fmt(alcohol['limit_g'], 0)} g: "
+        f"{e(alcohol['basis'])}); water from food and drinks {fmt(water['daily_average'], 0)} g/day "
+        f"(AI {fmt(water['ai'], 0)} g).</p>"
+    )
+    out.append(
+        "<table><tr><th>Date</th><th>Entries</th><th>Mg mg</th><th>Ca mg</th><th>Vit D µg</th><th>B12 µg</th><th>B1 mg</th><th>B6 mg</th><th>Caffeine mg</th><th>Alcohol g</th><th>Water g</th></tr>"
+    )
     for d in period["days"]:
         if d["logged"]:
-            cells = [fmt(d["magnesium_mg"]), fmt(d["calcium_mg"]), fmt(d["vitamin_d_ug"]), fmt(d["vitamin_b12_ug"]), fmt(d["thiamin_mg"], 2), fmt(d["vitamin_b6_mg"], 2),
-                     fmt(d["caffeine_mg"], 0), fmt(d["alcohol_g"]), fmt(d["water_g"], 0)]
-            out.append(f"<tr><td>{e(d['date'])}</td><td>{d['entries']}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+            cells = [
+                fmt(d["magnesium_mg"]),
+                fmt(d["calcium_mg"]),
+                fmt(d["vitamin_d_ug"]),
+                fmt(d["vitamin_b12_ug"]),
+                fmt(d["thiamin_mg"], 2),
+                fmt(d["vitamin_b6_mg"], 2),
+                fmt(d["caffeine_mg"], 0),
+                fmt(d["alcohol_g"]),
+                fmt(d["water_g"], 0),
+            ]
+            out.append(
+                f"<tr><td>{e(d['date'])}</td><td>{d['entries']}</td>"
+                + "".join(f"<td>{c}</td>" for c in cells)
+                + "</tr>"
+            )
         else:
             out.append(f"<tr><td>{e(d['date'])}</td><td colspan=10 class=muted>not logged</td></tr>")
     out.append("</table>")
     for n in period["nutrients"].values():
         if n["top_foods"]:
-            out.append(f"<p><b>Top {e(n['label'])} sources:</b> " + "; ".join(f"{e(t['food'])} {fmt(t['amount'])} {e(n['unit'])}" for t in n["top_foods"][:3]) + "</p>")
+            out.append(
+                f"<p><b>Top {e(n['label'])} sources:</b> "
+                + "; ".join(f"{e(t['food'])} {fmt(t['amount'])} {e(n['unit'])}" for t in n["top_foods"][:3])
+                + "</p>"
+            )
     for n in period["nutrients"].values():
         if n.get("above_ul"):
             over = n["above_ul"]
-            out.append(f"<h3>{e(n['label'])}: above the UL</h3><p>{fmt(over['intake'])} {e(n['unit'])}/day against a UL of "
-                       f"{fmt(over['ul'])} {e(n['unit'])}/day; the UL counts {e(over['scope'])}. {e(over['advice'])}</p>")
+            out.append(
+                f"<h3>{e(n['label'])}: above the UL</h3><p>{fmt(over['intake'])} {e(n['unit'])}/day against a UL of "
+                f"{fmt(over['ul'])} {e(n['unit'])}/day; the UL counts {e(over['scope'])}. {e(over['advice'])}</p>"
+            )
     for n in period["nutrients"].values():
         if not (n["shortfall"] or n["status"] == "insufficient data"):
             continue
@@ -91,12 +126,17 @@ def _period(period: dict) -> list[str]:
             if source.get("advice"):
                 out.append(f"<li><b>{e(source['category'])}</b>: {e(source['advice'])}</li>")
             else:
-                foods = "; ".join(f"{e(f['food'])}, {e(f['portion'])}: {fmt(f['amount'])} {e(n['unit'])}"
-                                  + (f" <i>({e(f['note'])})</i>" if f.get("note") else "") for f in source["foods"])
+                foods = "; ".join(
+                    f"{e(f['food'])}, {e(f['portion'])}: {fmt(f['amount'])} {e(n['unit'])}"
+                    + (f" <i>({e(f['note'])})</i>" if f.get("note") else "")
+                    for f in source["foods"]
+                )
                 out.append(f"<li><b>{e(source['category'])}</b>: {foods}</li>")
         out.append("</ul>")
         for closer in n["gap_closers"]:
-            out.append(f"<p>Gap closer: {closer['portions']:g} × {e(closer['portion'])} of {e(closer['food'])} adds {fmt(closer['adds'])} {e(n['unit'])}</p>")
+            out.append(
+                f"<p>Gap closer: {closer['portions']:g} × {e(closer['portion'])} of {e(closer['food'])} adds {fmt(closer['adds'])} {e(n['unit'])}</p>"
+            )
         for w in n.get("withheld", []):
             out.append(f"<p class=muted>Left out for this profile ({e('; '.join(w['foods']))}): {e(w['reason'])}</p>")
     out.append("</section>")
@@ -105,10 +145,12 @@ def _period(period: dict) -> list[str]:
 
 def render(report: dict) -> str:
     p = report["profile"]
-    out = ["<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>nutri intake report</title>",
-           f"<style>{CSS}</style></head><body><h1>nutri intake report</h1>",
-           f"<p>Profile: {e(p['description'])}{' (assumed: no profile given)' if p['assumed'] else ''}. Period {e(report['period']['start'])} to {e(report['period']['end'])}.</p>",
-           f"<p class=muted>{e(report['disclaimer'])}</p>"]
+    out = [
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>nutri intake report</title>",
+        f"<style>{CSS}</style></head><body><h1>nutri intake report</h1>",
+        f"<p>Profile: {e(p['description'])}{' (assumed: no profile given)' if p['assumed'] else ''}. Period {e(report['period']['start'])} to {e(report['period']['end'])}.</p>",
+        f"<p class=muted>{e(report['disclaimer'])}</p>",
+    ]
     uncounted = report["data_quality"]["uncounted"]["sentence"]
     if uncounted:
         out.append(f"<p class=warn><strong>Data quality:</strong> {e(uncounted)}; see the list at the end.</p>")
@@ -118,20 +160,29 @@ def render(report: dict) -> str:
         out += _period(report["whole_period"])
     if report.get("symptoms"):
         out.append("<section><h2>Symptoms the source document links with low intake</h2><ul>")
-        out += [f"<li><b>{e(s['label'])}</b>: {e(', '.join(s['symptoms']).lower())}.</li>"
-                for s in report["symptoms"] if s["symptoms"]]
+        out += [
+            f"<li><b>{e(s['label'])}</b>: {e(', '.join(s['symptoms']).lower())}.</li>"
+            for s in report["symptoms"]
+            if s["symptoms"]
+        ]
         out.append(f"<li>{e(report['consult'])}</li></ul></section>")
     q = report["data_quality"]
     c = q["counts"]
-    out.append(f"<section><h2>Data quality</h2><p>Rows {q['rows']}: matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}.</p><ul>")
+    out.append(
+        f"<section><h2>Data quality</h2><p>Rows {q['rows']}: matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}.</p><ul>"
+    )
     for kind in ("needs_review", "unmatched", "invalid"):
         for item in q[kind][:20]:
             more = f" (+{item['rows'] - 1} more)" if item.get("rows", 1) > 1 else ""
-            out.append(f"<li>row {item['row']}{more} {e(kind.replace('_', ' '))}: {e(item['input'])}: {e(item['note'])}</li>")
+            out.append(
+                f"<li>row {item['row']}{more} {e(kind.replace('_', ' '))}: {e(item['input'])}: {e(item['note'])}</li>"
+            )
     out.append("</ul></section><section><h2>Lifestyle factors</h2><ul>")
     out += [f"<li><b>{e(f['factor'].capitalize())}</b>: {e(f['text'])}</li>" for f in report["lifestyle_factors"]]
     out.append(f"<li>{e(report['consult'])}</li></ul></section>")
     s = report["sources"]
     out.append("<section><h2>Notes and sources</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in report["notes"]))
-    out.append(f"<li>Foods: {e(s['foods'])}</li><li>DRIs: {e(s['dri_source'])}</li><li>nutri {e(s['nutri'])}; input {e(s['input_file'])} (SHA-256 {e(s['input_sha256'])})</li></ul></section></body></html>")
+    out.append(
+        f"<li>Foods: {e(s['foods'])}</li><li>DRIs: {e(s['dri_source'])}</li><li>nutri {e(s['nutri'])}; input {e(s['input_file'])} (SHA-256 {e(s['input_sha256'])})</li></ul></section></body></html>"
+    )
     return "\n".join(out) + "\n"

@@ -19,6 +19,7 @@ failure or SIGTERM; created with the mode the umask gives, like any other progra
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -71,7 +72,9 @@ def clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
         values = out[column]
         if pd.api.types.is_float_dtype(values):
             out[column] = values.where(np.isfinite(values.to_numpy(dtype=float)), np.nan)
-        elif not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):  # object or string dtype
+        elif not (
+            pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+        ):  # object or string dtype
             out[column] = values.map(lambda v: clean(v) if isinstance(v, (str, float)) else v)
     return out
 
@@ -121,6 +124,7 @@ def markdown_inert(text: str) -> str:
 
 # -- writing files --------------------------------------------------------------------------
 
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -137,21 +141,32 @@ def check_output(path: Path, inputs: tuple[Path, ...] = ()) -> None:
         raise OutputError("is a folder", file=path, fix="give a file name inside it")
     parent = path.parent
     if not parent.is_dir():
-        raise OutputError(f"the folder {str(parent)!r} does not exist", file=path, fix="create it first or choose another folder")
+        raise OutputError(
+            f"the folder {str(parent)!r} does not exist", file=path, fix="create it first or choose another folder"
+        )
     for source in inputs:
         try:
             same = path.exists() and Path(source).exists() and os.path.samefile(path, source)
         except OSError:
             same = False
         if same or Path(os.path.abspath(path)) == Path(os.path.abspath(source)):
-            raise OutputError(f"is also an input ({source}); writing there would destroy it", file=path, fix="choose another output name")
+            raise OutputError(
+                f"is also an input ({source}); writing there would destroy it",
+                file=path,
+                fix="choose another output name",
+            )
 
 
 def _os_problem(exc: OSError) -> str:
     import errno
 
-    reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded", errno.EACCES: "permission denied",
-               errno.EPERM: "permission denied", errno.EROFS: "the file system is read-only"}
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the file system is read-only",
+    }
     return reasons.get(exc.errno, exc.strerror or type(exc).__name__)
 
 
@@ -199,10 +214,10 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.replace(temporary, path)
             temporary = None
         except OSError as exc:
-            raise OutputError(f"cannot write it ({_os_problem(exc)})", file=path, fix="choose another place for the output") from None
+            raise OutputError(
+                f"cannot write it ({_os_problem(exc)})", file=path, fix="choose another place for the output"
+            ) from None
         finally:
             if temporary is not None:
-                try:
+                with contextlib.suppress(OSError):
                     os.unlink(temporary)
-                except OSError:
-                    pass

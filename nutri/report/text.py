@@ -29,35 +29,58 @@ def _table(headers: list[str], rows: list[list[str]], markdown: bool) -> list[st
         lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
         lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in rows]
         return lines
-    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows)]
-    line = lambda cells: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows, strict=False)]
+    line = lambda cells: "  ".join(
+        str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+    ).rstrip()
     return [line(headers), "  ".join("-" * w for w in widths), *[line(r) for r in rows]]
 
 
-def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
+def _period_lines(period: dict, markdown: bool, colour) -> list[str]:  # noqa: C901 - one period's text layout; the typed report model (issue 13) replaces it
     h = "###" if markdown else ""
     out = []
-    title = f"Week {period['week']} ({period['start']} to {period['end']})" if period["week"] != "whole period" else f"Whole period ({period['start']} to {period['end']})"
+    title = (
+        f"Week {period['week']} ({period['start']} to {period['end']})"
+        if period["week"] != "whole period"
+        else f"Whole period ({period['start']} to {period['end']})"
+    )
     out.append(f"{'## ' if markdown else ''}{title}")
     if not markdown:
         out.append("=" * len(title))
-    out.append(f"Days logged: {period['days_logged']} of {period['days_logged'] + period['days_not_logged']} ({period['days_not_logged']} not logged)")
+    out.append(
+        f"Days logged: {period['days_logged']} of {period['days_logged'] + period['days_not_logged']} ({period['days_not_logged']} not logged)"
+    )
     out.append("")
     rows = []
     for n in period["nutrients"].values():
         target = n["rda"] if n["rda"] is not None else n["ai"]
-        rows.append([n["label"], f"{fmt(n['daily_average'])} {n['unit']}", f"{fmt(target)} {n['unit']}", fmt(n["percent_rda"], 0) + "%" if n["percent_rda"] is not None else "-",
-                     f"{n['days_below']}/{n['days_logged']}", fmt(100 * n["coverage"], 0) + "%" if n["coverage"] is not None else "-", colour(n["status"])])
+        rows.append(
+            [
+                n["label"],
+                f"{fmt(n['daily_average'])} {n['unit']}",
+                f"{fmt(target)} {n['unit']}",
+                fmt(n["percent_rda"], 0) + "%" if n["percent_rda"] is not None else "-",
+                f"{n['days_below']}/{n['days_logged']}",
+                fmt(100 * n["coverage"], 0) + "%" if n["coverage"] is not None else "-",
+                colour(n["status"]),
+            ]
+        )
     out += _table(["Nutrient", "Daily avg", "RDA/AI", "% RDA", "Days below", "Coverage", "Assessment"], rows, markdown)
     out.append("")
     life = period["lifestyle"]
     out.append(f"{h} Lifestyle factors".strip())
     caffeine, alcohol = life["caffeine"], life["alcohol"]
-    out.append(f"- Caffeine: {fmt(caffeine['daily_average'], 0)} mg/day average (limit {caffeine['limit']:g} mg/day for "
-               f"{caffeine['basis']}; {caffeine['days_over']} day(s) over)")
-    out.append(f"- Alcohol: {fmt(alcohol['daily_average'])} g/day = {fmt(alcohol['standard_drinks_per_day'])} standard drinks "
-               f"of 14 g (limit {fmt(alcohol['limit_g'], 0)} g; {alcohol['days_over']} day(s) over). {alcohol['basis']}")
-    out.append(f"- Water from food and drinks: {fmt(life['water']['daily_average'], 0)} g/day (AI {fmt(life['water']['ai'], 0)} g total water)")
+    out.append(
+        f"- Caffeine: {fmt(caffeine['daily_average'], 0)} mg/day average (limit {caffeine['limit']:g} mg/day for "
+        f"{caffeine['basis']}; {caffeine['days_over']} day(s) over)"
+    )
+    out.append(
+        f"- Alcohol: {fmt(alcohol['daily_average'])} g/day = {fmt(alcohol['standard_drinks_per_day'])} standard drinks "
+        f"of 14 g (limit {fmt(alcohol['limit_g'], 0)} g; {alcohol['days_over']} day(s) over). {alcohol['basis']}"
+    )
+    out.append(
+        f"- Water from food and drinks: {fmt(life['water']['daily_average'], 0)} g/day (AI {fmt(life['water']['ai'], 0)} g total water)"
+    )
     out.append("")
     out.append(f"{h} Days".strip())
     day_rows = []
@@ -65,13 +88,44 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
         if not d["logged"]:
             day_rows.append([d["date"], "not logged"] + [""] * 9)
         else:
-            day_rows.append([d["date"], str(d["entries"]), fmt(d["magnesium_mg"]), fmt(d["calcium_mg"]), fmt(d["vitamin_d_ug"]), fmt(d["vitamin_b12_ug"]),
-                             fmt(d["thiamin_mg"], 2), fmt(d["vitamin_b6_mg"], 2), fmt(d["caffeine_mg"], 0), fmt(d["alcohol_g"]), fmt(d["water_g"], 0)])
-    out += _table(["Date", "Entries", "Mg mg", "Ca mg", "Vit D µg", "B12 µg", "B1 mg", "B6 mg", "Caffeine mg", "Alcohol g", "Water g"], day_rows, markdown)
+            day_rows.append(
+                [
+                    d["date"],
+                    str(d["entries"]),
+                    fmt(d["magnesium_mg"]),
+                    fmt(d["calcium_mg"]),
+                    fmt(d["vitamin_d_ug"]),
+                    fmt(d["vitamin_b12_ug"]),
+                    fmt(d["thiamin_mg"], 2),
+                    fmt(d["vitamin_b6_mg"], 2),
+                    fmt(d["caffeine_mg"], 0),
+                    fmt(d["alcohol_g"]),
+                    fmt(d["water_g"], 0),
+                ]
+            )
+    out += _table(
+        [
+            "Date",
+            "Entries",
+            "Mg mg",
+            "Ca mg",
+            "Vit D µg",
+            "B12 µg",
+            "B1 mg",
+            "B6 mg",
+            "Caffeine mg",
+            "Alcohol g",
+            "Water g",
+        ],
+        day_rows,
+        markdown,
+    )
     out.append("")
     for n in period["nutrients"].values():
         if n["top_foods"]:
-            tops = "; ".join(f"{t['food']} {fmt(t['amount'])} {n['unit']} ({t['share']:.0%})" for t in n["top_foods"][:3])
+            tops = "; ".join(
+                f"{t['food']} {fmt(t['amount'])} {n['unit']} ({t['share']:.0%})" for t in n["top_foods"][:3]
+            )
             out.append(f"- Top {n['label']} sources: {tops}")
     out.append("")
     out += _above_ul_lines(period, h)
@@ -86,14 +140,18 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:
             if source.get("advice"):
                 out.append(f"- {source['category']}: {source['advice']}")
                 continue
-            foods = "; ".join(f"{f['food']}, {f['portion']}: {fmt(f['amount'])} {n['unit']}"
-                              f"{' (in your diary)' if f['in_diary'] else ''}{' [see note]' if f.get('note') else ''}"
-                              for f in source["foods"])
+            foods = "; ".join(
+                f"{f['food']}, {f['portion']}: {fmt(f['amount'])} {n['unit']}"
+                f"{' (in your diary)' if f['in_diary'] else ''}{' [see note]' if f.get('note') else ''}"
+                for f in source["foods"]
+            )
             empty = "none for this profile (see below)" if source.get("left_out") else "no food in the table"
             out.append(f"- {source['category']}: {foods or empty}")
             out += [f"  Note on {f['food']}: {f['note']}" for f in source["foods"] if f.get("note")]
         for closer in n["gap_closers"]:
-            out.append(f"  Gap closer: {closer['portions']:g} x {closer['portion']} of {closer['food']} adds {fmt(closer['adds'])} {n['unit']}")
+            out.append(
+                f"  Gap closer: {closer['portions']:g} x {closer['portion']} of {closer['food']} adds {fmt(closer['adds'])} {n['unit']}"
+            )
         for w in n.get("withheld", []):
             out.append(f"  Left out for this profile ({'; '.join(w['foods'])}): {w['reason']}")
         for advice in n.get("advice", []):
@@ -109,8 +167,10 @@ def _above_ul_lines(period: dict, h: str) -> list[str]:
         over = n.get("above_ul")
         if over:
             out.append(f"{h} {n['label']}: above the UL".strip())
-            out.append(f"- {fmt(over['intake'])} {n['unit']}/day against a UL of {fmt(over['ul'])} {n['unit']}/day; "
-                       f"the UL counts {over['scope']}.")
+            out.append(
+                f"- {fmt(over['intake'])} {n['unit']}/day against a UL of {fmt(over['ul'])} {n['unit']}/day; "
+                f"the UL counts {over['scope']}."
+            )
             out.append(f"- {over['advice']}")
             out.append("")
     return out
@@ -138,7 +198,9 @@ def render(report: dict, markdown: bool = False, colour_on: bool = False) -> str
 
     p = report["profile"]
     out = [("# " if markdown else "") + "nutri intake report", ""]
-    profile_line = f"Profile: {p['description']}" + (" (assumed: no profile given; pass --sex/--age)" if p["assumed"] else "")
+    profile_line = f"Profile: {p['description']}" + (
+        " (assumed: no profile given; pass --sex/--age)" if p["assumed"] else ""
+    )
     out.append(profile_line)
     out.append(f"Period: {report['period']['start']} to {report['period']['end']}")
     out.append(report["disclaimer"])
@@ -158,7 +220,9 @@ def render(report: dict, markdown: bool = False, colour_on: bool = False) -> str
     q = report["data_quality"]
     out.append(("## " if markdown else "") + "Data quality")
     c = q["counts"]
-    out.append(f"Rows: {q['rows']}; matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}")
+    out.append(
+        f"Rows: {q['rows']}; matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}"
+    )
     for item in q["needs_review"][:10]:
         out.append(f"- row {item['row']}{_more(item)} needs review: {item['input']!r}: {item['note']}")
     for item in q["unmatched"][:10]:

@@ -26,9 +26,54 @@ def render(report: dict, analysed: pd.DataFrame) -> bytes:
     summary = []
     for period in periods:
         for n in period["nutrients"].values():
-            summary.append([period["week"], period["start"], period["end"], period["days_logged"], n["label"], n["unit"], n["daily_average"], n["ear"], n["rda"], n["ai"], n["ul"], n["percent_rda"], n["days_below"], n["coverage"], n["status"], n["shortfall"]])
-    _sheet(workbook, "Summary", ["week", "start", "end", "days_logged", "nutrient", "unit", "daily_average", "ear", "rda", "ai", "ul", "percent_rda", "days_below", "coverage", "status", "shortfall"], summary)
-    days = [[p["week"], d["date"], "yes" if d["logged"] else "not logged", d["entries"], *[d.get(c) for c in day_columns]] for p in report["weeks"] for d in p["days"]]
+            summary.append(
+                [
+                    period["week"],
+                    period["start"],
+                    period["end"],
+                    period["days_logged"],
+                    n["label"],
+                    n["unit"],
+                    n["daily_average"],
+                    n["ear"],
+                    n["rda"],
+                    n["ai"],
+                    n["ul"],
+                    n["percent_rda"],
+                    n["days_below"],
+                    n["coverage"],
+                    n["status"],
+                    n["shortfall"],
+                ]
+            )
+    _sheet(
+        workbook,
+        "Summary",
+        [
+            "week",
+            "start",
+            "end",
+            "days_logged",
+            "nutrient",
+            "unit",
+            "daily_average",
+            "ear",
+            "rda",
+            "ai",
+            "ul",
+            "percent_rda",
+            "days_below",
+            "coverage",
+            "status",
+            "shortfall",
+        ],
+        summary,
+    )
+    days = [
+        [p["week"], d["date"], "yes" if d["logged"] else "not logged", d["entries"], *[d.get(c) for c in day_columns]]
+        for p in report["weeks"]
+        for d in p["days"]
+    ]
     _sheet(workbook, "Days", ["week", "date", "logged", "entries", *day_columns], days)
     from nutri.intake import MATCH_COLUMNS as entry_columns
 
@@ -39,10 +84,49 @@ def render(report: dict, analysed: pd.DataFrame) -> bytes:
         for n in period["nutrients"].values():
             for source in n["sources"]:
                 if source.get("advice"):
-                    shortfalls.append([period["week"], n["label"], n.get("gap"), source["category"], source["advice"], None, None, None, None])
+                    shortfalls.append(
+                        [
+                            period["week"],
+                            n["label"],
+                            n.get("gap"),
+                            source["category"],
+                            source["advice"],
+                            None,
+                            None,
+                            None,
+                            None,
+                        ]
+                    )
                 for f in source["foods"]:
-                    shortfalls.append([period["week"], n["label"], n.get("gap"), source["category"], f["food"], f["food_id"], f["portion"], f["grams"], f["amount"]])
-    _sheet(workbook, "Shortfalls", ["week", "nutrient", "gap_per_day", "category", "food", "food_id", "portion", "portion_g", "nutrient_in_portion"], shortfalls)
+                    shortfalls.append(
+                        [
+                            period["week"],
+                            n["label"],
+                            n.get("gap"),
+                            source["category"],
+                            f["food"],
+                            f["food_id"],
+                            f["portion"],
+                            f["grams"],
+                            f["amount"],
+                        ]
+                    )
+    _sheet(
+        workbook,
+        "Shortfalls",
+        [
+            "week",
+            "nutrient",
+            "gap_per_day",
+            "category",
+            "food",
+            "food_id",
+            "portion",
+            "portion_g",
+            "nutrient_in_portion",
+        ],
+        shortfalls,
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
