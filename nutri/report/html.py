@@ -80,11 +80,12 @@ def _period(period: dict) -> list[str]:  # noqa: C901 - one period's HTML layout
         f"(AI {fmt(water['ai'], 0)} g).</p>"
     )
     out.append(
-        "<table><tr><th>Date</th><th>Entries</th><th>Mg mg</th><th>Ca mg</th><th>Vit D µg</th><th>B12 µg</th><th>B1 mg</th><th>B6 mg</th><th>Caffeine mg</th><th>Alcohol g</th><th>Water g</th></tr>"
+        "<table><tr><th>Date</th><th>Entries</th><th>kcal</th><th>Mg mg</th><th>Ca mg</th><th>Vit D µg</th><th>B12 µg</th><th>B1 mg</th><th>B6 mg</th><th>Caffeine mg</th><th>Alcohol g</th><th>Water g</th></tr>"
     )
     for d in period["days"]:
         if d["logged"]:
             cells = [
+                fmt(d["energy_kcal"], 0) + ("" if d["complete"] else " (likely incomplete)"),
                 fmt(d["magnesium_mg"]),
                 fmt(d["calcium_mg"]),
                 fmt(d["vitamin_d_ug"]),
@@ -101,7 +102,7 @@ def _period(period: dict) -> list[str]:  # noqa: C901 - one period's HTML layout
                 + "</tr>"
             )
         else:
-            out.append(f"<tr><td>{e(d['date'])}</td><td colspan=10 class=muted>not logged</td></tr>")
+            out.append(f"<tr><td>{e(d['date'])}</td><td colspan=11 class=muted>not logged</td></tr>")
     out.append("</table>")
     for n in period["nutrients"].values():
         if n["top_foods"]:

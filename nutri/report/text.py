@@ -86,12 +86,15 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:  # noqa: C
     day_rows = []
     for d in period["days"]:
         if not d["logged"]:
-            day_rows.append([d["date"], "not logged"] + [""] * 9)
+            day_rows.append([d["date"], "not logged"] + [""] * 10)
         else:
+            # a likely incomplete day is shown, marked, and left out of the assessment
+            kcal = fmt(d["energy_kcal"], 0) + ("" if d["complete"] else " *")
             day_rows.append(
                 [
                     d["date"],
                     str(d["entries"]),
+                    kcal,
                     fmt(d["magnesium_mg"]),
                     fmt(d["calcium_mg"]),
                     fmt(d["vitamin_d_ug"]),
@@ -107,6 +110,7 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:  # noqa: C
         [
             "Date",
             "Entries",
+            "kcal",
             "Mg mg",
             "Ca mg",
             "Vit D µg",
@@ -120,6 +124,8 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:  # noqa: C
         day_rows,
         markdown,
     )
+    if any(d["logged"] and not d["complete"] for d in period["days"]):
+        out.append("* likely incomplete (energy far below a plausible day): shown, left out of the assessment")
     out.append("")
     for n in period["nutrients"].values():
         if n["top_foods"]:

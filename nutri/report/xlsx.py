@@ -70,11 +70,18 @@ def render(report: dict, analysed: pd.DataFrame) -> bytes:
         summary,
     )
     days = [
-        [p["week"], d["date"], "yes" if d["logged"] else "not logged", d["entries"], *[d.get(c) for c in day_columns]]
+        [
+            p["week"],
+            d["date"],
+            "yes" if d["logged"] else "not logged",
+            d["entries"],
+            *[d.get(c) for c in day_columns],
+            _complete(d),
+        ]
         for p in report["weeks"]
         for d in p["days"]
     ]
-    _sheet(workbook, "Days", ["week", "date", "logged", "entries", *day_columns], days)
+    _sheet(workbook, "Days", ["week", "date", "logged", "entries", *day_columns, "complete"], days)
     from nutri.intake import MATCH_COLUMNS as entry_columns
 
     entries = analysed[entry_columns].astype(object).where(analysed[entry_columns].notna(), None)
@@ -130,3 +137,10 @@ def render(report: dict, analysed: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _complete(day: dict) -> str:
+    """yes, or why the day is left out of the assessment (a likely incomplete log)."""
+    if not day["logged"]:
+        return ""
+    return "yes" if day.get("complete", True) else day.get("incomplete_reason") or "no"
