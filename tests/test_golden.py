@@ -64,3 +64,8 @@ def test_xlsx_report_cells(run, tmp_path):
     assert len(entries) == 1 + 19 and isinstance(entries[1][11], (int, float)) and not isinstance(entries[1][11], bool)
     days = list(book["Days"].iter_rows(values_only=True))
     assert [d[2] for d in days[1:8]] == ["yes", "yes", "not logged", "yes", "not logged", "not logged", "not logged"]
+
+
+def test_html_prints_unknown_percentages_as_a_dash_alone():
+    html = (GOLDEN / "report.html").read_text(encoding="utf-8")
+    assert "-%" not in html and "<td>-</td>" in html

@@ -56,6 +56,11 @@ def bar_chart(period: dict) -> str:
     return "".join(parts)
 
 
+def percent(value) -> str:
+    """'131%', or '-' alone when unknown (as the text report prints it)."""
+    return "-" if value is None else f"{fmt(value, 0)}%"
+
+
 def _period(period: dict) -> list[str]:  # noqa: C901 - one period's HTML layout; the typed report model (issue 13) replaces it
     title = f"Week {period['week']}" if period["week"] != "whole period" else "Whole period"
     out = [
@@ -68,7 +73,7 @@ def _period(period: dict) -> list[str]:  # noqa: C901 - one period's HTML layout
     for n in period["nutrients"].values():
         target = n["rda"] if n["rda"] is not None else n["ai"]
         out.append(
-            f"<tr><td>{e(n['label'])}</td><td>{fmt(n['daily_average'])} {e(n['unit'])}</td><td>{fmt(target)} {e(n['unit'])}</td><td>{fmt(n['percent_rda'], 0)}%</td><td>{n['days_below']}/{n['days_logged']}</td><td>{fmt(100 * n['coverage'], 0) if n['coverage'] is not None else '-'}%</td><td class={status_class(n['status'])}>{e(n['status'])}</td></tr>"
+            f"<tr><td>{e(n['label'])}</td><td>{fmt(n['daily_average'])} {e(n['unit'])}</td><td>{fmt(target)} {e(n['unit'])}</td><td>{percent(n['percent_rda'])}</td><td>{n['days_below']}/{n['days_logged']}</td><td>{percent(None if n['coverage'] is None else 100 * n['coverage'])}</td><td class={status_class(n['status'])}>{e(n['status'])}</td></tr>"
         )
     out.append("</table>")
     life = period["lifestyle"]
