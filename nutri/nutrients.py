@@ -34,7 +34,8 @@ class Nutrient:
     dri_unit: str | None = None  # unit of its rows in dri.csv ("mg", "mcg")
     per_entry: bool = True  # a column of `nutri match` output and of the day tables
     iu_per_unit: float | None = None  # international units per display unit, where IU are defined
-    decimals: int = 0  # decimals shown in day tables
+    decimals: int = 0  # decimals shown in day tables (values of 100 and more are shown whole)
+    short: str = ""  # column heading in day tables ("Mg"); the label when empty
 
     @property
     def assessed(self) -> bool:
@@ -71,9 +72,31 @@ IU_PER_UG_VITAMIN_D = 40.0
 # `per_entry` nutrients is the order of `nutri match` columns (a contract).
 NUTRIENTS: tuple[Nutrient, ...] = (
     Nutrient(
-        "magnesium", "magnesium_mg", "Magnesium", "mg", Role.ASSESSED, "304", r"^magnesium$", r"\bmagnesium\b", "mg"
+        "magnesium",
+        "magnesium_mg",
+        "Magnesium",
+        "mg",
+        Role.ASSESSED,
+        "304",
+        r"^magnesium$",
+        r"\bmagnesium\b",
+        "mg",
+        short="Mg",
+        decimals=1,
     ),
-    Nutrient("calcium", "calcium_mg", "Calcium", "mg", Role.ASSESSED, "301", r"^calcium$", r"\bcalcium\b", "mg"),
+    Nutrient(
+        "calcium",
+        "calcium_mg",
+        "Calcium",
+        "mg",
+        Role.ASSESSED,
+        "301",
+        r"^calcium$",
+        r"\bcalcium\b",
+        "mg",
+        short="Ca",
+        decimals=1,
+    ),
     Nutrient(
         "vitamin_d",
         "vitamin_d_ug",
@@ -86,6 +109,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         "mcg",
         iu_per_unit=IU_PER_UG_VITAMIN_D,
         decimals=1,
+        short="Vit D",
     ),
     Nutrient(
         "vitamin_b12",
@@ -98,6 +122,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         r"\b(vit(amin)?\.?\s*)?b\s*-?12\b|cobalamin",
         "mcg",
         decimals=1,
+        short="B12",
     ),
     Nutrient(
         "thiamin",
@@ -110,6 +135,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         r"\b(vit(amin)?\.?\s*)?b\s*-?1\b|thiamin",
         "mg",
         decimals=2,
+        short="B1",
     ),
     Nutrient(
         "vitamin_b6",
@@ -122,11 +148,12 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         r"\b(vit(amin)?\.?\s*)?b\s*-?6\b|pyridox",
         "mg",
         decimals=2,
+        short="B6",
     ),
-    Nutrient("caffeine", "caffeine_mg", "Caffeine", "mg", Role.LIFESTYLE, "262", r"^caffeine$"),
-    Nutrient("alcohol", "alcohol_g", "Alcohol", "g", Role.LIFESTYLE, "221", r"^alcohol$", decimals=1),
-    Nutrient("water", "water_g", "Water", "g", Role.LIFESTYLE, "255", r"^water$"),
-    Nutrient("energy", "energy_kcal", "Energy", "kcal", Role.CONTEXT, "208", r"^(energy|calories)$"),
+    Nutrient("caffeine", "caffeine_mg", "Caffeine", "mg", Role.LIFESTYLE, "262", r"^caffeine$", short="Caffeine"),
+    Nutrient("alcohol", "alcohol_g", "Alcohol", "g", Role.LIFESTYLE, "221", r"^alcohol$", decimals=1, short="Alcohol"),
+    Nutrient("water", "water_g", "Water", "g", Role.LIFESTYLE, "255", r"^water$", short="Water"),
+    Nutrient("energy", "energy_kcal", "Energy", "kcal", Role.CONTEXT, "208", r"^(energy|calories)$", short="kcal"),
     Nutrient("potassium", "potassium_mg", "Potassium", "mg", Role.CONTEXT, "306", r"^potassium$", per_entry=False),
     Nutrient("sodium", "sodium_mg", "Sodium", "mg", Role.CONTEXT, "307", r"^sodium$", per_entry=False),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from nutri.nutrients import NUTRIENT_BY_KEY
-from nutri.report.text import fmt, status_class
+from nutri.report.text import DAY_HEADERS, day_cells, fmt, status_class
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
@@ -84,30 +84,14 @@ def _period(period: dict) -> list[str]:  # noqa: C901 - one period's HTML layout
         f"{e(alcohol['basis'])}); water from food and drinks {fmt(water['daily_average'], 0)} g/day "
         f"(AI {fmt(water['ai'], 0)} g).</p>"
     )
-    out.append(
-        "<table><tr><th>Date</th><th>Entries</th><th>kcal</th><th>Mg mg</th><th>Ca mg</th><th>Vit D µg</th><th>B12 µg</th><th>B1 mg</th><th>B6 mg</th><th>Caffeine mg</th><th>Alcohol g</th><th>Water g</th></tr>"
-    )
+    out.append("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in ["Date", "Entries", *DAY_HEADERS]) + "</tr>")
     for d in period["days"]:
         if d["logged"]:
-            cells = [
-                fmt(d["energy_kcal"], 0) + ("" if d["complete"] else " (likely incomplete)"),
-                fmt(d["magnesium_mg"]),
-                fmt(d["calcium_mg"]),
-                fmt(d["vitamin_d_ug"]),
-                fmt(d["vitamin_b12_ug"]),
-                fmt(d["thiamin_mg"], 2),
-                fmt(d["vitamin_b6_mg"], 2),
-                fmt(d["caffeine_mg"], 0),
-                fmt(d["alcohol_g"]),
-                fmt(d["water_g"], 0),
-            ]
-            out.append(
-                f"<tr><td>{e(d['date'])}</td><td>{d['entries']}</td>"
-                + "".join(f"<td>{c}</td>" for c in cells)
-                + "</tr>"
-            )
+            cells = [str(d["entries"]), *day_cells(d, " (likely incomplete)")]
+            out.append(f"<tr><td>{e(d['date'])}</td>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
         else:
-            out.append(f"<tr><td>{e(d['date'])}</td><td colspan=11 class=muted>not logged</td></tr>")
+            span = len(DAY_HEADERS) + 1
+            out.append(f"<tr><td>{e(d['date'])}</td><td colspan={span} class=muted>not logged</td></tr>")
     out.append("</table>")
     for n in period["nutrients"].values():
         if n["top_foods"]:

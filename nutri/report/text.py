@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nutri.nutrients import ENERGY, ENTRY_NUTRIENTS
+
 
 def status_class(status: str) -> str:
     """bad | ok | warn, for colouring an assessment in any format."""
@@ -13,6 +15,17 @@ def status_class(status: str) -> str:
 
 
 ANSI = {"bad": "31", "ok": "32", "warn": "33"}
+
+
+# the day tables of every format: energy first, then each per-entry nutrient of the registry
+DAY_NUTRIENTS = [n for n in ENTRY_NUTRIENTS if n is not ENERGY]
+DAY_HEADERS = ["kcal", *(f"{n.short or n.label} {n.unit}" for n in DAY_NUTRIENTS)]
+
+
+def day_cells(day: dict, incomplete_mark: str) -> list[str]:
+    """A logged day's energy (marked when the day is likely incomplete) and nutrients, formatted."""
+    kcal = fmt(day[ENERGY.column], 0) + ("" if day["complete"] else incomplete_mark)
+    return [kcal, *(fmt(day[n.column], n.decimals) for n in DAY_NUTRIENTS)]
 
 
 def fmt(value, digits: int = 1) -> str:
@@ -86,44 +99,11 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:  # noqa: C
     day_rows = []
     for d in period["days"]:
         if not d["logged"]:
-            day_rows.append([d["date"], "not logged"] + [""] * 10)
+            day_rows.append([d["date"], "not logged"] + [""] * len(DAY_HEADERS))
         else:
             # a likely incomplete day is shown, marked, and left out of the assessment
-            kcal = fmt(d["energy_kcal"], 0) + ("" if d["complete"] else " *")
-            day_rows.append(
-                [
-                    d["date"],
-                    str(d["entries"]),
-                    kcal,
-                    fmt(d["magnesium_mg"]),
-                    fmt(d["calcium_mg"]),
-                    fmt(d["vitamin_d_ug"]),
-                    fmt(d["vitamin_b12_ug"]),
-                    fmt(d["thiamin_mg"], 2),
-                    fmt(d["vitamin_b6_mg"], 2),
-                    fmt(d["caffeine_mg"], 0),
-                    fmt(d["alcohol_g"]),
-                    fmt(d["water_g"], 0),
-                ]
-            )
-    out += _table(
-        [
-            "Date",
-            "Entries",
-            "kcal",
-            "Mg mg",
-            "Ca mg",
-            "Vit D µg",
-            "B12 µg",
-            "B1 mg",
-            "B6 mg",
-            "Caffeine mg",
-            "Alcohol g",
-            "Water g",
-        ],
-        day_rows,
-        markdown,
-    )
+            day_rows.append([d["date"], str(d["entries"]), *day_cells(d, " *")])
+    out += _table(["Date", "Entries", *DAY_HEADERS], day_rows, markdown)
     if any(d["logged"] and not d["complete"] for d in period["days"]):
         out.append("* likely incomplete (energy far below a plausible day): shown, left out of the assessment")
     out.append("")
