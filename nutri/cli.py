@@ -215,7 +215,8 @@ def read_one_person(diary_path: Path, settings):
             return read_diary(STDIN_NAME, settings, data=read_bounded(sys.stdin.buffer, STDIN_NAME))
         return read_diary(diary_path, settings)
     except ManyPeopleError as exc:
-        raise UsageError(f"{exc}; add --person {exc.people[0]!r} (or another name in {exc.column!r})") from None
+        hint = "; if it names no people, add --columns person=none" if exc.by_values else ""
+        raise UsageError(f"{exc}; add --person {exc.people[0]!r} (or another name in {exc.column!r}){hint}") from None
 
 
 def prepare(

@@ -73,6 +73,23 @@ ROLE_HEADERS = {
     ],
 }
 
+# A column whose header names no role can still name people, by its values (issue 10): short
+# identifiers or given names, each on several dates, written in blocks (a person's entries of a day
+# sit together). These values and headers never name people: meals, places, yes/no and the like.
+NOT_PEOPLE_VALUES = {
+    "breakfast", "lunch", "dinner", "supper", "brunch", "snack", "snacks", "tea", "elevenses", "dessert",
+    "morning", "afternoon", "evening", "night", "am", "pm", "home", "work", "school", "office", "restaurant",
+    "yes", "no", "true", "false", "y", "n", "x", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "raw", "cooked", "fresh", "frozen", "canned", "other", "misc", "unknown",
+}  # fmt: skip
+NOT_PEOPLE_HEADERS = {
+    "brand", "category", "type", "kind", "tag", "tags", "location", "place", "source", "note", "notes",
+    "comment", "comments", "status", "weekday", "dayofweek", "foodgroup", "course", "label", "serving",
+}  # fmt: skip
+PERSON_VALUE_RE = re.compile(
+    r"^(?=.{1,40}$)(?:[A-Za-z][\w.'-]*(?: [A-Za-z][\w.'-]*){0,2}|[\w-]*\d[\w-]*|[\w.+-]+@[\w.-]+)$"
+)
+
 # Export nutrient headers: "Magnesium (mg)", "B12 (Cobalamin) (µg)", "B12, Cobalamin (mcg)", "Vitamin D (IU)".
 # The name part is looked up in the nutrient registry (nutri/nutrients.py); the unit part here.
 NUTRIENT_HEADER_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<unit>µg|μg|mcg|ug|mg|g|iu|kcal)\)\s*$", re.IGNORECASE)
@@ -101,6 +118,7 @@ class Diary:
     nutrient_headers: dict[str, str] = field(default_factory=dict)
     dayfirst: bool | None = None
     sha256: str | None = None  # of the bytes read (stdin and FIFOs cannot be read twice)
+    person_by_values: bool = False  # the person column was recognised by its values, not its header
 
 
 # -- reading the cells ----------------------------------------------------------------------
@@ -345,6 +363,8 @@ def _role_columns(name: str, headers: list[str], overrides: dict[str, str]) -> d
     role_index: dict[str, int] = {}
     keys = [header_key(h) for h in headers]
     for role, header in overrides.items():
+        if role == "person" and header_key(header) == "none" and "none" not in keys:
+            continue  # --columns person=none: no column names people, whatever the values look like
         if header_key(header) not in keys:
             raise UsageError(
                 f"column override {role}={header}: no such header; headers are: {', '.join(h for h in headers if h)}",
@@ -699,9 +719,17 @@ def read_diary(
     for role in layout.ignore_roles:
         role_index.pop(role, None)
     frame = _body(name, cells, header_index, len(headers))
+    nutrients = _nutrient_headers(headers)
     entries, blank_rows, use_dayfirst = _entries(
-        frame, cells, header_index, len(headers), role_index, layout, _nutrient_headers(headers), dayfirst
+        frame, cells, header_index, len(headers), role_index, layout, nutrients, dayfirst
     )
+    if "person" not in role_index and "person" not in overrides and "date" in role_index:
+        taken = set(role_index.values()) | {n.index for n in nutrients}
+        candidates = [i for i, h in enumerate(headers) if i not in taken and header_key(h) not in NOT_PEOPLE_HEADERS]
+        found = _person_column_by_values(frame, cells.text is not None, entries, header_index, candidates)
+        if found is not None:
+            role_index["person"], entries["person"] = found
+    person_by_values = "person" in role_index and _role_of(headers[role_index["person"]]) != "person"
     return Diary(
         path,
         entries,
@@ -711,9 +739,10 @@ def read_diary(
         header_index + 1,
         blank_rows,
         {role: headers[i] for role, i in role_index.items()},
-        {n.column: n.header for n in _nutrient_headers(headers)},
+        {n.column: n.header for n in nutrients},
         use_dayfirst,
         hashlib.sha256(data).hexdigest(),
+        person_by_values and "person" not in overrides,
     )
 
 
@@ -801,6 +830,48 @@ def _entries(
         }
     )
     return entries, int((~keep).sum()), use_dayfirst
+
+
+def _person_column_by_values(
+    frame: pd.DataFrame, text_file: bool, entries: pd.DataFrame, header_index: int, candidates: list[int]
+) -> tuple[int, np.ndarray] | None:
+    """The first candidate column whose values name people: (its index, its values per entry)."""
+    if len(entries) < 4:
+        return None
+    positions = entries["row"].to_numpy() - header_index - 2  # the frame rows the entries came from
+    for index in candidates:
+        if index >= frame.shape[1]:
+            continue
+        column = frame[index].iloc[positions].reset_index(drop=True)
+        values = column if text_file else per_distinct(column, _cell_text)
+        values = per_distinct(values.astype(str), lambda v: "" if v.strip().lower() in NULL_TEXT else v.strip())
+        if _names_people(values, entries["date"]):
+            return index, values.to_numpy()
+    return None
+
+
+def _names_people(values: pd.Series, dates: pd.Series) -> bool:
+    """Several people's diaries in one column: most rows name someone; two to n/4 short names or ids
+    (no meal, place or yes/no words); at least two of them on several dates, and some date carries
+    two of them (a value that follows the date, such as a week label, is no person); and written
+    in blocks, as a person's entries of a day are (a food category changes from row to row)."""
+    named = (values != "").to_numpy()
+    if named.mean() < 0.9:
+        return False
+    values, dates = values[named].reset_index(drop=True), dates[named].reset_index(drop=True)
+    distinct = values.unique()
+    if not 2 <= len(distinct) <= len(values) // 4:
+        return False
+    if any(v.lower() in NOT_PEOPLE_VALUES or not PERSON_VALUE_RE.match(v) for v in distinct):
+        return False
+    dated = pd.DataFrame({"value": values, "date": dates})[dates != ""]
+    if (dated.groupby("value")["date"].nunique() >= 2).sum() < 2:
+        return False
+    if dated.groupby("date")["value"].nunique().max() < 2:
+        return False
+    array = values.to_numpy()
+    runs = 1 + int((array[1:] != array[:-1]).sum())
+    return runs <= len(values) / 2
 
 
 def per_distinct(values: pd.Series, func) -> pd.Series:

@@ -67,11 +67,12 @@ class Matched:
 class ManyPeopleError(UsageError):
     """A file names several people and no one person was chosen."""
 
-    def __init__(self, path: Path, column: str, people: list[str]) -> None:
-        self.path, self.column, self.people = path, column, people
+    def __init__(self, path: Path, column: str, people: list[str], by_values: bool = False) -> None:
+        self.path, self.column, self.people, self.by_values = path, column, people, by_values
         shown = ", ".join(people[:5]) + (", ..." if len(people) > 5 else "")
+        how = " (recognised by its values: several names, each on several dates)" if by_values else ""
         super().__init__(
-            f"{path}: column {column!r} names {len(people)} people ({shown}); a report is for one person: pick one"
+            f"{path}: column {column!r}{how} names {len(people)} people ({shown}); a report is for one person: pick one"
         )
 
 
@@ -105,7 +106,7 @@ def select_person(diary: Diary, person: str | None) -> Diary:
     names = people(diary)
     if person is None:
         if len(names) > 1:
-            raise ManyPeopleError(diary.path, diary.columns["person"], names)
+            raise ManyPeopleError(diary.path, diary.columns["person"], names, diary.person_by_values)
         return diary
     if not names:
         raise UsageError(

@@ -181,3 +181,40 @@ def test_a_three_person_file_is_refused_until_one_is_picked(run, tmp_path):
 def test_an_id_column_of_entry_numbers_names_no_people(run, tmp_path):
     text = "ID,Date,Food,Amount,Unit\n" + "".join(f"{i},{DAYS[0]},{row}\n" for i, row in enumerate(REALISTIC_DAY))
     assert run("report", write(tmp_path / "ids.csv", text)).exit_code == 0
+
+
+def _shared_days_file(tmp_path, header: str, label_of, name="shared.csv"):
+    """Two days on which each of three people logs the realistic day; label_of(person, day, row_no)
+    gives the extra first column's value."""
+    lines = [header]
+    for day in DAYS[:2]:
+        for person in ("Ann", "Ben", "Cat"):
+            lines += [f"{label_of(person, day, i)},{day},{row}\n" for i, row in enumerate(REALISTIC_DAY)]
+    return write(tmp_path / name, "".join(lines))
+
+
+def test_a_column_naming_people_is_recognised_by_its_values(run, tmp_path):
+    """'Who' is no person header, but its values are names repeating across the same dates, in blocks."""
+    mixed = _shared_days_file(tmp_path, "Who,Date,Food,Amount,Unit\n", lambda person, day, i: person)
+    refused = run("report", mixed)
+    assert refused.exit_code == 2 and "'Who'" in refused.output and "recognised by its values" in refused.output
+    assert "--person 'Ann'" in refused.output and "--columns person=none" in refused.output
+    ben = _report(run, mixed, "--person", "Ben")
+    alone = write(tmp_path / "ben.csv", HEADER + "".join(f"{d},{row}\n" for d in DAYS[:2] for row in REALISTIC_DAY))
+    assert ben["weeks"][0]["nutrients"] == _report(run, alone)["weeks"][0]["nutrients"]
+    # the user says the column names no one: read as one diary (three times the food per day)
+    assert run("report", mixed, "--columns", "person=none").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "header, label_of",
+    [
+        ("Where,Date,Food,Amount,Unit\n", lambda person, day, i: "home" if person != "Ben" else "work"),
+        ("Wk,Date,Food,Amount,Unit\n", lambda person, day, i: f"W{DAYS.index(day) + 1}"),
+        ("Sort,Date,Food,Amount,Unit\n", lambda person, day, i: "ABC"[i % 3]),
+        ("Kcal,Date,Food,Amount,Unit\n", lambda person, day, i: {"Ann": "1.5", "Ben": "2.5", "Cat": "3.5"}[person]),
+    ],
+    ids=["places", "a label that follows the date", "values changing row to row", "decimals"],
+)
+def test_columns_that_only_look_like_people_are_not_taken_for_them(run, tmp_path, header, label_of):
+    assert run("report", _shared_days_file(tmp_path, header, label_of)).exit_code == 0
