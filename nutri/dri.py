@@ -95,6 +95,14 @@ def _num(value) -> float | None:
 
 
 def references(profile: Profile) -> dict[str, Reference]:
+    """Each assessed nutrient's DRI row for the profile. The lookup is the same for every period of a
+    report and costs about as much as a small report; it is done once per profile (a fresh dict each
+    call, so a caller that edits its copy changes no one else's; References are frozen)."""
+    return dict(_references(profile))
+
+
+@lru_cache(maxsize=64)
+def _references(profile: Profile) -> dict[str, Reference]:
     table = dri_table()
     out = {}
     for record in ASSESSED:

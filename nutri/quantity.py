@@ -14,13 +14,31 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
-# One registry for the whole program, from our definitions only (see units.txt for why).
-ureg = pint.UnitRegistry(None, case_sensitive=False)
-with resources.as_file(resources.files("nutri") / "units.txt") as _units_path:
-    ureg.load_definitions(str(_units_path))
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """One registry for the whole program, from our definitions only (see units.txt for why).
+    Built on first use: importing pint and building it is a tenth of a small diary's run, and most
+    runs need only the unit table below."""
+    import pint
+
+    ureg = pint.UnitRegistry(None, case_sensitive=False)
+    with resources.as_file(resources.files("nutri") / "units.txt") as units_path:
+        ureg.load_definitions(str(units_path))
+    return ureg
+
+
+def __getattr__(name: str):
+    # ``from nutri.quantity import ureg`` keeps working; the registry is built when first asked for
+    if name == "ureg":
+        return registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 UNICODE_FRACTIONS = {
@@ -284,6 +302,14 @@ def resolve_unit(unit_text: str) -> tuple[str, str, float | None]:
         return text, "unknown", None
     if text in HOUSEHOLD_WORDS or word in HOUSEHOLD_WORDS:
         return (text if text in HOUSEHOLD_WORDS else word), "household", None
+    return _unit_table().get(text) or (text, "unknown", None)
+
+
+def _ask_pint(text: str) -> tuple[str, str, float | None]:
+    """What the registry makes of one (lower-case) unit word."""
+    import pint
+
+    ureg = registry()
     try:
         name = ureg.get_name(text)
     except (pint.UndefinedUnitError, pint.DefinitionSyntaxError, ValueError, AttributeError, TypeError):
@@ -294,6 +320,38 @@ def resolve_unit(unit_text: str) -> tuple[str, str, float | None]:
     if dimensionality == "[volume]":
         return name, "volume", float(ureg.Quantity(1, name).to("milliliter").magnitude)
     return text, "unknown", None
+
+
+@lru_cache(maxsize=1)
+def _unit_table() -> dict[str, tuple[str, str, float | None]]:
+    """pint's answer (``_ask_pint``) for every word it can resolve, from the user's cache (nutri/cache.py).
+
+    pint finds a unit only for a defined name, symbol or alias, or one with a registry prefix or
+    suffix ("cups"); those words are enumerated from the registry, so any other word is unknown to
+    pint too, and a run whose units are all in the table never imports pint. The key is units.txt,
+    this code and the installed pint."""
+    import importlib.util
+
+    from nutri.cache import cached, key_of
+
+    spec = importlib.util.find_spec("pint")
+    installed = Path(spec.origin).stat() if spec and spec.origin else None
+    pint_id = f"{spec.origin if spec else ''}:{installed.st_mtime_ns if installed else ''}"
+    units = resources.files("nutri").joinpath("units.txt").read_bytes()
+    key = key_of([units, Path(__file__).read_bytes(), pint_id.encode()])
+    return cached("units", key, _build_unit_table)
+
+
+def _build_unit_table() -> dict[str, tuple[str, str, float | None]]:
+    ureg = registry()
+    # pint's own lookup: a key of _units as given, or prefix + name + suffix with the name found
+    # case-insensitively (resolve_unit passes lower case); private attributes, so the test of this
+    # table asks pint directly for many words
+    names = {word.lower() for word in ureg._units_casei} | {word.lower() for word in ureg._units}
+    words = set(ureg._units) | {"dimensionless"}
+    words |= {p.lower() + n + s.lower() for p in ureg._prefixes for n in names for s in ureg._suffixes}
+    table = {word: _ask_pint(word) for word in words}
+    return {word: answer for word, answer in table.items() if answer[1] != "unknown"}
 
 
 def _take_unit(rest: str) -> tuple[str | None, str]:

@@ -32,7 +32,8 @@ import pandas as pd
 from nutri import nutrients as registry  # read at call time: the registry is the one list of nutrients
 from nutri.foods import data_file
 from nutri.nutrients import Nutrient
-from nutri.quantity import Quantity, parse_number, resolve_unit, ureg
+from nutri.quantity import Quantity, parse_number, resolve_unit
+from nutri.quantity import registry as unit_registry  # built on first use (pint loads only then)
 
 # IUPAC 2021 standard atomic weights (abridged to 3-5 significant figures), for the salts' formulas.
 ATOMIC_WEIGHTS = {
@@ -251,7 +252,7 @@ def _to_column_unit(number: float, unit_word: str, nutrient: Nutrient) -> float 
     if kind == "iu":
         return number / nutrient.iu_per_unit if nutrient.iu_per_unit else None
     if kind == "mass":
-        return float(ureg.Quantity(number, name).to(nutrient.column_unit).magnitude)
+        return float(unit_registry().Quantity(number, name).to(nutrient.column_unit).magnitude)
     return None
 
 
@@ -262,7 +263,7 @@ def _unit_word(unit_word: str) -> str:
 
 def _mg(number: float, unit_word: str) -> float | None:
     name, kind, _per_unit = resolve_unit(_unit_word(unit_word))
-    return float(ureg.Quantity(number, name).to("milligram").magnitude) if kind == "mass" else None
+    return float(unit_registry().Quantity(number, name).to("milligram").magnitude) if kind == "mass" else None
 
 
 @dataclass(frozen=True)

@@ -42,3 +42,53 @@ def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch):
 
 def test_the_key_follows_every_part():
     assert cache.key_of([b"a", b"b"]) != cache.key_of([b"a", b"c"]) and len(cache.key_of([b""])) == 32
+
+
+def test_the_unit_table_answers_as_pint_does():
+    """resolve_unit reads pint's answers from a table (pint is not imported on a warm run); every word,
+    in the table or not, must get the answer pint itself gives."""
+    import random
+
+    from nutri import quantity
+
+    table = quantity._build_unit_table()
+    assert table["cups"][:2] == ("cup", "volume") and table["g"] == ("gram", "mass", 1.0)
+    words = set(table) | {w + "s" for w in table} | {w[:-1] for w in table} | {w + "es" for w in table}
+    words |= {"", "s", "dimensionless", "slice", "ms", "gramss", "fl oz", "1", "g/", "mg.", "kilogramme", "µg"}
+    rng = random.Random(16)
+    words |= {"".join(rng.choice("acdefgiklmnoprstuz _.") for _ in range(rng.randint(1, 4))) for _ in range(3000)}
+    for word in words:
+        assert table.get(word, (word, "unknown", None)) == quantity._ask_pint(word), word
+
+
+def test_a_warm_run_does_not_import_pint(tmp_path):
+    """The second report with the same cache folder reads units from the cached table; grams still come out."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    diary = tmp_path / "d.csv"
+    diary.write_text("Date,Food,Amount,Unit\n2026-11-16,spinach,100,g\n2026-11-16,2% milk,1,cup\n", encoding="utf-8")
+    code = (
+        "import sys; from nutri import pipeline as p; m = p.match_entries(p.read_diary(sys.argv[1])); "
+        "print(round(float(m.entries['grams'].sum()), 1), 'pint' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "NUTRI_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(root)}
+    runs = [
+        subprocess.run([sys.executable, "-c", code, str(diary)], env=env, capture_output=True, text=True) for _ in "ab"
+    ]
+    first, second = (r.stdout.split() for r in runs)
+    assert first[0] == second[0] and float(first[0]) > 300  # 100 g spinach and a cup of milk (~244 g)
+    assert first[1] == "True" and second[1] == "False"
+
+
+def test_dri_references_are_looked_up_once_per_profile():
+    from nutri import dri
+
+    profile = dri.Profile(sex="male", age=52)
+    first, second = dri.references(profile), dri.references(profile)
+    assert first == second and first is not second  # each caller gets its own dict
+    assert dri._references.cache_info().hits >= 1
+    assert dri.references(dri.Profile(sex="female", age=52))["magnesium"].rda == 320.0 != first["magnesium"].rda

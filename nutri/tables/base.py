@@ -141,14 +141,35 @@ class FoodTable:
 
     @cached_property
     def portions_by_food(self) -> dict[str, list[dict]]:
-        """Each food's portion records in the table's own order, built once."""
-        by_food: dict[str, list[dict]] = {}
-        for record in self.portions.to_dict("records"):
-            by_food.setdefault(record["food_id"], []).append(record)
-        return by_food
+        """Each food's portion records in the table's own order (all foods)."""
+        return {food_id: self.portions_of(food_id) for food_id in self._portion_rows}
+
+    @cached_property
+    def _portion_rows(self) -> dict[str, np.ndarray]:
+        """Each food's row positions, ascending (a stable sort of the factorized ids; twice as fast as groupby)."""
+        codes, ids = pd.factorize(self.portions["food_id"].to_numpy(dtype=object))
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
+        return {food_id: order[bounds[j] : bounds[j + 1]] for j, food_id in enumerate(ids)}
+
+    @cached_property
+    def _portion_cells(self) -> dict[str, list]:
+        return {c: self.portions[c].tolist() for c in self.portions.columns}
+
+    @cached_property
+    def _portion_records(self) -> dict[str, list[dict]]:
+        return {}
 
     def portions_of(self, food_id: str) -> list[dict]:
-        return self.portions_by_food.get(food_id, [])
+        """The food's portion records in the table's own order, as DataFrame.to_dict("records") gives
+        them. Built per food when first asked for: all 43,000 at once took a quarter of a small diary's run."""
+        records = self._portion_records.get(food_id)
+        if records is None:
+            cells = self._portion_cells
+            rows = self._portion_rows.get(food_id, ())
+            records = [{column: values[i] for column, values in cells.items()} for i in rows]
+            self._portion_records[food_id] = records
+        return records
 
     def combined(self, other: FoodTable) -> FoodTable:
         """This table and ``other`` as one (ids never collide: each table has its own id shape)."""
