@@ -155,6 +155,26 @@ def diary_options(func):
     return func
 
 
+def profile_options(func):
+    """--sex, --age, --pregnant, --lactating and --profile, read by build_profile (report, foods top)."""
+    for option in reversed(
+        [
+            click.option("--sex", type=click.Choice(["female", "male"]), help="Sex for the DRI row (default: female)."),
+            click.option("--age", type=click.FloatRange(0, 120), help="Age in years (default: 40, the 31-50 group)."),
+            click.option("--pregnant", is_flag=True, help="Use pregnancy DRIs."),
+            click.option("--lactating", is_flag=True, help="Use lactation DRIs."),
+            click.option(
+                "--profile",
+                "profile_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="TOML profile: sex, age, life_stage.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 # What each setting of nutri.toml and of a profile file must be: (types, what to write instead).
 CONFIG_TYPES = {
     "aliases": ((str,), 'a file name in quotes, e.g. aliases = "my-aliases.csv"'),
@@ -285,6 +305,7 @@ def foods() -> None:
         nutri foods search "pumpkin seeds"
         nutri foods show 11457
         nutri foods show fndds:27540310
+        nutri foods top magnesium --category nuts
     """
 
 
@@ -353,6 +374,45 @@ def foods_show(food_id: str) -> None:
     click.echo("Portions:" if portions else f"Portions: none in {edition.short}")
     for p in portions:
         click.echo(f"  {p['amount']:g} {p['measure']} = {p['grams']:g} g")
+
+
+@foods.command("top")
+@click.argument("nutrient")
+@click.option("--per", type=click.Choice(["portion", "100kcal"]), help="One ranking only (default: both).")
+@click.option(
+    "--group", help="One food category (nuts_seeds, fish, vegetables...) or part of a table's food group name."
+)
+@click.option("--category", help="One of the source document's food-source categories (nuts, seeds, oily-fish...).")
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Foods per ranking.")
+@click.option("--all-forms", is_flag=True, help="List every preparation of a food (default: its best one).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+@profile_options
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file for the profile (default: ./nutri.toml if present).",
+)
+def foods_top(
+    nutrient, per, group, category, limit, all_forms, fmt, sex, age, pregnant, lactating, profile_path, config_path
+):
+    """Foods richest in NUTRIENT per typical portion and per 100 kcal, both tables, screened by the
+    advice-safety rules for the profile (foods unsafe for it are left out, others carry a note).
+
+    \b
+    Example:
+        nutri foods top magnesium
+        nutri foods top "vitamin D" --per portion --group fish -n 5
+        nutri foods top magnesium --category nuts --format csv
+        nutri foods top vitamin-b12 --sex female --age 30 --pregnant
+    """
+    from nutri.food_finder import PER_CHOICES, RENDERERS, TopQuery, resolve_nutrient, top_foods
+    from nutri.foods import load_foods
+
+    found = resolve_nutrient(nutrient)
+    profile = build_profile(sex, age, pregnant, lactating, profile_path, load_config(config_path))
+    query = TopQuery(found, profile, (per,) if per else PER_CHOICES, group, category, limit, all_forms)
+    emit(None, RENDERERS[fmt](top_foods(load_foods(), query)).encode("utf-8"))
 
 
 # -- match ----------------------------------------------------------------------------------
@@ -527,16 +587,7 @@ def build_profile(sex, age, pregnant, lactating, profile_path, config):
 
 @cli.command("report")
 @click.argument("diary", type=click.Path(path_type=Path))
-@click.option("--sex", type=click.Choice(["female", "male"]), help="Sex for the DRI row (default: female).")
-@click.option("--age", type=click.FloatRange(0, 120), help="Age in years (default: 40, the 31-50 group).")
-@click.option("--pregnant", is_flag=True, help="Use pregnancy DRIs.")
-@click.option("--lactating", is_flag=True, help="Use lactation DRIs.")
-@click.option(
-    "--profile",
-    "profile_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="TOML profile: sex, age, life_stage.",
-)
+@profile_options
 @click.option("--week", help="One ISO week, e.g. 2026-W47.")
 @click.option("--from", "date_from", help="First day (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Last day (YYYY-MM-DD).")
