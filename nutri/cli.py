@@ -239,27 +239,22 @@ def read_one_person(diary_path: Path, settings):
         raise UsageError(f"{exc}; add --person {exc.people[0]!r} (or another name in {exc.column!r}){hint}") from None
 
 
-def prepare(
-    diary_path: Path, sheet, columns, dayfirst, aliases_path, foods_path, config: dict, quiet: bool, person=None
-):
-    """Read the diary and load the food tables and matcher. Returns (diary, table, matcher)."""
-    from nutri.pipeline import MatchSettings, _tables_and_matcher
+def match_settings(aliases_path, foods_path, config: dict, nutrients_from: str, accept_review: bool):
+    from nutri.pipeline import MatchSettings
 
-    diary = read_one_person(diary_path, read_settings(sheet, columns, dayfirst, person))
-    settings = MatchSettings(aliases=aliases_path or config.get("aliases"), foods=foods_path or config.get("foods"))
-    table, matcher = _tables_and_matcher(settings.aliases, settings.foods)
-    return diary, table, matcher
+    aliases, foods = aliases_path or config.get("aliases"), foods_path or config.get("foods")
+    return MatchSettings(aliases and Path(aliases), foods and Path(foods), nutrients_from, accept_review)
 
 
 PROGRESS_MIN_ROWS = 50_000  # about one second of work on 2 cores (benchmarks/RESULTS.md)
 
 
-def run_analysis(diary, table, matcher, nutrients_from: str, quiet: bool, accept_review: bool = False):
-    """Analyse the diary; a progress bar on stderr for long runs, only on a terminal."""
-    from nutri.intake import analyse
+def run_matching(diary, settings, quiet: bool):
+    """The pipeline's match; a progress bar on stderr for long runs, only on a terminal."""
+    from nutri.pipeline import match_entries
 
     if quiet or not sys.stderr.isatty() or len(diary.entries) < PROGRESS_MIN_ROWS:
-        return analyse(diary, table, matcher, nutrients_from, accept_review=accept_review)
+        return match_entries(diary, settings)
     with click.progressbar(
         length=100, label=f"Matching {len(diary.entries):,} rows", file=click.get_text_stream("stderr")
     ) as bar:
@@ -270,15 +265,13 @@ def run_analysis(diary, table, matcher, nutrients_from: str, quiet: bool, accept
             bar.update(target - shown[0])
             shown[0] = target
 
-        analysed = analyse(diary, table, matcher, nutrients_from, progress=advance, accept_review=accept_review)
+        matched = match_entries(diary, settings, progress=advance)
         bar.update(100 - shown[0])
-    return analysed
+    return matched
 
 
-def summary_line(diary, analysed) -> str:
-    from nutri.intake import summary_counts
-
-    c = summary_counts(analysed)
+def summary_line(matched) -> str:
+    diary, c = matched.diary, matched.counts()
     extra = []
     if diary.blank_rows:
         extra.append(f"{diary.blank_rows} blank rows ignored")
@@ -288,8 +281,9 @@ def summary_line(diary, analysed) -> str:
         extra.append(f"layout {diary.layout}")
     tail = f" ({'; '.join(extra)})" if extra else ""
     return printable(
-        f"{diary.path.name}: {len(analysed)} rows read: {c['matched']} matched, {c['needs_review']} need review, "
-        f"{c['unmatched']} unmatched, {c['skipped']} skipped, {c['invalid']} invalid{tail}"
+        f"{diary.path.name}: {len(matched.entries)} rows read: {c['matched']} matched, "
+        f"{c['needs_review']} need review, {c['unmatched']} unmatched, "
+        f"{c['skipped']} skipped, {c['invalid']} invalid{tail}"
     )
 
 
@@ -319,11 +313,9 @@ def foods_search(text: str, limit: int) -> None:
     Example:
         nutri foods search "2% milk"
     """
-    from nutri.foods import load_foods
-    from nutri.match import Matcher
+    from nutri.pipeline import food_matcher, food_table
 
-    table = load_foods()
-    matcher = Matcher(table)
+    table, matcher = food_table(), food_matcher()
     best = matcher.match(text)
     rows = []
     if best.food_id:
@@ -350,9 +342,10 @@ def foods_show(food_id: str) -> None:
     Example:
         nutri foods show 11457
     """
-    from nutri.foods import NUTRIENTS, load_foods
+    from nutri.foods import NUTRIENTS  # the food table's column order
+    from nutri.pipeline import food_table
 
-    table = load_foods()
+    table = food_table()
     resolved = table.resolve_id(food_id)
     if resolved is None:
         raise UsageError(f"no food with id {food_id!r} in the food tables; find one with `nutri foods search TEXT`")
@@ -460,10 +453,11 @@ def match_command(
         raise UsageError(f"-o {output}: use a .csv, .xlsx or .json file name")
     check_outputs({"-o": output, "--review": review_path}, diary, aliases_path, foods_path, config_path)
     config = load_config(config_path)
-    diary_read, table, matcher = prepare(
-        diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet, person
+    diary_read = read_one_person(diary, read_settings(sheet, columns, dayfirst, person))
+    matched = run_matching(
+        diary_read, match_settings(aliases_path, foods_path, config, nutrients_from, accept_review), quiet
     )
-    analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet, accept_review)
+    analysed = matched.entries
     frame = analysed[MATCH_COLUMNS + EXTRA_COLUMNS].round(
         {"grams": 1, "amount": 3, **{c: 3 for c in ENTRY_NUTRIENT_COLUMNS}}
     )
@@ -482,7 +476,7 @@ def match_command(
         ]
         emit(review_path, csv_bytes(sheet_rows))
     if not quiet:
-        click.echo(summary_line(diary_read, analysed), err=True)
+        click.echo(summary_line(matched), err=True)
 
 
 def check_outputs(outputs: dict[str, Path | None], *inputs: Path | None) -> None:
@@ -631,8 +625,7 @@ def report_command(
         nutri report examples/two-weeks.csv --sex female --age 34
         nutri report examples/two-weeks.csv --week 2026-W46 -o week.html
     """
-    from nutri.report.build import build_report
-    from nutri.report.safe import clean
+    from nutri.pipeline import ReportSettings, render, weekly_report
 
     if week and (date_from or date_to):
         raise UsageError("--week and --from/--to exclude each other")
@@ -651,23 +644,17 @@ def report_command(
     check_outputs({"-o": output}, diary, aliases_path, foods_path, config_path, profile_path)
     config = load_config(config_path)
     profile = build_profile(sex, age, pregnant, lactating, profile_path, config)
-    diary_read, table, matcher = prepare(
-        diary, sheet, columns, dayfirst, aliases_path, foods_path, config, quiet, person
+    diary_read = read_one_person(diary, read_settings(sheet, columns, dayfirst, person))
+    matched = run_matching(
+        diary_read, match_settings(aliases_path, foods_path, config, nutrients_from, accept_review), quiet
     )
-    analysed = run_analysis(diary_read, table, matcher, nutrients_from, quiet, accept_review)
-    source = None if str(diary) == "-" else diary_read.path
-    # every renderer gets the report through the output-safety layer (no NaN/inf, no control characters)
-    report = clean(build_report(analysed, profile, table, source, start, end))
-    if source is None:  # standard input: no file to name or hash again, but the bytes read were hashed
-        report["sources"].update(input_file=diary_read.path.name, input_sha256=diary_read.sha256)
+    report = weekly_report(matched, ReportSettings(profile, start, end))
     if not report["weeks"]:
         raise UsageError(f"{diary}: no dated entries to report{' in the chosen period' if (start or end) else ''}")
-    from nutri.pipeline import Matched, render
-
     colour = output is None and sys.stdout.isatty() and fmt == "text"
-    emit(output, render(report, fmt, Matched(diary_read, analysed, table), colour=colour))
+    emit(output, render(report, fmt, matched, colour=colour))
     if not quiet:
-        click.echo(summary_line(diary_read, analysed), err=True)
+        click.echo(summary_line(matched), err=True)
 
 
 @cli.command("cohort")

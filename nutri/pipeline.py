@@ -63,6 +63,12 @@ class Matched:
     entries: pd.DataFrame
     table: FoodTable
 
+    def counts(self) -> dict[str, int]:
+        """Rows per status: matched, needs_review, unmatched, skipped, invalid."""
+        from nutri.intake import summary_counts
+
+        return summary_counts(self.entries)
+
 
 class ManyPeopleError(UsageError):
     """A file names several people and no one person was chosen."""
@@ -133,8 +139,13 @@ def _tables_and_matcher(aliases: Path | None, foods: Path | None) -> tuple[FoodT
 
 
 def food_table(settings: MatchSettings = MatchSettings()) -> FoodTable:
-    """The food tables the settings name (SR28, plus the user's custom foods)."""
+    """The food tables the settings name (SR28 and FNDDS, plus the user's custom foods)."""
     return _tables_and_matcher(settings.aliases, settings.foods)[0]
+
+
+def food_matcher(settings: MatchSettings = MatchSettings()) -> Matcher:
+    """The matcher over those tables, with the user's aliases (what `match_entries` uses per row)."""
+    return _tables_and_matcher(settings.aliases, settings.foods)[1]
 
 
 def match_entries(
@@ -161,13 +172,23 @@ def analyse(matched: Matched) -> pd.DataFrame:
 
 def weekly_report(matched: Matched, settings: ReportSettings | Profile | None = None) -> dict:
     """The report: per ISO week and the whole period, each nutrient judged against the DRIs."""
+    from nutri.diary import STDIN_NAME
     from nutri.dri import Profile
     from nutri.report.build import build_report
+    from nutri.report.safe import clean
 
     if settings is None or isinstance(settings, Profile):
         settings = ReportSettings(profile=settings)
     profile = settings.profile or Profile(assumed=True)
-    return build_report(matched.entries, profile, matched.table, matched.diary.path, settings.start, settings.end)
+    diary = matched.diary
+    from_stdin = str(diary.path) == STDIN_NAME  # no file to name or hash again; the bytes read were hashed
+    report = build_report(
+        matched.entries, profile, matched.table, None if from_stdin else diary.path, settings.start, settings.end
+    )
+    if from_stdin:
+        report["sources"].update(input_file=diary.path.name, input_sha256=diary.sha256)
+    # every renderer gets the report through the output-safety layer (no NaN/inf, no control characters)
+    return clean(report)
 
 
 def render(report: dict, fmt: str = "text", matched: Matched | None = None, colour: bool = False) -> bytes:

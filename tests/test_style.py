@@ -35,3 +35,13 @@ def _long_functions():
 def test_no_function_in_the_package_is_over_60_lines():
     found = {name: lines for name, lines in _long_functions() if name not in LONG_FUNCTION_EXCEPTIONS}
     assert not found, f"split these along their seams (or list them with a reason): {found}"
+
+
+def test_the_command_line_runs_the_stages_only_through_the_pipeline():
+    """cli.py parses options and maps errors; reading, matching, reporting and rendering are
+    nutri.pipeline's calls (issue 14), so the README's Python use and the CLI cannot drift apart."""
+    source = (ROOT / "nutri" / "cli.py").read_text(encoding="utf-8")
+    for stage_call in ("build_report(", "analyse(", "Matcher(", "_tables_and_matcher", "load_foods(", "daily_totals("):
+        assert stage_call not in source, stage_call
+    for call in ("read_diary(", "match_entries(", "weekly_report(", "render("):
+        assert call in source, call
