@@ -607,3 +607,18 @@ def alternative_totals(entries: pd.DataFrame) -> pd.DataFrame:
     totals = frame.groupby(["date", "column"], as_index=False)[["as_read", "alternative"]].sum()
     totals["change"] = totals["alternative"] - totals["as_read"]
     return totals
+
+
+def days_under_alternative(days: pd.DataFrame, totals: pd.DataFrame, column: str) -> pd.DataFrame | None:
+    """The day table (``nutri.assess.mark_days``'s frame) with the other reading of every ambiguous dose
+    of ``column`` in place of the one taken; None when no dose of it is ambiguous on these days. The
+    value, its upper bound and its supplement share move together, so the verdict can be judged again."""
+    changes = totals[(totals["column"] == column) & totals["date"].isin(days["date"])]
+    if changes.empty:
+        return None
+    change = days["date"].map(changes.set_index("date")["change"]).fillna(0.0).to_numpy(dtype=float)
+    other = days.copy()
+    for name in (column, column + "_upper", column + "_supplemental"):
+        if name in other:
+            other[name] = other[name].to_numpy(dtype=float) + change
+    return other

@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import write
+from conftest import REALISTIC_DAY, write
 
 from nutri import nutrients
 from nutri.diary import read_diary
@@ -51,6 +51,40 @@ def test_two_calcium_carbonate_tablets_do_not_read_above_ul(run, tmp_path):
     calcium = report["weeks"][0]["nutrients"]["calcium"]
     assert 1700 < calcium["daily_average"] < 1900 and calcium["ul"] == 2000
     assert calcium["status"] != "above UL"  # read as elemental, the tablets alone were 2,500 mg: "above UL"
+
+
+def test_the_report_says_when_the_other_reading_changes_the_verdict(run, tmp_path):
+    """Five days of the reviewer's case: as read (compound) calcium is adequate; read as elemental the
+    tablets give 2,500 mg a day, above the UL of 2,000 mg. The report shows both and the entry concerned."""
+    foods = ["calcium carbonate 1250 mg,2,tablets", *REALISTIC_DAY]
+    days = ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"]
+    text = "Date,Food,Amount,Unit\n" + "".join(f"{d},{f}\n" for d in days for f in foods)
+    path = write(tmp_path / "d.csv", text)
+    args = ("report", path, "--sex", "female", "--age", "60")
+    calcium = json.loads(run(*args, "--format", "json").stdout)["weeks"][0]["nutrients"]["calcium"]
+    other = calcium["other_reading"]
+    assert "above UL" not in calcium["status"] and "above UL" in other["status"]
+    assert other["daily_average"] - calcium["daily_average"] == pytest.approx(2 * (1250 - 500), rel=0.01)
+    assert other["entries"] == ["calcium carbonate 1250 mg"]
+    for fmt in ("text", "html"):
+        shown = run(*args, "--format", fmt).stdout
+        assert "the verdict depends on how a dose is read (calcium carbonate 1250 mg)" in shown
+    # magnesium has no ambiguous dose here: nothing is said about it
+    assert (
+        "other_reading" not in json.loads(run(*args, "--format", "json").stdout)["weeks"][0]["nutrients"]["magnesium"]
+    )
+
+
+def test_a_dose_read_the_same_either_way_adds_no_other_reading(run, tmp_path):
+    """'as magnesium oxide' is the label's elemental amount: one reading, no other verdict to show."""
+    rows = "".join(
+        f"2026-11-{d},{f}\n"
+        for d in (16, 17, 18)
+        for f in ("Magnesium (as magnesium oxide) 250 mg,1,", "oatmeal cooked,1,cup")
+    )
+    path = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n" + rows)
+    report = json.loads(run("report", path, "--format", "json").stdout)
+    assert all("other_reading" not in n for n in report["weeks"][0]["nutrients"].values())
 
 
 @pytest.mark.parametrize(

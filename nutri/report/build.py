@@ -16,6 +16,7 @@ from nutri.dri import Profile, alcohol_limit, caffeine_limit, guidance, referenc
 from nutri.foods import FoodTable
 from nutri.intake import daily_totals, food_rows, summary_counts, uncounted_summary
 from nutri.nutrients import ASSESSED, ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_KEY, NUTRIENT_COLUMNS
+from nutri.supplements import alternative_totals, days_under_alternative
 
 COVERAGE_NOTE = (
     "Coverage is the share of a period's food entries that could be counted; an entry without grams nutri can "
@@ -67,6 +68,7 @@ def _period(
     diary_ids: set[str],
     suggestion_cache: dict,
     calendar: bool = True,
+    alternatives: pd.DataFrame | None = None,
 ) -> dict:
     refs = references(profile)
     by_date = days.set_index("date") if not days.empty else days
@@ -144,6 +146,11 @@ def _period(
             )
         if verdict.status.over_limit:
             item["above_ul"] = _above_ul(reference, average, supplemental)
+        other = _other_reading(
+            period_days, entries, alternatives, column, verdict, reference, variation(nutrient, profile)
+        )
+        if other:
+            item["other_reading"] = other
         nutrients[nutrient] = item
     complete = [d for d in logged if d["complete"]]
     lifestyle = _lifestyle(complete, profile)
@@ -160,6 +167,23 @@ def _period(
         "days": day_rows,
         "nutrients": nutrients,
         "lifestyle": lifestyle,
+    }
+
+
+def _other_reading(days, entries, alternatives, column, verdict, reference, var) -> dict | None:
+    """When a supplement dose that can be read two ways (compound or elemental, nutri.supplements)
+    changes the verdict under its other reading: that verdict, its average and the entries concerned."""
+    other_days = days_under_alternative(days, alternatives, column) if alternatives is not None else None
+    if other_days is None:
+        return None
+    other = assess(period_evidence(other_days, column), reference, var)
+    if other.status is verdict.status:
+        return None
+    doses = entries[entries["alternative_column"] == column] if "alternative_column" in entries else entries[:0]
+    return {
+        "status": other.status.value,
+        "daily_average": _clean(other.mean),
+        "entries": sorted(set(doses["input"]))[:5],
     }
 
 
@@ -413,6 +437,7 @@ def build_report(
         {week: group for week, group in used.groupby(used["date"].map(mondays), sort=False)} if not used.empty else {}
     )
     diary_ids = set(used["food_id"])
+    alternatives = alternative_totals(used)  # doses that can be read two ways, per date
     weeks = []
     suggestion_cache: dict = {}  # (nutrient column, category) -> suggestions, the same for every week
     if start is not None and end is not None and start <= end:
@@ -429,10 +454,23 @@ def build_report(
                     table,
                     diary_ids,
                     suggestion_cache,
+                    alternatives=alternatives,
                 )
             )
     overall = (
-        _period(start, end, "whole period", days, used, profile, table, diary_ids, suggestion_cache, calendar=False)
+        _period(
+            start,
+            end,
+            "whole period",
+            days,
+            used,
+            profile,
+            table,
+            diary_ids,
+            suggestion_cache,
+            calendar=False,
+            alternatives=alternatives,
+        )
         if len(weeks) > 1
         else None
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from nutri.nutrients import NUTRIENT_BY_KEY
-from nutri.report.text import DAY_HEADERS, day_cells, fmt, status_class
+from nutri.report.text import DAY_HEADERS, day_cells, fmt, other_reading_sentence, status_class
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
@@ -107,6 +107,10 @@ def _period(period: dict) -> list[str]:  # noqa: C901 - one period's HTML layout
                 f"<h3>{e(n['label'])}: above the UL</h3><p>{fmt(over['intake'])} {e(n['unit'])}/day against a UL of "
                 f"{fmt(over['ul'])} {e(n['unit'])}/day; the UL counts {e(over['scope'])}. {e(over['advice'])}</p>"
             )
+    for n in period["nutrients"].values():
+        sentence = other_reading_sentence(n)
+        if sentence:
+            out.append(f"<p class=warn>{e(sentence)}</p>")
     for n in period["nutrients"].values():
         if not (n["shortfall"] or n["status"] == "insufficient data"):
             continue

@@ -115,6 +115,8 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:  # noqa: C
             out.append(f"- Top {n['label']} sources: {tops}")
     out.append("")
     out += _above_ul_lines(period, h)
+    readings = [other_reading_sentence(n) for n in period["nutrients"].values()]
+    out += [f"- {sentence}" for sentence in readings if sentence] + ([""] if any(readings) else [])
     for n in period["nutrients"].values():
         if not (n["shortfall"] or n["status"] == "insufficient data"):
             continue
@@ -144,6 +146,20 @@ def _period_lines(period: dict, markdown: bool, colour) -> list[str]:  # noqa: C
             out.append(f"  {advice}")
         out.append("")
     return out
+
+
+def other_reading_sentence(n: dict) -> str | None:
+    """When a supplement dose read the other way (compound vs elemental) would change the verdict."""
+    other = n.get("other_reading")
+    if not other:
+        return None
+    doses = "; ".join(other["entries"]) or "a supplement"
+    return (
+        f"{n['label']}: the verdict depends on how a dose is read ({doses}). As read: {n['status']}, "
+        f"{fmt(n['daily_average'])} {n['unit']}/day; read the other way (compound weight vs elemental): "
+        f"{other['status']}, {fmt(other['daily_average'])} {n['unit']}/day. The label's elemental amount "
+        '("as ..." or "elemental") settles it; see Supplements in the README.'
+    )
 
 
 def _above_ul_lines(period: dict, h: str) -> list[str]:
