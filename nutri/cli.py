@@ -400,12 +400,12 @@ def foods_top(
         nutri foods top vitamin-b12 --sex female --age 30 --pregnant
     """
     from nutri.food_finder import PER_CHOICES, RENDERERS, TopQuery, resolve_nutrient, top_foods
-    from nutri.foods import load_foods
+    from nutri.pipeline import food_table
 
     found = resolve_nutrient(nutrient)
     profile = build_profile(sex, age, pregnant, lactating, profile_path, load_config(config_path))
     query = TopQuery(found, profile, (per,) if per else PER_CHOICES, group, category, limit, all_forms)
-    emit(None, RENDERERS[fmt](top_foods(load_foods(), query)).encode("utf-8"))
+    emit(None, RENDERERS[fmt](top_foods(food_table(), query)).encode("utf-8"))
 
 
 # -- match ----------------------------------------------------------------------------------
