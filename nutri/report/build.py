@@ -89,8 +89,12 @@ def _period(
     period_days = days[days["date"].isin([d["date"] for d in logged])] if not days.empty else days
     nutrients = {}
     # one grouping of the period's entries by food serves the top-foods list of every nutrient
+    # an entry counted from an app's own values without a matched food is named by its own text
+    named = (
+        entries.assign(food=entries["food"].where(entries["food"] != "", entries["input"])) if len(entries) else entries
+    )
     by_food = (
-        entries.groupby(["food_id", "food"], sort=False)[[r.column for r in refs.values()]].sum(min_count=1)
+        named.groupby(["food_id", "food"], sort=False)[[r.column for r in refs.values()]].sum(min_count=1)
         if not entries.empty
         else None
     )
