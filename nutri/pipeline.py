@@ -191,22 +191,22 @@ def weekly_report(matched: Matched, settings: ReportSettings | Profile | None = 
     return clean(report)
 
 
-def render(report: dict, fmt: str = "text", matched: Matched | None = None, colour: bool = False) -> bytes:
-    """The report in one format: text, md, html, json or xlsx (xlsx also lists the entries)."""
-    if fmt == "json":
-        from nutri.report.json_report import render as render_json
+def render(report, fmt: str = "text", matched: Matched | None = None, colour: bool = False) -> bytes:
+    """The report (the model, or its JSON dict) in one format: text, md, html, json or xlsx; one
+    renderer per format, each ``render(report) -> bytes`` (xlsx also lists the matched entries)."""
+    from nutri.report import renderers
+    from nutri.report.model import Report
 
-        return render_json(report).encode("utf-8")
-    if fmt == "html":
-        from nutri.report.html import render as render_html
-
-        return render_html(report).encode("utf-8")
+    if not isinstance(report, Report):
+        report = Report.from_dict(report)
+    if fmt not in renderers.FORMATS:
+        raise UsageError(f"format {fmt!r}: use text, md, html, json or xlsx")
     if fmt == "xlsx":
         from nutri.report.xlsx import render as render_xlsx
 
         return render_xlsx(report, matched.entries if matched is not None else None)
-    if fmt in ("text", "md"):
+    if fmt == "text":
         from nutri.report.text import render as render_text
 
-        return render_text(report, markdown=(fmt == "md"), colour_on=colour).encode("utf-8")
-    raise UsageError(f"format {fmt!r}: use text, md, html, json or xlsx")
+        return render_text(report, colour=colour)
+    return renderers.FORMATS[fmt]()(report)

@@ -16,8 +16,6 @@ LONG_FUNCTION_EXCEPTIONS: dict[str, str] = {
     "nutri/quantity.py:_parse_plain": "one branch per amount form people write",
     "nutri/report/build.py:_period": "one period's dict; the typed report model (issue 13) replaces it",
     "nutri/report/build.py:build_report": "the report dict's keys; the typed report model (issue 13) replaces it",
-    "nutri/report/html.py:_period": "one period's HTML layout; the typed report model (issue 13) replaces it",
-    "nutri/report/text.py:_period_lines": "one period's text layout; the typed report model (issue 13) replaces it",
     "nutri/report/xlsx.py:render": "one sheet after another; the XLSX step of issue 13 replaces it",
 }
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
+from nutri.assess import Status
 from nutri.nutrients import NUTRIENT_BY_KEY
+from nutri.report.model import NutrientAssessment, Period, Report
 from nutri.report.text import DAY_HEADERS, day_cells, fmt, other_reading_sentence, status_class
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -17,17 +19,17 @@ def e(value) -> str:
     return escape(str(value), quote=True)
 
 
-def bar_chart(period: dict) -> str:
+def bar_chart(period: Period) -> str:
     """% of RDA per nutrient per logged day, and the period average, as grouped bars."""
-    nutrients = list(period["nutrients"].items())
-    days = [d for d in period["days"] if d["logged"]]
+    nutrients = list(period.nutrients.items())
+    days = [d for d in period.days if d.logged]
     width, height, left, top = 640, 220, 40, 10
     plot_h = height - 40
     group_w = (width - left) / max(len(nutrients), 1)
     bars = len(days) + 1
     bar_w = max(min(group_w / (bars + 1), 14), 2)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="Percent of RDA per nutrient for {e(period["week"])}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="Percent of RDA per nutrient for {e(period.week)}">'
     ]
     scale = lambda pct: min(pct, 200) / 200 * plot_h
     for pct in (0, 100, 200):
@@ -36,22 +38,22 @@ def bar_chart(period: dict) -> str:
             f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="{"#c33" if pct == 100 else "#ddd"}"/><text x="2" y="{y + 4:.1f}">{pct}%</text>'
         )
     for g, (key, n) in enumerate(nutrients):
-        target = n["rda"] if n["rda"] is not None else n["ai"]
+        target = n.target
         x0 = left + g * group_w + bar_w / 2
         for b, day in enumerate(days):
-            value = day.get(NUTRIENT_BY_KEY[key].column)
+            value = day.value(NUTRIENT_BY_KEY[key].column)
             if value is None or not target:
                 continue
             pct = 100 * value / target
             parts.append(
-                f'<rect x="{x0 + b * bar_w:.1f}" y="{top + plot_h - scale(pct):.1f}" width="{bar_w - 1:.1f}" height="{scale(pct):.1f}" fill="#7aa6d6"><title>{e(day["date"])}: {pct:.0f}%</title></rect>'
+                f'<rect x="{x0 + b * bar_w:.1f}" y="{top + plot_h - scale(pct):.1f}" width="{bar_w - 1:.1f}" height="{scale(pct):.1f}" fill="#7aa6d6"><title>{e(day.date)}: {pct:.0f}%</title></rect>'
             )
-        if n["percent_rda"] is not None:
-            pct = n["percent_rda"]
+        if n.percent_rda is not None:
+            pct = n.percent_rda
             parts.append(
                 f'<rect x="{x0 + len(days) * bar_w:.1f}" y="{top + plot_h - scale(pct):.1f}" width="{bar_w - 1:.1f}" height="{scale(pct):.1f}" fill="#1f4e8c"><title>average: {pct:.0f}%</title></rect>'
             )
-        parts.append(f'<text x="{left + g * group_w + 2:.1f}" y="{height - 12}">{e(n["label"])}</text>')
+        parts.append(f'<text x="{left + g * group_w + 2:.1f}" y="{height - 12}">{e(n.label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -61,122 +63,134 @@ def percent(value) -> str:
     return "-" if value is None else f"{fmt(value, 0)}%"
 
 
-def _period(period: dict) -> list[str]:  # noqa: C901 - one period's HTML layout; the typed report model (issue 13) replaces it
-    title = f"Week {period['week']}" if period["week"] != "whole period" else "Whole period"
+def _period(period: Period) -> list[str]:
     out = [
-        f"<section><h2>{e(title)} <span class=muted>({e(period['start'])} to {e(period['end'])})</span></h2>",
-        f"<p>Days logged: {period['days_logged']} of {period['days_logged'] + period['days_not_logged']} ({period['days_not_logged']} not logged)</p>",
+        f"<section><h2>{e(period.title)} <span class=muted>({e(period.start)} to {e(period.end)})</span></h2>",
+        f"<p>Days logged: {period.days_logged} of {period.days_logged + period.days_not_logged} ({period.days_not_logged} not logged)</p>",
         bar_chart(period),
         "<p class=muted>% of RDA (or AI) per nutrient: light bars are the logged days in order, the dark bar the daily average; the red line is 100%; bars stop at 200%.</p>",
         "<table><tr><th>Nutrient</th><th>Daily average</th><th>RDA/AI</th><th>% RDA</th><th>Days below</th><th>Coverage</th><th>Assessment</th></tr>",
     ]
-    for n in period["nutrients"].values():
-        target = n["rda"] if n["rda"] is not None else n["ai"]
+    for n in period.nutrients.values():
+        status = n.status.value
         out.append(
-            f"<tr><td>{e(n['label'])}</td><td>{fmt(n['daily_average'])} {e(n['unit'])}</td><td>{fmt(target)} {e(n['unit'])}</td><td>{percent(n['percent_rda'])}</td><td>{n['days_below']}/{n['days_logged']}</td><td>{percent(None if n['coverage'] is None else 100 * n['coverage'])}</td><td class={status_class(n['status'])}>{e(n['status'])}</td></tr>"
+            f"<tr><td>{e(n.label)}</td><td>{fmt(n.daily_average)} {e(n.unit)}</td><td>{fmt(n.target)} {e(n.unit)}</td><td>{percent(n.percent_rda)}</td><td>{n.days_below}/{n.days_logged}</td><td>{percent(None if n.coverage is None else 100 * n.coverage)}</td><td class={status_class(status)}>{e(status)}</td></tr>"
         )
     out.append("</table>")
-    life = period["lifestyle"]
-    caffeine, alcohol, water = life["caffeine"], life["alcohol"], life["water"]
+    caffeine, alcohol, water = period.lifestyle.caffeine, period.lifestyle.alcohol, period.lifestyle.water
     out.append(
-        f"<p>Caffeine {fmt(caffeine['daily_average'], 0)} mg/day (limit {caffeine['limit']:g} for {e(caffeine['basis'])}); "
-        f"alcohol {fmt(alcohol['standard_drinks_per_day'])} standard drinks/day (limit {fmt(alcohol['limit_g'], 0)} g: "
-        f"{e(alcohol['basis'])}); water from food and drinks {fmt(water['daily_average'], 0)} g/day "
-        f"(AI {fmt(water['ai'], 0)} g).</p>"
+        f"<p>Caffeine {fmt(caffeine.daily_average, 0)} mg/day (limit {caffeine.limit:g} for {e(caffeine.basis)}); "
+        f"alcohol {fmt(alcohol.standard_drinks_per_day)} standard drinks/day (limit {fmt(alcohol.limit_g, 0)} g: "
+        f"{e(alcohol.basis)}); water from food and drinks {fmt(water.daily_average, 0)} g/day "
+        f"(AI {fmt(water.ai, 0)} g).</p>"
     )
-    out.append("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in ["Date", "Entries", *DAY_HEADERS]) + "</tr>")
-    for d in period["days"]:
-        if d["logged"]:
-            cells = [str(d["entries"]), *day_cells(d, " (likely incomplete)")]
-            out.append(f"<tr><td>{e(d['date'])}</td>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
-        else:
-            span = len(DAY_HEADERS) + 1
-            out.append(f"<tr><td>{e(d['date'])}</td><td colspan={span} class=muted>not logged</td></tr>")
-    out.append("</table>")
-    for n in period["nutrients"].values():
-        if n["top_foods"]:
+    out += _day_table(period)
+    for n in period.nutrients.values():
+        if n.top_foods:
             out.append(
-                f"<p><b>Top {e(n['label'])} sources:</b> "
-                + "; ".join(f"{e(t['food'])} {fmt(t['amount'])} {e(n['unit'])}" for t in n["top_foods"][:3])
+                f"<p><b>Top {e(n.label)} sources:</b> "
+                + "; ".join(f"{e(t.food)} {fmt(t.amount)} {e(n.unit)}" for t in n.top_foods[:3])
                 + "</p>"
             )
-    for n in period["nutrients"].values():
-        if n.get("above_ul"):
-            over = n["above_ul"]
+    for n in period.nutrients.values():
+        if n.above_ul:
+            over = n.above_ul
             out.append(
-                f"<h3>{e(n['label'])}: above the UL</h3><p>{fmt(over['intake'])} {e(n['unit'])}/day against a UL of "
-                f"{fmt(over['ul'])} {e(n['unit'])}/day; the UL counts {e(over['scope'])}. {e(over['advice'])}</p>"
+                f"<h3>{e(n.label)}: above the UL</h3><p>{fmt(over.intake)} {e(n.unit)}/day against a UL of "
+                f"{fmt(over.ul)} {e(n.unit)}/day; the UL counts {e(over.scope)}. {e(over.advice)}</p>"
             )
-    for n in period["nutrients"].values():
+    for n in period.nutrients.values():
         sentence = other_reading_sentence(n)
         if sentence:
             out.append(f"<p class=warn>{e(sentence)}</p>")
-    for n in period["nutrients"].values():
-        if not (n["shortfall"] or n["status"] == "insufficient data"):
-            continue
-        head = f"below target by {fmt(n['gap'])} {n['unit']}/day" if n["shortfall"] else "insufficient data"
-        out.append(f"<h3>{e(n['label'])}: {e(head)}</h3><ul>")
-        for source in n["sources"]:
-            if source.get("advice"):
-                out.append(f"<li><b>{e(source['category'])}</b>: {e(source['advice'])}</li>")
-            else:
-                foods = "; ".join(
-                    f"{e(f['food'])}, {e(f['portion'])}: {fmt(f['amount'])} {e(n['unit'])}"
-                    + (f" <i>({e(f['note'])})</i>" if f.get("note") else "")
-                    for f in source["foods"]
-                )
-                out.append(f"<li><b>{e(source['category'])}</b>: {foods}</li>")
-        out.append("</ul>")
-        for closer in n["gap_closers"]:
-            out.append(
-                f"<p>Gap closer: {closer['portions']:g} × {e(closer['portion'])} of {e(closer['food'])} adds {fmt(closer['adds'])} {e(n['unit'])}</p>"
-            )
-        for w in n.get("withheld", []):
-            out.append(f"<p class=muted>Left out for this profile ({e('; '.join(w['foods']))}): {e(w['reason'])}</p>")
+    for n in period.nutrients.values():
+        if n.shortfall or n.status is Status.INSUFFICIENT:
+            out += _advice(n)
     out.append("</section>")
     return out
 
 
-def render(report: dict) -> str:
-    p = report["profile"]
+def _day_table(period: Period) -> list[str]:
+    out = ["<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in ["Date", "Entries", *DAY_HEADERS]) + "</tr>"]
+    for d in period.days:
+        if d.logged:
+            cells = [str(d.entries), *day_cells(d, " (likely incomplete)")]
+            out.append(f"<tr><td>{e(d.date)}</td>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
+        else:
+            span = len(DAY_HEADERS) + 1
+            out.append(f"<tr><td>{e(d.date)}</td><td colspan={span} class=muted>not logged</td></tr>")
+    out.append("</table>")
+    return out
+
+
+def _advice(n: NutrientAssessment) -> list[str]:
+    advice = n.advice
+    head = f"below target by {fmt(advice.gap)} {n.unit}/day" if n.shortfall else "insufficient data"
+    out = [f"<h3>{e(n.label)}: {e(head)}</h3><ul>"]
+    for source in advice.sources:
+        if source.advice:
+            out.append(f"<li><b>{e(source.category)}</b>: {e(source.advice)}</li>")
+        else:
+            foods = "; ".join(
+                f"{e(f.food)}, {e(f.portion)}: {fmt(f.amount)} {e(n.unit)}"
+                + (f" <i>({e(f.note)})</i>" if f.note else "")
+                for f in source.foods
+            )
+            out.append(f"<li><b>{e(source.category)}</b>: {foods}</li>")
+    out.append("</ul>")
+    for closer in advice.gap_closers:
+        out.append(
+            f"<p>Gap closer: {closer.portions:g} × {e(closer.portion)} of {e(closer.food)} adds {fmt(closer.adds)} {e(n.unit)}</p>"
+        )
+    for w in advice.withheld:
+        out.append(f"<p class=muted>Left out for this profile ({e('; '.join(w.foods))}): {e(w.reason)}</p>")
+    return out
+
+
+def _tail(report: Report) -> list[str]:
+    """Symptoms, the data-quality lists, lifestyle factors, notes and sources."""
+    out = []
+    if report.symptoms:
+        out.append("<section><h2>Symptoms the source document links with low intake</h2><ul>")
+        out += [
+            f"<li><b>{e(s.label)}</b>: {e(', '.join(s.symptoms).lower())}.</li>" for s in report.symptoms if s.symptoms
+        ]
+        out.append(f"<li>{e(report.consult)}</li></ul></section>")
+    q = report.data_quality
+    c = q.counts
+    out.append(
+        f"<section><h2>Data quality</h2><p>Rows {q.rows}: matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}.</p><ul>"
+    )
+    for kind, items in (("needs review", q.needs_review), ("unmatched", q.unmatched), ("invalid", q.invalid)):
+        for item in items[:20]:
+            more = f" (+{item.rows - 1} more)" if item.rows > 1 else ""
+            out.append(f"<li>row {item.row}{more} {e(kind)}: {e(item.input)}: {e(item.note)}</li>")
+    out.append("</ul></section><section><h2>Lifestyle factors</h2><ul>")
+    out += [f"<li><b>{e(f.factor.capitalize())}</b>: {e(f.text)}</li>" for f in report.lifestyle_factors]
+    out.append(f"<li>{e(report.consult)}</li></ul></section>")
+    s = report.sources
+    out.append("<section><h2>Notes and sources</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in report.notes))
+    out.append(
+        f"<li>Foods: {e(s.foods)}</li><li>DRIs: {e(s.dri_source)}</li><li>nutri {e(s.nutri)}; input {e(s.input_file)} (SHA-256 {e(s.input_sha256)})</li></ul></section></body></html>"
+    )
+    return out
+
+
+def render(report: Report) -> bytes:
+    """The self-contained HTML report."""
+    p = report.profile
     out = [
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>nutri intake report</title>",
         f"<style>{CSS}</style></head><body><h1>nutri intake report</h1>",
-        f"<p>Profile: {e(p['description'])}{' (assumed: no profile given)' if p['assumed'] else ''}. Period {e(report['period']['start'])} to {e(report['period']['end'])}.</p>",
-        f"<p class=muted>{e(report['disclaimer'])}</p>",
+        f"<p>Profile: {e(p.description)}{' (assumed: no profile given)' if p.assumed else ''}. Period {e(report.period.start)} to {e(report.period.end)}.</p>",
+        f"<p class=muted>{e(report.disclaimer)}</p>",
     ]
-    uncounted = report["data_quality"]["uncounted"]["sentence"]
+    uncounted = report.data_quality.uncounted.sentence
     if uncounted:
         out.append(f"<p class=warn><strong>Data quality:</strong> {e(uncounted)}; see the list at the end.</p>")
-    for week in report["weeks"]:
+    for week in report.weeks:
         out += _period(week)
-    if report.get("whole_period"):
-        out += _period(report["whole_period"])
-    if report.get("symptoms"):
-        out.append("<section><h2>Symptoms the source document links with low intake</h2><ul>")
-        out += [
-            f"<li><b>{e(s['label'])}</b>: {e(', '.join(s['symptoms']).lower())}.</li>"
-            for s in report["symptoms"]
-            if s["symptoms"]
-        ]
-        out.append(f"<li>{e(report['consult'])}</li></ul></section>")
-    q = report["data_quality"]
-    c = q["counts"]
-    out.append(
-        f"<section><h2>Data quality</h2><p>Rows {q['rows']}: matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}.</p><ul>"
-    )
-    for kind in ("needs_review", "unmatched", "invalid"):
-        for item in q[kind][:20]:
-            more = f" (+{item['rows'] - 1} more)" if item.get("rows", 1) > 1 else ""
-            out.append(
-                f"<li>row {item['row']}{more} {e(kind.replace('_', ' '))}: {e(item['input'])}: {e(item['note'])}</li>"
-            )
-    out.append("</ul></section><section><h2>Lifestyle factors</h2><ul>")
-    out += [f"<li><b>{e(f['factor'].capitalize())}</b>: {e(f['text'])}</li>" for f in report["lifestyle_factors"]]
-    out.append(f"<li>{e(report['consult'])}</li></ul></section>")
-    s = report["sources"]
-    out.append("<section><h2>Notes and sources</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in report["notes"]))
-    out.append(
-        f"<li>Foods: {e(s['foods'])}</li><li>DRIs: {e(s['dri_source'])}</li><li>nutri {e(s['nutri'])}; input {e(s['input_file'])} (SHA-256 {e(s['input_sha256'])})</li></ul></section></body></html>"
-    )
-    return "\n".join(out) + "\n"
+    if report.whole_period:
+        out += _period(report.whole_period)
+    out += _tail(report)
+    return ("\n".join(out) + "\n").encode("utf-8")

@@ -1,5 +1,8 @@
+"""The JSON report: the report model serialised, every key of the JSON contract kept."""
+
+from nutri.report.model import Report
 from nutri.report.safe import json_text
 
 
-def render(report: dict) -> str:
-    return json_text(report, indent=2) + "\n"
+def render(report: Report) -> bytes:
+    return (json_text(report.to_dict(), indent=2) + "\n").encode("utf-8")

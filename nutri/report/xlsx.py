@@ -18,8 +18,10 @@ def _sheet(workbook, title: str, headers: list[str], rows: list[list]) -> None:
         sheet.append([spreadsheet_cell(v) for v in row])
 
 
-def render(report: dict, analysed: pd.DataFrame) -> bytes:
+def render(report, analysed: pd.DataFrame | None = None) -> bytes:
     from openpyxl import Workbook
+
+    report = report.to_dict()
 
     workbook = Workbook(write_only=True)
     periods = report["weeks"] + ([report["whole_period"]] if report.get("whole_period") else [])
@@ -84,6 +86,8 @@ def render(report: dict, analysed: pd.DataFrame) -> bytes:
     _sheet(workbook, "Days", ["week", "date", "logged", "entries", *day_columns, "complete"], days)
     from nutri.intake import MATCH_COLUMNS as entry_columns
 
+    if analysed is None:
+        analysed = pd.DataFrame(columns=entry_columns)
     entries = analysed[entry_columns].astype(object).where(analysed[entry_columns].notna(), None)
     _sheet(workbook, "Entries", entry_columns, entries.values.tolist())
     shortfalls = []

@@ -1,0 +1,462 @@
+"""The typed report model: small frozen dataclasses built once from the analysed diary, read by
+every renderer (text, Markdown, HTML, XLSX) and serialised as the JSON contract.
+
+Field names are the JSON keys, so ``Report.from_dict(d).to_dict() == d`` for a report dict of any
+nutri version that has the same keys (tests/test_report_model.py checks it on the golden JSON).
+Two kinds of field metadata shape the JSON: ``OMIT`` leaves a key out when its value is None (keys
+that only some nutrients carry, such as ``gap`` or ``above_ul``), ``FLAT`` writes a field's own
+keys into its parent (a day's per-nutrient columns, a nutrient's advice).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from nutri.assess import Status
+
+OMIT = {"omit_none": True}
+FLAT = {"flatten": True}
+
+
+# -- serialisation -------------------------------------------------------------------------
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value):
+        return to_dict(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def to_dict(obj) -> dict:
+    """The JSON form of a model object: field names as keys, enums as their words, dates as ISO text."""
+    out: dict = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if f.metadata.get("omit_none") and value is None:
+            continue
+        if f.metadata.get("flatten"):
+            out.update(_plain(value))
+        else:
+            out[f.name] = _plain(value)
+    return out
+
+
+@cache
+def _hints(cls) -> dict:
+    return typing.get_type_hints(cls)
+
+
+def _convert(hint, value):
+    if value is None:
+        return None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        hint = next(a for a in args if a is not type(None))
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        return from_dict(hint, value)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(value)
+    if hint is dt.date:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    if origin is tuple:
+        return tuple(_convert(args[0], v) for v in value)
+    if origin in (dict, Mapping):
+        return {k: _convert(args[1], v) for k, v in value.items()}
+    return value
+
+
+def from_dict(cls, data: Mapping):
+    """A model object from its JSON form (the inverse of :func:`to_dict`)."""
+    hints = _hints(cls)
+    flat_names = {f.name for f in dataclasses.fields(cls) if not f.metadata.get("flatten")}
+    nested = set()
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("flatten") and dataclasses.is_dataclass(hints[f.name]):
+            nested |= {g.name for g in dataclasses.fields(hints[f.name])}
+    values = {}
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("flatten"):
+            if dataclasses.is_dataclass(hints[f.name]):
+                values[f.name] = from_dict(hints[f.name], data)
+            else:  # the keys no other field claims, in their order
+                values[f.name] = {k: v for k, v in data.items() if k not in flat_names and k not in nested}
+        elif f.name in data:
+            values[f.name] = _convert(hints[f.name], data[f.name])
+    return cls(**values)
+
+
+class Model:
+    """JSON in and out for every model class."""
+
+    def to_dict(self) -> dict:
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping):
+        return from_dict(cls, data)
+
+
+# -- the report ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile(Model):
+    sex: str
+    age: float
+    life_stage: str
+    assumed: bool
+    sex_given: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Day(Model):
+    """One calendar day of a period; ``values`` holds each nutrient column and, on a logged day, its
+    coverage (``<column>_coverage``), as the JSON has them side by side."""
+
+    date: dt.date
+    logged: bool
+    entries: int
+    values: Mapping[str, float | None] = field(metadata=FLAT)
+    complete: bool = False
+    incomplete_reason: str | None = None
+    above_ul: tuple[str, ...] = ()
+
+    def value(self, column: str) -> float | None:
+        return self.values.get(column)
+
+    @property
+    def energy_kcal(self) -> float | None:
+        return self.values.get("energy_kcal")
+
+
+@dataclass(frozen=True)
+class TopFood(Model):
+    food_id: str
+    food: str
+    amount: float
+    share: float
+
+
+@dataclass(frozen=True)
+class FoodSuggestion(Model):
+    """A food of a source category in its common portion; ``name`` is its short everyday name when
+    nutri has one (data/short_names.csv or a curated alias), never the table's description."""
+
+    food_id: str
+    food: str
+    portion: str
+    grams: float
+    amount: float
+    in_diary: bool
+    note: str | None = field(default=None, metadata=OMIT)
+    name: str | None = field(default=None, metadata=OMIT)
+
+
+@dataclass(frozen=True)
+class Source(Model):
+    """One of the source document's food-source categories: foods, or advice that is no food (sunlight)."""
+
+    category: str
+    advice: str | None = field(default=None, metadata=OMIT)
+    foods: tuple[FoodSuggestion, ...] = ()
+    left_out: int | None = field(default=None, metadata=OMIT)
+
+
+@dataclass(frozen=True)
+class GapCloser(Model):
+    """A household amount of one food that closes the average daily gap: ``portions`` whole
+    household portions (``portion``), said as ``amount_text`` ('2 oz', '1/2 cup')."""
+
+    food_id: str
+    food: str
+    portions: float
+    portion: str
+    grams: float
+    adds: float
+    name: str | None = field(default=None, metadata=OMIT)
+    amount_text: str | None = field(default=None, metadata=OMIT)
+    in_diary: bool | None = field(default=None, metadata=OMIT)
+
+
+@dataclass(frozen=True)
+class Withheld(Model):
+    rule: str
+    reason: str
+    foods: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Advice(Model):
+    """What to eat for a shortfall: the document's sources, the gap closers, what the advice-safety
+    table kept out, and the document's advice lines."""
+
+    sources: tuple[Source, ...] = ()
+    gap_closers: tuple[GapCloser, ...] = ()
+    withheld: tuple[Withheld, ...] = ()
+    gap: float | None = field(default=None, metadata=OMIT)
+    advice: tuple[str, ...] | None = field(default=None, metadata=OMIT)
+    closer_note: str | None = field(default=None, metadata=OMIT)
+
+
+@dataclass(frozen=True)
+class AboveUL(Model):
+    ul: float
+    intake: float | None
+    scope: str
+    ul_note: str | None
+    advice: str
+
+
+@dataclass(frozen=True)
+class OtherReading(Model):
+    """The verdict when a supplement dose is read the other way (compound weight vs elemental)."""
+
+    status: Status
+    daily_average: float | None
+    entries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NutrientAssessment(Model):
+    """One nutrient over one period: the verdict, its evidence, the DRI row it was judged against."""
+
+    label: str
+    unit: str
+    daily_average: float | None
+    ear: float | None
+    rda: float | None
+    ai: float | None
+    ul: float | None
+    ul_note: str | None
+    dri_row: str | None
+    status: Status
+    shortfall: bool
+    coverage: float | None
+    uncounted: int | None
+    probability_adequate: float | None
+    days_needed: int | None
+    reason: str
+    upper_average: float | None
+    days_below: int
+    days_logged: int
+    days_counted: int
+    percent_rda: float | None
+    supplemental_average: float | None
+    top_foods: tuple[TopFood, ...]
+    advice: Advice = field(default_factory=Advice, metadata=FLAT)
+    above_ul: AboveUL | None = field(default=None, metadata=OMIT)
+    other_reading: OtherReading | None = field(default=None, metadata=OMIT)
+
+    @property
+    def target(self) -> float | None:
+        """The RDA, or the AI where no RDA is set."""
+        return self.rda if self.rda is not None else self.ai
+
+
+@dataclass(frozen=True)
+class Caffeine(Model):
+    unit: str
+    daily_average: float | None
+    limit: float
+    days_over: int
+    basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Alcohol(Model):
+    unit: str
+    daily_average: float | None
+    standard_drinks_per_day: float | None
+    limit_g: float
+    days_over: int
+    basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Water(Model):
+    unit: str
+    daily_average: float | None
+    ai: float | None
+    days_below: int | None
+    source: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Lifestyle(Model):
+    caffeine: Caffeine
+    alcohol: Alcohol
+    water: Water
+
+
+@dataclass(frozen=True)
+class Period(Model):
+    """An ISO week, or the whole period of a diary spanning several weeks (``week`` 'whole period')."""
+
+    week: str
+    start: dt.date
+    end: dt.date
+    days_logged: int
+    days_not_logged: int
+    days_complete: int
+    energy_kcal: float | None
+    days: tuple[Day, ...]
+    nutrients: Mapping[str, NutrientAssessment]
+    lifestyle: Lifestyle
+    energy_kcal_total: float | None = field(default=None, metadata=OMIT)
+
+    @property
+    def whole(self) -> bool:
+        return self.week == "whole period"
+
+    @property
+    def title(self) -> str:
+        return "Whole period" if self.whole else f"Week {self.week}"
+
+
+@dataclass(frozen=True)
+class Gap(Model):
+    start: dt.date
+    end: dt.date
+    days: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Uncounted(Model):
+    food_rows: int
+    uncounted: int
+    by_reason: Mapping[str, int]
+    sentence: str
+
+
+@dataclass(frozen=True)
+class ProblemRow(Model):
+    row: int
+    rows: int
+    input: str
+    food: str
+    note: str
+
+
+@dataclass(frozen=True)
+class DataQuality(Model):
+    rows: int
+    counts: Mapping[str, int]
+    uncounted: Uncounted
+    needs_review: tuple[ProblemRow, ...]
+    unmatched: tuple[ProblemRow, ...]
+    invalid: tuple[ProblemRow, ...]
+    unknown_values: Mapping[str, tuple[str, ...]]
+
+    @property
+    def problems(self) -> list[tuple[str, ProblemRow]]:
+        """Every listed problem row with its kind ('needs review', 'unmatched', 'invalid')."""
+        return [
+            (kind.replace("_", " "), item)
+            for kind in ("needs_review", "unmatched", "invalid")
+            for item in getattr(self, kind)
+        ]
+
+
+@dataclass(frozen=True)
+class Symptom(Model):
+    nutrient: str
+    label: str
+    symptoms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Factor(Model):
+    factor: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Sources(Model):
+    foods: str
+    dri: str
+    dri_source: str
+    nutri: str
+    input_file: str | None
+    input_sha256: str | None
+
+
+@dataclass(frozen=True)
+class ReportPeriod(Model):
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
+class Action(Model):
+    """One thing to do for a nutrient, in everyday words: 'a handful of pumpkin seeds (1 oz)'."""
+
+    text: str
+    adds: float | None = None
+    food_id: str | None = field(default=None, metadata=OMIT)
+    in_diary: bool | None = field(default=None, metadata=OMIT)
+
+
+@dataclass(frozen=True)
+class SummaryItem(Model):
+    """The answer for one tracked nutrient over the report's period: enough / not enough / cannot
+    tell yet (or too much), why, and at most three actions."""
+
+    nutrient: str
+    label: str
+    unit: str
+    answer: str
+    status: Status
+    why: str
+    actions: tuple[Action, ...] = ()
+
+
+@dataclass(frozen=True)
+class Summary(Model):
+    period: str  # the period the answers are for: 'whole period' or the one week's label
+    items: tuple[SummaryItem, ...]
+    data_quality: str  # '' when everything was counted
+    energy_kcal: float | None = None
+
+
+@dataclass(frozen=True)
+class Report(Model):
+    nutri_version: str
+    profile: Profile
+    period: ReportPeriod
+    weeks: tuple[Period, ...]
+    gaps: tuple[Gap, ...]
+    whole_period: Period | None
+    data_quality: DataQuality
+    symptoms: tuple[Symptom, ...]
+    lifestyle_factors: tuple[Factor, ...]
+    consult: str
+    disclaimer: str
+    notes: tuple[str, ...]
+    sources: Sources
+    summary: Summary | None = field(default=None, metadata=OMIT)
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The weeks, then the whole period when there is one."""
+        return self.weeks + ((self.whole_period,) if self.whole_period else ())
