@@ -235,10 +235,39 @@ def _decode(name: str, data: bytes) -> tuple[str, str]:
     return mixed, "utf-8 with cp1252 lines"
 
 
+def _first_lines(text: str, count: int) -> list[str]:
+    """``text.splitlines()[:count]`` without splitting the whole text (a million lines is 100 MB):
+    a prefix holding more than ``count`` pieces has its first ``count`` complete."""
+    size = 65536
+    while True:
+        pieces = text[:size].splitlines()
+        if len(pieces) > count or size >= len(text):
+            return pieces[:count]
+        size *= 4
+
+
+def _lines(text: str):
+    """The lines of ``text`` as ``io.StringIO(text, newline="")`` gives them (ending kept; \n, \r or
+    \r\n), one at a time: a StringIO copies the text at four bytes a character."""
+    return (m.group() for m in _LINE.finditer(text))
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _parser_input(text: str):
+    """The text for pandas' C parser, which reads UTF-8 bytes (a text handle is encoded to them
+    anyway): bytes cost a quarter of a StringIO's copy. Text that cannot be encoded goes as text."""
+    try:
+        return io.BytesIO(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        return io.StringIO(text)
+
+
 def _sniff_delimiter(text: str, suffix: str) -> str:
     if suffix in (".tsv", ".tab"):
         return "\t"
-    lines = [line for line in itertools.islice(text.splitlines(), 200) if line.strip()][:50]
+    lines = [line for line in _first_lines(text, 200) if line.strip()][:50]
     counts = {d: sum(line.count(d) for line in lines) for d in (",", ";", "\t")}
     try:
         return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t").delimiter
@@ -259,7 +288,7 @@ def _cell_too_large(name: str, row: int | None, column: str | None = None) -> Un
 
 def _csv_records(name: str, text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
     csv.field_size_limit(MAX_CELL_CHARS)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     try:
         return list(itertools.islice(reader, limit))
     except csv.Error as exc:
@@ -274,7 +303,7 @@ def _head_records(name: str, text: str, delimiter: str) -> list[list[str]]:
     """Records up to the HEADER_SCAN_ROWS-th non-blank one: enough to find the header below
     title rows and any number of blank lines."""
     csv.field_size_limit(MAX_CELL_CHARS)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     records: list[list[str]] = []
     non_blank = 0
     try:
@@ -636,27 +665,42 @@ def _text_body(name: str, cells: _Cells, header_index: int, width: int) -> pd.Da
     """The rows below the header as a DataFrame of stripped text, by pandas' C parser.
 
     The C parser cannot keep rows with more fields than the header (it would raise, or drop
-    them with on_bad_lines): such files, and multi-line title rows, go through csv.reader."""
+    them with on_bad_lines): such files, and multi-line title rows, go through csv.reader.
+    A large file is parsed in chunks of rows, each made distinct-strings-only before the next is
+    parsed: read whole, every cell of a 1M-row diary was a string of its own at once (the peak of its run)."""
+    options = {
+        "sep": cells.delimiter,
+        "header": None,
+        "names": range(width),
+        "skiprows": header_index + 1,
+        "dtype": str,
+        "na_filter": False,
+        "skip_blank_lines": False,
+        "quotechar": '"',
+        "engine": "c",
+    }
     try:
-        frame = pd.read_csv(
-            io.StringIO(cells.text),
-            sep=cells.delimiter,
-            header=None,
-            names=range(width),
-            skiprows=header_index + 1,
-            dtype=str,
-            na_filter=False,
-            skip_blank_lines=False,
-            quotechar='"',
-            engine="c",
-        )
-        records = None
+        if len(cells.text) <= TEXT_CHUNK_CHARS:
+            return _stripped_text(pd.read_csv(_parser_input(cells.text), **options))
+        chunks = pd.read_csv(_parser_input(cells.text), chunksize=TEXT_CHUNK_ROWS, **options)
+        parts = [_stripped_text(chunk.reset_index(drop=True)) for chunk in chunks]
+        if parts:
+            return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        return _stripped_text(pd.read_csv(_parser_input(cells.text), **options))
     except (pd.errors.ParserError, ValueError, csv.Error):
         records = _csv_records(name, cells.text, cells.delimiter)[header_index + 1 :]
-    if records is not None:
-        longest = max(map(len, records), default=width)
-        records = [list(r) + [""] * (longest - len(r)) for r in records]  # pad ragged rows, never drop
-        frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame(columns=range(width), dtype=object)
+    longest = max(map(len, records), default=width)
+    records = [list(r) + [""] * (longest - len(r)) for r in records]  # pad ragged rows, never drop
+    frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame(columns=range(width), dtype=object)
+    return _stripped_text(frame)
+
+
+# Files over this many characters are parsed TEXT_CHUNK_ROWS rows at a time (_text_body).
+TEXT_CHUNK_CHARS = 8_000_000
+TEXT_CHUNK_ROWS = 100_000
+
+
+def _stripped_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.apply(lambda c: per_distinct(c, lambda v: "" if v is None or v != v else str(v).strip()))
 
 
@@ -889,5 +933,9 @@ def join_notes(*parts) -> np.ndarray:
     arrays = [np.asarray(pd.Series(p, dtype=object).fillna(""), dtype=object) for p in parts]
     out = arrays[0] if arrays else np.array([], dtype=object)
     for part in arrays[1:]:
-        out = np.where(out == "", part, np.where(part == "", out, out + "; " + part))
+        joined = np.where(out == "", part, out)
+        both = (out != "") & (part != "")
+        if both.any():  # new strings only where both have a note (for all rows, 1M-row runs peaked here)
+            joined[both] = out[both] + "; " + part[both]
+        out = joined
     return out

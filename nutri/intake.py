@@ -268,17 +268,22 @@ def _add_nutrients(
     """Per-100 g table values scaled by grams, supplement doses, and export values first unless told
     otherwise; adds ``origin``. Returns, per nutrient, which rows took the export's value."""
     ids = result["food_id"].where(result["food_id"].isin(table.foods.index), None)
-    per100 = table.foods.reindex(ids.fillna("").to_numpy())[NUTRIENT_COLUMNS].to_numpy(dtype=float)
+    # per-100 g values once per distinct food, taken per row one column at a time: a rows x nutrients
+    # matrix (twice) was the peak of a 1M-row run
+    codes, distinct = pd.factorize(ids.fillna("").to_numpy(dtype=object))
+    per100 = table.foods.reindex(distinct)[NUTRIENT_COLUMNS].to_numpy(dtype=float)
     grams = result["grams"].to_numpy(dtype=float)
     amounts = result["amount"].to_numpy(dtype=float)
     negative = (grams < 0) | (amounts < 0) | np.isinf(grams) | np.isinf(amounts)
     usable_grams = np.where(negative, np.nan, grams)
-    from_table = per100 * (usable_grams / 100.0)[:, None]
+    hundreds = usable_grams / 100.0
     origin = np.where(supplemental, "supplement", np.where(np.isnan(usable_grams), "", "table")).astype(object)
     exported_mask: dict[str, np.ndarray] = {}
     for j, column in enumerate(NUTRIENT_COLUMNS):
         values = np.where(
-            supplemental, keys.from_supplement(lambda s, c=column: s.amount(c), np.nan, float), from_table[:, j]
+            supplemental,
+            keys.from_supplement(lambda s, c=column: s.amount(c), np.nan, float),
+            per100[codes, j] * hundreds,
         )
         export_column = "export_" + column
         if nutrients_from == "export" and export_column in diary.entries:
