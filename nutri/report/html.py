@@ -9,10 +9,14 @@ from nutri.nutrients import NUTRIENT_BY_KEY
 from nutri.report.model import NutrientAssessment, Period, Report
 from nutri.report.text import DAY_HEADERS, day_cells, fmt, other_reading_sentence, status_class
 
-CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
-td:first-child,th:first-child{text-align:left}.bad{color:#b00}.ok{color:#070}.warn{color:#a60}.muted{color:#777}
-svg text{font-size:11px}"""
+CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;overflow-wrap:break-word}
+table{border-collapse:collapse;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto}td{white-space:nowrap}
+td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
+td:first-child,th:first-child{text-align:left;position:sticky;left:0;background:#fff}.bad{color:#b00}.ok{color:#070}.warn{color:#a60}.muted{color:#777}
+svg text{font-size:11px}
+/* narrow screens: wide tables scroll in place, first column kept; the 640 px chart (no viewBox) zoomed to fit */
+@media(max-width:720px){svg{zoom:.75}}@media(max-width:560px){svg{zoom:.6}}
+@media(max-width:440px){svg{zoom:.52}}@media(max-width:380px){svg{zoom:.45}}@media(max-width:340px){svg{zoom:.4}}"""
 
 
 def e(value) -> str:
