@@ -15,7 +15,7 @@ import io
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 import pandas as pd
@@ -41,7 +41,7 @@ NOT_HOUSEHOLD = re.compile(
 # Ingredients nobody eats as they are (powders, concentrates, leavening, flours, crude bran): per
 # portion or per 100 kcal they would top every ranking and answer no "what should I eat?".
 NOT_AS_EATEN = re.compile(
-    r"\b(?:powder(?:ed)?|concentrate|undiluted|leavening|unprepared|tablets|flour|crude|dehydrated)\b"
+    r"\b(?:powder(?:ed)?|concentrated?|undiluted|leavening|unprepared|tablets|flour|crude|dehydrated)\b"
     r"|(?<!frozen )\bmeal\b(?! replacement)|\bmix(?:es)?\b.*\bdry\b|\bdry\b.*\bmix\b|\binstant\b(?!.*\bprepared\b)"
     r"|^(?:milk|whey|buttermilk|egg|cream)\b.*\bdr(?:y|ied)\b",
     re.I,
@@ -222,10 +222,10 @@ def candidate_foods(table: FoodTable, query: TopQuery) -> pd.DataFrame:
     categories (baby, fast-food, restaurant, native, frozen meals) only when --group asks for them."""
     foods = table.foods
     column = query.nutrient.column
-    foods = foods[foods[column].notna() & (foods[column] > 0) & (foods["same_as"] == "")]
-    foods = foods[~foods["description"].str.contains(NOT_AS_EATEN)]
+    # the group is looked up in the whole table: a group without this nutrient is empty, not unknown
     wanted = group_mask(foods, query.group) if query.group else ~foods["category"].isin(SPECIAL_CATEGORIES)
-    foods = foods[wanted]
+    foods = foods[wanted & foods[column].notna() & (foods[column] > 0) & (foods["same_as"] == "")]
+    foods = foods[~foods["description"].str.contains(NOT_AS_EATEN)]
     if query.category:
         foods = foods[foods.index.isin(category_ids(table, query.category, query.nutrient))]
     return foods
@@ -233,6 +233,10 @@ def candidate_foods(table: FoodTable, query: TopQuery) -> pd.DataFrame:
 
 def top_foods(table: FoodTable, query: TopQuery) -> TopFoods:
     nutrient = query.nutrient
+    if nutrient is ENERGY:  # energy per 100 kcal is 100 for every food
+        if query.per == ("100kcal",):
+            raise UsageError("energy per 100 kcal is 100 kcal for every food; rank energy per portion")
+        query = replace(query, per=("portion",))
     foods = candidate_foods(table, query)
     suggestions = []
     for food_id, description, category, per100 in zip(

@@ -172,3 +172,14 @@ def test_readme_example_is_the_real_output(run):
     shown = readme.split(f"$ {command}\n", 1)[1].split("```", 1)[0]
     result = run(*command.split()[1:])
     assert result.exit_code == 0 and result.stdout == shown
+
+
+def test_a_group_without_the_nutrient_is_empty_not_unknown(run):
+    data = top(run, "vitamin-b12", "--group", "Nut and Seed")
+    assert data["rankings"] == {"portion": [], "100kcal": []} and data["considered"] == 0
+
+
+def test_energy_is_ranked_per_portion_only(run):
+    assert list(top(run, "energy", "-n", "2")["rankings"]) == ["portion"]
+    result = run("foods", "top", "energy", "--per", "100kcal")
+    assert result.exit_code == 2 and "per portion" in result.stderr
