@@ -15,6 +15,13 @@ from nutri.dri import Profile, child_portion_factor, safety_ul
 from nutri.tables.base import SPECIAL_CATEGORIES, FoodTable, data_file
 
 COUNT_PER_CATEGORY = 4
+# No gap closer for an average daily gap under this share of the RDA (or AI): a few percent is within
+# what a week of records can tell apart, and "eat 3 oz of clams for 0.1 µg" is no advice (README).
+MIN_GAP_SHARE = 0.05
+# A gap closer is at most this many household portions of one food a day; a bigger gap is shared.
+MAX_PORTIONS = 3.0
+# Measures that halve sensibly ("1/2 cup"); a count ("1 large", "1 slice") is whole portions only.
+DIVISIBLE = re.compile(r"^(cup|tbsp|tsp|oz|fl oz|ml|g)\b", re.I)
 CATEGORY_HEADS = frozenset(
     {
         "nuts",
@@ -56,6 +63,10 @@ class Suggestion:
     amount: float  # nutrient in that portion
     in_diary: bool
     caution: str = ""  # advice-safety note (advice_safety.csv); a food with one is listed last, never a gap closer
+    measure: str = (
+        ""  # the household measure of ``portion`` ("cup, chopped"); "" once a safety cap or child portion reshaped it
+    )
+    measure_amount: float = 1.0  # how many of ``measure`` one portion is (0.5 for "1/2 cup")
 
 
 def category_foods(table: FoodTable, rule: dict) -> pd.DataFrame:
@@ -78,26 +89,43 @@ def category_foods(table: FoodTable, rule: dict) -> pd.DataFrame:
     return foods[keep]
 
 
+def household_portion(table: FoodTable, food_id: str, category: str) -> tuple[float, str, float]:
+    """(amount, measure, grams): the food's own household portion closest in ratio to a serving of its
+    kind (serving_sizes.csv, FDA reference amounts), as `nutri foods top` shows it; the serving weight
+    itself when no own portion is near."""
+    from nutri.food_finder import MAX_PORTION_RATIO, NOT_HOUSEHOLD, household_grams
+
+    reference = household_grams(str(table.description(food_id)), category)
+    portions = [
+        p for p in table.portions_of(food_id) if float(p["grams"]) > 0 and not NOT_HOUSEHOLD.search(str(p["measure"]))
+    ]
+    if portions:
+        best = min(
+            portions,
+            key=lambda p: (
+                round(abs(math.log(float(p["grams"]) / reference)), 3),
+                float(p["amount"]) != 1,
+                int(p["seq"]),
+            ),
+        )
+        if float(best["grams"]) <= reference * MAX_PORTION_RATIO:
+            return float(best["amount"]), str(best["measure"]), float(best["grams"])
+    return reference, "g", reference
+
+
+def portion_label(amount: float, measure: str, grams: float) -> str:
+    """'1/2 cup (126 g)', '1 oz (23 whole kernels) (28 g)', '30 g'."""
+    from nutri.food_finder import amount_text
+
+    if measure == "g":
+        return f"{grams:.0f} g"
+    return f"{amount_text(amount)} {measure} ({grams:.0f} g)"
+
+
 def common_portion(table: FoodTable, food_id: str, category: str) -> tuple[str, float]:
-    """A household portion for display: SR28's own (1 oz for nuts and seeds, 3 oz for meat and fish)."""
-    rows = table.portions_of(food_id)
-
-    def label(p) -> str:
-        return f"{float(p['amount']):g} {p['measure']} ({float(p['grams']):.0f} g)"
-
-    if category == "nuts_seeds" or str(table.description(food_id)).startswith("Cheese"):
-        for prefix in ("oz", "tbsp"):
-            for p in rows:
-                if str(p["measure"]).startswith(prefix) and float(p["amount"]) <= 3:
-                    return label(p), float(p["grams"])
-    if category in ("fish", "meat", "poultry"):
-        for p in rows:
-            if str(p["measure"]).startswith("oz") and float(p["amount"]) == 3:
-                return label(p), float(p["grams"])
-    for p in rows:
-        if 15 <= float(p["grams"]) <= 300 and not str(p["measure"]).lower().startswith(("oz", "lb", "package", "nlea")):
-            return label(p), float(p["grams"])
-    return "100 g", 100.0
+    """A household portion for display, with its grams (see :func:`household_portion`)."""
+    amount, measure, grams = household_portion(table, food_id, category)
+    return portion_label(amount, measure, grams), grams
 
 
 def category_suggestions(table: FoodTable, nutrient_column: str, rule: dict) -> list[Suggestion]:
@@ -109,8 +137,11 @@ def category_suggestions(table: FoodTable, nutrient_column: str, rule: dict) -> 
     for food_id, category, description, per100 in zip(
         foods.index, foods["category"], foods["description"], foods[nutrient_column], strict=False
     ):
-        portion, grams = common_portion(table, food_id, category)
-        suggestions.append(Suggestion(food_id, description, portion, grams, per100 * grams / 100.0, False))
+        amount, measure, grams = household_portion(table, food_id, category)
+        portion = portion_label(amount, measure, grams)
+        suggestions.append(
+            Suggestion(food_id, description, portion, grams, per100 * grams / 100.0, False, "", measure, amount)
+        )
     return suggestions
 
 
@@ -156,14 +187,49 @@ def _one_per_food(suggestions: list[Suggestion], count: int) -> list[Suggestion]
     return picked
 
 
-def gap_closers(suggestions: list[Suggestion], gap: float, count: int = 2) -> list[dict]:
-    """Portions of one food that close the average daily gap, rounded up to half portions. Foods
-    with an advice-safety note are left out: a gap closer is eaten every day."""
+def portions_needed(s: Suggestion, gap: float) -> float:
+    """The fewest household portions (halves of a divisible measure, else whole ones) that close the
+    gap, at most MAX_PORTIONS."""
+    steps = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0) if s.measure and DIVISIBLE.match(s.measure) else (1.0, 2.0, 3.0)
+    steps = tuple(k for k in steps if k <= MAX_PORTIONS)
+    return next((k for k in steps if k * s.amount >= gap), steps[-1])
+
+
+def amount_said(s: Suggestion, portions: float) -> str:
+    """The amount as people say it: '1/4 cup (63 g)' for half of a 1/2-cup portion, never '0.5 x 0.5 cup'."""
+    from nutri.food_finder import amount_text
+
+    if not s.measure:  # a capped or child portion keeps its own words
+        return s.portion if portions == 1 else f"{amount_text(portions)} x {s.portion}"
+    grams = portions * s.grams
+    if s.measure == "g":
+        return f"{grams:.0f} g"
+    measure = re.sub(r"\s*\([^)]*\)", "", s.measure).strip()
+    return f"{amount_text(portions * s.measure_amount)} {measure} ({grams:.0f} g)"
+
+
+def gap_closers(
+    suggestions: list[Suggestion],
+    gap: float,
+    count: int = 2,
+    target: float | None = None,
+    everyday: frozenset[str] = frozenset(),
+) -> list[dict]:
+    """Household amounts of one food that close the average daily gap: foods that close it within
+    MAX_PORTIONS first, the person's own foods first among them, then everyday foods, then the fewest
+    portions. None for a gap under MIN_GAP_SHARE of the target. Foods with an advice-safety note are
+    left out: a gap closer is eaten every day."""
+    if gap <= 0 or (target and gap < MIN_GAP_SHARE * target):
+        return []
+    from nutri.short_names import short_name
+
+    ranked = []
+    for s in {s.food_id: s for s in suggestions if not s.caution and s.amount > 0}.values():
+        portions = portions_needed(s, gap)
+        closes = portions * s.amount >= gap
+        ranked.append(((not closes, not s.in_diary, s.food_id not in everyday, portions, -s.amount), s, portions))
     out = []
-    for s in sorted((s for s in suggestions if not s.caution), key=lambda s: -s.amount)[:count]:
-        if s.amount <= 0:
-            continue
-        portions = math.ceil(gap / s.amount * 2) / 2
+    for _key, s, portions in sorted(ranked, key=lambda r: r[0])[:count]:
         out.append(
             {
                 "food_id": s.food_id,
@@ -172,6 +238,9 @@ def gap_closers(suggestions: list[Suggestion], gap: float, count: int = 2) -> li
                 "portion": s.portion,
                 "grams": round(portions * s.grams, 1),
                 "adds": round(portions * s.amount, 2),
+                "name": short_name(s.food_id),
+                "amount_text": amount_said(s, portions),
+                "in_diary": s.in_diary,
             }
         )
     return out
@@ -273,12 +342,12 @@ def screen(
         if factor != 1.0:
             grams = s.grams * factor
             portion = f"child portion {factor:g} x {s.portion} = {grams:.0f} g"
-            s = replace(s, portion=portion, grams=grams, amount=s.amount * factor)
+            s = replace(s, portion=portion, grams=grams, amount=s.amount * factor, measure="")
         notes = []
         for rule in hits:
             if rule.action == "cap" and rule.max_grams is not None and s.grams > rule.max_grams:
                 amount = s.amount * rule.max_grams / s.grams
-                s = replace(s, portion=f"at most {rule.max_label}", amount=amount, grams=rule.max_grams)
+                s = replace(s, portion=f"at most {rule.max_label}", amount=amount, grams=rule.max_grams, measure="")
             detail, above = _concern_text(rule, s.grams, profile)
             if above and rule.action == "cap":
                 withheld.append(Withheld(s.food_id, s.food, rule.rule, f"{rule.concern}: {detail} ({rule.source})"))

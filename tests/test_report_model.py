@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from conftest import DATA
 
 from nutri.assess import Status
@@ -52,3 +53,72 @@ def test_the_golden_json_keeps_every_contract_key():
     assert len(contract) > 200
     missing = contract - _key_paths(_golden())
     assert not missing, sorted(missing)
+
+
+# -- the summary and the advice that fits the gap ------------------------------------------------
+
+
+def test_the_summary_names_foods_by_short_names_never_by_table_descriptions(table):
+    from nutri.short_names import short_names
+
+    report = Report.from_dict(_golden())
+    assert report.summary is not None and len(report.summary.items) == 6
+    actions = [a for item in report.summary.items for a in item.actions]
+    foods = [a for a in actions if a.food_id]
+    assert foods, "the golden diary is short of magnesium and calcium: the summary suggests foods"
+    for action in foods:
+        description = table.description(action.food_id)
+        assert description not in action.text and description.split(",")[0] + "," not in action.text
+        assert action.text.startswith(short_names()[action.food_id] + ", ")
+    assert all(len(item.actions) <= 3 for item in report.summary.items)
+
+
+def test_short_names_are_short_and_name_real_foods(table):
+    from nutri.short_names import short_names
+
+    for food_id, name in short_names().items():
+        assert table.has(food_id), food_id
+        assert name and "," not in name and len(name) <= 40, (food_id, name)
+
+
+def test_no_gap_closer_under_the_minimum_gap():
+    from nutri.advice import MIN_GAP_SHARE, Suggestion, gap_closers
+
+    seeds = [Suggestion("12014", "Seeds, pumpkin", "1 oz (28 g)", 28.35, 168.0, True, "", "oz", 1.0)]
+    target = 320.0
+    assert gap_closers(seeds, MIN_GAP_SHARE * target * 0.9, target=target) == []
+    closers = gap_closers(seeds, MIN_GAP_SHARE * target * 1.1, target=target)
+    assert closers and closers[0]["portions"] == 0.5 and closers[0]["amount_text"] == "1/2 oz (14 g)"
+
+
+def test_gap_closers_say_amounts_as_people_do():
+    from nutri.advice import Suggestion, gap_closers
+
+    tofu = Suggestion("16426", "Tofu, raw, firm", "1/2 cup (126 g)", 126.0, 430.0, False, "", "cup", 0.5)
+    egg = Suggestion("01123", "Egg, whole, raw, fresh", "1 large (50 g)", 50.0, 1.0, False, "", "large", 1.0)
+    (closer,) = gap_closers([tofu], 200.0)
+    assert closer["amount_text"] == "1/4 cup (63 g)" and " x " not in closer["amount_text"]
+    (closer,) = gap_closers([egg], 1.5)
+    assert closer["portions"] == 2 and closer["amount_text"] == "2 large (100 g)"  # no half egg
+    (closer,) = gap_closers([egg], 10.0)
+    assert closer["portions"] == 3 and closer["adds"] < 10.0  # at most three portions a day
+
+
+def test_the_persons_own_foods_come_first():
+    from nutri.advice import Suggestion, gap_closers
+
+    hemp = Suggestion("12012", "Seeds, hemp seed, hulled", "3 tbsp (30 g)", 30.0, 210.0, False, "", "tbsp", 3.0)
+    almonds = Suggestion("12061", "Nuts, almonds", "1 oz (28 g)", 28.35, 76.5, True, "", "oz", 1.0)
+    closers = gap_closers([hemp, almonds], 100.0, count=2)
+    assert [c["food_id"] for c in closers] == ["12061", "12012"]
+
+
+def test_energy_per_day_and_per_week_in_every_format():
+    report = _golden()
+    week = report["weeks"][0]
+    assert week["energy_kcal_total"] == pytest.approx(
+        sum(d["energy_kcal"] for d in week["days"] if d["logged"] and d["energy_kcal"] is not None), abs=0.01
+    )
+    for name in ("report.txt", "report.md", "report.html"):
+        text = (GOLDEN / name).read_text(encoding="utf-8")
+        assert "kcal/day on average over" in text and "kcal logged in the week" in text, name

@@ -10,12 +10,22 @@ import numpy as np
 import pandas as pd
 
 from nutri import __version__
-from nutri.advice import category_suggestions, document, everyday_food_ids, gap_closers, ranked_sources, screen
+from nutri.advice import (
+    MIN_GAP_SHARE,
+    category_suggestions,
+    document,
+    everyday_food_ids,
+    gap_closers,
+    ranked_sources,
+    screen,
+)
 from nutri.assess import Status, add_upper_bounds, assess, mark_days, period_evidence, variation
 from nutri.dri import Profile, alcohol_limit, caffeine_limit, guidance, references, water_ai_g
 from nutri.foods import FoodTable
 from nutri.intake import daily_totals, food_rows, summary_counts, uncounted_summary
 from nutri.nutrients import ASSESSED, ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_KEY, NUTRIENT_COLUMNS
+from nutri.report.summary import summarise
+from nutri.short_names import short_name
 from nutri.supplements import alternative_totals, days_under_alternative
 
 COVERAGE_NOTE = (
@@ -28,6 +38,7 @@ VERDICT_NOTE = (
     "entry's amount; it weighs the days counted by the IOM method for individuals (IOM 2000), so few days give "
     "'cannot tell' rather than a guess. Days far below a plausible energy intake are shown but left out."
 )
+DETAIL_CLOSERS = 5  # gap closers per nutrient in the detail; the summary shows at most SUMMARY_ACTIONS
 USUAL_INTAKE_NOTE = (
     "A week of food records estimates usual intake only roughly: day-to-day variation is large, "
     "so read weekly averages as a guide, not a verdict."
@@ -171,6 +182,10 @@ def _period(
         "days": day_rows,
         "nutrients": nutrients,
         "lifestyle": lifestyle,
+        # the energy of the period's logged days, as logged (likely incomplete days included)
+        "energy_kcal_total": _clean(sum(d["energy_kcal"] for d in logged if d["energy_kcal"] is not None))
+        if any(d["energy_kcal"] is not None for d in logged)
+        else None,
     }
 
 
@@ -230,7 +245,15 @@ def _add_advice(
         item["withheld"] += _withheld(withheld, item["withheld"])
     if gap is not None:
         item["gap"] = _clean(gap)
-        item["gap_closers"] = gap_closers(all_suggestions, gap)
+        target = item["rda"] if item["rda"] is not None else item["ai"]
+        item["gap_closers"] = gap_closers(
+            all_suggestions, gap, count=DETAIL_CLOSERS, target=target, everyday=suggestion_cache["everyday"]
+        )
+        if target and gap < MIN_GAP_SHARE * target:
+            item["closer_note"] = (
+                f"The gap is under {MIN_GAP_SHARE:.0%} of the {'RDA' if item['rda'] is not None else 'AI'}: "
+                "too small for a food to close it."
+            )
     item["advice"] = doc.get("advice", [])
 
 
@@ -338,6 +361,9 @@ def _food(s) -> dict:
     }
     if s.caution:
         food["note"] = s.caution
+    name = short_name(s.food_id)
+    if name:
+        food["name"] = name
     return food
 
 
@@ -529,4 +555,5 @@ def build_report(
             "input_sha256": sha256_of(source_path) if source_path else None,
         },
     }
+    report["summary"] = summarise(report)
     return report

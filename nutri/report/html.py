@@ -7,7 +7,17 @@ from html import escape
 from nutri.assess import Status
 from nutri.nutrients import NUTRIENT_BY_KEY
 from nutri.report.model import NutrientAssessment, Period, Report
-from nutri.report.text import DAY_HEADERS, day_cells, fmt, other_reading_sentence, status_class
+from nutri.report.text import (
+    DAY_HEADERS,
+    day_cells,
+    energy_words,
+    fmt,
+    has_problems,
+    other_reading_sentence,
+    status_class,
+    summary_heading,
+    unknown_value_lines,
+)
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;overflow-wrap:break-word}
 table{border-collapse:collapse;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto}td{white-space:nowrap}
@@ -16,7 +26,8 @@ td:first-child,th:first-child{text-align:left;position:sticky;left:0;background:
 svg text{font-size:11px}
 /* narrow screens: wide tables scroll in place, first column kept; the 640 px chart (no viewBox) zoomed to fit */
 @media(max-width:720px){svg{zoom:.75}}@media(max-width:560px){svg{zoom:.6}}
-@media(max-width:440px){svg{zoom:.52}}@media(max-width:380px){svg{zoom:.45}}@media(max-width:340px){svg{zoom:.4}}"""
+@media(max-width:440px){svg{zoom:.52}}@media(max-width:380px){svg{zoom:.45}}@media(max-width:340px){svg{zoom:.4}}
+.summary li{margin:.3rem 0}.summary ul ul{margin:.1rem 0}"""
 
 
 def e(value) -> str:
@@ -70,7 +81,7 @@ def percent(value) -> str:
 def _period(period: Period) -> list[str]:
     out = [
         f"<section><h2>{e(period.title)} <span class=muted>({e(period.start)} to {e(period.end)})</span></h2>",
-        f"<p>Days logged: {period.days_logged} of {period.days_logged + period.days_not_logged} ({period.days_not_logged} not logged)</p>",
+        f"<p>Days logged: {period.days_logged} of {period.days_logged + period.days_not_logged} ({period.days_not_logged} not logged). {e(energy_words(period))}.</p>",
         bar_chart(period),
         "<p class=muted>% of RDA (or AI) per nutrient: light bars are the logged days in order, the dark bar the daily average; the red line is 100%; bars stop at 200%.</p>",
         "<table><tr><th>Nutrient</th><th>Daily average</th><th>RDA/AI</th><th>% RDA</th><th>Days below</th><th>Coverage</th><th>Assessment</th></tr>",
@@ -144,10 +155,52 @@ def _advice(n: NutrientAssessment) -> list[str]:
     out.append("</ul>")
     for closer in advice.gap_closers:
         out.append(
-            f"<p>Gap closer: {closer.portions:g} × {e(closer.portion)} of {e(closer.food)} adds {fmt(closer.adds)} {e(n.unit)}</p>"
+            f"<p>Gap closer: {e(closer.amount_text or closer.portion)} of {e(closer.food)} a day adds {fmt(closer.adds)} {e(n.unit)}"
+            + (" (in your diary)" if closer.in_diary else "")
+            + "</p>"
         )
+    if advice.closer_note:
+        out.append(f"<p class=muted>{e(advice.closer_note)}</p>")
     for w in advice.withheld:
         out.append(f"<p class=muted>Left out for this profile ({e('; '.join(w.foods))}): {e(w.reason)}</p>")
+    return out
+
+
+def _summary(report: Report) -> list[str]:
+    """The answer per nutrient, why, and at most three actions: the first screen of the report."""
+    summary = report.summary
+    if summary is None:
+        return []
+    out = [f"<section class=summary><h2>{e(summary_heading(report))}</h2>"]
+    period = report.whole_period or (report.weeks[0] if report.weeks else None)
+    if period is not None:
+        out.append(f"<p>{e(energy_words(period, total=False))}</p>")
+    out.append("<ul>")
+    for item in summary.items:
+        actions = "".join(f"<li>{e(a.text)}</li>" for a in item.actions)
+        out.append(
+            f"<li><b>{e(item.label)}</b>: <b class={status_class(item.status.value)}>{e(item.answer)}</b>. "
+            f"{e(item.why)}{f'<ul>{actions}</ul>' if actions else ''}</li>"
+        )
+    out.append("</ul>")
+    if summary.data_quality:
+        out.append(f"<p class=warn><strong>Data quality:</strong> {e(summary.data_quality)} (listed below).</p>")
+    out.append("</section>")
+    return out
+
+
+def _data_quality(report: Report) -> list[str]:
+    q = report.data_quality
+    c = q.counts
+    out = [
+        f"<section><h2>Data quality</h2><p>Rows {q.rows}: matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}.</p><ul>"
+    ]
+    for kind, items in (("needs review", q.needs_review), ("unmatched", q.unmatched), ("invalid", q.invalid)):
+        for item in items[:20]:
+            more = f" (+{item.rows - 1} more)" if item.rows > 1 else ""
+            out.append(f"<li>row {item.row}{more} {e(kind)}: {e(item.input)}: {e(item.note)}</li>")
+    out += [f"<li>{e(line)}</li>" for line in unknown_value_lines(q)]
+    out.append("</ul></section>")
     return out
 
 
@@ -160,16 +213,7 @@ def _tail(report: Report) -> list[str]:
             f"<li><b>{e(s.label)}</b>: {e(', '.join(s.symptoms).lower())}.</li>" for s in report.symptoms if s.symptoms
         ]
         out.append(f"<li>{e(report.consult)}</li></ul></section>")
-    q = report.data_quality
-    c = q.counts
-    out.append(
-        f"<section><h2>Data quality</h2><p>Rows {q.rows}: matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}.</p><ul>"
-    )
-    for kind, items in (("needs review", q.needs_review), ("unmatched", q.unmatched), ("invalid", q.invalid)):
-        for item in items[:20]:
-            more = f" (+{item.rows - 1} more)" if item.rows > 1 else ""
-            out.append(f"<li>row {item.row}{more} {e(kind)}: {e(item.input)}: {e(item.note)}</li>")
-    out.append("</ul></section><section><h2>Lifestyle factors</h2><ul>")
+    out.append("<section><h2>Lifestyle factors</h2><ul>")
     out += [f"<li><b>{e(f.factor.capitalize())}</b>: {e(f.text)}</li>" for f in report.lifestyle_factors]
     out.append(f"<li>{e(report.consult)}</li></ul></section>")
     s = report.sources
@@ -189,11 +233,13 @@ def render(report: Report) -> bytes:
         f"<p>Profile: {e(p.description)}{' (assumed: no profile given)' if p.assumed else ''}. Period {e(report.period.start)} to {e(report.period.end)}.</p>",
         f"<p class=muted>{e(report.disclaimer)}</p>",
     ]
-    uncounted = report.data_quality.uncounted.sentence
-    if uncounted:
-        out.append(f"<p class=warn><strong>Data quality:</strong> {e(uncounted)}; see the list at the end.</p>")
+    out += _summary(report)
+    if has_problems(report.data_quality):
+        out += _data_quality(report)
     for week in report.weeks:
         out += _period(week)
+    for gap in report.gaps:
+        out.append(f"<p class=muted>{e(gap.text.capitalize())} ({gap.days} days; not counted as zero).</p>")
     if report.whole_period:
         out += _period(report.whole_period)
     out += _tail(report)

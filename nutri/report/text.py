@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nutri.assess import Status
-from nutri.nutrients import ENERGY, ENTRY_NUTRIENTS
+from nutri.nutrients import ENERGY, ENTRY_NUTRIENTS, NUTRIENT_BY_KEY
 from nutri.report.model import DataQuality, Day, NutrientAssessment, Period, ProblemRow, Report
 
 
@@ -60,6 +60,7 @@ def _period_lines(period: Period, markdown: bool, colour) -> list[str]:
     out.append(
         f"Days logged: {period.days_logged} of {period.days_logged + period.days_not_logged} ({period.days_not_logged} not logged)"
     )
+    out.append(energy_words(period))
     out.append("")
     rows = [
         [
@@ -141,9 +142,12 @@ def _advice_lines(n: NutrientAssessment, h: str) -> list[str]:
         out.append(f"- {source.category}: {foods or empty}")
         out += [f"  Note on {f.food}: {f.note}" for f in source.foods if f.note]
     for closer in advice.gap_closers:
+        own = " (in your diary)" if closer.in_diary else ""
         out.append(
-            f"  Gap closer: {closer.portions:g} x {closer.portion} of {closer.food} adds {fmt(closer.adds)} {n.unit}"
+            f"  Gap closer: {closer.amount_text or closer.portion} of {closer.food} a day adds {fmt(closer.adds)} {n.unit}{own}"
         )
+    if advice.closer_note:
+        out.append(f"  {advice.closer_note}")
     for w in advice.withheld:
         out.append(f"  Left out for this profile ({'; '.join(w.foods)}): {w.reason}")
     out += [f"  {line}" for line in advice.advice or ()]
@@ -195,6 +199,68 @@ def _more(item: ProblemRow) -> str:
     return f" (+{item.rows - 1} more)" if item.rows > 1 else ""
 
 
+def has_problems(q: DataQuality) -> bool:
+    """Whether the data-quality block is shown: something uncounted or a row listed as a problem."""
+    return bool(
+        q.uncounted.uncounted
+        or q.needs_review
+        or q.unmatched
+        or q.invalid
+        or any(any(v) for v in q.unknown_values.values())
+    )
+
+
+def unknown_value_lines(q: DataQuality) -> list[str]:
+    """Per nutrient, the foods the food table has no value for (not counted, never taken as zero)."""
+    return [
+        f"{NUTRIENT_BY_KEY[key].label}: no value in the food table for {'; '.join(f for f in foods if f)}"
+        for key, foods in q.unknown_values.items()
+        if any(foods) and key in NUTRIENT_BY_KEY
+    ]
+
+
+def summary_heading(report: Report) -> str:
+    summary = report.summary
+    if summary is None or summary.period == "whole period" or not report.weeks:
+        return "Summary"
+    return f"Summary (week {summary.period})"
+
+
+def energy_words(period: Period, total: bool = True) -> str:
+    """'Energy: 1,850 kcal/day on average over 5 complete days (9,250 kcal logged in the week)'."""
+    days = period.days_complete
+    if period.energy_kcal is None:
+        return "Energy: unknown (no complete day with energy counted)"
+    text = (
+        f"Energy: {fmt(period.energy_kcal, 0)} kcal/day on average over {days} complete day{'s' if days != 1 else ''}"
+    )
+    if total and period.energy_kcal_total is not None:
+        where = "the period" if period.whole else "the week"
+        text += f" ({fmt(period.energy_kcal_total, 0)} kcal logged in {where})"
+    return text
+
+
+def _summary_lines(report: Report, markdown: bool, colour) -> list[str]:
+    """The answer per nutrient, why, and at most three actions: the first screen of the report."""
+    summary = report.summary
+    if summary is None:
+        return []
+    out = [("## " if markdown else "") + summary_heading(report)]
+    if not markdown:
+        out.append("=" * len(out[0]))
+    period = report.whole_period or (report.weeks[0] if report.weeks else None)
+    if period is not None:
+        out.append(energy_words(period, total=False))
+    for item in summary.items:
+        out.append(
+            f"{'- **' if markdown else ''}{item.label}: {colour(item.answer, item.status.value)}"
+            f"{'**' if markdown else ''}. {item.why}"
+        )
+        out += [f"  - {action.text}" for action in item.actions]
+    out.append("")
+    return out
+
+
 def _data_quality_lines(q: DataQuality, markdown: bool) -> list[str]:
     out = [("## " if markdown else "") + "Data quality"]
     c = q.counts
@@ -203,6 +269,7 @@ def _data_quality_lines(q: DataQuality, markdown: bool) -> list[str]:
     )
     for kind, items in (("needs review", q.needs_review), ("unmatched", q.unmatched), ("invalid", q.invalid)):
         out += [f"- row {item.row}{_more(item)} {kind}: {item.input!r}: {item.note}" for item in items[:10]]
+    out += [f"- {line}" for line in unknown_value_lines(q)]
     out.append("")
     return out
 
@@ -222,10 +289,10 @@ def _closing_lines(report: Report, markdown: bool) -> list[str]:
 
 
 def render_text(report: Report, markdown: bool = False, colour_on: bool = False) -> str:
-    def colour(status: str) -> str:
+    def colour(text: str, status: str | None = None) -> str:
         if not colour_on:
-            return status
-        return f"\033[{ANSI[status_class(status)]}m{status}\033[0m"
+            return text
+        return f"\033[{ANSI[status_class(status or text)]}m{text}\033[0m"
 
     p = report.profile
     out = [("# " if markdown else "") + "nutri intake report", ""]
@@ -233,9 +300,12 @@ def render_text(report: Report, markdown: bool = False, colour_on: bool = False)
     out.append(f"Period: {_day_text(report.period.start)} to {_day_text(report.period.end)}")
     out.append(report.disclaimer)
     uncounted = report.data_quality.uncounted.sentence
-    if uncounted:
-        out.append(f"Data quality: {uncounted}; see the list at the end.")
+    if uncounted:  # the warning stays at the top; the list follows the summary
+        out.append(f"Data quality: {uncounted}; the list follows the summary.")
     out.append("")
+    out += _summary_lines(report, markdown, colour)
+    if has_problems(report.data_quality):
+        out += _data_quality_lines(report.data_quality, markdown)
     for week in report.weeks:
         out += _period_lines(week, markdown, colour)
     for gap in report.gaps:
@@ -245,7 +315,6 @@ def render_text(report: Report, markdown: bool = False, colour_on: bool = False)
     if report.whole_period:
         out += _period_lines(report.whole_period, markdown, colour)
     out += _symptom_lines(report, markdown)
-    out += _data_quality_lines(report.data_quality, markdown)
     out += _closing_lines(report, markdown)
     text = "\n".join(out) + "\n"
     if markdown:
