@@ -6,6 +6,10 @@ three and loaded in a fraction of the time. A changed table or code gives a new 
 simply not read again). Writes go to a temporary file renamed into place, so concurrent first runs
 never read half a file; a read-only or missing cache directory, or a damaged file, falls back to
 building in memory. ``NUTRI_CACHE_DIR`` points the cache elsewhere; ``NUTRI_CACHE_DIR=off`` turns it off.
+
+The same folder holds pint's answers for every unit word (nutri/quantity.py: a warm run never imports
+pint) and the resolutions of diary texts already seen (nutri/intake.py: a text is parsed, matched and
+weighed once per tables, aliases and nutri code, so a diary read again resolves only its new texts).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -51,6 +56,34 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
     if path is not None:
         _store(path, value)
     return value
+
+
+def load(name: str, key: str) -> object | None:
+    """The stored value for (name, key), or None when there is none (or no cache, or a damaged file)."""
+    folder = cache_dir()
+    path = folder / f"{name}-{key}.pickle" if folder else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        return _load(path)
+    except Exception:  # a damaged or foreign file is no value; the next store replaces it
+        return None
+
+
+def store(name: str, key: str, value: object) -> None:
+    """Keep ``value`` under (name, key); a read-only or missing cache keeps nothing (never an error)."""
+    folder = cache_dir()
+    if folder is not None:
+        _store(folder / f"{name}-{key}.pickle", value)
+
+
+@lru_cache(maxsize=1)
+def package_digest() -> bytes:
+    """A digest of nutri's code and shipped data: every derived value keyed with it is rebuilt when
+    either changes (a new release, an edited table, a development checkout)."""
+    root = Path(__file__).resolve().parent
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".json", ".txt"))
+    return key_of([str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() for p in files]).encode()
 
 
 def _load(path: Path) -> object:

@@ -134,13 +134,20 @@ class _PerKey:
         distinct, self.codes = np.unique(combined, return_inverse=True)
         self.rows = len(entries)
         self.resolved: list[_Resolved] = []
+        known = _KnownResolutions(matcher) if len(distinct) else None
         for done, key in enumerate(distinct):
             if progress is not None and done % 500 == 0:
                 progress(done, len(distinct))
             rest, food_code = divmod(int(key), sizes[2])
             amount_code, unit_code = divmod(rest, sizes[1])
             texts = (str(values[0][amount_code]), str(values[1][unit_code]), str(values[2][food_code]))
-            self.resolved.append(_resolve(*texts, matcher, portions))
+            found = known.get(texts)
+            if found is None:
+                found = _resolve(*texts, matcher, portions)
+                known.add(texts, found)
+            self.resolved.append(found)
+        if known is not None:
+            known.save()
 
     def column(self, value, dtype=object) -> np.ndarray:
         """A per-distinct-key value spread to every row."""
@@ -150,6 +157,50 @@ class _PerKey:
 
     def from_supplement(self, value, default, dtype=object) -> np.ndarray:
         return self.column(lambda r: default if r.supplement is None else value(r.supplement), dtype)
+
+
+class _KnownResolutions:
+    """Resolutions of earlier runs, from the user's cache (nutri/cache.py): parsing, matching and
+    weighing a text is a pure function of the text, the food tables, the user's aliases and nutri's
+    code and data, so a diary read again (or a new day of it) resolves only the texts not seen before.
+    The key holds all of those; with a custom foods file the tables themselves are hashed."""
+
+    LIMIT = 200_000  # distinct texts kept; past this the file starts again (it is only a cache)
+
+    def __init__(self, matcher: Matcher) -> None:
+        from nutri import cache
+        from nutri.foods import load_foods
+
+        table = matcher.table
+        from nutri import nutrients
+
+        # the registry as it is now (a program may register a nutrient at run time), the user's aliases
+        registered = [(n.key, n.column, n.unit) for n in nutrients.SUPPLEMENTABLE]
+        parts = [cache.package_digest(), repr(registered).encode(), repr(sorted(matcher.user_aliases.items())).encode()]
+        if table is not load_foods():  # not the shipped tables alone: their content decides
+            parts += [
+                pd.util.hash_pandas_object(table.foods, index=True).to_numpy().tobytes(),
+                pd.util.hash_pandas_object(table.portions, index=False).to_numpy().tobytes(),
+            ]
+        self.key = cache.key_of(parts)
+        stored = cache.load("resolved", self.key)
+        self.known: dict[tuple[str, str, str], _Resolved] = stored if isinstance(stored, dict) else {}
+        self.added = 0
+
+    def get(self, texts: tuple[str, str, str]) -> _Resolved | None:
+        return self.known.get(texts)
+
+    def add(self, texts: tuple[str, str, str], resolved: _Resolved) -> None:
+        if len(self.known) >= self.LIMIT:
+            self.known = {}
+        self.known[texts] = resolved
+        self.added += 1
+
+    def save(self) -> None:
+        if self.added:
+            from nutri import cache
+
+            cache.store("resolved", self.key, self.known)
 
 
 def analyse(

@@ -92,3 +92,48 @@ def test_dri_references_are_looked_up_once_per_profile():
     assert first == second and first is not second  # each caller gets its own dict
     assert dri._references.cache_info().hits >= 1
     assert dri.references(dri.Profile(sex="female", age=52))["magnesium"].rda == 320.0 != first["magnesium"].rda
+
+
+def test_resolutions_of_an_earlier_run_give_the_same_entries(tmp_path, monkeypatch):
+    """Texts resolved once are read back on the next run (warm) with entries identical to a run
+    without any cache; custom foods give another key; a damaged file is resolved afresh."""
+    from nutri import pipeline
+
+    monkeypatch.setenv("NUTRI_CACHE_DIR", str(tmp_path / "cache"))
+    diary = tmp_path / "d.csv"
+    diary.write_text(
+        "Date,Food,Amount,Unit\n2026-11-16,spinach,100,g\n2026-11-16,2% milk,1,cup\n"
+        "2026-11-17,magnesium glycinate 200 mg,1,capsule\n2026-11-17,qwertyuiop,2,slices\n"
+        "2026-11-17,banana,1,medium\n2026-11-18,spinach,100,g\n",
+        encoding="utf-8",
+    )
+    settings = pipeline.MatchSettings()
+    cold = pipeline.match_entries(pipeline.read_diary(diary), settings).entries
+    (stored,) = (tmp_path / "cache").glob("resolved-*.pickle")
+    warm = pipeline.match_entries(pipeline.read_diary(diary), settings).entries
+    monkeypatch.setenv("NUTRI_CACHE_DIR", "off")
+    uncached = pipeline.match_entries(pipeline.read_diary(diary), settings).entries
+    assert cold.equals(uncached) and warm.equals(uncached)
+    monkeypatch.setenv("NUTRI_CACHE_DIR", str(tmp_path / "cache"))
+    stored.write_bytes(b"garbage")
+    assert pipeline.match_entries(pipeline.read_diary(diary), settings).entries.equals(uncached)
+    custom = tmp_path / "mine.csv"
+    custom.write_text("food_id,description,magnesium_mg\nbar1,homemade seed bar,120\n", encoding="utf-8")
+    pipeline.match_entries(pipeline.read_diary(diary), pipeline.MatchSettings(foods=custom))
+    assert len(list((tmp_path / "cache").glob("resolved-*.pickle"))) == 2
+
+
+def test_a_known_resolution_is_used_without_resolving_again(tmp_path, monkeypatch):
+    """The warm path really skips _resolve (the test above alone could pass with the cache unused)."""
+    from nutri import intake, pipeline
+
+    monkeypatch.setenv("NUTRI_CACHE_DIR", str(tmp_path))
+    diary = tmp_path / "d.csv"
+    diary.write_text("Date,Food,Amount,Unit\n2026-11-16,kale,50,g\n", encoding="utf-8")
+    first = pipeline.match_entries(pipeline.read_diary(diary)).entries
+
+    def refuse(*args):
+        raise AssertionError("resolved again")
+
+    monkeypatch.setattr(intake, "_resolve", refuse)
+    assert pipeline.match_entries(pipeline.read_diary(diary)).entries.equals(first)
