@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
 import sys
@@ -465,7 +464,9 @@ def match_command(
     if kind == "json":
         data = json_text(frame_records(frame), indent=1).encode("utf-8")
     elif kind == "xlsx":
-        data = _xlsx_bytes(frame)
+        from nutri.report.xlsx import frame_xlsx  # the one XLSX writer (report workbooks too)
+
+        data = frame_xlsx(frame)
     else:
         data = csv_bytes(frame)
     emit(output, data)
@@ -504,22 +505,6 @@ def emit(output: Path | None, data: bytes) -> None:
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-
-
-def _xlsx_bytes(frame) -> bytes:
-    from openpyxl import Workbook
-
-    from nutri.report.safe import spreadsheet_cell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Entries")
-    sheet.append(list(frame.columns))
-    values = frame.astype(object).where(frame.notna(), None)
-    for row in values.itertuples(index=False):
-        sheet.append([spreadsheet_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # -- report ---------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def test_outputs_neutralise_formulas_and_escape_html(run, tmp_path):
     book = tmp_path / "r.xlsx"
     assert run("report", diary, "-o", book).exit_code == 0
     workbook = load_workbook(book)
-    assert workbook.sheetnames == ["Summary", "Days", "Entries", "Shortfalls"]
+    assert workbook.sheetnames == ["Summary", "Days", "Entries", "Advice"]
     meals = [row[2] for row in workbook["Entries"].iter_rows(min_row=2, values_only=True)]
     assert meals == ['\'=HYPERLINK("x")', "'@SUM(A1)"]
     grams = [row[11] for row in workbook["Entries"].iter_rows(min_row=2, values_only=True)]
