@@ -81,9 +81,14 @@ def store(name: str, key: str, value: object) -> None:
 def package_digest() -> bytes:
     """A digest of nutri's code and shipped data: every derived value keyed with it is rebuilt when
     either changes (a new release, an edited table, a development checkout)."""
+    from nutri.tables.sr28 import foods_csv_path
+
     root = Path(__file__).resolve().parent
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".json", ".txt"))
-    return key_of([str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() for p in files]).encode()
+    named = [(str(p.relative_to(root)), p) for p in files] + [
+        ("foods.csv", foods_csv_path())
+    ]  # beside it in a checkout
+    return key_of([label.encode() + b"\0" + p.read_bytes() for label, p in named]).encode()
 
 
 def _load(path: Path) -> object:

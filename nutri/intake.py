@@ -9,16 +9,19 @@ never 0, and totals carry the share of grams whose food had a value (coverage).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from nutri.diary import Diary, join_notes
 from nutri.foods import NUTRIENT_COLUMNS, FoodTable
-from nutri.match import Matcher
 from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
 from nutri.quantity import GRAMS_DOUBT, PortionWeights, Quantity, parse_amount_cell, parse_quantity
 from nutri.supplements import SupplementRead, read_supplement
+
+if TYPE_CHECKING:  # the matcher (and its index, rapidfuzz) loads only when a text needs matching
+    from nutri.match import Matcher
 
 MATCH_COLUMNS = [
     "row",

@@ -129,13 +129,38 @@ def select_person(diary: Diary, person: str | None) -> Diary:
 @lru_cache(maxsize=4)
 def _tables_and_matcher(aliases: Path | None, foods: Path | None) -> tuple[FoodTable, Matcher]:
     from nutri.foods import load_custom_foods, load_foods
-    from nutri.match import Matcher, read_aliases
 
     table = load_foods()
     if foods:
         table = table.with_custom(load_custom_foods(Path(foods)))
-    user_aliases = read_aliases(Path(aliases), table, str(aliases)) if aliases else {}
-    return table, Matcher(table, user_aliases)
+    user_aliases = {}
+    if aliases:
+        from nutri.match import read_aliases
+
+        user_aliases = read_aliases(Path(aliases), table, str(aliases))
+    return table, _LazyMatcher(table, user_aliases)
+
+
+class _LazyMatcher:
+    """The Matcher, built (its index loaded) when first used: a diary whose texts were all resolved
+    by an earlier run (nutri/intake.py) never needs it, and loading it is a good part of a small
+    report. ``table`` and ``user_aliases`` are there without building; everything else is the Matcher's."""
+
+    def __init__(self, table: FoodTable, user_aliases: dict) -> None:
+        self.table, self.user_aliases, self._matcher = table, user_aliases, None
+
+    @property
+    def matcher(self) -> Matcher:
+        if self._matcher is None:
+            from nutri.match import Matcher
+
+            self._matcher = Matcher(self.table, self.user_aliases)
+        return self._matcher
+
+    def __getattr__(self, name: str):  # only for names not set in __init__
+        if name.startswith("__") or name == "_matcher":
+            raise AttributeError(name)
+        return getattr(self.matcher, name)
 
 
 def food_table(settings: MatchSettings = MatchSettings()) -> FoodTable:
@@ -145,7 +170,7 @@ def food_table(settings: MatchSettings = MatchSettings()) -> FoodTable:
 
 def food_matcher(settings: MatchSettings = MatchSettings()) -> Matcher:
     """The matcher over those tables, with the user's aliases (what `match_entries` uses per row)."""
-    return _tables_and_matcher(settings.aliases, settings.foods)[1]
+    return _tables_and_matcher(settings.aliases, settings.foods)[1].matcher
 
 
 def match_entries(

@@ -137,3 +137,31 @@ def test_a_known_resolution_is_used_without_resolving_again(tmp_path, monkeypatc
 
     monkeypatch.setattr(intake, "_resolve", refuse)
     assert pipeline.match_entries(pipeline.read_diary(diary)).entries.equals(first)
+
+
+def test_the_package_digest_covers_sr28_foods_beside_the_package(tmp_path, monkeypatch):
+    """In a checkout SR28's foods.csv is outside nutri/: an edit to it must still give new keys
+    (cached tables and resolutions are keyed by this digest)."""
+    from nutri.tables import sr28
+
+    before = cache.package_digest()
+    edited = tmp_path / "foods.csv"
+    edited.write_bytes(sr28.foods_csv_path().read_bytes() + b"\n")
+    monkeypatch.setattr(sr28, "foods_csv_path", lambda: edited)
+    cache.package_digest.cache_clear()
+    try:
+        assert cache.package_digest() != before
+    finally:
+        cache.package_digest.cache_clear()
+
+
+def test_the_tables_from_the_cache_equal_the_tables_read(tmp_path, monkeypatch):
+    from nutri import tables
+
+    monkeypatch.setenv("NUTRI_CACHE_DIR", str(tmp_path))
+    read = tables._read_tables()
+    key = cache.key_of([cache.package_digest()])
+    cache.cached("tables", key, tables._read_tables)  # built and stored, as load_tables does
+    loaded = cache.cached("tables", key, lambda: None)  # from the file
+    assert loaded.foods.equals(read.foods) and loaded.portions.equals(read.portions)
+    assert loaded.editions == read.editions and (loaded.foods.dtypes == read.foods.dtypes).all()
