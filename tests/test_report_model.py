@@ -122,3 +122,22 @@ def test_energy_per_day_and_per_week_in_every_format():
     for name in ("report.txt", "report.md", "report.html"):
         text = (GOLDEN / name).read_text(encoding="utf-8")
         assert "kcal/day on average over" in text and "kcal logged in the week" in text, name
+
+
+def test_html_charts_label_days_draw_the_target_and_trend_across_weeks(run, tmp_path):
+    import re
+
+    html = (GOLDEN / "report.html").read_text(encoding="utf-8")
+    week = html[html.index("<h2>Week 2026-W47") : html.index("<h2>Week 2026-W48")]
+    charts = re.findall(r"<svg class=chart [^>]*viewBox=[^>]*>.*?</svg>", week)
+    assert len(charts) == 6  # one per tracked nutrient
+    magnesium = charts[0]
+    for weekday, day in (("Mo", 16), ("Tu", 17), ("Su", 22)):
+        assert f">{weekday}</text>" in magnesium and f">{day}</text>" in magnesium
+    assert "stroke-dasharray" in magnesium and ">RDA 320</text>" in magnesium
+    assert "Week by week" in html  # the golden diary spans two weeks
+    one_week = tmp_path / "one.html"
+    diary = tmp_path / "d.csv"
+    diary.write_text("date,food,amount,unit\n2026-11-16,banana,1,medium\n", encoding="utf-8")
+    assert run("report", diary, "-o", one_week, "-q").exit_code == 0
+    assert "Week by week" not in one_week.read_text(encoding="utf-8")

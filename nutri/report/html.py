@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from nutri.assess import Status
-from nutri.nutrients import NUTRIENT_BY_KEY
+from nutri.report.charts import day_charts, trend_chart
 from nutri.report.model import NutrientAssessment, Period, Report
 from nutri.report.text import (
     DAY_HEADERS,
@@ -27,50 +27,21 @@ svg text{font-size:11px}
 /* narrow screens: wide tables scroll in place, first column kept; the 640 px chart (no viewBox) zoomed to fit */
 @media(max-width:720px){svg{zoom:.75}}@media(max-width:560px){svg{zoom:.6}}
 @media(max-width:440px){svg{zoom:.52}}@media(max-width:380px){svg{zoom:.45}}@media(max-width:340px){svg{zoom:.4}}
-.summary li{margin:.3rem 0}.summary ul ul{margin:.1rem 0}"""
+.summary li{margin:.3rem 0}.summary ul ul{margin:.1rem 0}
+.charts{display:flex;flex-wrap:wrap;gap:.25rem 1rem}.charts figure{margin:0;flex:1 1 260px;max-width:22rem}
+svg.chart{zoom:1;width:100%;max-width:100%;height:auto}.trend{margin:0;max-width:36rem}svg.chart .t{font-weight:bold}"""
+DAY_CHART_NOTE = (
+    "<p class=muted>Each day's total: green at or above the target, orange below, grey a likely incomplete day "
+    "(left out of the verdict); the dashed line is the RDA (or AI); a day without bar was not logged.</p>"
+)
+TREND_NOTE = (
+    "<p class=muted>Each week's daily average as % of the RDA (or AI), week by week; the dashed line is 100%; "
+    "a week without a counted average breaks the line.</p>"
+)
 
 
 def e(value) -> str:
     return escape(str(value), quote=True)
-
-
-def bar_chart(period: Period) -> str:
-    """% of RDA per nutrient per logged day, and the period average, as grouped bars."""
-    nutrients = list(period.nutrients.items())
-    days = [d for d in period.days if d.logged]
-    width, height, left, top = 640, 220, 40, 10
-    plot_h = height - 40
-    group_w = (width - left) / max(len(nutrients), 1)
-    bars = len(days) + 1
-    bar_w = max(min(group_w / (bars + 1), 14), 2)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="Percent of RDA per nutrient for {e(period.week)}">'
-    ]
-    scale = lambda pct: min(pct, 200) / 200 * plot_h
-    for pct in (0, 100, 200):
-        y = top + plot_h - scale(pct)
-        parts.append(
-            f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="{"#c33" if pct == 100 else "#ddd"}"/><text x="2" y="{y + 4:.1f}">{pct}%</text>'
-        )
-    for g, (key, n) in enumerate(nutrients):
-        target = n.target
-        x0 = left + g * group_w + bar_w / 2
-        for b, day in enumerate(days):
-            value = day.value(NUTRIENT_BY_KEY[key].column)
-            if value is None or not target:
-                continue
-            pct = 100 * value / target
-            parts.append(
-                f'<rect x="{x0 + b * bar_w:.1f}" y="{top + plot_h - scale(pct):.1f}" width="{bar_w - 1:.1f}" height="{scale(pct):.1f}" fill="#7aa6d6"><title>{e(day.date)}: {pct:.0f}%</title></rect>'
-            )
-        if n.percent_rda is not None:
-            pct = n.percent_rda
-            parts.append(
-                f'<rect x="{x0 + len(days) * bar_w:.1f}" y="{top + plot_h - scale(pct):.1f}" width="{bar_w - 1:.1f}" height="{scale(pct):.1f}" fill="#1f4e8c"><title>average: {pct:.0f}%</title></rect>'
-            )
-        parts.append(f'<text x="{left + g * group_w + 2:.1f}" y="{height - 12}">{e(n.label)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 def percent(value) -> str:
@@ -82,8 +53,7 @@ def _period(period: Period) -> list[str]:
     out = [
         f"<section><h2>{e(period.title)} <span class=muted>({e(period.start)} to {e(period.end)})</span></h2>",
         f"<p>Days logged: {period.days_logged} of {period.days_logged + period.days_not_logged} ({period.days_not_logged} not logged). {e(energy_words(period))}.</p>",
-        bar_chart(period),
-        "<p class=muted>% of RDA (or AI) per nutrient: light bars are the logged days in order, the dark bar the daily average; the red line is 100%; bars stop at 200%.</p>",
+        *(() if period.whole else (day_charts(period), DAY_CHART_NOTE)),
         "<table><tr><th>Nutrient</th><th>Daily average</th><th>RDA/AI</th><th>% RDA</th><th>Days below</th><th>Coverage</th><th>Assessment</th></tr>",
     ]
     for n in period.nutrients.values():
@@ -185,6 +155,9 @@ def _summary(report: Report) -> list[str]:
     out.append("</ul>")
     if summary.data_quality:
         out.append(f"<p class=warn><strong>Data quality:</strong> {e(summary.data_quality)} (listed below).</p>")
+    trend = trend_chart(report)
+    if trend:
+        out += ["<h3>Week by week</h3>", trend, TREND_NOTE]
     out.append("</section>")
     return out
 
