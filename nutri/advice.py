@@ -21,6 +21,7 @@ MIN_GAP_SHARE = 0.05
 # A gap closer is at most this many household portions of one food a day; a bigger gap is shared.
 MAX_PORTIONS = 3.0
 # Measures that halve sensibly ("1/2 cup"); a count ("1 large", "1 slice") is whole portions only.
+COUNT_NOUNS = ("cup", "slice", "can", "block", "piece", "leaf", "stalk", "spear", "fillet", "patty", "bar", "link")
 DIVISIBLE = re.compile(r"^(cup|tbsp|tsp|oz|fl oz|ml|g)\b", re.I)
 CATEGORY_HEADS = frozenset(
     {
@@ -205,7 +206,10 @@ def amount_said(s: Suggestion, portions: float) -> str:
     if s.measure == "g":
         return f"{grams:.0f} g"
     measure = re.sub(r"\s*\([^)]*\)", "", s.measure).strip()
-    return f"{amount_text(portions * s.measure_amount)} {measure} ({grams:.0f} g)"
+    total = portions * s.measure_amount
+    if total > 1:  # "1 1/2 cups", "2 slices"; units (oz, tbsp) and sizes (large) stay as they are
+        measure = re.sub(rf"^({'|'.join(COUNT_NOUNS)})\b", r"\1s", measure)
+    return f"{amount_text(total)} {measure} ({grams:.0f} g)"
 
 
 def gap_closers(

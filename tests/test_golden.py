@@ -43,27 +43,29 @@ def test_xlsx_report_cells(run, tmp_path):
     rows = list(summary.iter_rows(values_only=True))
     assert rows[1][0] == "Data quality: 3 of 19 entries could not be counted: 2 unknown foods, 1 needing review"
     header = rows[2]
-    assert header[:9] == (
+    assert header[:10] == (
         "Week",
         "Start",
         "End",
         "Days logged",
         "Complete days",
         "Energy (kcal/day)",
+        "Energy logged (kcal)",
         "Nutrient",
         "Answer",
         "Daily average",
     )
-    assert summary.freeze_panes == "A4" and summary.column_dimensions["T"].width >= 40
+    assert summary.freeze_panes == "A4" and summary.column_dimensions["U"].width >= 40
     json_report = __import__("json").loads((GOLDEN / "report.json").read_text(encoding="utf-8"))
     first_week = json_report["weeks"][0]
-    magnesium = next(r for r in rows[3:] if r[0] == first_week["week"] and r[6] == "Magnesium")
-    assert magnesium[8] == first_week["nutrients"]["magnesium"]["daily_average"]
-    assert magnesium[7] == "probably not enough" and magnesium[18] == "possibly inadequate"
-    assert "supplement" in magnesium[20].lower()  # the UL's scope, also a note on the UL cell
+    magnesium = next(r for r in rows[3:] if r[0] == first_week["week"] and r[7] == "Magnesium")
+    assert magnesium[9] == first_week["nutrients"]["magnesium"]["daily_average"]
+    assert magnesium[8] == "probably not enough" and magnesium[19] == "possibly inadequate"
+    assert magnesium[6] == first_week["energy_kcal_total"]
+    assert "supplement" in magnesium[21].lower()  # the UL's scope, also a note on the UL cell
     magnesium_row = 4 + rows[3:].index(magnesium)
-    assert "supplement" in summary.cell(magnesium_row, 14).comment.text.lower()
-    assert summary.cell(magnesium_row, 2).is_date and summary.cell(magnesium_row, 9).number_format == "#,##0.0"
+    assert "supplement" in summary.cell(magnesium_row, 15).comment.text.lower()
+    assert summary.cell(magnesium_row, 2).is_date and summary.cell(magnesium_row, 10).number_format == "#,##0.0"
     assert len(summary.conditional_formatting) == 1  # the status column's fills
     days = book["Days"]
     assert days.freeze_panes == "A2" and days.cell(2, 2).is_date and days.cell(1, 5).value == "Magnesium (mg)"

@@ -116,6 +116,7 @@ SUMMARY_COLUMNS = [
     Column("Days logged", 8, "0"),
     Column("Complete days", 9, "0"),
     Column("Energy (kcal/day)", 10, "#,##0"),
+    Column("Energy logged (kcal)", 11, "#,##0"),
     Column("Nutrient", 14),
     Column("Answer", 18),
     Column("Daily average", 10),
@@ -132,7 +133,9 @@ SUMMARY_COLUMNS = [
     Column("Why", 70),
     Column("UL applies to", 40),
 ]
-STATUS_COLUMN = 19
+STATUS_COLUMN = 20
+VALUE_COLUMNS = range(10, 16)  # daily average to UL: each nutrient's own rounding
+UL_COLUMN = 15
 
 
 def _ul_scope(n: NutrientAssessment) -> str:
@@ -158,6 +161,7 @@ def _summary_rows(report: Report) -> list[list]:
                         period.days_logged,
                         period.days_complete,
                         period.energy_kcal,
+                        period.energy_kcal_total,
                         n.label,
                         ANSWERS[n.status],
                         n.daily_average,
@@ -200,9 +204,9 @@ def _summary_sheet(workbook, report: Report) -> None:
     for value_format, row in rows:
         cells = []
         for index, (value, column) in enumerate(zip(row, SUMMARY_COLUMNS, strict=True), start=1):
-            number_format = value_format if 9 <= index <= 14 else column.number_format
+            number_format = value_format if index in VALUE_COLUMNS else column.number_format
             cell = _cell(sheet, value, number_format)
-            if index == 14 and value is not None:
+            if index == UL_COLUMN and value is not None:
                 cell.comment = Comment(row[-1], "nutri")  # the UL's scope (magnesium: supplements only) on the UL
             cells.append(cell)
         sheet.append(cells)
