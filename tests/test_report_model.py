@@ -129,7 +129,7 @@ def test_html_charts_label_days_draw_the_target_and_trend_across_weeks(run, tmp_
 
     html = (GOLDEN / "report.html").read_text(encoding="utf-8")
     week = html[html.index("<h2>Week 2026-W47") : html.index("<h2>Week 2026-W48")]
-    charts = re.findall(r"<svg class=chart [^>]*viewBox=[^>]*>.*?</svg>", week)
+    charts = re.findall(r"<svg class=chart [^>]*viewBox=[^>]*per day[^>]*>.*?</svg>", week)
     assert len(charts) == 6  # one per tracked nutrient
     magnesium = charts[0]
     for weekday, day in (("Mo", 16), ("Tu", 17), ("Su", 22)):
@@ -141,3 +141,17 @@ def test_html_charts_label_days_draw_the_target_and_trend_across_weeks(run, tmp_
     diary.write_text("date,food,amount,unit\n2026-11-16,banana,1,medium\n", encoding="utf-8")
     assert run("report", diary, "-o", one_week, "-q").exit_code == 0
     assert "Week by week" not in one_week.read_text(encoding="utf-8")
+
+
+def test_each_period_says_which_meal_supplies_each_nutrient(run, tmp_path):
+    report = _golden()
+    meals = report["weeks"][0]["meals"]
+    assert [m["meal"] for m in meals][:3] == ["Breakfast", "Lunch", "Dinner"]  # usual meals first
+    for column in ("energy_kcal", "magnesium_mg", "calcium_mg"):
+        assert sum(m["shares"][column] or 0 for m in meals) == pytest.approx(1.0, abs=0.01)
+    for name in ("report.txt", "report.md", "report.html"):
+        assert "Which meal supplies it" in (GOLDEN / name).read_text(encoding="utf-8"), name
+    diary = tmp_path / "d.csv"  # no meal column: no breakdown, nothing invented
+    diary.write_text("date,food,amount,unit\n2026-11-16,banana,1,medium\n", encoding="utf-8")
+    result = run("report", diary, "--format", "json", "-q")
+    assert "meals" not in json.loads(result.stdout)["weeks"][0]

@@ -23,7 +23,7 @@ from nutri.assess import Status, add_upper_bounds, assess, mark_days, period_evi
 from nutri.dri import Profile, alcohol_limit, caffeine_limit, guidance, references, water_ai_g
 from nutri.foods import FoodTable
 from nutri.intake import daily_totals, food_rows, summary_counts, uncounted_summary
-from nutri.nutrients import ASSESSED, ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_KEY, NUTRIENT_COLUMNS
+from nutri.nutrients import ASSESSED, ENERGY, ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_KEY, NUTRIENT_COLUMNS
 from nutri.report.summary import summarise
 from nutri.short_names import short_name
 from nutri.supplements import alternative_totals, days_under_alternative
@@ -182,6 +182,7 @@ def _period(
         "days": day_rows,
         "nutrients": nutrients,
         "lifestyle": lifestyle,
+        "meals": _meals(entries, [ENERGY.column, *(r.column for r in refs.values())]),
         # the energy of the period's logged days, as logged (likely incomplete days included)
         "energy_kcal_total": _clean(sum(d["energy_kcal"] for d in logged if d["energy_kcal"] is not None))
         if any(d["energy_kcal"] is not None for d in logged)
@@ -393,6 +394,43 @@ def _above_ul(reference, average: float | None, supplemental: float | None) -> d
         "ul_note": reference.ul_note,
         "advice": guidance()["above_ul"],
     }
+
+
+MEAL_ORDER = ("breakfast", "lunch", "dinner", "snack", "snacks", "supplements")
+NO_MEAL = "(no meal given)"
+MAX_MEALS = 8
+OTHER_MEALS = "other meals"
+
+
+def _meals(entries: pd.DataFrame, columns: list[str]) -> list[dict] | None:
+    """Which meal supplies each nutrient: per meal the share of the period's counted total (the
+    diary's own meal words, usual meals first). None when the diary names no meals."""
+    if entries.empty or "meal" not in entries or not (entries["meal"].astype(str).str.strip() != "").any():
+        return None
+    meal = entries["meal"].astype(str).str.strip().replace("", NO_MEAL)
+    sums = entries[columns].groupby(meal, sort=False).sum(min_count=1)
+    totals = sums.sum(min_count=1)
+    order = sorted(
+        sums.index,
+        key=lambda m: (m.lower() not in MEAL_ORDER, MEAL_ORDER.index(m.lower()) if m.lower() in MEAL_ORDER else 0),
+    )
+    if len(order) > MAX_MEALS:  # an app's many custom groups: the largest by energy, the rest together
+        kept = set(sums[ENERGY.column].fillna(0).nlargest(MAX_MEALS - 1).index)
+        other = [m for m in order if m not in kept]
+        sums.loc[OTHER_MEALS] = sums.loc[other].sum(min_count=1)
+        order = [m for m in order if m in kept] + [OTHER_MEALS]
+    return [
+        {
+            "meal": name,
+            "shares": {
+                column: _clean(sums.at[name, column] / totals[column])
+                if totals[column] and not np.isnan(totals[column]) and not np.isnan(sums.at[name, column])
+                else None
+                for column in columns
+            },
+        }
+        for name in order
+    ]
 
 
 def _top_foods(by_food: pd.DataFrame | None, column: str, count: int = 5) -> list[dict]:

@@ -151,3 +151,41 @@ def _trend_line(values, x, y, colour: str, weeks: list[Period], label: str) -> l
             parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="1.5"/>')
             run = []
     return parts
+
+
+MEAL_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#999999")
+
+
+def meal_chart(period: Period) -> str:
+    """Which meal supplies each nutrient: a bar per nutrient (energy first) split by the meals'
+    shares of the counted total; the legend in HTML so it wraps."""
+    if not period.meals:
+        return ""
+    rows = [("energy_kcal", "Energy")] + [(NUTRIENT_BY_KEY[k].column, n.label) for k, n in period.nutrients.items()]
+    width, left, bar, row_h = 420, 92, 320, 22
+    height = len(rows) * row_h + 4
+    parts = [
+        f'<svg class=chart xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Share of each nutrient by meal, {e(period.title)}">'
+    ]
+    for r, (column, label) in enumerate(rows):
+        top = r * row_h + 4
+        parts.append(f'<text x="{left - 4}" y="{top + 13}" text-anchor=end>{e(label)}</text>')
+        x = left
+        for m, meal in enumerate(period.meals):
+            share = meal.shares.get(column)
+            if not share:
+                continue
+            w = share * bar
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top}" width="{w:.1f}" height="{row_h - 6}" '
+                f'fill="{MEAL_COLOURS[m % len(MEAL_COLOURS)]}"><title>{e(meal.meal)}: {share:.0%} of {e(label)}'
+                "</title></rect>"
+            )
+            x += w
+    parts.append("</svg>")
+    legend = " ".join(
+        f'<span style="color:{MEAL_COLOURS[m % len(MEAL_COLOURS)]}">■&nbsp;{e(meal.meal)}</span>'
+        for m, meal in enumerate(period.meals)
+    )
+    return f"<figure class=trend>{''.join(parts)}<figcaption>{legend}</figcaption></figure>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from nutri.assess import Status
-from nutri.report.charts import day_charts, trend_chart
+from nutri.report.charts import day_charts, meal_chart, trend_chart
 from nutri.report.model import NutrientAssessment, Period, Report
 from nutri.report.text import (
     DAY_HEADERS,
@@ -34,6 +34,7 @@ DAY_CHART_NOTE = (
     "<p class=muted>Each day's total: green at or above the target, orange below, grey a likely incomplete day "
     "(left out of the verdict); the dashed line is the RDA (or AI); a day without bar was not logged.</p>"
 )
+MEAL_NOTE = "<p class=muted>Each bar is the period's counted total of a nutrient, split by the meals of the diary.</p>"
 TREND_NOTE = (
     "<p class=muted>Each week's daily average as % of the RDA (or AI), week by week; the dashed line is 100%; "
     "a week without a counted average breaks the line.</p>"
@@ -70,6 +71,9 @@ def _period(period: Period) -> list[str]:
         f"(AI {fmt(water.ai, 0)} g).</p>"
     )
     out += _day_table(period)
+    meals = meal_chart(period)
+    if meals:
+        out += [f"<h3>Which meal supplies it</h3>{meals}", MEAL_NOTE]
     for n in period.nutrients.values():
         if n.top_foods:
             out.append(

@@ -309,6 +309,14 @@ class Lifestyle(Model):
 
 
 @dataclass(frozen=True)
+class MealShare(Model):
+    """One meal's share of a period's counted total, per nutrient column (energy_kcal, magnesium_mg...)."""
+
+    meal: str
+    shares: Mapping[str, float | None]
+
+
+@dataclass(frozen=True)
 class Period(Model):
     """An ISO week, or the whole period of a diary spanning several weeks (``week`` 'whole period')."""
 
@@ -322,6 +330,7 @@ class Period(Model):
     days: tuple[Day, ...]
     nutrients: Mapping[str, NutrientAssessment]
     lifestyle: Lifestyle
+    meals: tuple[MealShare, ...] | None = field(default=None, metadata=OMIT)
     energy_kcal_total: float | None = field(default=None, metadata=OMIT)
 
     @property

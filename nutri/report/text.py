@@ -78,6 +78,7 @@ def _period_lines(period: Period, markdown: bool, colour) -> list[str]:
     out.append("")
     out += _lifestyle_lines(period, h)
     out += _day_lines(period, h, markdown)
+    out += _meal_lines(period, h, markdown)
     for n in period.nutrients.values():
         if n.top_foods:
             tops = "; ".join(f"{t.food} {fmt(t.amount)} {n.unit} ({t.share:.0%})" for t in n.top_foods[:3])
@@ -120,6 +121,20 @@ def _day_lines(period: Period, h: str, markdown: bool) -> list[str]:
         out.append("* likely incomplete (energy far below a plausible day): shown, left out of the assessment")
     out.append("")
     return out
+
+
+def _meal_lines(period: Period, h: str, markdown: bool) -> list[str]:
+    """Which meal supplies each nutrient: the meals' shares of the period's counted totals."""
+    if not period.meals:
+        return []
+    columns = [ENERGY, *(NUTRIENT_BY_KEY[k] for k in period.nutrients)]
+    headers = ["Meal", *(n.short or n.label for n in columns)]
+    rows = [
+        [meal.meal, *("-" if meal.shares.get(n.column) is None else f"{meal.shares[n.column]:.0%}" for n in columns)]
+        for meal in period.meals
+    ]
+    out = [f"{h} Which meal supplies it (share of what was counted)".strip()]
+    return out + _table(headers, rows, markdown) + [""]
 
 
 def _advice_lines(n: NutrientAssessment, h: str) -> list[str]:
