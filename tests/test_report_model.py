@@ -155,3 +155,10 @@ def test_each_period_says_which_meal_supplies_each_nutrient(run, tmp_path):
     diary.write_text("date,food,amount,unit\n2026-11-16,banana,1,medium\n", encoding="utf-8")
     result = run("report", diary, "--format", "json", "-q")
     assert "meals" not in json.loads(result.stdout)["weeks"][0]
+
+
+def test_a_report_key_the_model_lacks_is_an_error_not_a_silent_loss():
+    report = _golden()
+    report["weeks"][0]["nutrients"]["magnesium"]["new_key"] = 1
+    with pytest.raises(TypeError, match="new_key"):
+        Report.from_dict(report)

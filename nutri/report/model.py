@@ -81,19 +81,26 @@ def _convert(hint, value):
     return value
 
 
-def from_dict(cls, data: Mapping):
-    """A model object from its JSON form (the inverse of :func:`to_dict`)."""
+def from_dict(cls, data: Mapping, strict: bool = True):
+    """A model object from its JSON form (the inverse of :func:`to_dict`). ``strict``: a key no field
+    takes is an error, so a key added to the report dict cannot silently vanish from the JSON."""
     hints = _hints(cls)
     flat_names = {f.name for f in dataclasses.fields(cls) if not f.metadata.get("flatten")}
     nested = set()
     for f in dataclasses.fields(cls):
         if f.metadata.get("flatten") and dataclasses.is_dataclass(hints[f.name]):
             nested |= {g.name for g in dataclasses.fields(hints[f.name])}
+    has_flat_dict = any(
+        f.metadata.get("flatten") and not dataclasses.is_dataclass(hints[f.name]) for f in dataclasses.fields(cls)
+    )
+    unknown = set(data) - flat_names - nested
+    if strict and unknown and not has_flat_dict:  # a key build.py writes and the model lacks would vanish from the JSON
+        raise TypeError(f"{cls.__name__} has no field for the report key(s) {sorted(unknown)}: add them to the model")
     values = {}
     for f in dataclasses.fields(cls):
         if f.metadata.get("flatten"):
             if dataclasses.is_dataclass(hints[f.name]):
-                values[f.name] = from_dict(hints[f.name], data)
+                values[f.name] = from_dict(hints[f.name], data, strict=False)
             else:  # the keys no other field claims, in their order
                 values[f.name] = {k: v for k, v in data.items() if k not in flat_names and k not in nested}
         elif f.name in data:
