@@ -162,3 +162,13 @@ def test_a_report_key_the_model_lacks_is_an_error_not_a_silent_loss():
     report["weeks"][0]["nutrients"]["magnesium"]["new_key"] = 1
     with pytest.raises(TypeError, match="new_key"):
         Report.from_dict(report)
+
+
+def test_a_tiny_gap_is_said_with_its_digits_never_as_zero():
+    from nutri.report.text import gap_words
+
+    report = _golden()
+    magnesium = report["weeks"][0]["nutrients"]["magnesium"]
+    assert gap_words(NutrientAssessment.from_dict(magnesium)) == "below target by 82.6 mg/day"
+    tiny = NutrientAssessment.from_dict({**magnesium, "gap": 0.04})
+    assert gap_words(tiny) == "below target by 0.04 mg/day"

@@ -12,6 +12,7 @@ from nutri.report.text import (
     day_cells,
     energy_words,
     fmt,
+    gap_words,
     has_problems,
     other_reading_sentence,
     status_class,
@@ -114,7 +115,7 @@ def _day_table(period: Period) -> list[str]:
 
 def _advice(n: NutrientAssessment) -> list[str]:
     advice = n.advice
-    head = f"below target by {fmt(advice.gap)} {n.unit}/day" if n.shortfall else "insufficient data"
+    head = gap_words(n) if n.shortfall else "insufficient data"
     out = [f"<h3>{e(n.label)}: {e(head)}</h3><ul>"]
     for source in advice.sources:
         if source.advice:

@@ -137,11 +137,20 @@ def _meal_lines(period: Period, h: str, markdown: bool) -> list[str]:
     return out + _table(headers, rows, markdown) + [""]
 
 
+def gap_words(n: NutrientAssessment) -> str:
+    """'below target by 82.6 mg/day'; a gap too small to round shows its own digits, never '0.0'."""
+    gap = n.advice.gap
+    if gap is None:
+        return "below target"
+    digits = 1 if gap >= 0.1 else 2 if gap >= 0.01 else 3
+    return f"below target by {fmt(gap, digits)} {n.unit}/day"
+
+
 def _advice_lines(n: NutrientAssessment, h: str) -> list[str]:
     """A shortfall's (or an open verdict's) food sources, gap closers and what was left out."""
     advice = n.advice
     if n.shortfall:
-        out = [f"{h} {n.label}: below target by {fmt(advice.gap)} {n.unit}/day".strip()]
+        out = [f"{h} {n.label}: {gap_words(n)}".strip()]
     else:
         out = [f"{h} {n.label}: insufficient data (coverage {fmt(100 * (n.coverage or 0), 0)}%)".strip()]
     for source in advice.sources:
