@@ -128,3 +128,10 @@ def test_html_report_fits_the_viewport(run, tmp_path, width):
     shot = tmp_path / f"report-{width}.png"
     _chromium(tmp_path, f"--window-size={max(width, 500)},1600", f"--screenshot={shot}", host.as_uri())
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_the_html_report_asks_phones_for_their_own_width(run, tmp_path):
+    """Without the viewport tag a phone lays the page out 980 px wide and zooms out (the iframe test cannot see it)."""
+    html = tmp_path / "report.html"
+    assert run("report", ROOT / "examples" / "two-weeks.csv", "-o", html).exit_code == 0
+    assert "<meta name=viewport content='width=device-width,initial-scale=1'>" in html.read_text(encoding="utf-8")

@@ -206,7 +206,7 @@ def render(report: Report) -> bytes:
     """The self-contained HTML report."""
     p = report.profile
     out = [
-        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>nutri intake report</title>",
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><meta name=viewport content='width=device-width,initial-scale=1'><title>nutri intake report</title>",
         f"<style>{CSS}</style></head><body><h1>nutri intake report</h1>",
         f"<p>Profile: {e(p.description)}{' (assumed: no profile given)' if p.assumed else ''}. Period {e(report.period.start)} to {e(report.period.end)}.</p>",
         f"<p class=muted>{e(report.disclaimer)}</p>",
