@@ -26,7 +26,6 @@ import math
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -40,7 +39,6 @@ UNLIKELY = 0.15  # z = -1
 TOO_VARIABLE_CV = 0.70  # IOM: above a CV of 60-70% the distribution of daily intakes is far from normal
 UPPER_QUANTILE = 0.90  # an uncounted entry may hold up to this quantile of the diary's counted entries
 MIN_ENTRIES_FOR_BOUND = 5  # fewer counted entries give no upper bound: anything uncounted leaves the verdict open
-_NORMAL = NormalDist()
 
 
 class Status(str, Enum):
@@ -131,92 +129,207 @@ def variation(nutrient: str, profile: Profile) -> Variation:
     return Variation(float(row["cv_requirement"]), sd, float(row["floor_cv_within"]), source)
 
 
-def probability_adequate(mean: float, ear: float, sd_requirement: float, sd_within: float, days: int) -> float:
+# One implementation for one period (``assess``, the report) and for many at once (the cohort's
+# person-weeks): every rule below works elementwise on arrays, and the scalar API calls it with one
+# element. A verdict is a code, its index in STATUSES.
+STATUSES = list(Status)
+_CODE = {status: code for code, status in enumerate(STATUSES)}
+_ERFC = np.frompyfunc(math.erfc, 1, 1)
+_SQRT2 = math.sqrt(2.0)
+_NONE = -1  # no verdict from this rule
+
+
+def normal_cdf(z) -> np.ndarray:
+    """Phi(z) elementwise, exactly as ``statistics.NormalDist().cdf`` computes it: 0.5 * erfc(-z / sqrt(2))."""
+    return 0.5 * np.asarray(_ERFC(-np.asarray(z, dtype=float) / _SQRT2), dtype=float)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A DRI row and its variation as arrays broadcast against the periods (NaN: the row has none)."""
+
+    ear: np.ndarray
+    ai: np.ndarray
+    ul: np.ndarray
+    ul_supplemental_only: np.ndarray  # bool
+    cv_requirement: np.ndarray
+    sd_published: np.ndarray  # a survey's pooled within-person SD, NaN where none is published
+    floor_cv: np.ndarray
+
+    @classmethod
+    def of(cls, reference: Reference, var: Variation) -> Rules:
+        def value(x):
+            return np.asarray(np.nan if x is None else float(x))
+
+        return cls(
+            value(reference.ear),
+            value(reference.ai),
+            value(reference.ul),
+            np.asarray(bool(reference.ul_supplemental_only)),
+            value(var.cv_requirement),
+            value(var.sd_within),
+            value(var.floor_cv),
+        )
+
+
+@dataclass(frozen=True)
+class PeriodStats:
+    """What the method reads of a period's judged days, one element per period (SQL can compute these)."""
+
+    days: np.ndarray  # judged days
+    mean: np.ndarray  # counted daily average
+    upper_mean: np.ndarray  # with each day's uncounted rows at their upper bound
+    own_sd: np.ndarray  # sample SD of the counted days (0 with fewer than two)
+    dose_mean: np.ndarray  # supplement doses per day
+    dose_sd: np.ndarray
+
+    @classmethod
+    def of(cls, evidence: Evidence) -> PeriodStats:
+        counted = np.asarray(evidence.counted, dtype=float)
+        doses = np.asarray(evidence.supplemental, dtype=float)
+        upper = counted + np.asarray(evidence.uncounted_upper, dtype=float)
+        two = evidence.days > 1
+        return cls(
+            np.array([evidence.days]),
+            np.array([float(counted.mean())]),
+            np.array([float(upper.mean())]),
+            np.array([float(np.std(counted, ddof=1)) if two else 0.0]),
+            np.array([float(doses.mean())]),
+            np.array([float(doses.std(ddof=1)) if two else 0.0]),
+        )
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """Per period: the status code, probability of adequacy and more days needed (NaN: none), the
+    within-person SD used, and the codes at the counted and at the upper mean (differing: insufficient)."""
+
+    status: np.ndarray
+    probability: np.ndarray
+    more: np.ndarray
+    sd_within: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def probability_adequate_many(mean, ear, sd_requirement, sd_within, days) -> np.ndarray:
     """IOM 2000 eq. for individuals: Phi((mean - EAR) / sqrt(SD_req^2 + SD_within^2 / n))."""
-    sd_difference = math.sqrt(sd_requirement**2 + sd_within**2 / days)
-    return _NORMAL.cdf((mean - ear) / sd_difference) if sd_difference > 0 else float(mean >= ear)
+    mean, ear = np.asarray(mean, dtype=float), np.asarray(ear, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd_difference = np.sqrt(np.asarray(sd_requirement, dtype=float) ** 2 + np.asarray(sd_within) ** 2 / days)
+        z = (mean - ear) / sd_difference
+    return np.where(sd_difference > 0, normal_cdf(z), (mean >= ear).astype(float))
+
+
+def probability_above_many(mean, limit, sd_within, days) -> np.ndarray:
+    """Confidence that usual intake exceeds a limit (IOM 2000 appendix B, the AI/UL z-test)."""
+    mean, sd_within = np.asarray(mean, dtype=float), np.asarray(sd_within, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (limit - mean) / (sd_within / np.sqrt(days))
+    return np.where(sd_within <= 0, (mean > limit).astype(float), 1.0 - normal_cdf(z))
+
+
+def days_to_settle_many(mean, ear, sd_requirement, sd_within, days) -> np.ndarray:
+    """More days at the same average that would bring |z| to 1; NaN when no number of days would."""
+    gap_squared = (np.asarray(mean, dtype=float) - ear) ** 2 - np.asarray(sd_requirement, dtype=float) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        needed = np.ceil(np.asarray(sd_within, dtype=float) ** 2 / gap_squared)
+    return np.where(gap_squared > 0, np.maximum(needed - days, 1), np.nan)
+
+
+def probability_adequate(mean: float, ear: float, sd_requirement: float, sd_within: float, days: int) -> float:
+    return float(probability_adequate_many(mean, ear, sd_requirement, sd_within, days))
 
 
 def probability_above(mean: float, limit: float, sd_within: float, days: int) -> float:
-    """Confidence that usual intake exceeds a limit (IOM 2000 appendix B, the AI/UL z-test)."""
-    if sd_within <= 0:
-        return float(mean > limit)
-    return 1.0 - _NORMAL.cdf((limit - mean) / (sd_within / math.sqrt(days)))
+    return float(probability_above_many(mean, limit, sd_within, days))
 
 
 def days_to_settle(mean: float, ear: float, sd_requirement: float, sd_within: float, days: int) -> int | None:
-    """More days at the same average that would bring |z| to 1; None when no number of days would."""
-    gap_squared = (mean - ear) ** 2 - sd_requirement**2
-    if gap_squared <= 0:
-        return None
-    needed = math.ceil(sd_within**2 / gap_squared)
-    return max(needed - days, 1)
+    more = float(days_to_settle_many(mean, ear, sd_requirement, sd_within, days))
+    return None if math.isnan(more) else int(more)
 
 
-def _sd_within(evidence: Evidence, var: Variation, mean: float, reference: Reference) -> float:
+def _given(x: np.ndarray) -> np.ndarray:
+    """A reference value that is there and not zero (``reference.ear or reference.ai``)."""
+    return ~np.isnan(x) & (x != 0)
+
+
+def _sd_within(stats: PeriodStats, rules: Rules) -> np.ndarray:
     """The published pooled SD, else the diary's own, floored at a share of the mean or the EAR,
     whichever is larger (a low mean must not shrink the SD and make a few days look certain)."""
-    if var.sd_within is not None:
-        return var.sd_within
-    own = float(np.std(evidence.counted, ddof=1)) if evidence.days > 1 else 0.0
-    scale = max(mean, reference.ear or reference.ai or 0.0)
-    return max(own, var.floor_cv * scale)
+    scale = np.where(_given(rules.ear), rules.ear, np.where(_given(rules.ai), rules.ai, 0.0))
+    own = np.maximum(stats.own_sd, rules.floor_cv * np.maximum(stats.mean, scale))
+    return np.where(np.isnan(rules.sd_published), own, rules.sd_published)
 
 
-def _over_ul(evidence: Evidence, reference: Reference, mean: float, sd_within: float) -> Status | None:
-    if reference.ul is None:
-        return None
-    if reference.ul_supplemental_only:
-        doses = np.asarray(evidence.supplemental, dtype=float)
-        level, spread = float(doses.mean()), float(doses.std(ddof=1)) if len(doses) > 1 else 0.0
-    else:
-        level, spread = mean, sd_within
-    above = probability_above(level, reference.ul, spread, evidence.days)
-    if above >= LIKELY:
-        return Status.ABOVE_UL
-    return Status.POSSIBLY_ABOVE_UL if above >= 0.5 else None
+def _over_ul(stats: PeriodStats, rules: Rules, mean: np.ndarray, sd_within: np.ndarray) -> np.ndarray:
+    """ABOVE_UL, POSSIBLY_ABOVE_UL or _NONE; on the supplement doses alone where the UL covers only them
+    (a fixed daily dose has no day-to-day variance)."""
+    level = np.where(rules.ul_supplemental_only, stats.dose_mean, mean)
+    spread = np.where(rules.ul_supplemental_only, stats.dose_sd, sd_within)
+    above = probability_above_many(level, rules.ul, spread, stats.days)
+    code = np.where(
+        above >= LIKELY, _CODE[Status.ABOVE_UL], np.where(above >= 0.5, _CODE[Status.POSSIBLY_ABOVE_UL], _NONE)
+    )
+    return np.where(np.isnan(rules.ul), _NONE, code)
 
 
-def _judge(evidence: Evidence, reference: Reference, var: Variation, mean: float, sd_within: float) -> tuple:
-    """(status, probability, more days) at one value of the mean."""
-    over = _over_ul(evidence, reference, mean, sd_within)
-    if over is not None:
-        return over, None, None
-    if reference.ear is not None:
-        sd_requirement = var.cv_requirement * reference.ear
-        p = probability_adequate(mean, reference.ear, sd_requirement, sd_within, evidence.days)
-        if p >= LIKELY:
-            return Status.LIKELY_ADEQUATE, p, None
-        if p <= UNLIKELY:
-            return Status.LIKELY_INADEQUATE, p, None
-        more = days_to_settle(mean, reference.ear, sd_requirement, sd_within, evidence.days)
-        return (Status.POSSIBLY_INADEQUATE if p < 0.5 else Status.CANNOT_TELL), p, more
-    if reference.ai is not None and mean >= reference.ai:
-        return Status.ADEQUATE_AI, None, None
-    return Status.CANNOT_TELL, None, None
+def _judge(stats: PeriodStats, rules: Rules, mean: np.ndarray, sd_within: np.ndarray) -> tuple:
+    """(status codes, probabilities, more days) at one value of the mean per period."""
+    over = _over_ul(stats, rules, mean, sd_within)
+    ear = ~np.isnan(rules.ear)
+    sd_requirement = rules.cv_requirement * rules.ear
+    p = probability_adequate_many(mean, rules.ear, sd_requirement, sd_within, stats.days)
+    more = days_to_settle_many(mean, rules.ear, sd_requirement, sd_within, stats.days)
+    by_ear = np.select(
+        [p >= LIKELY, p <= UNLIKELY, p < 0.5],
+        [_CODE[Status.LIKELY_ADEQUATE], _CODE[Status.LIKELY_INADEQUATE], _CODE[Status.POSSIBLY_INADEQUATE]],
+        _CODE[Status.CANNOT_TELL],
+    )
+    by_ai = np.where(~np.isnan(rules.ai) & (mean >= rules.ai), _CODE[Status.ADEQUATE_AI], _CODE[Status.CANNOT_TELL])
+    code = np.where(over != _NONE, over, np.where(ear, by_ear, by_ai))
+    judged = (over == _NONE) & ear
+    unsettled = judged & np.isin(by_ear, [_CODE[Status.POSSIBLY_INADEQUATE], _CODE[Status.CANNOT_TELL]])
+    return code, np.where(judged, p, np.nan), np.where(unsettled, more, np.nan)
+
+
+def assess_many(stats: PeriodStats, rules: Rules) -> Verdicts:
+    """The verdict of every period at once (``assess`` is this with one period)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        sd_within = _sd_within(stats, rules)
+        low = _judge(stats, rules, stats.mean, sd_within)
+        high = _judge(stats, rules, stats.upper_mean, sd_within)
+        cv = np.where(stats.mean > 0, stats.own_sd / stats.mean, math.inf)
+    high_code = np.where(stats.upper_mean > stats.mean, high[0], low[0])
+    none, split = stats.days == 0, high_code != low[0]
+    over_limit = np.isin(low[0], [_CODE[Status.ABOVE_UL], _CODE[Status.POSSIBLY_ABOVE_UL]])
+    variable = np.isnan(rules.sd_published) & (stats.days > 1) & (cv > TOO_VARIABLE_CV) & ~over_limit
+    status = np.select([none | split, variable], [_CODE[Status.INSUFFICIENT], _CODE[Status.TOO_VARIABLE]], low[0])
+    plain = ~(none | split | variable)
+    return Verdicts(
+        status, np.where(plain, low[1], np.nan), np.where(plain, low[2], np.nan), sd_within, low[0], high_code
+    )
 
 
 def assess(evidence: Evidence, reference: Reference, var: Variation) -> Assessment:
     if evidence.days == 0:
         reason = "no complete day with this nutrient counted" if evidence.food_rows else "no day logged"
         return Assessment(Status.INSUFFICIENT, None, None, None, None, None, reason)
-    counted = np.asarray(evidence.counted, dtype=float)
-    mean = float(counted.mean())
-    upper = float((counted + np.asarray(evidence.uncounted_upper, dtype=float)).mean())
-    sd_within = _sd_within(evidence, var, mean, reference)
-    low = _judge(evidence, reference, var, mean, sd_within)
-    high = _judge(evidence, reference, var, upper, sd_within) if upper > mean else low
-    if low[0] != high[0]:
-        reason = (
-            f"{evidence.uncounted} entries not counted could change the verdict ({low[0].value} to {high[0].value})"
-        )
+    stats = PeriodStats.of(evidence)
+    verdict = assess_many(stats, Rules.of(reference, var))
+    mean, upper, sd_within = float(stats.mean[0]), float(stats.upper_mean[0]), float(verdict.sd_within[0])
+    status = STATUSES[int(verdict.status[0])]
+    if verdict.low[0] != verdict.high[0]:
+        low, high = STATUSES[int(verdict.low[0])], STATUSES[int(verdict.high[0])]
+        reason = f"{evidence.uncounted} entries not counted could change the verdict ({low.value} to {high.value})"
         return Assessment(Status.INSUFFICIENT, None, None, mean, upper, sd_within, reason)
-    status, probability, more = low
-    own_sd = float(np.std(counted, ddof=1)) if evidence.days > 1 else 0.0
-    cv = own_sd / mean if mean > 0 else math.inf
-    if var.sd_within is None and evidence.days > 1 and cv > TOO_VARIABLE_CV and not status.over_limit:
+    if status is Status.TOO_VARIABLE:
+        cv = float(stats.own_sd[0]) / mean
         reason = f"day-to-day variation {cv:.0%} of the mean: too variable to judge from {evidence.days} days"
-        return Assessment(Status.TOO_VARIABLE, None, None, mean, upper, sd_within, reason)
+        return Assessment(status, None, None, mean, upper, sd_within, reason)
+    probability = None if math.isnan(verdict.probability[0]) else float(verdict.probability[0])
+    more = None if math.isnan(verdict.more[0]) else int(verdict.more[0])
     return Assessment(status, probability, more, mean, upper, sd_within, _reason(status, probability, more, evidence))
 
 

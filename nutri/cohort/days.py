@@ -26,16 +26,40 @@ LARGEST = "1.7976931348623157e308"  # numpy's nan_to_num(nan=inf) turns an unbou
 
 
 def person_days_sql(food_rows: str) -> str:
-    """``intake.daily_totals`` per person: SUM keeps an all-unknown day NULL (unknown is not zero)."""
+    """``intake.daily_totals`` per person: SUM keeps an all-unknown day NULL (unknown is not zero); the
+    counted rows per nutrient (coverage is counted / entries) and, for assessed nutrients, supplements."""
     parts = ["person", "date", "count(*) AS entries", "SUM(grams) AS grams"]
+    assessed = {n.column for n in ASSESSED}
     for c in NUTRIENT_COLUMNS:
-        parts += [
-            f"SUM({c}) AS {c}",
-            f"count({c}) AS {c}_counted",
-            f"count({c}) / count(*) AS {c}_coverage",
-            f"SUM(CASE WHEN supplemental AND {c} IS NOT NULL THEN {c} ELSE 0 END) AS {c}_supplemental",
-        ]
+        parts += [f"SUM({c}) AS {c}", f"count({c}) AS {c}_counted"]
+        if c in assessed:
+            parts.append(f"SUM(CASE WHEN supplemental AND {c} IS NOT NULL THEN {c} ELSE 0 END) AS {c}_supplemental")
     return f"SELECT {', '.join(parts)} FROM {food_rows} GROUP BY person, date"
+
+
+def food_rows_view_sql(food_keys: str, keys: str) -> str:
+    """The food rows with their analysed values: each row's key joined to the keys' results."""
+    from nutri.cohort.sources import RESULT_COLUMNS
+
+    return (
+        f"SELECT r.person, r.date, {', '.join('k.' + c for c in RESULT_COLUMNS)} "
+        f"FROM {food_keys} r JOIN {keys} k ON k.key_id = r.key_id"
+    )
+
+
+def days_with_bounds_sql(sums: str, upper: str) -> str:
+    """Day totals with ``<col>_upper`` (0 where nothing is uncounted), as ``assess.add_upper_bounds``."""
+    bounds = ", ".join(f"COALESCE(u.{c}_upper, 0) AS {c}_upper" for c in BOUND_COLUMNS)
+    return f"SELECT s.*, {bounds} FROM {sums} s LEFT JOIN {upper} u ON u.person = s.person AND u.date = s.date"
+
+
+def person_days_output_sql(days: str, extra: list[str]) -> str:
+    """The person_days table in order: energy first, then the nutrients, their coverage, then ``extra``."""
+    e = ENERGY.column
+    nutrients = [e, *(c for c in NUTRIENT_COLUMNS if c != e)]
+    coverage = [f"{c}_counted / entries AS {c}_coverage" for c in NUTRIENT_COLUMNS]
+    columns = ["person", "date", "complete", "entries", *nutrients, *coverage, *extra]
+    return f"SELECT {', '.join(columns)} FROM {days} ORDER BY person, date"
 
 
 def register_foods(con, table) -> str:
@@ -99,3 +123,51 @@ b AS (SELECT r.person, r.date, {", ".join(bounds)}
       FROM w r LEFT JOIN q ON q.person = r.person LEFT JOIN {foods} f ON f.food_id = r.food_id),
 u AS (SELECT person, date, {clamped} FROM b)
 SELECT person, date, {sums} FROM u GROUP BY person, date"""
+
+
+def complete_days_sql(days: str, people: str) -> str:
+    """``assess.mark_days``: a day is likely incomplete when its energy, even with its uncounted rows at
+    their upper bound, is below the person's floor (half a sedentary day's need, ``people.floor_kcal``);
+    a day with no energy known and nothing uncounted is not judged incomplete."""
+    e = ENERGY.column
+    upper = f"CASE WHEN d.{e} IS NULL AND d.{e}_upper = 0 THEN NULL ELSE COALESCE(d.{e}, 0) + d.{e}_upper END"
+    return (
+        f"SELECT d.*, NOT COALESCE(({upper}) < p.floor_kcal, false) AS complete "
+        f"FROM {days} d JOIN {people} p ON p.person = d.person"
+    )
+
+
+def period_stats_sql(days: str, people: str, weeks: str | None) -> str:
+    """``assess.period_evidence`` summarised as ``assess.PeriodStats`` per person and ISO week (``weeks``:
+    date -> week), or per person over the whole period: judged days are complete days with the nutrient
+    counted; coverage counts the food rows of every logged day. Ordered by person and week."""
+    label = "w.week" if weeks else "'all'"
+    parts = [
+        "d.person AS person",
+        f"{label} AS week",
+        "min(p.profile) AS profile",
+        "count(*) AS days_logged",
+        "SUM(CASE WHEN d.complete THEN 1 ELSE 0 END) AS days_complete",
+        "SUM(d.entries) AS food_rows",
+    ]
+    for n in ASSESSED:
+        c = n.column
+
+        def judged(x: str, c=c) -> str:
+            return f"CASE WHEN d.complete AND d.{c}_counted > 0 THEN {x} END"
+
+        parts += [
+            f"count({judged('1')}) AS {c}__days",
+            f"avg({judged(f'd.{c}')}) AS {c}__mean",
+            f"avg({judged(f'd.{c} + d.{c}_upper')}) AS {c}__upper",
+            f"stddev_samp({judged(f'd.{c}')}) AS {c}__sd",
+            f"avg({judged(f'd.{c}_supplemental')}) AS {c}__dose",
+            f"stddev_samp({judged(f'd.{c}_supplemental')}) AS {c}__dose_sd",
+            f"SUM(d.{c}_counted) AS {c}__counted",
+        ]
+    join = f" JOIN {weeks} w ON w.date = d.date" if weeks else ""
+    group = "d.person, w.week" if weeks else "d.person"
+    return (
+        f"SELECT {', '.join(parts)} FROM {days} d JOIN {people} p ON p.person = d.person{join} "
+        f"GROUP BY {group} ORDER BY person, week"
+    )

@@ -22,33 +22,37 @@ DAY_COLUMNS = [
 ]
 
 
-def _write_table(frame: pd.DataFrame, path: Path, parquet: bool) -> Path:
-    if not parquet:
-        frame.to_csv(path, index=False, lineterminator="\n")
-        return path
-    import duckdb
-
-    con = duckdb.connect(":memory:")
+def _write_table(con, frame: pd.DataFrame, path: Path, parquet: bool) -> Path:
+    con.register("out_frame", frame)
     try:
-        con.register("out_frame", frame)
-        con.execute(f"COPY out_frame TO '{str(path).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+        target = "(FORMAT parquet)" if parquet else "(FORMAT csv, HEADER true)"
+        con.execute(f"COPY out_frame TO '{str(path).replace(chr(39), chr(39) * 2)}' {target}")
     finally:
-        con.close()
+        con.unregister("out_frame")
     return path
 
 
 def write_outputs(result, folder: Path, parquet: bool = False) -> list[Path]:
+    """The tables through the engine (person_days straight from it), the summary in three renderings."""
+    import duckdb
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UnreadableInputError(f"cannot create the output folder ({exc.strerror})", file=str(folder)) from None
     suffix = ".parquet" if parquet else ".csv"
     weeks = result.person_weeks.merge(result.people[["person", "profile_from"]], on="person", how="left")
-    written = [
-        _write_table(weeks, folder / f"person_weeks{suffix}", parquet),
-        _write_table(result.person_days[DAY_COLUMNS], folder / f"person_days{suffix}", parquet),
-        _write_table(result.people, folder / f"people{suffix}", parquet),
-    ]
+    days_path = folder / f"person_days{suffix}"
+    result.write_person_days(str(days_path), DAY_COLUMNS, parquet)
+    con = duckdb.connect(":memory:")
+    try:
+        written = [
+            _write_table(con, weeks, folder / f"person_weeks{suffix}", parquet),
+            days_path,
+            _write_table(con, result.people, folder / f"people{suffix}", parquet),
+        ]
+    finally:
+        con.close()
     for name, render in (("summary.md", render_markdown), ("summary.html", render_html), ("summary.json", render_json)):
         (folder / name).write_text(render(result.summary), encoding="utf-8")
         written.append(folder / name)

@@ -1,27 +1,51 @@
-"""The cohort pipeline: sources -> food rows (engine) -> person-days (engine) -> verdicts (Python)."""
+"""The cohort pipeline: sources -> food rows (engine) -> person-days (engine) -> verdicts (numpy).
+
+Rows never leave the engine: Python sees each distinct combination of cells once, each distinct date
+once, one row per person-week and per person (their summaries) and the people.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import numpy as np
 import pandas as pd
 
 from nutri.cohort import CohortSettings, engine, sources
 from nutri.cohort import days as day_sql
 from nutri.cohort.profiles import profiles_for
 from nutri.cohort.summary import group_summary
-from nutri.cohort.verdicts import mark_complete, verdicts
+from nutri.cohort.verdicts import period_stats, register_people, rules_by_profile, verdicts
 from nutri.errors import UsageError
-from nutri.nutrients import ENERGY, NUTRIENT_COLUMNS
+from nutri.nutrients import ASSESSED, NUTRIENT_COLUMNS
 
 
-@dataclass(frozen=True)
 class CohortResult:
-    person_days: pd.DataFrame  # person, date, complete, energy_kcal, nutrient columns, coverage ...
-    person_weeks: pd.DataFrame
-    people: pd.DataFrame  # one row per person: profile, group, whole-period verdicts
-    summary: dict  # the group summary (JSON contract)
-    stats: dict  # rows, distinct keys, files
+    """person_weeks, people, summary and stats in memory; person_days stay in the engine until asked for
+    (``person_days``, or ``write_person_days`` straight to a file)."""
+
+    def __init__(self, con, person_weeks: pd.DataFrame, people: pd.DataFrame, summary: dict, stats: dict) -> None:
+        self._con = con
+        self.person_weeks = person_weeks
+        self.people = people  # one row per person: profile, group, whole-period verdicts
+        self.summary = summary  # the group summary (JSON contract)
+        self.stats = stats  # rows, distinct keys, files, people
+
+    def _days_sql(self) -> str:
+        extra = [f"{c}_counted" for c in NUTRIENT_COLUMNS] + [f"{c}_upper" for c in day_sql.BOUND_COLUMNS]
+        supplemental = [f"{n.column}_supplemental" for n in ASSESSED]
+        return day_sql.person_days_output_sql("person_days", ["grams", *extra, *supplemental])
+
+    @property
+    def person_days(self) -> pd.DataFrame:
+        """person, date, complete, entries, energy_kcal, nutrient columns, coverage, counted, bounds."""
+        return self._con.execute(self._days_sql()).df()
+
+    def write_person_days(self, path: str, columns: list[str], parquet: bool) -> None:
+        query = f"SELECT {', '.join(columns)} FROM ({self._days_sql()})"
+        target = "(FORMAT parquet)" if parquet else "(FORMAT csv, HEADER true)"
+        self._con.execute(f"COPY ({query}) TO {sources._quote(path)} {target}")
+
+    def close(self) -> None:
+        self._con.close()
 
 
 def _matcher(settings: CohortSettings):
@@ -32,10 +56,12 @@ def _matcher(settings: CohortSettings):
 
 
 def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd.DataFrame], dict]:
-    """Every input's food rows into the engine table ``food_rows``; (profile cells per file, counts)."""
+    """Every input's food rows into the engine: ``food_keys`` (person, date, key_id), ``cohort_keys`` (the
+    analysed keys) and the view ``food_rows`` joining them; (profile cells per file, counts)."""
     paths = sources.expand_inputs(inputs)
     match, _ = _matcher(settings)
-    parts, profile_cells, stats = [], [], {"files": len(paths), "rows": 0, "distinct_keys": 0}
+    parts, keys, profile_cells = [], [], []
+    stats = {"files": len(paths), "rows": 0, "distinct_keys": 0}
     for number, path in enumerate(paths):
         source = sources.load(con, path, number, settings.sheet, dict(settings.columns), settings.engine_bytes)
         layout = sources.layout_of(source, dict(settings.columns), settings.person)
@@ -47,25 +73,27 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
             )
         rows = sources.rows_relation(con, source, layout, number, settings.person is not None)
         dates = sources.dates_relation(con, rows, number, settings.dayfirst)
-        keys = sources.keys_relation(con, source, layout, rows, number, match)
-        stats["rows"] += con.execute(f"SELECT count(*) FROM {rows}").fetchall()[0][0]
-        stats["distinct_keys"] += con.execute(f"SELECT count(*) FROM {keys}").fetchall()[0][0]
-        parts.append(sources.food_rows_sql(con, rows, dates, keys, layout))
+        key_table = sources.keys_relation(con, source, layout, rows, number, match, stats["distinct_keys"])
+        stats["distinct_keys"] += con.execute(f"SELECT count(*) FROM {key_table}").fetchall()[0][0]
+        parts.append(sources.food_keys_sql(con, rows, dates, key_table, layout))
+        keys.append(f"SELECT key_id, {', '.join(sources.RESULT_COLUMNS)} FROM {key_table}")
         profile_cells.append(sources.profile_cells(con, rows, layout))
-    con.execute("CREATE TEMP TABLE food_rows AS " + " UNION ALL ".join(f"({p})" for p in parts))
+    con.execute("CREATE TEMP TABLE food_keys AS " + " UNION ALL ".join(f"({p})" for p in parts))
+    con.execute("CREATE TEMP TABLE cohort_keys AS " + " UNION ALL ".join(f"({k})" for k in keys))
+    con.execute(f"CREATE TEMP VIEW food_rows AS {day_sql.food_rows_view_sql('food_keys', 'cohort_keys')}")
+    stats["rows"] = _source_rows(con, len(paths))
     return profile_cells, stats
 
 
-def person_days(con, table) -> pd.DataFrame:
-    days = con.execute(day_sql.person_days_sql("food_rows")).df()
+def _source_rows(con, files: int) -> int:
+    return sum(con.execute(f"SELECT count(*) FROM rows_{n}").fetchall()[0][0] for n in range(files))
+
+
+def day_totals(con, table) -> None:
+    """Engine tables ``day_totals`` (per person-day sums and counts) and ``day_upper`` (upper bounds)."""
+    con.execute(f"CREATE TEMP TABLE day_totals AS {day_sql.person_days_sql('food_rows')}")
     foods = day_sql.register_foods(con, table)
-    upper = con.execute(day_sql.upper_bounds_sql("food_rows", foods)).df()
-    days = days.merge(upper, on=["person", "date"], how="left")
-    for c in day_sql.BOUND_COLUMNS:
-        days[c + "_upper"] = days[c + "_upper"].fillna(0.0)
-    for c in NUTRIENT_COLUMNS:
-        days[c + "_counted"] = days[c + "_counted"].astype(int)
-    return days.sort_values(["person", "date"], kind="stable").reset_index(drop=True)
+    con.execute(f"CREATE TEMP TABLE day_upper AS {day_sql.upper_bounds_sql('food_rows', foods)}")
 
 
 def run(inputs: list[str], settings: CohortSettings, progress=None) -> CohortResult:
@@ -75,27 +103,27 @@ def run(inputs: list[str], settings: CohortSettings, progress=None) -> CohortRes
     try:
         profile_cells, stats = food_rows(con, inputs, settings)
         _, match = _matcher(settings)
-        days = person_days(con, food_table(match))
-    finally:
+        day_totals(con, food_table(match))
+        names = [r[0] for r in con.execute("SELECT DISTINCT person FROM day_totals ORDER BY person").fetchall()]
+        if not names:
+            raise UsageError("no dated food entries in the inputs; check the date column", option="columns")
+        people_profiles, people = profiles_for(names, settings.profiles, profile_cells)
+        distinct = list(dict.fromkeys(people_profiles[p] for p in names))
+        number = {p: i for i, p in enumerate(distinct)}
+        index = np.array([number[people_profiles[p]] for p in names], dtype=np.int64)
+        register_people(con, names, distinct, index)
+        days = day_sql.days_with_bounds_sql("day_totals", "day_upper")
+        con.execute(f"CREATE TEMP TABLE person_days AS {day_sql.complete_days_sql(f'({days})', 'cohort_people')}")
+        con.execute("DROP TABLE day_totals")
+        con.execute("DROP TABLE day_upper")
+        rules = rules_by_profile(distinct)
+        weeks = verdicts(period_stats(con, "person_days", "cohort_people", "week"), rules)
+        overall_stats = period_stats(con, "person_days", "cohort_people", "all")
+    except BaseException:
         con.close()
-    if days.empty:
-        raise UsageError("no dated food entries in the inputs; check the date column", option="columns")
-    people_profiles, people = profiles_for(days["person"].unique(), settings.profiles, profile_cells)
-    days = mark_complete(days, people_profiles)
-    weeks = verdicts(days, people_profiles, "week")
-    overall = verdicts(days, people_profiles, "all").drop(columns=["week"])
+        raise
+    overall = verdicts(overall_stats, rules).drop(columns=["week"])
     people = people.merge(overall, on="person", how="left")
     stats["people"] = len(people)
-    summary = group_summary(days, people, stats)
-    day_columns = [
-        "person",
-        "date",
-        "complete",
-        "entries",
-        ENERGY.column,
-        *[c for c in NUTRIENT_COLUMNS if c != ENERGY.column],
-        *[c + "_coverage" for c in NUTRIENT_COLUMNS],
-    ]
-    return CohortResult(
-        days[day_columns + [c for c in days.columns if c not in day_columns]], weeks, people, summary, stats
-    )
+    summary = group_summary(people, overall_stats, distinct, stats)
+    return CohortResult(con, weeks, people, summary, stats)

@@ -14,6 +14,7 @@ import glob
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from nutri import diary as reader
@@ -201,8 +202,9 @@ def _names_people(con, source: Source, index: int, non_blank: str) -> bool:
 
 
 def rows_relation(con, source: Source, layout: Layout, number: int, chosen: bool) -> str:
-    """The source's non-blank rows as person, date_raw, profile cells and the key cells k<i>. Without a
-    person column (or ``chosen`` by the user, one that names people) the file is one person, named by its stem."""
+    """The source's non-blank rows as person, date_raw, profile cells and the key cells k<i> (a view: the
+    engine reads the file again where it is used, rather than holding its cells). Without a person column
+    (or ``chosen`` by the user, one that names people) the file is one person, named by its stem."""
     width = len(source.headers)
     non_blank = " OR ".join(f"c{i} <> ''" for i in range(width)) or "false"
     person = _quote(source.path.stem)
@@ -212,7 +214,7 @@ def rows_relation(con, source: Source, layout: Layout, number: int, chosen: bool
     keys = ", ".join(f"c{i} AS k{i}" for i in layout.key)
     relation = f"rows_{number}"
     con.execute(
-        f"CREATE TEMP TABLE {relation} AS SELECT {person} AS person, c{layout.role_index['date']} AS date_raw"
+        f"CREATE TEMP VIEW {relation} AS SELECT {person} AS person, c{layout.role_index['date']} AS date_raw"
         f"{', ' + profile if profile else ''}, {keys} FROM {source.relation} WHERE {non_blank}"
     )
     return relation
@@ -239,8 +241,9 @@ def dates_relation(con, rows: str, number: int, dayfirst: bool | None) -> str:
     return relation
 
 
-def keys_relation(con, source: Source, layout: Layout, rows: str, number: int, match) -> str:
-    """Every distinct combination of key cells, turned into entries and analysed once."""
+def keys_relation(con, source: Source, layout: Layout, rows: str, number: int, match, first_id: int) -> str:
+    """Every distinct combination of key cells, turned into entries and analysed once; numbered from
+    ``first_id`` (``key_id``) so that the rows carry a number rather than their cells."""
     names = [f"k{i}" for i in layout.key]
     keys = con.execute(f"SELECT DISTINCT {', '.join(names)} FROM {rows}").df()
     width = len(source.headers)
@@ -265,6 +268,7 @@ def keys_relation(con, source: Source, layout: Layout, rows: str, number: int, m
     analysed = match(diary)
     result = analysed[RESULT_COLUMNS].copy()
     result["supplemental"] = result["supplemental"].astype(bool)
+    result.insert(0, "key_id", np.arange(first_id, first_id + len(result), dtype=np.int64))
     for name in names:
         result[name] = keys[name].to_numpy()
     relation = f"keys_{number}"
@@ -274,21 +278,22 @@ def keys_relation(con, source: Source, layout: Layout, rows: str, number: int, m
     return relation
 
 
-def food_rows_sql(con, rows: str, dates: str, keys: str, layout: Layout) -> str:
-    """The food rows (dated, not skipped) of one source with their analysed values. A blank date
-    continues the last valid date above it, as the reader does (the ordered window only when needed)."""
+def food_keys_sql(con, rows: str, dates: str, keys: str, layout: Layout) -> str:
+    """(person, date, key_id) of the food rows (dated, not skipped) of one source. A blank date continues
+    the last valid date above it, as the reader does (the rows are held in file order only when needed)."""
     using = ", ".join(f"k{i}" for i in layout.key)
-    results = ", ".join(f"k.{c}" for c in RESULT_COLUMNS)
     blanks = con.execute(f"SELECT count(*) FROM {rows} WHERE date_raw = ''").fetchall()[0][0]
     date = "d.iso"
     if blanks:
+        con.execute(f"CREATE TEMP TABLE {rows}_held AS SELECT * FROM {rows}")
+        rows = f"{rows}_held"
         date = (
             "CASE WHEN r.date_raw = '' THEN last_value(NULLIF(d.iso, '') IGNORE NULLS) OVER "
             "(ORDER BY r.rowid ROWS UNBOUNDED PRECEDING) ELSE d.iso END"
         )
     dated = f"SELECT r.*, {date} AS date FROM {rows} r LEFT JOIN {dates} d ON r.date_raw = d.date_raw"
     return (
-        f"SELECT r.person, r.date, {results} FROM ({dated}) r JOIN {keys} k USING ({using}) "
+        f"SELECT r.person, r.date, k.key_id FROM ({dated}) r JOIN {keys} k USING ({using}) "
         f"WHERE r.date IS NOT NULL AND r.date <> '' AND k.status <> 'skipped'"
     )
 

@@ -34,14 +34,23 @@ METHOD = (
 
 
 def shrink(values: list[np.ndarray]) -> tuple[np.ndarray, float | None, float | None]:
-    """(usual intakes, s_within^2, s_between^2) from each person's daily values; no shrinkage (and
-    None variances) when no person has two days or fewer than two people have any."""
+    """``shrink_stats`` from each person's daily values."""
     means = np.array([v.mean() for v in values], dtype=float)
     days = np.array([len(v) for v in values], dtype=float)
+    squares = np.array([float(((v - v.mean()) ** 2).sum()) for v in values], dtype=float)
+    return shrink_stats(means, days, squares)
+
+
+def shrink_stats(
+    means: np.ndarray, days: np.ndarray, squares: np.ndarray
+) -> tuple[np.ndarray, float | None, float | None]:
+    """(usual intakes, s_within^2, s_between^2) from each person's mean, number of days and sum of squared
+    deviations from their mean; no shrinkage (and None variances) when no person has two days or fewer
+    than two people have any."""
     repeat = days >= 2
-    if len(values) < 2 or not repeat.any():
+    if len(means) < 2 or not repeat.any():
         return means, None, None
-    within = sum(float(((v - v.mean()) ** 2).sum()) for v in values if len(v) >= 2) / float((days[repeat] - 1).sum())
+    within = float(squares[repeat].sum()) / float((days[repeat] - 1).sum())
     between = max(float(np.var(means, ddof=1)) - within * float(np.mean(1.0 / days)), 0.0)
     grand = float(means.mean())
     spread = between + within / days
@@ -53,14 +62,14 @@ def _share(mask: np.ndarray) -> float | None:
     return float(mask.mean()) if len(mask) else None
 
 
-def _group_stats(values: list[np.ndarray], doses: list[float], reference) -> dict:
-    usual, within, between = shrink(values) if values else (np.array([]), None, None)
+def _group_stats(means: np.ndarray, days: np.ndarray, squares: np.ndarray, doses: np.ndarray, reference) -> dict:
+    usual, within, between = shrink_stats(means, days, squares) if len(means) else (np.array([]), None, None)
     item = {
-        "people_with_data": len(values),
+        "people_with_data": len(means),
         "adjusted": within is not None,
         "sd_within": _round(math.sqrt(within)) if within is not None else None,
         "sd_between": _round(math.sqrt(between)) if between is not None else None,
-        "mean_days": _round(float(np.mean([len(v) for v in values]))) if values else None,
+        "mean_days": _round(float(np.mean(days))) if len(means) else None,
         "percentiles": {f"p{p}": _round(float(np.percentile(usual, p))) for p in PERCENTILES} if len(usual) else {},
         "ear": reference.ear,
         "ul": reference.ul,
@@ -73,7 +82,7 @@ def _group_stats(values: list[np.ndarray], doses: list[float], reference) -> dic
     if reference.ul is None or not len(usual):
         item["prevalence_above_ul"] = None
     elif reference.ul_supplemental_only:  # a steady dose: each person's mean supplement intake
-        item["prevalence_above_ul"] = _round(_share(np.array(doses) > reference.ul))
+        item["prevalence_above_ul"] = _round(_share(doses > reference.ul))
     else:
         item["prevalence_above_ul"] = _round(_share(usual > reference.ul))
     return item
@@ -83,35 +92,39 @@ def _round(value: float | None) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 4)
 
 
-def group_summary(days: pd.DataFrame, people: pd.DataFrame, stats: dict) -> dict:
-    """The summary's data model (the JSON contract): one record per nutrient and DRI group."""
-    from nutri.dri import Profile
+def group_summary(people: pd.DataFrame, overall: pd.DataFrame, profiles: list, stats: dict) -> dict:
+    """The summary's data model (the JSON contract): one record per nutrient and DRI group.
 
-    profile_of = {r.person: Profile(r.sex, r.age, r.life_stage) for r in people.itertuples()}
-    complete = days[days["complete"].astype(bool)]
+    ``overall`` is the engine's summary of each person's judged days over the whole period (one row per
+    person of ``people``, in the same order; ``profile`` numbers ``profiles``): days, mean, SD, doses."""
+    index = overall["profile"].to_numpy(dtype=np.int64)
+    assumed = people["profile_assumed"].to_numpy(dtype=bool)
     groups = []
     for n in ASSESSED:
-        judged = complete[complete[n.column + "_counted"] > 0]
-        by_person = {p: g for p, g in judged.groupby("person", sort=False)}
-        rows = {}
-        for person in people["person"]:
-            rows.setdefault(dri_rows(profile_of[person])[n.key].row, []).append(person)
-        for dri_row, members in sorted(rows.items()):
-            reference = dri_rows(profile_of[members[0]])[n.key]
-            status = people.set_index("person").loc[members, n.key + "_status"]
-            usable = [p for p in members if status[p] != "insufficient data" and p in by_person]
-            values = [by_person[p][n.column].to_numpy(dtype=float) for p in usable]
-            doses = [float(by_person[p][n.column + "_supplemental"].mean()) for p in usable]
+        c = n.column
+        row_of = np.array([dri_rows(p)[n.key].row for p in profiles], dtype=object)[index]
+        status = people[n.key + "_status"].to_numpy(dtype=object)
+        days = overall[c + "__days"].to_numpy(dtype=float)
+        usable = (status != "insufficient data") & (days > 0)
+        means, sd = overall[c + "__mean"].to_numpy(dtype=float), overall[c + "__sd"].to_numpy(dtype=float)
+        squares = np.where(days >= 2, sd**2 * (days - 1), 0.0)
+        doses = overall[c + "__dose"].to_numpy(dtype=float)
+        for dri_row in sorted(set(row_of)):
+            members = row_of == dri_row
+            first = profiles[index[np.flatnonzero(members)[0]]]
+            chosen = members & usable
             item = {
                 "nutrient": n.key,
                 "unit": n.unit,
-                "group": group_of(profile_of[members[0]]),
+                "group": group_of(first),
                 "dri_row": dri_row,
-                "people": len(members),
-                "assumed_profiles": int(people.set_index("person").loc[members, "profile_assumed"].sum()),
-                "insufficient_data_share": _round(float((status == "insufficient data").mean())),
+                "people": int(members.sum()),
+                "assumed_profiles": int(assumed[members].sum()),
+                "insufficient_data_share": _round(float((status[members] == "insufficient data").mean())),
             }
-            item.update(_group_stats(values, doses, reference))
+            item.update(
+                _group_stats(means[chosen], days[chosen], squares[chosen], doses[chosen], dri_rows(first)[n.key])
+            )
             groups.append(item)
     return {"method": METHOD, "limits": LIMITS, "inputs": stats, "groups": groups}
 

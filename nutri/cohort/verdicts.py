@@ -1,8 +1,9 @@
-"""Per person-week (and per person over the whole period): the single-diary verdicts, by the same calls.
+"""Per person-week (and per person over the whole period): the single-diary verdicts, all at once.
 
-Day completeness is ``assess.mark_days`` run once per distinct profile over all of its people's days;
-each verdict is ``assess.assess`` on the ``Evidence`` that ``assess.period_evidence`` would build from
-that person's days of that period.
+The engine summarises each period's judged days (``days.period_stats_sql``: what ``assess.period_evidence``
+would give, as ``assess.PeriodStats``); ``assess.assess_many`` then judges every period of every person
+in one call per nutrient, with each person's DRI row and variation as arrays. It is the same code that
+``assess.assess`` runs for one period of one report.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from nutri.assess import Evidence, assess, mark_days, variation
+from nutri.assess import STATUSES, PeriodStats, Rules, assess_many, energy_floor_kcal, variation
+from nutri.cohort import days as day_sql
 from nutri.cohort.profiles import dri_rows
 from nutri.dri import Profile
 from nutri.nutrients import ASSESSED
+
+STATS = ("days", "mean", "upper", "sd", "dose", "dose_sd", "counted")
 
 
 def iso_week(date: str) -> str:
@@ -23,81 +27,69 @@ def iso_week(date: str) -> str:
     return f"{year}-W{week:02d}"
 
 
-def mark_complete(days: pd.DataFrame, profiles: dict[str, Profile]) -> pd.DataFrame:
-    """``complete`` and ``incomplete_reason`` per person-day, by each person's profile."""
-    keys = days["person"].map(lambda p: profiles[p])
-    parts = []
-    for profile, index in days.groupby(keys, sort=False).groups.items():
-        parts.append(mark_days(days.loc[index], profile))
-    marked = pd.concat(parts) if parts else days.assign(complete=pd.Series(dtype=bool))
-    return marked.loc[days.index]
+def register_people(con, people: list[str], profiles: list[Profile], index: np.ndarray) -> str:
+    """Engine table of person, profile number and energy floor (``assess.energy_floor_kcal``)."""
+    floors = np.array([energy_floor_kcal(p)[0] for p in profiles], dtype=float)
+    frame = pd.DataFrame({"person": people, "profile": index.astype(np.int32), "floor_kcal": floors[index]})
+    con.register("cohort_people_frame", frame)
+    con.execute("CREATE OR REPLACE TEMP TABLE cohort_people AS SELECT * FROM cohort_people_frame")
+    con.unregister("cohort_people_frame")
+    return "cohort_people"
 
 
-def _groups(keys: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of each run of equal keys in a sorted array."""
-    if len(keys) == 0:
-        return []
-    edges = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-    starts = np.concatenate([[0], edges])
-    stops = np.concatenate([edges, [len(keys)]])
-    return list(zip(starts.tolist(), stops.tolist(), strict=True))
+def register_weeks(con, days: str) -> str:
+    """Engine table date -> ISO week ('2026-W47'), computed once per distinct date by ``iso_week``."""
+    dates = [row[0] for row in con.execute(f"SELECT DISTINCT date FROM {days}").fetchall()]
+    frame = pd.DataFrame({"date": dates, "week": [iso_week(d) for d in dates]}, dtype=object)
+    con.register("cohort_weeks_frame", frame)
+    con.execute("CREATE OR REPLACE TEMP TABLE cohort_weeks AS SELECT * FROM cohort_weeks_frame")
+    con.unregister("cohort_weeks_frame")
+    return "cohort_weeks"
 
 
-class _Judge:
-    """The DRI rows and variation of each profile, looked up once."""
-
-    def __init__(self) -> None:
-        self._cache: dict[Profile, dict] = {}
-
-    def __call__(self, profile: Profile) -> dict:
-        if profile not in self._cache:
-            refs = dri_rows(profile)
-            self._cache[profile] = {n.key: (refs[n.key], variation(n.key, profile)) for n in ASSESSED}
-        return self._cache[profile]
+def rules_by_profile(profiles: list[Profile]) -> dict[str, Rules]:
+    """Per assessed nutrient, the rules of every distinct profile as arrays indexed by profile number."""
+    out = {}
+    for n in ASSESSED:
+        rows = [Rules.of(dri_rows(p)[n.key], variation(n.key, p)) for p in profiles]
+        out[n.key] = Rules(*(np.array([getattr(r, f) for r in rows]) for f in Rules.__dataclass_fields__))
+    return out
 
 
-def verdicts(days: pd.DataFrame, profiles: dict[str, Profile], period: str) -> pd.DataFrame:
-    """One row per person and period ('week' or 'all') with days and, per assessed nutrient, the daily
-    average, coverage, probability of adequacy and status, as the report gives them."""
-    days = days.sort_values(["person", "date"], kind="stable")
-    if period == "week":
-        mondays = {d: iso_week(d) for d in days["date"].unique()}
-        label = days["date"].map(mondays).to_numpy(dtype=object)
-    else:
-        label = np.full(len(days), "all", dtype=object)
-    person = days["person"].to_numpy(dtype=object)
-    combined = pd.factorize(pd.Series(person + "\x00" + label))[0] if len(days) else np.array([], dtype=int)
-    complete = days["complete"].to_numpy(dtype=bool)
-    entries = days["entries"].to_numpy(dtype=int)
-    arrays = {}
+def _take(rules: Rules, index: np.ndarray) -> Rules:
+    return Rules(*(getattr(rules, f)[index] for f in Rules.__dataclass_fields__))
+
+
+def period_stats(con, days: str, people: str, period: str) -> pd.DataFrame:
+    """One row per person and period ('week' or 'all') with the engine's summary of its judged days."""
+    weeks = register_weeks(con, days) if period == "week" else None
+    frame = con.execute(day_sql.period_stats_sql(days, people, weeks)).df()
+    for n in ASSESSED:
+        for name in ("sd", "dose_sd"):  # one judged day: no spread (the engine gives NULL)
+            frame[f"{n.column}__{name}"] = frame[f"{n.column}__{name}"].fillna(0.0)
+    return frame
+
+
+def verdicts(stats: pd.DataFrame, rules: dict[str, Rules]) -> pd.DataFrame:
+    """Days, and per assessed nutrient the daily average, coverage, probability of adequacy and status, as
+    the report gives them for the same period."""
+    index = stats["profile"].to_numpy(dtype=np.int64)
+    food_rows = stats["food_rows"].to_numpy(dtype=float)
+    out = {c: stats[c].to_numpy() for c in ("person", "week", "days_logged", "days_complete")}
+    names = np.array([s.value for s in STATUSES], dtype=object)
     for n in ASSESSED:
         c = n.column
-        arrays[c] = tuple(days[x].to_numpy(dtype=float) for x in (c, c + "_upper", c + "_supplemental", c + "_counted"))
-    judge, out = _Judge(), []
-    for start, stop in _groups(combined):
-        who = person[start]
-        profile = profiles[who]
-        row = {
-            "person": who,
-            "week": label[start],
-            "days_logged": stop - start,
-            "days_complete": int(complete[start:stop].sum()),
-        }
-        food_rows = int(entries[start:stop].sum())
-        for n in ASSESSED:
-            value, upper, supplemental, counted = (a[start:stop] for a in arrays[n.column])
-            judged = complete[start:stop] & (counted > 0)
-            evidence = Evidence(
-                tuple(value[judged]), tuple(upper[judged]), tuple(supplemental[judged]), food_rows, int(counted.sum())
-            )
-            reference, var = judge(profile)[n.key]
-            verdict = assess(evidence, reference, var)
-            row[n.column] = verdict.mean
-            row[n.key + "_coverage"] = evidence.coverage
-            row[n.key + "_probability_adequate"] = verdict.probability_adequate
-            row[n.key + "_status"] = verdict.status.value
-        out.append(row)
-    columns = ["person", "week", "days_logged", "days_complete"]
-    for n in ASSESSED:
-        columns += [n.column, n.key + "_coverage", n.key + "_probability_adequate", n.key + "_status"]
-    return pd.DataFrame(out, columns=columns)
+        column = {name: stats[f"{c}__{name}"].to_numpy(dtype=float) for name in STATS}
+        period = PeriodStats(
+            column["days"], column["mean"], column["upper"], column["sd"], column["dose"], column["dose_sd"]
+        )
+        verdict = assess_many(period, _take(rules[n.key], index))
+        out[c] = column["mean"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[n.key + "_coverage"] = np.where(food_rows > 0, column["counted"] / food_rows, np.nan)
+        out[n.key + "_probability_adequate"] = verdict.probability
+        out[n.key + "_status"] = names[verdict.status]
+    frame = pd.DataFrame(out)
+    for c in ("days_logged", "days_complete"):
+        frame[c] = frame[c].astype(int)
+    return frame

@@ -1,0 +1,95 @@
+"""`nutri cohort` on generated cohorts of 1M, 10M and 50M rows: wall time, peak RSS and the command.
+
+    python benchmarks/cohort_scale.py [--rows 1000000 10000000] [--csv] [--memory 1.5GB]
+
+Each cohort (``benchmarks/run.py --scale``: people x 4 ISO weeks x 6 entries a day, Zipf-distributed
+(food, amount, unit) keys, a profiles file) is generated once into benchmarks/out/ (git-ignored) and
+``python -m nutri cohort`` runs on it as a child process from this checkout; the wall time is that
+child's, its peak resident memory comes from ``os.wait4`` (the child alone, DuckDB's threads included).
+Targets (issue 15, 2 cores): 10M rows <= 15 s and <= 2 GB; 50M rows <= 90 s and <= 3 GB. Run one size
+at a time on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from run import generate_scale  # noqa: E402
+
+TARGETS = {10_000_000: (15.0, 2048.0), 50_000_000: (90.0, 3072.0)}  # rows: (seconds, MB)
+
+
+def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MB, stderr) of one child; a failing run stops the benchmark."""
+    t0 = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    err = child.stderr.read().decode("utf-8", "replace")
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - t0
+    child.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"failed ({code}): {shlex.join(argv)}\n{err[-3000:]}")
+    return wall, usage.ru_maxrss / 1024, err  # KB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--csv", action="store_true", help="cohorts as CSV instead of Parquet")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument("--memory", help="NUTRI_COHORT_MEMORY for the child (DuckDB memory_limit)")
+    args = parser.parse_args()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if args.memory:
+        env["NUTRI_COHORT_MEMORY"] = args.memory
+    for rows in args.rows:
+        suffix = "csv" if args.csv else "parquet"
+        path = args.out / f"cohort-scale-{rows}.{suffix}"
+        profiles = args.out / f"profiles-scale-{rows}.csv"
+        if not path.exists() or not profiles.exists():
+            t0 = time.perf_counter()
+            generate_scale(args.out, rows, csv_format=args.csv)
+            print(f"generated {path.name} in {time.perf_counter() - t0:.1f} s", flush=True)
+        result = args.out / f"cohort-result-{rows}"
+        argv = [
+            sys.executable,
+            "-m",
+            "nutri",
+            "cohort",
+            str(path.relative_to(ROOT)),
+            "--profiles",
+            str(profiles.relative_to(ROOT)),
+            "-o",
+            str(result.relative_to(ROOT)),
+        ]
+        wall, peak, err = run_child(argv, env)
+        stats = json.loads((result / "summary.json").read_text(encoding="utf-8"))["inputs"]
+        limit = TARGETS.get(rows)
+        verdict = ""
+        if limit:
+            ok = wall <= limit[0] and peak <= limit[1]
+            verdict = f"  target <= {limit[0]:.0f} s, <= {limit[1]:.0f} MB: {'met' if ok else 'MISSED'}"
+        print(
+            f"{rows:>11,} rows  {stats['people']:,} people  {stats['distinct_keys']:,} distinct keys  "
+            f"{wall:6.1f} s  peak {peak:7.0f} MB{verdict}\n  command: "
+            f"{'NUTRI_COHORT_MEMORY=' + args.memory + ' ' if args.memory else ''}PYTHONPATH=. "
+            f"{shlex.join(['python', *argv[1:]])}",
+            flush=True,
+        )
+        if err.strip():
+            print("  " + err.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    main()
