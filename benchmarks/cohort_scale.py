@@ -29,8 +29,9 @@ from run import generate_scale  # noqa: E402
 TARGETS = {10_000_000: (15.0, 2048.0), 50_000_000: (90.0, 3072.0)}  # rows: (seconds, MB)
 
 
-def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MB, stderr) of one child; a failing run stops the benchmark."""
+def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+    """(wall seconds, peak RSS MB, CPU seconds, stderr) of one child; a failing run stops the benchmark.
+    CPU seconds (user + system, all threads) tell more than wall time on a shared machine."""
     t0 = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
     err = child.stderr.read().decode("utf-8", "replace")
@@ -40,7 +41,7 @@ def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"failed ({code}): {shlex.join(argv)}\n{err[-3000:]}")
-    return wall, usage.ru_maxrss / 1024, err  # KB on Linux
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, err  # KB on Linux
 
 
 def main() -> None:
@@ -73,7 +74,8 @@ def main() -> None:
             "-o",
             str(result.relative_to(ROOT)),
         ]
-        wall, peak, err = run_child(argv, env)
+        load = os.getloadavg()[0]
+        wall, peak, cpu, err = run_child(argv, env)
         stats = json.loads((result / "summary.json").read_text(encoding="utf-8"))["inputs"]
         limit = TARGETS.get(rows)
         verdict = ""
@@ -82,7 +84,7 @@ def main() -> None:
             verdict = f"  target <= {limit[0]:.0f} s, <= {limit[1]:.0f} MB: {'met' if ok else 'MISSED'}"
         print(
             f"{rows:>11,} rows  {stats['people']:,} people  {stats['distinct_keys']:,} distinct keys  "
-            f"{wall:6.1f} s  peak {peak:7.0f} MB{verdict}\n  command: "
+            f"{wall:6.1f} s  peak {peak:7.0f} MB  cpu {cpu:6.1f} s  (load before {load:.1f}){verdict}\n  command: "
             f"{'NUTRI_COHORT_MEMORY=' + args.memory + ' ' if args.memory else ''}PYTHONPATH=. "
             f"{shlex.join(['python', *argv[1:]])}",
             flush=True,

@@ -325,7 +325,7 @@ def assess(evidence: Evidence, reference: Reference, var: Variation) -> Assessme
         reason = f"{evidence.uncounted} entries not counted could change the verdict ({low.value} to {high.value})"
         return Assessment(Status.INSUFFICIENT, None, None, mean, upper, sd_within, reason)
     if status is Status.TOO_VARIABLE:
-        cv = float(stats.own_sd[0]) / mean
+        cv = float(stats.own_sd[0]) / mean if mean > 0 else math.inf
         reason = f"day-to-day variation {cv:.0%} of the mean: too variable to judge from {evidence.days} days"
         return Assessment(status, None, None, mean, upper, sd_within, reason)
     probability = None if math.isnan(verdict.probability[0]) else float(verdict.probability[0])

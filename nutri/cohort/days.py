@@ -74,53 +74,77 @@ def register_foods(con, table) -> str:
     return "cohort_foods"
 
 
-def _quantile(expression: str) -> str:
-    """``assess._quantile``: the 90th percentile (linear, as pandas) from 5 or more values, else unbounded."""
-    return (
-        f"CASE WHEN count({expression}) >= {MIN_ENTRIES_FOR_BOUND} THEN quantile_cont({expression}, {UPPER_QUANTILE}) "
-        f"ELSE 'inf'::DOUBLE END"
-    )
+KINDS = {
+    # the diary's quantile of each kind, and the row value it is taken over (``assess.row_upper_bounds``)
+    "gram": "{c} / CASE WHEN grams > 0 THEN grams END",
+    "kcal": "{c} / CASE WHEN " + ENERGY.column + " > 0 THEN " + ENERGY.column + " END",
+    "entry": "{c}",
+}
 
 
-def upper_bounds_sql(food_rows: str, foods: str) -> str:
-    """``assess.add_upper_bounds`` per person: what each day's uncounted rows could add at most.
-
-    Only people with an uncounted value need it; the quantiles come from their own non-supplement
-    food rows, as ``row_upper_bounds`` takes them from the one diary it is given."""
-    unknown = " OR ".join(f"{c} IS NULL" for c in BOUND_COLUMNS)
-    energy = ENERGY.column
-    quantiles = []
-    for c in BOUND_COLUMNS:
-        quantiles += [
-            f"{_quantile(f'{c} / CASE WHEN grams > 0 THEN grams END')} AS q_gram_{c}",
-            f"{_quantile(f'{c} / CASE WHEN {energy} > 0 THEN {energy} END')} AS q_kcal_{c}",
-            f"{_quantile(c)} AS q_entry_{c}",
-        ]
+def weighed_rows_sql(food_rows: str, foods: str) -> str:
+    """Food rows with ``weight``: grams, at most 1.5 g a pill, else a generous portion of the candidate
+    food; and the candidate's values (``f_<col>``) per 100 g."""
     pills = ", ".join("'" + u + "'" for u in sorted(PILL_UNITS))
     weight = f"CASE WHEN r.unit IN ({pills}) AND r.grams IS NULL THEN r.amount * {PILL_MAX_G} ELSE r.grams END"
     typical = f"COALESCE(f.typical_g, {DEFAULT_PORTION_G})"
     weight = f"CASE WHEN ({weight}) IS NULL AND f.food_id IS NOT NULL THEN {typical} ELSE {weight} END"
+    values = ", ".join(f"f.f_{c}" for c in BOUND_COLUMNS)
+    return f"SELECT r.*, {weight} AS weight, {values} FROM {food_rows} r LEFT JOIN {foods} f ON f.food_id = r.food_id"
+
+
+def _uses(c: str, kind: str) -> str:
+    """When a row's bound for ``c`` reads the diary's quantile of ``kind`` (the branches of ``bounds``)."""
+    if kind == "gram":
+        return f"{c} IS NULL AND weight > 0 AND f_{c} IS NULL"
+    unweighed = f"{c} IS NULL AND NOT COALESCE(weight >= 0, false)"
+    if kind == "kcal":
+        return f"{unweighed} AND {ENERGY.column} > 0"
+    return f"{unweighed} AND NOT COALESCE({ENERGY.column} >= 0, false)"
+
+
+def needs_sql(weighed: str) -> str:
+    """Per person, which quantiles any of their rows' bounds reads (1) or none does (0)."""
+    flags = [f"MAX(CASE WHEN {_uses(c, k)} THEN 1 ELSE 0 END) AS need_{k}_{c}" for c in BOUND_COLUMNS for k in KINDS]
+    return f"SELECT person, {', '.join(flags)} FROM {weighed} GROUP BY person"
+
+
+def quantile_sql(food_rows: str, needs: str, c: str, kind: str) -> str:
+    """``assess._quantile`` per person who needs it: the 90th percentile (linear, as pandas) of their
+    non-supplement food rows' values, from 5 or more values, else unbounded. One quantile per statement:
+    the engine holds one value per row at a time, not 21."""
+    value = KINDS[kind].format(c=c)
+    return (
+        f"SELECT r.person, CASE WHEN count({value}) >= {MIN_ENTRIES_FOR_BOUND} "
+        f"THEN quantile_cont({value}, {UPPER_QUANTILE}) ELSE 'inf'::DOUBLE END AS q "
+        f"FROM {food_rows} r JOIN {needs} n ON n.person = r.person "
+        f"WHERE n.need_{kind}_{c} = 1 AND NOT r.supplemental GROUP BY r.person"
+    )
+
+
+def upper_bounds_sql(weighed: str, quantiles: dict[tuple[str, str], str]) -> str:
+    """``assess.add_upper_bounds`` per person and day: what each day's uncounted rows could add at most.
+    A weighed row: its weight times the candidate's value per gram, else the diary's quantile per gram;
+    else its energy times the quantile per kcal; else the quantile per entry (``quantiles``: the tables
+    of ``quantile_sql`` per (column, kind))."""
+    energy = ENERGY.column
+    joins = " ".join(f"LEFT JOIN {t} q_{k}_{c} ON q_{k}_{c}.person = r.person" for (c, k), t in quantiles.items())
     bounds = []
     for c in BOUND_COLUMNS:
-        q = {k: f"COALESCE(q.q_{k}_{c}, 'inf'::DOUBLE)" for k in ("gram", "kcal", "entry")}
-        density = f"CASE WHEN f.f_{c} IS NULL THEN {q['gram']} ELSE greatest(f.f_{c} / 100.0, 0) END"
+        q = {k: f"COALESCE(q_{k}_{c}.q, 'inf'::DOUBLE)" if (c, k) in quantiles else "'inf'::DOUBLE" for k in KINDS}
+        density = f"CASE WHEN r.f_{c} IS NULL THEN {q['gram']} ELSE greatest(r.f_{c} / 100.0, 0) END"
         bounds.append(
-            f"CASE WHEN r.{c} IS NOT NULL THEN NULL "
-            f"WHEN r.weight IS NOT NULL AND r.weight >= 0 THEN r.weight * ({density}) "
-            f"WHEN r.{energy} IS NOT NULL AND r.{energy} >= 0 THEN r.{energy} * {q['kcal']} "
-            f"ELSE {q['entry']} END AS {c}_b"
+            f"CASE WHEN r.{c} IS NOT NULL THEN NULL WHEN r.weight = 0 THEN 0 "
+            f"WHEN r.weight > 0 THEN r.weight * ({density}) WHEN r.{energy} = 0 THEN 0 "
+            f"WHEN r.{energy} > 0 THEN r.{energy} * {q['kcal']} ELSE {q['entry']} END AS {c}_b"
         )
     clamped = ", ".join(
         f"CASE WHEN isnan({c}_b) OR isinf({c}_b) THEN {LARGEST} ELSE {c}_b END AS {c}_upper" for c in BOUND_COLUMNS
     )
     sums = ", ".join(f"COALESCE(SUM({c}_upper), 0) AS {c}_upper" for c in BOUND_COLUMNS)
+    unknown = " OR ".join(f"r.{c} IS NULL" for c in BOUND_COLUMNS)
     return f"""
-WITH need AS (SELECT DISTINCT person FROM {food_rows} WHERE {unknown}),
-rows AS (SELECT r.* FROM {food_rows} r JOIN need USING (person)),
-q AS (SELECT person, {", ".join(quantiles)} FROM rows WHERE NOT supplemental GROUP BY person),
-w AS (SELECT r.*, {weight} AS weight FROM rows r LEFT JOIN {foods} f ON f.food_id = r.food_id),
-b AS (SELECT r.person, r.date, {", ".join(bounds)}
-      FROM w r LEFT JOIN q ON q.person = r.person LEFT JOIN {foods} f ON f.food_id = r.food_id),
+WITH b AS (SELECT r.person, r.date, {", ".join(bounds)} FROM {weighed} r {joins} WHERE {unknown}),
 u AS (SELECT person, date, {clamped} FROM b)
 SELECT person, date, {sums} FROM u GROUP BY person, date"""
 

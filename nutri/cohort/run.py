@@ -13,7 +13,7 @@ from nutri.cohort import CohortSettings, engine, sources
 from nutri.cohort import days as day_sql
 from nutri.cohort.profiles import profiles_for
 from nutri.cohort.summary import group_summary
-from nutri.cohort.verdicts import period_stats, register_people, rules_by_profile, verdicts
+from nutri.cohort.verdicts import period_stats, register_people, representatives, rules_by_profile, verdicts
 from nutri.errors import UsageError
 from nutri.nutrients import ASSESSED, NUTRIENT_COLUMNS
 
@@ -93,7 +93,20 @@ def day_totals(con, table) -> None:
     """Engine tables ``day_totals`` (per person-day sums and counts) and ``day_upper`` (upper bounds)."""
     con.execute(f"CREATE TEMP TABLE day_totals AS {day_sql.person_days_sql('food_rows')}")
     foods = day_sql.register_foods(con, table)
-    con.execute(f"CREATE TEMP TABLE day_upper AS {day_sql.upper_bounds_sql('food_rows', foods)}")
+    con.execute(f"CREATE TEMP VIEW weighed_rows AS {day_sql.weighed_rows_sql('food_rows', foods)}")
+    con.execute(f"CREATE TEMP TABLE bound_needs AS {day_sql.needs_sql('weighed_rows')}")
+    needed = con.execute("SELECT * FROM bound_needs LIMIT 0").df().columns  # the need_ flags
+    wanted = con.execute(f"SELECT {', '.join(f'MAX({n})' for n in needed[1:])} FROM bound_needs").fetchall()[0]
+    quantiles = {}
+    for name, want in zip(needed[1:], wanted, strict=True):
+        _, kind, column = name.split("_", 2)
+        table_name = f"q_{kind}_{column}"
+        if want:  # no person reads this quantile: no table, the bounds read it as unbounded
+            con.execute(
+                f"CREATE TEMP TABLE {table_name} AS {day_sql.quantile_sql('food_rows', 'bound_needs', column, kind)}"
+            )
+            quantiles[(column, kind)] = table_name
+    con.execute(f"CREATE TEMP TABLE day_upper AS {day_sql.upper_bounds_sql('weighed_rows', quantiles)}")
 
 
 def run(inputs: list[str], settings: CohortSettings, progress=None) -> CohortResult:
@@ -111,6 +124,7 @@ def run(inputs: list[str], settings: CohortSettings, progress=None) -> CohortRes
         distinct = list(dict.fromkeys(people_profiles[p] for p in names))
         number = {p: i for i, p in enumerate(distinct)}
         index = np.array([number[people_profiles[p]] for p in names], dtype=np.int64)
+        distinct = representatives(distinct)  # the rules of each profile, read once per age band
         register_people(con, names, distinct, index)
         days = day_sql.days_with_bounds_sql("day_totals", "day_upper")
         con.execute(f"CREATE TEMP TABLE person_days AS {day_sql.complete_days_sql(f'({days})', 'cohort_people')}")

@@ -9,6 +9,7 @@ in one call per nutrient, with each person's DRI row and variation as arrays. It
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 import pandas as pd
@@ -28,8 +29,10 @@ def iso_week(date: str) -> str:
 
 
 def register_people(con, people: list[str], profiles: list[Profile], index: np.ndarray) -> str:
-    """Engine table of person, profile number and energy floor (``assess.energy_floor_kcal``)."""
-    floors = np.array([energy_floor_kcal(p)[0] for p in profiles], dtype=float)
+    """Engine table of person, profile number and energy floor (``assess.energy_floor_kcal``); ``profiles``
+    as ``representatives`` gives them."""
+    known = {id(p): energy_floor_kcal(p)[0] for p in profiles}
+    floors = np.array([known[id(p)] for p in profiles], dtype=float)
     frame = pd.DataFrame({"person": people, "profile": index.astype(np.int32), "floor_kcal": floors[index]})
     con.register("cohort_people_frame", frame)
     con.execute("CREATE OR REPLACE TEMP TABLE cohort_people AS SELECT * FROM cohort_people_frame")
@@ -47,11 +50,41 @@ def register_weeks(con, days: str) -> str:
     return "cohort_weeks"
 
 
+def _age_edges() -> np.ndarray:
+    """Every age at which a row of the DRI, variation or energy floor tables begins or ends."""
+    from nutri.assess import _energy_floors, _variation_tables
+    from nutri.dri import dri_table
+
+    edges = set()
+    for table in (dri_table(), _variation_tables()[0], _energy_floors()):
+        edges |= set(table["age_min_years"].dropna().tolist())
+        edges |= {x + 1 for x in table["age_max_years"].dropna().tolist()}
+    return np.array(sorted(edges), dtype=float)
+
+
+def _band(profile: Profile, edges: np.ndarray) -> tuple:
+    """Profiles with the same band share every DRI row, variation and energy floor: each looks rows up by
+    sex, life stage and completed years within [age_min, age_max] (``dri.references``,
+    ``assess.variation``, ``assess.energy_floor_kcal``)."""
+    if profile.age < 1:
+        return profile.sex, profile.life_stage, profile.age
+    return profile.sex, profile.life_stage, int(np.searchsorted(edges, math.floor(profile.age), side="right"))
+
+
+def representatives(profiles: list[Profile]) -> list[Profile]:
+    """For each profile, the first profile of its band: the tables are read once per band, not per age."""
+    edges = _age_edges()
+    first: dict[tuple, Profile] = {}
+    return [first.setdefault(_band(p, edges), p) for p in profiles]
+
+
 def rules_by_profile(profiles: list[Profile]) -> dict[str, Rules]:
-    """Per assessed nutrient, the rules of every distinct profile as arrays indexed by profile number."""
+    """Per assessed nutrient, the rules of every profile as arrays indexed by profile number (``profiles``
+    as ``representatives`` gives them)."""
     out = {}
     for n in ASSESSED:
-        rows = [Rules.of(dri_rows(p)[n.key], variation(n.key, p)) for p in profiles]
+        known = {id(p): Rules.of(dri_rows(p)[n.key], variation(n.key, p)) for p in profiles}
+        rows = [known[id(p)] for p in profiles]
         out[n.key] = Rules(*(np.array([getattr(r, f) for r in rows]) for f in Rules.__dataclass_fields__))
     return out
 
