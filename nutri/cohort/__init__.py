@@ -55,7 +55,8 @@ class CohortSettings:
     engine_bytes: int = 32 * 2**20  # text files larger than this are scanned by the engine itself
 
 
-def run_cohort(inputs: list[str], settings: CohortSettings = CohortSettings(), progress=None):
+def run_cohort(inputs: list[str], settings: CohortSettings = CohortSettings(), progress=None, connection=None):
+    """``connection``: an engine other than the default DuckDB one, running the same SQL."""
     from nutri.cohort.run import run
 
-    return run(inputs, settings, progress)
+    return run(inputs, settings, progress, connection)

@@ -1,7 +1,7 @@
 """Per person and day, in the engine: the sums, counts and coverage of ``intake.daily_totals`` and the
 upper bounds of ``assess.add_upper_bounds``, grouped by person as well as date.
 
-The SQL is plain (GROUP BY, CASE, quantile_cont, joins), so the same statements run on another SQL
+The SQL is plain (GROUP BY, CASE, percentile_cont, joins), so the same statements run on another SQL
 engine; each statement's docstring names the single-diary function it restates, and the cohort's
 agreement test holds them to it (tests/test_cohort.py).
 """
@@ -23,6 +23,7 @@ from nutri.nutrients import ASSESSED, ENERGY, NUTRIENT_COLUMNS
 # Nutrients whose upper bounds the assessment reads: energy (day completeness) and the assessed ones.
 BOUND_COLUMNS = [ENERGY.column, *(n.column for n in ASSESSED)]
 LARGEST = "1.7976931348623157e308"  # numpy's nan_to_num(nan=inf) turns an unbounded row into the largest float
+INFINITY = "CAST('Infinity' AS DOUBLE)"  # DuckDB and Spark both read it
 
 
 def person_days_sql(food_rows: str) -> str:
@@ -116,7 +117,7 @@ def quantile_sql(food_rows: str, needs: str, c: str, kind: str) -> str:
     value = KINDS[kind].format(c=c)
     return (
         f"SELECT r.person, CASE WHEN count({value}) >= {MIN_ENTRIES_FOR_BOUND} "
-        f"THEN quantile_cont({value}, {UPPER_QUANTILE}) ELSE 'inf'::DOUBLE END AS q "
+        f"THEN percentile_cont({UPPER_QUANTILE}) WITHIN GROUP (ORDER BY {value}) ELSE {INFINITY} END AS q "
         f"FROM {food_rows} r JOIN {needs} n ON n.person = r.person "
         f"WHERE n.need_{kind}_{c} = 1 AND NOT r.supplemental GROUP BY r.person"
     )
@@ -131,7 +132,7 @@ def upper_bounds_sql(weighed: str, quantiles: dict[tuple[str, str], str]) -> str
     joins = " ".join(f"LEFT JOIN {t} q_{k}_{c} ON q_{k}_{c}.person = r.person" for (c, k), t in quantiles.items())
     bounds = []
     for c in BOUND_COLUMNS:
-        q = {k: f"COALESCE(q_{k}_{c}.q, 'inf'::DOUBLE)" if (c, k) in quantiles else "'inf'::DOUBLE" for k in KINDS}
+        q = {k: f"COALESCE(q_{k}_{c}.q, {INFINITY})" if (c, k) in quantiles else INFINITY for k in KINDS}
         density = f"CASE WHEN r.f_{c} IS NULL THEN {q['gram']} ELSE greatest(r.f_{c} / 100.0, 0) END"
         bounds.append(
             f"CASE WHEN r.{c} IS NOT NULL THEN NULL WHEN r.weight = 0 THEN 0 "
@@ -139,7 +140,8 @@ def upper_bounds_sql(weighed: str, quantiles: dict[tuple[str, str], str]) -> str
             f"WHEN r.{energy} > 0 THEN r.{energy} * {q['kcal']} ELSE {q['entry']} END AS {c}_b"
         )
     clamped = ", ".join(
-        f"CASE WHEN isnan({c}_b) OR isinf({c}_b) THEN {LARGEST} ELSE {c}_b END AS {c}_upper" for c in BOUND_COLUMNS
+        f"CASE WHEN isnan({c}_b) OR abs({c}_b) = {INFINITY} THEN {LARGEST} ELSE {c}_b END AS {c}_upper"
+        for c in BOUND_COLUMNS
     )
     sums = ", ".join(f"COALESCE(SUM({c}_upper), 0) AS {c}_upper" for c in BOUND_COLUMNS)
     unknown = " OR ".join(f"r.{c} IS NULL" for c in BOUND_COLUMNS)

@@ -109,10 +109,12 @@ def day_totals(con, table) -> None:
     con.execute(f"CREATE TEMP TABLE day_upper AS {day_sql.upper_bounds_sql('weighed_rows', quantiles)}")
 
 
-def run(inputs: list[str], settings: CohortSettings, progress=None) -> CohortResult:
+def run(inputs: list[str], settings: CohortSettings, progress=None, con=None) -> CohortResult:
+    """``con``: the engine connection (DuckDB's by default; anything that runs the same SQL, such as the
+    PySpark adapter in benchmarks/cohort_spark.py)."""
     from nutri.pipeline import food_table
 
-    con = engine()
+    con = con if con is not None else engine()
     try:
         profile_cells, stats = food_rows(con, inputs, settings)
         _, match = _matcher(settings)

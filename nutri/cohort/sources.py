@@ -75,7 +75,7 @@ def load(con, path: Path, index: int, sheet: str | None, overrides: dict[str, st
     relation = f"cells_{index}"
     if suffix == ".parquet":
         headers = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_quote(name)})").fetchall()]
-        columns = ", ".join(f"TRIM(COALESCE(CAST({_ident(h)} AS VARCHAR), '')) AS c{i}" for i, h in enumerate(headers))
+        columns = ", ".join(f"TRIM(COALESCE(CAST({_ident(h)} AS STRING), '')) AS c{i}" for i, h in enumerate(headers))
         con.execute(f"CREATE TEMP VIEW {relation} AS SELECT {columns} FROM read_parquet({_quote(name)})")
         return Source(
             path, relation, [str(h) for h in headers], reader._Cells([], text="", encoding=None, delimiter=",")
