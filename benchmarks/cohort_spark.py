@@ -23,6 +23,7 @@ import math
 import re
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -82,11 +83,11 @@ class SparkEngine:
         fields, columns = [], {}
         for column in frame.columns:
             values = frame[column]
-            if values.dtype == bool:
-                kind, data = T.BooleanType(), values.tolist()
-            elif np.issubdtype(values.dtype, np.integer):
+            if pd.api.types.is_bool_dtype(values.dtype):
+                kind, data = T.BooleanType(), [bool(v) for v in values]
+            elif pd.api.types.is_integer_dtype(values.dtype):
                 kind, data = T.LongType(), [int(v) for v in values]
-            elif np.issubdtype(values.dtype, np.floating):
+            elif pd.api.types.is_float_dtype(values.dtype):
                 kind, data = T.DoubleType(), [None if math.isnan(v) else float(v) for v in values]
             else:
                 kind, data = T.StringType(), [None if v is None or v != v else str(v) for v in values]
@@ -131,6 +132,7 @@ def main() -> None:
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     args = parser.parse_args()
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     from pyspark.sql import SparkSession
     from run import generate_scale
 
@@ -149,6 +151,8 @@ def main() -> None:
         .config("spark.driver.memory", "3g")
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "false")  # pyarrow is not needed
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")

@@ -38,6 +38,7 @@ def engine():
     con.execute(f"SET memory_limit = '{os.environ.get('NUTRI_COHORT_MEMORY', '1.5GB')}'")
     con.execute(f"SET temp_directory = '{spill}'")
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")  # the CLI prints its own one-line summary
     return con
 
 
