@@ -38,7 +38,7 @@ REVIEW_THRESHOLD = 70
 # Below this share of the query's information found in a description, nothing is claimed.
 UNMATCHED_COVERAGE = 0.5
 UNSPECIFIED = re.compile(r"\b(?:NS as to [^,]*|NFS)\b")
-SAME_AS_PENALTY = 0.1  # prior of a survey food that is one SR28 food (FoodTable same_as)
+SAME_AS_PENALTY = 0.06  # prior of a survey food that is one SR28 food (FoodTable same_as)
 SEARCH_TEXT_SHARE = 0.15  # of a word's weight lost when it is only in a food's example names (FNDDS)
 HEAD_WEIGHT = 2.0  # words naming the food in "Food, state, detail" texts
 UNKNOWN_WORD_WEIGHT = 1.5  # weight of a text word absent from every description (IDF of common words is 1-9)
@@ -99,6 +99,13 @@ PHRASE_SYNONYMS = [
     (r"\bcoca[ -]cola\b", "cola"),
     (r"\bskin not eaten\b", "without skin"),
     (r"\b(?:no|without) (?:added )?sugar(?: added)?\b|\bnot sweetened\b", "unsweetened"),
+    # "unsalted" is "without salt" (a negation the ranking reads), "salted" is "with salt added"
+    (r"\bunsalted\b|\bno salt added\b", "without salt"),
+    (r"\bsalted\b", "salt"),
+    # SR28 names fortification by its nutrients ("Soymilk, chocolate, with added calcium, vitamins
+    # A and D"); a text says "fortified": both sides read as fortified
+    (r"\bwith added (?=(?:calcium|vitamins?|nutrients)\b)", "fortified "),
+    (r"\benriched\b", "fortified"),
 ]
 ANY_PHRASE = re.compile("|".join(f"(?:{p})" for p, _ in PHRASE_SYNONYMS))
 PHRASE_SYNONYMS = [(re.compile(p), r) for p, r in PHRASE_SYNONYMS]
@@ -176,6 +183,10 @@ WORD_SYNONYMS = {
     "rasher": "slice",
     "tomatoe": "tomato",
     "potatoe": "potato",
+    # SR28 "Beans, snap, green" is FNDDS "Beans, string, green" and the diary's "string beans"
+    "string": "snap",
+    "shelled": "kernel",
+    "unshelled": "whole",
 }
 
 # Removed from the diary text only (SR28 descriptions keep them): they do not change the food.
@@ -330,6 +341,8 @@ DIFFERENT_FOOD_WORDS = (
     "neck",
     "feet",
     "spinach",
+    "decaffeinated",
+    "presweetened",
 )
 # Head words that name a category the food belongs to ("Nuts, almonds" is almonds), unlike
 # "Oil, olive" or "Soup, tomato", whose first word is the food itself.
@@ -446,6 +459,10 @@ CATEGORY_TRIGGERS = {
         "whale",
     },
 }
+
+
+# Triggers of more than one word ("burger king") are looked up in the joined text.
+TRIGGER_PHRASES = {group: [t for t in words if " " in t] for group, words in CATEGORY_TRIGGERS.items()}
 
 
 def _strip_accents(text: str) -> str:
@@ -595,6 +612,14 @@ class WordIndex:
     vocabulary_by_letter: dict[str, list[str]]
     description_lower: list[str]
     row_of: dict[str, int]
+    # words naming what the food is beyond its state ("chinese" of "Broccoli, chinese, cooked",
+    # "turtle" of "Turtle and vegetable soup", "mushroom sauce" of "..., with mushroom sauce"):
+    # each one the text does not ask for makes the food a little less likely what it means
+    identity: list[tuple[frozenset[str], tuple[frozenset[str], ...], frozenset[str]]]
+    home_recipe: np.ndarray  # "home recipe", "prepared from recipe", "homemade": what "homemade" asks for
+    form_words: list[frozenset[str]]  # "frozen", "canned", "dried": forms a text may not have asked for
+    negatable: frozenset[str]  # words some description says its food lacks ("salt" of "without salt")
+    lacks: list[frozenset[str]]  # per food, the words its description says it lacks
 
 
 def _head_segments(description: str) -> list[str]:
@@ -633,6 +658,119 @@ def _head_cores(description: str) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(c) for c in cores if c) or (frozenset(),)
 
 
+# Words of a description that say how a food is kept, cooked or labelled, not which food it is.
+NEUTRAL_WORDS = frozenset(
+    {
+        *COOKED_STATE,
+        "raw",
+        "dry",
+        "dried",
+        "uncooked",
+        "powder",
+        "canned",
+        "evaporated",
+        "condensed",
+        "frozen",
+        "dehydrated",
+        "concentrate",
+        "all",
+        "variety",
+        "ns",
+        "nfs",
+        "as",
+        "to",
+        "form",
+        "type",
+        "mature",
+        "seed",
+        "fluid",
+        "regular",
+        "plain",
+        "drained",
+        "solid",
+        "liquid",
+        "whole",
+        "fresh",
+        "without",
+        "salt",
+        "added",
+        "fat",
+        "not",
+        "heat",
+        "moist",
+        "kernel",
+        "meat",
+        "only",
+        "separable",
+        "lean",
+        "commercial",
+        "commercially",
+        "ready",
+        "drink",
+        "eat",
+        "fortified",
+        "unfortified",
+        "vitamin",
+        "recipe",
+        "homemade",
+        "bottled",
+        "purchased",
+        "unheated",
+        "heated",
+        "unprepared",
+        "pack",
+        "tap",
+        "water",
+        "original",
+        "sweetened",
+        "unsweetened",
+        "piece",
+        "pieces",
+        "sliced",
+        "chopped",
+        "bun",
+        "on",
+        "from",
+        "hot",
+        "cold",
+        "baby",
+        "nonalcoholic",
+        "choice",
+        "select",
+        "grade",
+        "trimmed",
+    }
+)
+HOME_RECIPE_RE = re.compile(r"\bhome recipe\b|\bprepared from recipe\b|\bhome[ -]?made\b|\bhome-prepared\b", re.I)
+IDENTITY_WORD_PENALTY = 0.03  # per word, at most three
+FORM_PENALTY = 0.08  # "frozen", "canned" the text does not say
+CLAIM_PENALTY = 0.06  # "reduced fat", "light" the text does not say
+RERANKED = 12  # foods the per-food adjustments (head, qualifiers, unasked words) look at
+MAX_UNASKED = 3 * IDENTITY_WORD_PENALTY + FORM_PENALTY + CLAIM_PENALTY
+CLAIM_WORDS = frozenset({"reduced", "low", "lowfat", "nonfat", "light", "lite", "free", "diet", "lower"})
+
+
+UNASKED_FORMS = frozenset(
+    {"frozen", "canned", "dehydrated", "concentrate", "condensed", "evaporated", "powder", "pickled"}
+)
+NEGATION_WORD_RE = re.compile(r"\b(?:without|no|not|non|w/o|unsalted)\b", re.I)
+
+
+def _identity_words(description: str) -> tuple[frozenset[str], tuple[frozenset[str], ...], frozenset[str]]:
+    """The description's words less state words and details in parentheses: single words, "or"
+    alternatives as one group each ("Bread, french or vienna (includes sourdough)": bread, and
+    french-or-vienna), and the words it adds with "with" ("..., with mushroom sauce")."""
+    plain, _, added = re.sub(r"\([^)]*\)", " ", UNSPECIFIED.sub(" ", description).lower()).partition(" with ")
+
+    def kept(text: str) -> set[str]:
+        words = set(tokenize(text, False)) - NEUTRAL_WORDS - CATEGORY_WORDS
+        return {w for w in words if not w.isdigit() and "%" not in w}
+
+    groups = [kept(f"{a} {b}") for a, b in re.findall(r"([a-z][\w-]*) or ([a-z][\w-]*)", plain)]
+    singles = kept(re.sub(r"[a-z][\w-]* or [a-z][\w-]*", " ", plain))
+    return frozenset(singles), tuple(frozenset(g) for g in groups if g), frozenset(kept(added))
+
+
 def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
     """``example_names``: rows whose search text lists examples (FNDDS), weaker than their description."""
     descriptions = foods["description"].to_numpy()
@@ -663,6 +801,7 @@ def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
         if search_text:
             brand_only[i] = brand_only[i] | (set(tokenize(search_text, False)) - set(tokenize(description, False)))
     head_cores = [_head_cores(str(d)) for d in descriptions]
+    lacks = [negated_words(d) if NEGATION_WORD_RE.search(d) else frozenset() for d in map(str, descriptions)]
     # priors read the description's words only: additional names ("fried raw" of home fries) are
     # not details of the food; nor is FNDDS's "not specified" ("french fries, NS as to from fresh or
     # frozen", "Milk, NFS"), which marks the food a survey coder picks when details are not given
@@ -700,6 +839,12 @@ def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
         vocabulary_by_letter,
         [str(d).lower() for d in descriptions],
         row_of,
+        [_identity_words(str(d)) for d in descriptions],
+        np.array([bool(HOME_RECIPE_RE.search(str(d))) for d in descriptions]),
+        # "NS as to from fresh or frozen" says no form
+        [frozenset(set(tokenize(UNSPECIFIED.sub(" ", str(d)), False)) & UNASKED_FORMS) for d in descriptions],
+        frozenset().union(*lacks),
+        lacks,
     )
 
 
@@ -710,6 +855,7 @@ class PriorIndex:
     is_raw: np.ndarray
     is_cooked: np.ndarray
     different: dict[str, np.ndarray]
+    different_words: list[frozenset[str]]  # per food, its DIFFERENT_FOOD_WORDS
     special: dict[str, np.ndarray]
     prior_static: np.ndarray
     prior_default_state: np.ndarray
@@ -763,6 +909,7 @@ def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
         is_raw,
         is_cooked,
         different,
+        [frozenset(w for w in DIFFERENT_FOOD_WORDS if w in t) for t in words.description_tokens],
         special,
         prior_static,
         prior_default_state,
@@ -787,7 +934,7 @@ def _top_stable(values: np.ndarray, k: int) -> np.ndarray:
 # "without added vitamin A and vitamin D", "no mayo", "No Skin": the words after a negation name
 # what the food does not have (read up to the next comma).
 NEGATION_RE = re.compile(r"\b(?:without|no|not|non|w/o)[\s-]+((?:added\s+)?[a-z][a-z0-9 &-]*)", re.IGNORECASE)
-NEGATION_HINT = re.compile(r"\b(?:without|no|not|non|w/o)\b")
+NEGATION_HINT = re.compile(r"\b(?:without|no|not|non|w/o|unsalted)\b")
 NEGATION_FILLER = frozenset({"added", "a", "and", "or", "with"})
 
 
@@ -821,7 +968,7 @@ def negated_words(text: str) -> frozenset[str]:
     words: set[str] = set(NOT_HOMEMADE) if "home" in text and HOMEMADE_RE.search(text) else set()
     if not NEGATION_HINT.search(text):
         return frozenset(words)
-    if ANY_PHRASE.search(text):  # "non-alcoholic", "not fortified" are qualifiers of their own
+    if ANY_PHRASE.search(text):  # "non-alcoholic", "not fortified" are qualifiers of their own; "unsalted" a negation
         for pattern, replacement in PHRASE_SYNONYMS:
             text = pattern.sub(replacement, text)
     for found in NEGATION_RE.finditer(text):
@@ -873,13 +1020,25 @@ class Matcher:
         alias_index, words, priors = _indexes(table)
         self.aliases, self._alias_keys = alias_index.aliases, alias_index.keys
         self._alias_by_first_word = alias_index.by_first_word
+        self._vocabulary_by_length: dict[str, dict[int, list[str]]] = {}
+        for letter, vocabulary in words.vocabulary_by_letter.items():
+            for word in vocabulary:
+                self._vocabulary_by_length.setdefault(letter, {}).setdefault(len(word), []).append(word)
+        self._alias_keys_by_word: dict[str, set[str]] = {}
+        for alias_key in self._alias_keys:
+            for word in alias_key.split():
+                self._alias_keys_by_word.setdefault(word, set()).add(alias_key)
         self.ids, self.descriptions, self.token_sets = words.ids, words.descriptions, words.token_sets
         self.heads, self.head_cores, self.brand_only = words.heads, words.head_cores, words.brand_only
         self.postings, self.idf, self.vocabulary_by_letter = words.postings, words.idf, words.vocabulary_by_letter
         self.description_lower, self.row_of = words.description_lower, words.row_of
         self.same_as, self.search_only = words.same_as, words.search_only
+        self.identity, self.home_recipe = words.identity, words.home_recipe
+        self.form_words, self.negatable, self._lacks = words.form_words, words.negatable, words.lacks
+        self.claims = [t & CLAIM_WORDS for t in words.description_tokens]
         self.is_raw, self.is_cooked = priors.is_raw, priors.is_cooked
         self.different, self.special = priors.different, priors.special
+        self.different_words = priors.different_words
         self.prior_static, self.prior_default_state = priors.prior_static, priors.prior_default_state
         self.alcoholic, self.alcohol_words = priors.alcoholic, priors.alcohol_words
         self._cache: dict[tuple[str, frozenset[str], frozenset[str]], Match] = {}
@@ -902,10 +1061,15 @@ class Matcher:
     def _nearest_word(self, token: str) -> str | None:
         if len(token) < 4 or token.isdigit():
             return None
-        # Typos rarely change the first letter: compare with that letter's words only (20x fewer).
+        # Typos rarely change the first letter: compare with that letter's words only (20x fewer),
+        # and only those of a length that can reach the cutoff (ratio <= 1 - |a - b| / (a + b))
+        share = 1 - TOKEN_TYPO_CUTOFF / 100
+        n = len(token)
+        by_length = self._vocabulary_by_length.get(token[0], {})
+        near = [length for length in by_length if abs(length - n) <= share * (length + n) + 1e-9]
         found = process.extractOne(
             token,
-            self.vocabulary_by_letter.get(token[0], ()),
+            sorted(w for length in near for w in by_length[length]),
             scorer=fuzz.ratio,
             processor=None,
             score_cutoff=TOKEN_TYPO_CUTOFF,
@@ -918,6 +1082,15 @@ class Matcher:
         if token.startswith(found[0]):
             return None
         return found[0]
+
+    def _typo_alias_pool(self, key: str) -> list[str] | tuple[()]:
+        """Alias keys a typo of ``key`` could be. A text of known words only is a typo of an alias
+        holding all of them, never of one that differs by a real word ("oat milk" is not "goat milk")."""
+        words = key.split()
+        if any(w not in self.postings for w in words):
+            return self._alias_keys
+        pool = set.intersection(*(self._alias_keys_by_word.get(w, set()) for w in words))
+        return sorted(pool) if pool else ()
 
     # -- public -----------------------------------------------------------------------------
     def match(self, text: str) -> Match:
@@ -1014,10 +1187,9 @@ class Matcher:
                     f": {alias.reason}" if alias.reason else ""
                 )
                 return Match(text, alias.food_id, self.table.description(alias.food_id), 100.0, rule, "matched", note)
-        if len(key) >= 5 and self._alias_keys:
-            found = process.extractOne(
-                key, self._alias_keys, scorer=fuzz.ratio, processor=None, score_cutoff=ALIAS_TYPO_CUTOFF
-            )
+        pool = self._typo_alias_pool(key) if len(key) >= 5 else ()
+        if pool:
+            found = process.extractOne(key, pool, scorer=fuzz.ratio, processor=None, score_cutoff=ALIAS_TYPO_CUTOFF)
             # a differing word that is itself a food word is no typo ("oat milk" is not "goat milk")
             real_words = found and any(w in self.postings for w in set(key.split()) - set(found[0].split()))
             if found and not real_words and re.findall(r"\d+%?", found[0]) == re.findall(r"\d+%?", key):
@@ -1063,7 +1235,7 @@ class Matcher:
         shared = {self._correct(w) for w in key.split()} & self.token_sets[best_row]
         brand_only = bool(shared) and shared <= self.brand_only[best_row]
         text_words = {self._correct(w) or w for w in key.split()}
-        unasked = sorted(w for w in DIFFERENT_FOOD_WORDS if self.different[w][best_row] and w not in text_words)
+        unasked = sorted(self.different_words[best_row] - text_words)
         if not exact and (unknown or missing_head or brand_only or unasked):
             written = re.findall(r"[\w%]+", str(text).lower())
             shown = [next((w for w in written if w.startswith(u)), u) for u in unknown]  # as the user wrote it
@@ -1128,54 +1300,103 @@ class Matcher:
         candidates, coverage = self._coverage(unique_tokens, [weight(t) / query_weight for t in unique_tokens])
         word_set = set(corrected)
         total = coverage + self.prior_static[candidates]
-        # penalties in prior_static are lifted for what the text asks for
-        for group, mask in self.special.items():
-            if word_set & CATEGORY_TRIGGERS[group]:
-                total += 0.35 * mask[candidates]
-        for word in word_set & self.different.keys():
-            total += 0.1 * self.different[word][candidates]
-        if word_set & self.alcohol_words:
-            total += 0.1 * self.alcoholic[candidates]
+        # what the text asks for lifts penalties that prior_static holds
+        joined = f" {' '.join(corrected)} "
+        groups = [
+            mask
+            for group, mask in self.special.items()
+            if word_set & CATEGORY_TRIGGERS[group] or any(f" {t} " in joined for t in TRIGGER_PHRASES[group])
+        ]
+        homemade = excluded >= NOT_HOMEMADE
+        different = word_set & self.different.keys()
+        alcohol = bool(word_set & self.alcohol_words)
         cooking = [w for w in word_set if w in COOKING_WORDS]
+        aliases = self._aliases_within(word_set)
+        keep = max(limit * 3, RERANKED)
+        for mask in groups:
+            total += 0.35 * mask[candidates]
+        if homemade:  # the text says homemade: a home recipe is what it means
+            total += 0.1 * self.home_recipe[candidates]
+        for word in different:
+            total += 0.1 * self.different[word][candidates]
+        if alcohol:
+            total += 0.1 * self.alcoholic[candidates]
         if cooking:
             total += 0.12 * np.logical_or.reduce([self._preparation_mask(w)[candidates] for w in cooking])
         else:
             total += self.prior_default_state[candidates]
-        for alias in self._aliases_within(word_set):
+        for alias in aliases:
             row = self.row_of[alias.food_id]
             k = int(np.searchsorted(candidates, row))  # candidates come sorted from np.unique
             if k < len(candidates) and candidates[k] == row:
                 total[k] += 0.1
-        top = _top_stable(total, max(limit * 4, 20))
+        top = _top_stable(total, keep)
 
-        def head_bonus(i: int) -> float:
-            if not word_set & self.heads[i]:
-                # matched through brand or additional names only ("pork fries" of fried pork)
-                shared = word_set & self.token_sets[i]
-                return -0.2 if shared and shared <= self.brand_only[i] else -0.1
-            return 0.12 + (0.08 if any(core <= word_set for core in self.head_cores[i]) else 0.0)
-
-        qualifier = self._qualifier_bonus if excluded or word_set & QUALIFYING_STATES else (lambda *_: 0.0)
+        asks = word_set & self.negatable  # words some food says it lacks ("salt")
+        states = bool(word_set & QUALIFYING_STATES)
+        scored = []
+        for k in top:
+            i = candidates[k]
+            named = any(core <= word_set for core in self.head_cores[i])
+            final = total[k] + self._head_bonus(i, word_set, named)
+            if excluded or asks or states:
+                final += self._qualifier_bonus(i, word_set, excluded, asks)
+            scored.append((final, k, i, named))
+        # the order-only penalties, computed for the foods they could still reorder
+        floor = max(f for f, *_ in scored) - MAX_UNASKED
         reranked = sorted(
-            ((total[k] + head_bonus(candidates[k]) + qualifier(candidates[k], word_set, excluded), k) for k in top),
+            (
+                (f - (self._unasked(i, word_set, named) if f > floor else MAX_UNASKED), f, k)
+                for f, k, i, named in scored
+            ),
             key=lambda x: -x[0],
         )
         out = []
-        for final, k in reranked[:limit]:
+        for _order, final, k in reranked[:limit]:
             i = candidates[k]
             score = min(max(coverage[k] * 100 + (final - coverage[k]) * 60, 0.0), 100.0)
             out.append((str(self.ids[i]), str(self.descriptions[i]), round(float(score), 1)))
         return out
 
-    def _qualifier_bonus(self, row: int, word_set: set[str], excluded: frozenset[str]) -> float:
+    def _head_bonus(self, i: int, word_set: set[str], named: bool) -> float:
+        if not word_set & self.heads[i]:
+            # matched through brand or additional names only ("pork fries" of fried pork)
+            shared = word_set & self.token_sets[i]
+            return -0.2 if shared and shared <= self.brand_only[i] else -0.1
+        return 0.2 if named else 0.12
+
+    def _unasked(self, i: int, word_set: set[str], named: bool) -> float:
+        """Order among foods that fit alike, not confidence: words naming another variety
+        ("chinese"), a form ("frozen") or a nutrient claim ("reduced fat") the text does not ask for."""
+        singles, groups, added = self.identity[i]
+        extra = len(singles - word_set)
+        if groups:
+            extra += sum(1 for g in groups if not g & word_set)
+        if added and not named:
+            # an ingredient added with "with" ("Milk chocolate candy, with fruit and nuts") is
+            # another product, unless the text names the dish itself ("tacos": "Taco or tostada
+            # with beef, cheese and lettuce" is the usual taco)
+            more = len(added - word_set)
+            extra += more + (more > 0)
+        penalty = IDENTITY_WORD_PENALTY * min(extra, 3)
+        if self.form_words[i] and self.form_words[i] - word_set:
+            penalty += FORM_PENALTY
+        if self.claims[i] and self.claims[i] - word_set:
+            penalty += CLAIM_PENALTY
+        return penalty
+
+    def _qualifier_bonus(self, row: int, word_set: set[str], excluded: frozenset[str], asks: set[str]) -> float:
         """Qualifiers that change the food: a negated word ("without added vitamin D", "no mayo")
         the food has, or says it lacks; a state the text names (", cooked", "dry") the food
         contradicts ("Chard, swiss, raw" for "swiss chard, cooked")."""
         bonus = 0.0
-        if excluded:
+        if excluded or asks:
             lacks = self._negated_words(row)
-            has = self.token_sets[row] - lacks
-            bonus += 0.1 * bool(excluded & lacks) - 0.3 * bool(excluded & has)
+            if excluded:
+                bonus += 0.05 * bool(excluded & lacks) - 0.3 * bool(excluded & (self.token_sets[row] - lacks))
+            # "Potato chips, salted" is not "Potato chips, without salt"
+            if lacks and (asks - excluded) & lacks:
+                bonus -= 0.3
         if word_set & RAW_STATES and self.is_cooked[row] and not word_set & COOKED_STATE:
             bonus -= 0.25
         if word_set & (COOKED_STATE - {"prepared"}) and self.is_raw[row] and not word_set & {"raw"}:
@@ -1183,14 +1404,14 @@ class Matcher:
         return bonus
 
     def _negated_words(self, row: int) -> frozenset[str]:
-        if row not in self._negated:
-            self._negated[row] = negated_words(self.description_lower[row])
-        return self._negated[row]
+        return self._lacks[row]
 
     def _coverage(self, tokens: list[str], shares: list[float]) -> tuple[np.ndarray, np.ndarray]:
         """Foods sharing a word with the text (sorted rows) and the share of the text's weight each
         covers (``shares``: each token's weight over the text's)."""
         postings = [self.postings[t] for t in tokens]
+        if len(postings) == 1:  # one word: its postings are the sorted candidates already
+            return self._adjust_coverage(tokens, shares, postings[0], np.full(len(postings[0]), float(shares[0])))
         weights = np.repeat(shares, [len(p) for p in postings])
         rows = np.concatenate(postings)
         if len(rows) * 8 < len(self.ids):
@@ -1200,6 +1421,11 @@ class Matcher:
             summed = np.bincount(rows, weights=weights, minlength=len(self.ids))
             candidates = np.flatnonzero(summed)
             coverage = summed[candidates]
+        return self._adjust_coverage(tokens, shares, candidates, coverage)
+
+    def _adjust_coverage(
+        self, tokens: list[str], shares: list[float], candidates: np.ndarray, coverage: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         for token, share in zip(tokens, shares, strict=True):
             if token in self.search_only:
                 # an additional name ("rum with cola-type drinks such as Coke, Coca Cola") is weaker

@@ -180,6 +180,10 @@ HOUSEHOLD_WORDS = frozenset(
 ) | {"extra large", "extra small", "cubic inch"}
 # A grams note starting so means the weight is a guess among the food's portions: the row is reviewed.
 GRAMS_DOUBT = "check grams:"
+# Words of an app's measure description that name no portion ("each - 4\" diameter"), and
+# spellings of the tables ("dia" for diameter, "pureed" for mashed).
+DETAIL_FILLER = frozenset({"each", "approx", "about", "x", "a", "an", "the", "of", "in", "and", "or"})
+DETAIL_SYNONYMS = {"diameter": "dia", "mashed": "pureed", "pieces": "piece"}
 # A measure that names one whole item: when the food has no portion called so, it is a count.
 COUNT_WORDS = frozenset({"each", "whole", "item", "piece", "ea"})
 SIZE_WORDS = ("medium", "large", "small", "extra large", "extra small", "jumbo")
@@ -656,7 +660,8 @@ def _described_measure(combined: str) -> Quantity | None:
     for i in range(len(words) - 1, -1, -1):
         name, kind, per_unit = resolve_unit(words[i])
         if kind in ("household", "volume", "mass"):
-            detail = " ".join(re.findall(r"[a-z]+", " ".join(words[:i] + words[i + 1 :]) + " " + tail.lower()))
+            # sizes written as numbers ("slice - 3 1/2\" diameter") pick among portions too
+            detail = " ".join(re.findall(r"[a-z]+|\d+", " ".join(words[:i] + words[i + 1 :]) + " " + tail.lower()))
             return Quantity(number, name, kind, per_unit, "", "", detail)
     return None
 
@@ -751,16 +756,41 @@ class PortionWeights:
         """(grams per one unit of ``quantity``, how it was found) or (None, why not)."""
         # Only the text's words that occur in this food's measures can change the answer
         # ("chopped", "sliced"), so texts differing elsewhere share one lookup.
-        words = frozenset()
+        words, unmatched = frozenset(), ""
         if quantity.kind in ("volume", "household", "count"):
             # sizes written as numbers ("slice - 3 1/2\" diameter") also pick among portions
-            words = frozenset(
-                re.findall(r"[a-z]+|\d+", f"{food_text} {quantity.detail}".lower())
-            ) & self._measure_words(food_id)
-        key = (food_id, quantity.unit, quantity.kind, words)
+            measure_words = self._measure_words(food_id)
+            written = {
+                v for w in re.findall(r"[a-z]+|\d+", quantity.detail.lower()) for v in (w, DETAIL_SYNONYMS.get(w, w))
+            }
+            words = frozenset(re.findall(r"[a-z]+|\d+", food_text.lower()) + sorted(written)) & measure_words
+            described = {w for w in written if w.isalpha()} - DETAIL_FILLER
+            if described and not described & measure_words:
+                unmatched = quantity.detail  # "cup, whole pieces" where the food has a plain "cup"
+        key = (food_id, quantity.unit, quantity.kind, words, unmatched)
         if key not in self._cache:
-            self._cache[key] = self._resolve(food_id, quantity, " ".join(sorted(words)))
+            found, how = self._resolve(food_id, quantity, " ".join(sorted(words)))
+            if (
+                unmatched
+                and found is not None
+                and how
+                and not how.startswith(GRAMS_DOUBT)
+                and self._differ(food_id, quantity)
+            ):
+                # the app named its measure in words none of this food's portions has, and its
+                # portions of that measure differ: the one taken may not be the one it weighed
+                how = f"{GRAMS_DOUBT} '{quantity.unit}, {unmatched}' is none of its differing portions; {how}"
+            self._cache[key] = (found, how)
         return self._cache[key]
+
+    def _differ(self, food_id: str, quantity: Quantity) -> bool:
+        """Whether the food's portions of this measure (by volume: all with a volume) differ by more than 30%."""
+        portions = self._portions(food_id)
+        if quantity.kind == "volume":
+            weights = [float(p["grams"]) / p["ml"] for p in portions if p["ml"]]
+        else:
+            weights = [p["grams_each"] for p in portions if p["unit"] == quantity.unit]
+        return len(weights) > 1 and max(weights) > 1.3 * min(weights)
 
     def _measure_words(self, food_id: str) -> frozenset[str]:
         """Words of the food's measures that tell them apart ("chopped", "curly"); the food's own
@@ -821,7 +851,14 @@ class PortionWeights:
             return None, f"no volume weight for {description}; give the amount in grams or a household measure"
         best = max(
             volumes,
-            key=lambda p: (self._overlap(p, text_words), p["unit"] == unit, p["kind"] == "volume", -int(p["seq"])),
+            key=lambda p: (
+                self._overlap(p, text_words),
+                p["unit"] == unit,
+                p["kind"] == "volume",
+                # the plain "cup" before "cup, with hulls, edible yield": the unmarked measure is the usual
+                str(p["measure"]).strip().lower() == unit,
+                -int(p["seq"]),
+            ),
         )
         grams_per_ml = float(best["grams"]) / best["ml"]
         return (
@@ -874,7 +911,11 @@ class PortionWeights:
             return best["grams_each"], how
         names_item = unit in {singular(w) for w in re.findall(r"[a-z]+", description.lower())}
         if unit in COUNT_WORDS or names_item:
-            return self._by_count(food_id, text_words, description)
+            grams, how = self._by_count(food_id, text_words, description)
+            if unit == "piece" and grams is not None and not names_item:
+                # a piece of salmon or of chicken is a part of one, of no size the tables know
+                return grams, f"{GRAMS_DOUBT} no 'piece' portion, {how} taken; say the grams"
+            return grams, how
         generic = self._by_generic(food_id, unit, text_words, description)
         if generic is not None:
             return generic

@@ -78,3 +78,10 @@ def test_rebuild_is_byte_for_byte(tmp_path):
     assert "retired SR numbers without a reliable SR28 successor" in done.stdout
     for name in ("fndds_foods.csv", "fndds_portions.csv"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+
+
+def test_a_survey_food_made_up_with_water_is_not_water():
+    # "Coffee, presweetened with sugar" is 90% water, but its energy and caffeine come from the rest
+    foods = {f["food_id"]: f for f in rows("fndds_foods.csv")}
+    assert foods["fndds:92130020"]["same_as"] == ""
+    assert foods["fndds:11000000"]["same_as"] == "01107"  # human milk is one SR28 food

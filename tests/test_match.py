@@ -233,3 +233,37 @@ def test_ambiguity_that_matters_is_said_with_its_range(matcher):
     milk = matcher.match("whole milk")  # fortified or not: vitamin D 0.1 to 1.3 µg per 100 g
     assert "vitamin_d_ug" in dict((c, (lo, hi)) for c, lo, hi in milk.ranges)
     assert matcher.match("spinach").ranges == ()  # one food, nothing to say
+
+
+# Issue 11, confidently wrong rows of the real-text set, by cause: a variety, an added ingredient
+# or a form the text did not ask for; "salted"/"unsalted" against "with salt"/"without salt";
+# "homemade" asking for a home recipe; a two-word chain name ("Burger King") lifting fast foods.
+@pytest.mark.parametrize(
+    "text, accepted",
+    [
+        ("Broccoli, cooked from fresh", {"11091", "11742"}),  # not "Broccoli, chinese, cooked"
+        ("Vegetable soup, plain, homemade", {"fndds:75649110"}),  # not turtle and vegetable soup
+        ("Parmesan cheese, dry (grated)", {"01032", "01033"}),  # not the reduced-fat one
+        ("Sunflower seeds, dry roasted, salted", {"12537"}),  # not oil roasted
+        ("Green beans (string beans), cooked from frozen", {"11061", "11731"}),  # not with mushroom sauce
+        ("Coffee, made from ground", {"14209", "fndds:92101000"}),  # not decaffeinated, not chicory
+        ("Zucchini, Raw", {"11477"}),
+        ("tacos", {"fndds:58101300"}),  # the dish's own "with" ingredients are the usual taco
+    ],
+)
+def test_unasked_variety_form_or_ingredient_ranks_lower(matcher, text, accepted):
+    assert matcher.match(text).food_id in accepted
+
+
+def test_salted_and_unsalted_read_as_salt(matcher):
+    assert "without salt" not in matcher.match("Potato chips, salted").description
+    assert "without salt" in matcher.match("Pistachio nuts, roasted, unsalted").description
+
+
+def test_two_word_chain_names_ask_for_fast_food(matcher):
+    assert matcher.match("Burger King Whopper").description.startswith("BURGER KING")
+
+
+def test_vending_machine_coffee_is_not_tap_water(matcher):
+    found = matcher.match("Coffee, from vending machine, black")
+    assert "water, tap" not in found.description

@@ -203,3 +203,30 @@ def test_a_guess_among_portions_is_reviewed(table, matcher):
     # "2 slices of cucumber": no slice portion for cucumber with peel and no generic slice: said why
     _found, weighed, note, status = _grams(table, matcher, "2 slices of cucumber")
     assert weighed is None or weighed != weighed or "slice" in note
+
+
+def test_a_size_written_in_numbers_picks_the_portion(table):
+    # Cronometer's "slice - 3 1/2\" diameter x 3/4\"" is SR28's 3-1/2" slice (84 g), not the 4-2/3" one
+    quantity = parse_amount_cell('2.00 slice - 3 1/2" diameter x 3/4"')
+    per_unit, how = PortionWeights(table).grams_per_unit("09266", quantity, "Pineapple, fresh")
+    assert per_unit == pytest.approx(84) and not how.startswith("check grams")
+    pancake = parse_amount_cell('3.00 each - 4" diameter')
+    per_unit, _how = PortionWeights(table).grams_per_unit("fndds:55105200", pancake, "Pancake, whole wheat")
+    assert per_unit == pytest.approx(21)  # FNDDS "pancake (4\" dia)", not the 1" one
+
+
+def test_the_plain_measure_and_table_spellings(table):
+    weights = PortionWeights(table)
+    # "cup" of sunflower kernels (140 g), not "cup, with hulls, edible yield" (46 g)
+    per_unit, _how = weights.grams_per_unit("12036", parse_amount_cell("0.36 cup, whole pieces"), "Sunflower seeds")
+    assert per_unit == pytest.approx(140)
+    # Cronometer's "mashed" strawberries are SR28's "cup, pureed" (232 g)
+    per_unit, _how = weights.grams_per_unit("09316", parse_amount_cell("2.16 cup, mashed"), "Strawberries")
+    assert per_unit == pytest.approx(232)
+
+
+def test_a_piece_is_no_portion_the_tables_know(table, matcher):
+    # "1 piece of salmon": no piece portion; the fillet is a guess, so the grams are checked
+    _found, _weighed, note, status = _grams(table, matcher, "1 piece of salmon")
+    assert note.startswith("check grams") or "check grams" in note
+    assert status == "needs_review"

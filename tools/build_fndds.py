@@ -261,7 +261,15 @@ class Recipes:
             return ""
         shares = self.composition(code)
         sr_id, share = max(sorted(shares.items()), key=lambda kv: kv[1], default=("", 0.0))
-        return sr_id if share >= SAME_AS_SHARE and sr_id in self.sr else ""
+        if share < SAME_AS_SHARE or sr_id not in self.sr:
+            return ""
+        # water is what instant coffee, reconstituted milk or gravy are made up with, not what they
+        # are: a survey food mostly of water is water only when it brings no energy or caffeine
+        water, own = self.sr[sr_id], self.per100(code) or {}
+        if (water["energy_kcal"] or 0) == 0 and (water["water_g"] or 0) >= 99.5:
+            if (own.get("energy_kcal") or 0) >= 1 or (own.get("caffeine_mg") or 0) > 0:
+                return ""
+        return sr_id
 
 
 def rounded(value: float | None) -> str:
