@@ -266,9 +266,9 @@ class Recipes:
         # water is what instant coffee, reconstituted milk or gravy are made up with, not what they
         # are: a survey food mostly of water is water only when it brings no energy or caffeine
         water, own = self.sr[sr_id], self.per100(code) or {}
-        if (water["energy_kcal"] or 0) == 0 and (water["water_g"] or 0) >= 99.5:
-            if (own.get("energy_kcal") or 0) >= 1 or (own.get("caffeine_mg") or 0) > 0:
-                return ""
+        plain_water = (water["energy_kcal"] or 0) == 0 and (water["water_g"] or 0) >= 99.5
+        if plain_water and ((own.get("energy_kcal") or 0) >= 1 or (own.get("caffeine_mg") or 0) > 0):
+            return ""
         return sr_id
 
 
