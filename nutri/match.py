@@ -745,6 +745,7 @@ HOME_RECIPE_RE = re.compile(r"\bhome recipe\b|\bprepared from recipe\b|\bhome[ -
 IDENTITY_WORD_PENALTY = 0.03  # per word, at most three
 FORM_PENALTY = 0.08  # "frozen", "canned" the text does not say
 CLAIM_PENALTY = 0.06  # "reduced fat", "light" the text does not say
+MIN_COVERAGE_SHARE = 0.4  # of the best coverage: foods below it are not ranked
 RERANKED = 12  # foods the per-food adjustments (head, qualifiers, unasked words) look at
 MAX_UNASKED = 3 * IDENTITY_WORD_PENALTY + FORM_PENALTY + CLAIM_PENALTY
 CLAIM_WORDS = frozenset({"reduced", "low", "lowfat", "nonfat", "light", "lite", "free", "diet", "lower"})
@@ -938,6 +939,8 @@ NEGATION_HINT = re.compile(r"\b(?:without|no|not|non|w/o|unsalted)\b")
 NEGATION_FILLER = frozenset({"added", "a", "and", "or", "with"})
 
 
+BLACK_COFFEE_RE = re.compile(r"\bblack coffee\b|\bcoffee\b.*\bblack\b", re.IGNORECASE)
+NOT_BLACK = frozenset({"milk", "cream", "creamer", "whitener", "lightened"})
 # "homemade" says what the food is not: canned, condensed, from a mix, commercial or frozen.
 HOMEMADE_RE = re.compile(r"\bhome[ -]?made\b|\bhome[ -]prepared\b|\bhome recipe\b", re.IGNORECASE)
 NOT_HOMEMADE = frozenset({"canned", "condensed", "mix", "commercially", "commercial", "frozen"})
@@ -966,6 +969,8 @@ def negated_words(text: str) -> frozenset[str]:
     """Food words a text says are absent ("vitamin", "d" of "without added vitamin A and vitamin D")."""
     text = str(text).lower()
     words: set[str] = set(NOT_HOMEMADE) if "home" in text and HOMEMADE_RE.search(text) else set()
+    if "black" in text and BLACK_COFFEE_RE.search(text):  # black coffee: no milk, cream or whitener
+        words |= NOT_BLACK
     if not NEGATION_HINT.search(text):
         return frozenset(words)
     if ANY_PHRASE.search(text):  # "non-alcoholic", "not fortified" are qualifiers of their own; "unsalted" a negation
@@ -1299,6 +1304,11 @@ class Matcher:
             return []
         candidates, coverage = self._coverage(unique_tokens, [weight(t) / query_weight for t in unique_tokens])
         word_set = set(corrected)
+        if len(candidates) > 4 * RERANKED:
+            # a food with a small part of the best food's words never wins, whatever its priors
+            # ("raw" alone of "grilled chicken breast raw"): the priors below skip it
+            near = coverage >= MIN_COVERAGE_SHARE * coverage.max()
+            candidates, coverage = candidates[near], coverage[near]
         total = coverage + self.prior_static[candidates]
         # what the text asks for lifts penalties that prior_static holds
         joined = f" {' '.join(corrected)} "
@@ -1409,9 +1419,28 @@ class Matcher:
     def _coverage(self, tokens: list[str], shares: list[float]) -> tuple[np.ndarray, np.ndarray]:
         """Foods sharing a word with the text (sorted rows) and the share of the text's weight each
         covers (``shares``: each token's weight over the text's)."""
-        postings = [self.postings[t] for t in tokens]
+        # Light words ("raw", "with salt" of a longer text) whose weights together stay under
+        # MIN_COVERAGE_SHARE of the heaviest word's cannot make a food worth ranking on their own:
+        # they add to the foods the heavier words find, and the foods having only them are skipped.
+        floor, light = MIN_COVERAGE_SHARE * max(shares), []
+        for j in sorted(range(len(tokens)), key=lambda j: (shares[j], j)):
+            if sum(shares[i] for i in light) + shares[j] >= floor:
+                break
+            light.append(j)
+        heavy = [j for j in range(len(tokens)) if j not in light]
+        postings = [self.postings[tokens[j]] for j in heavy]
         if len(postings) == 1:  # one word: its postings are the sorted candidates already
-            return self._adjust_coverage(tokens, shares, postings[0], np.full(len(postings[0]), float(shares[0])))
+            candidates, coverage = postings[0], np.full(len(postings[0]), float(shares[heavy[0]]))
+        else:
+            candidates, coverage = self._summed(postings, [shares[j] for j in heavy])
+        for j in light:
+            has_word = self.postings[tokens[j]]
+            found = has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
+            coverage = coverage + found * shares[j]
+        return self._adjust_coverage(tokens, shares, candidates, coverage)
+
+    def _summed(self, postings: list[np.ndarray], shares: list[float]) -> tuple[np.ndarray, np.ndarray]:
+        """The foods of several words' postings (sorted) and the sum of the shares of their words."""
         weights = np.repeat(shares, [len(p) for p in postings])
         rows = np.concatenate(postings)
         if len(rows) * 8 < len(self.ids):
@@ -1421,7 +1450,7 @@ class Matcher:
             summed = np.bincount(rows, weights=weights, minlength=len(self.ids))
             candidates = np.flatnonzero(summed)
             coverage = summed[candidates]
-        return self._adjust_coverage(tokens, shares, candidates, coverage)
+        return candidates, coverage
 
     def _adjust_coverage(
         self, tokens: list[str], shares: list[float], candidates: np.ndarray, coverage: np.ndarray
@@ -1430,7 +1459,9 @@ class Matcher:
             if token in self.search_only:
                 # an additional name ("rum with cola-type drinks such as Coke, Coca Cola") is weaker
                 # evidence than the description: a little less of the word's weight
-                coverage[np.searchsorted(candidates, self.search_only[token])] -= SEARCH_TEXT_SHARE * share
+                rows = self.search_only[token]
+                at = np.minimum(np.searchsorted(candidates, rows), len(candidates) - 1)
+                coverage[at[candidates[at] == rows]] -= SEARCH_TEXT_SHARE * share
             if token in COOKING_WORDS:
                 # "baked" is covered by "dry heat": tables word a preparation differently (SR28 "cooked,
                 # dry heat", FNDDS "baked or broiled"), and only one of them would otherwise get credit

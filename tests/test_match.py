@@ -267,3 +267,18 @@ def test_two_word_chain_names_ask_for_fast_food(matcher):
 def test_vending_machine_coffee_is_not_tap_water(matcher):
     found = matcher.match("Coffee, from vending machine, black")
     assert "water, tap" not in found.description
+
+
+def test_black_coffee_has_no_milk_or_whitener(matcher):
+    from nutri.match import negated_words
+
+    assert {"milk", "whitener", "lightened"} <= negated_words("Coffee, from vending machine, black")
+    assert "lightened" not in matcher.match("Coffee, from vending machine, black").description
+    assert negated_words("black beans") == frozenset()
+
+
+def test_light_words_only_add_to_the_foods_the_others_find(matcher):
+    # "raw" and "salt" weigh little next to "chicken breast": foods having only them are not ranked,
+    # and the ranking of the rest is the one the whole text gives
+    ranked = matcher.search("chicken breast raw with salt", 10)
+    assert ranked and all("chicken" in d.lower() or "breast" in d.lower() for _fid, d, _s in ranked)
