@@ -604,7 +604,9 @@ class WordIndex:
     head_cores: list[tuple[frozenset[str], ...]]
     lengths: np.ndarray
     same_as: np.ndarray  # row -> the row of the food it is (itself unless FoodTable same_as says)
-    search_only: dict[str, np.ndarray]  # word -> rows having it only in their example names
+    # word -> a factor per posting: 1 - SEARCH_TEXT_SHARE where the word is only in the food's
+    # example names (FNDDS additional descriptions), else 1
+    search_factors: dict[str, np.ndarray]
     brand_only: list[set[str]]
     branded: np.ndarray
     postings: dict[str, np.ndarray]
@@ -745,7 +747,7 @@ HOME_RECIPE_RE = re.compile(r"\bhome recipe\b|\bprepared from recipe\b|\bhome[ -
 IDENTITY_WORD_PENALTY = 0.03  # per word, at most three
 FORM_PENALTY = 0.08  # "frozen", "canned" the text does not say
 CLAIM_PENALTY = 0.06  # "reduced fat", "light" the text does not say
-MIN_COVERAGE_SHARE = 0.4  # of the best coverage: foods below it are not ranked
+MIN_COVERAGE_SHARE = 0.25  # of the best coverage: foods below it are not ranked
 RERANKED = 12  # foods the per-food adjustments (head, qualifiers, unasked words) look at
 MAX_UNASKED = 3 * IDENTITY_WORD_PENALTY + FORM_PENALTY + CLAIM_PENALTY
 CLAIM_WORDS = frozenset({"reduced", "low", "lowfat", "nonfat", "light", "lite", "free", "diet", "lower"})
@@ -832,7 +834,7 @@ def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
         head_cores,
         lengths,
         same_as,
-        {t: np.asarray(ix, dtype=np.int64) for t, ix in search_only.items()},
+        {t: np.where(np.isin(postings[t], ix), 1.0 - SEARCH_TEXT_SHARE, 1.0) for t, ix in search_only.items()},
         brand_only,
         branded,
         {t: np.asarray(ix, dtype=np.int32) for t, ix in postings.items()},
@@ -1037,7 +1039,7 @@ class Matcher:
         self.heads, self.head_cores, self.brand_only = words.heads, words.head_cores, words.brand_only
         self.postings, self.idf, self.vocabulary_by_letter = words.postings, words.idf, words.vocabulary_by_letter
         self.description_lower, self.row_of = words.description_lower, words.row_of
-        self.same_as, self.search_only = words.same_as, words.search_only
+        self.same_as, self.search_factors = words.same_as, words.search_factors
         self.identity, self.home_recipe = words.identity, words.home_recipe
         self.form_words, self.negatable, self._lacks = words.form_words, words.negatable, words.lacks
         self.claims = [t & CLAIM_WORDS for t in words.description_tokens]
@@ -1429,23 +1431,38 @@ class Matcher:
             light.append(j)
         heavy = [j for j in range(len(tokens)) if j not in light]
         postings = [self.postings[tokens[j]] for j in heavy]
+        weights = [self._posting_weights(tokens[j], shares[j]) for j in heavy]
         if len(postings) == 1:  # one word: its postings are the sorted candidates already
-            candidates, coverage = postings[0], np.full(len(postings[0]), float(shares[heavy[0]]))
+            candidates, coverage = postings[0], weights[0]
         else:
-            candidates, coverage = self._summed(postings, [shares[j] for j in heavy])
+            candidates, coverage = self._summed(postings, np.concatenate(weights))
         for j in light:
             has_word = self.postings[tokens[j]]
-            found = has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
-            coverage = coverage + found * shares[j]
+            at = np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)
+            coverage = coverage + np.where(
+                has_word[at] == candidates, self._posting_weights(tokens[j], shares[j])[at], 0.0
+            )
         return self._adjust_coverage(tokens, shares, candidates, coverage)
 
-    def _summed(self, postings: list[np.ndarray], shares: list[float]) -> tuple[np.ndarray, np.ndarray]:
-        """The foods of several words' postings (sorted) and the sum of the shares of their words."""
-        weights = np.repeat(shares, [len(p) for p in postings])
+    def _posting_weights(self, token: str, share: float) -> np.ndarray:
+        """``share`` for each food having ``token``, a little less where the word is only in the food's
+        additional names ("rum with cola-type drinks such as Coke, Coca Cola"): weaker evidence than the
+        description."""
+        factors = self.search_factors.get(token)
+        if factors is None:
+            return np.full(len(self.postings[token]), float(share))
+        return factors * share
+
+    def _summed(self, postings: list[np.ndarray], weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The foods of several words' postings (sorted) and the sum of each food's ``weights``
+        (one per posting entry)."""
         rows = np.concatenate(postings)
         if len(rows) * 8 < len(self.ids):
-            candidates, inverse = np.unique(rows, return_inverse=True)
-            coverage = np.bincount(inverse, weights=weights)
+            # sort once and sum runs: cheaper than np.unique's inverse plus a bincount
+            order = np.argsort(rows, kind="stable")
+            ordered = rows[order]
+            starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+            candidates, coverage = ordered[starts], np.add.reduceat(weights[order], starts)
         else:  # many rows: sum per food over the whole table (every IDF is > 0), keep the non-zero
             summed = np.bincount(rows, weights=weights, minlength=len(self.ids))
             candidates = np.flatnonzero(summed)
@@ -1456,12 +1473,6 @@ class Matcher:
         self, tokens: list[str], shares: list[float], candidates: np.ndarray, coverage: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         for token, share in zip(tokens, shares, strict=True):
-            if token in self.search_only:
-                # an additional name ("rum with cola-type drinks such as Coke, Coca Cola") is weaker
-                # evidence than the description: a little less of the word's weight
-                rows = self.search_only[token]
-                at = np.minimum(np.searchsorted(candidates, rows), len(candidates) - 1)
-                coverage[at[candidates[at] == rows]] -= SEARCH_TEXT_SHARE * share
             if token in COOKING_WORDS:
                 # "baked" is covered by "dry heat": tables word a preparation differently (SR28 "cooked,
                 # dry heat", FNDDS "baked or broiled"), and only one of them would otherwise get credit
