@@ -714,6 +714,32 @@ def measure_category(description: str, table_category: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
+def classify_measure(amount: float, measure: str) -> tuple[str, str, float | None]:
+    """(unit, kind, ml) of a table's portion measure ("cup, chopped", "can or bottle (12 fl oz)",
+    "slice"): ``ml`` when its volume is known, also for a household measure naming its volume
+    ("serving 1 cup"). The food tables carry this from their build (tools/build_*.py); custom
+    foods get it when read."""
+    amount = float(amount) or 1.0
+    unit_text, _rest = _take_unit(measure)
+    name, kind, per_unit = (
+        resolve_unit(unit_text)
+        if unit_text
+        else (singular(measure.split(",")[0].split("(")[0].strip().lower()), "household", None)
+    )
+    ml = amount * per_unit if kind == "volume" else None
+    inner = (
+        re.search(r"(?:^|[\s(])(\d+(?:/\d+|\.\d+)?)?\s*(cups?|tbsp|tsp|fl oz)\b", measure)
+        if kind == "household"
+        else None
+    )
+    if inner:
+        # "serving 1 cup", "can or bottle (12 fl oz)": a household measure of known volume
+        size = parse_number(inner.group(1))[0] if inner.group(1) else 1.0
+        ml = amount * size * resolve_unit(inner.group(2))[2]
+    return name, kind, ml
+
+
 class PortionWeights:
     """Grams per unit for a food, from its own portion weights, else a generic everyday measure.
 
@@ -730,27 +756,15 @@ class PortionWeights:
 
     @staticmethod
     def _classify(portion: dict) -> dict:
-        """unit and kind of a portion's measure; ``ml`` when its volume is known (also for "1 can or
-        bottle (12 fl oz)" and "serving 1 cup"); ``grams_each`` per one measure as written."""
-        measure = str(portion["measure"])
-        unit_text, _rest = _take_unit(measure)
-        name, kind, per_unit = (
-            resolve_unit(unit_text)
-            if unit_text
-            else (singular(measure.split(",")[0].split("(")[0].strip().lower()), "household", None)
-        )
+        """The portion with its measure's unit, kind and ``ml`` (classified when its table was built:
+        tools/build_*.py, or when custom foods are read) and ``grams_each`` per one measure."""
         amount = float(portion["amount"]) or 1.0
-        ml = amount * per_unit if kind == "volume" else None
-        inner = (
-            re.search(r"(?:^|[\s(])(\d+(?:/\d+|\.\d+)?)?\s*(cups?|tbsp|tsp|fl oz)\b", measure)
-            if kind == "household"
-            else None
-        )
-        if inner:
-            # "serving 1 cup", "can or bottle (12 fl oz)": a household measure of known volume
-            size = parse_number(inner.group(1))[0] if inner.group(1) else 1.0
-            ml = amount * size * resolve_unit(inner.group(2))[2]
-        return {**portion, "unit": name, "kind": kind, "ml": ml, "grams_each": float(portion["grams"]) / amount}
+        if portion.get("kind"):
+            unit, kind, ml = portion["unit"], portion["kind"], portion.get("ml")
+            ml = None if ml is None or ml != ml or ml == "" else float(ml)
+        else:  # a table without the classification (an older custom table): classified here
+            unit, kind, ml = classify_measure(amount, str(portion["measure"]))
+        return {**portion, "unit": unit, "kind": kind, "ml": ml, "grams_each": float(portion["grams"]) / amount}
 
     def grams_per_unit(self, food_id: str, quantity: Quantity, food_text: str = "") -> tuple[float | None, str]:
         """(grams per one unit of ``quantity``, how it was found) or (None, why not)."""

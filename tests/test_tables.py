@@ -48,3 +48,27 @@ def test_custom_foods_are_a_table_too(tmp_path):
         load(write(tmp_path / "g.csv", "food_id,description,category\nbar,My bar,crisps\n"))
     with pytest.raises(DataFileError, match="looks like a USDA id"):
         load(write(tmp_path / "h.csv", "food_id,description\n27540310,My sandwich\n"))
+
+
+def test_portions_are_classified_when_the_table_is_built(table, monkeypatch):
+    """Issue 14: each portion's unit, kind and volume come with the table (tools/build_*.py, or
+    custom foods when read), not from parsing its measure on every run; they equal the classifier's."""
+    import math
+
+    from nutri import quantity
+    from nutri.quantity import PortionWeights, classify_measure, parse_quantity
+
+    portions = table.portions
+    assert {"unit", "kind", "ml"} <= set(portions.columns) and (portions["kind"] != "").all()
+    for row in portions.sample(2000, random_state=1).itertuples():
+        unit, kind, ml = classify_measure(float(row.amount), row.measure)
+        assert (row.unit, row.kind) == (unit, kind), row.measure
+        assert (ml is None and math.isnan(row.ml)) or ml == row.ml, row.measure
+
+    def no_parsing(*_args):
+        raise AssertionError("a shipped portion was parsed at run time")
+
+    monkeypatch.setattr(quantity, "classify_measure", no_parsing)
+    quantity_text = parse_quantity("2 cups spinach")
+    per_unit, how = PortionWeights(table).grams_per_unit("11457", quantity_text, quantity_text.food_text)
+    assert abs(per_unit - 30) < 1e-9 and "cup" in how

@@ -28,7 +28,8 @@ ingredient is an SR number retired before SR28 with no reliable successor
 (``tools/fndds_sr_successors.csv`` lists the successors we use); the build report counts both.
 
 The output is deterministic (same files -> same bytes); the test suite rebuilds and compares.
-Only the standard library is used.
+Only the standard library and pint are used (portion measures are classified as in
+``tools/build_foods.py``).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_foods import NUTRIENT_COLUMNS, number_text, read_sr28
+from build_foods import NUTRIENT_COLUMNS, classified, number_text, read_sr28
 from build_foods import build as build_sr28
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +62,7 @@ FOOD_HEADER = [
     "vitamin_d_basis",
 ]
 SAME_AS_SHARE = 0.9  # a survey food whose recipe is at least this share of one SR28 food is that food
-PORTION_HEADER = ["food_id", "seq", "amount", "measure", "grams"]
+PORTION_HEADER = ["food_id", "seq", "amount", "measure", "grams", "unit", "kind", "ml"]
 NEEDED = (
     "MainFoodDesc.txt",
     "AddFoodDesc.txt",
@@ -297,7 +298,7 @@ def portion_rows(fndds_dir: Path, codes: set[str]) -> list[list[str]]:
             top, _, bottom = fraction.partition("/")
             value = float(top) / float(bottom) if bottom else float(top)
             amount, measure = number_text(str(round(float(whole or 0) + value, 4))), found.group(2)
-        rows.append([ID_PREFIX + code, seq, amount, measure, number_text(grams)])
+        rows.append([ID_PREFIX + code, seq, amount, measure, number_text(grams), *classified(amount, measure)])
     return sorted(rows, key=lambda r: (r[0], int(r[1])))
 
 

@@ -15,7 +15,9 @@ Release 28, public domain):
 The output is deterministic: the same SR28 files give the same bytes, and the test suite
 rebuilds and compares when the SR28 folder is present.
 
-Only the standard library is used so the script runs before the project is installed.
+Only the standard library and pint are used, so the script runs before the project is installed:
+each portion's measure is classified here (unit, kind, ml: ``nutri.quantity.classify_measure``,
+read from this checkout), not parsed again on every run.
 """
 
 from __future__ import annotations
@@ -87,7 +89,18 @@ FOOD_HEADER = [
     *NUTRIENT_COLUMNS.values(),
     "vitamin_d_basis",
 ]
-PORTION_HEADER = ["food_id", "seq", "amount", "measure", "grams"]
+PORTION_HEADER = ["food_id", "seq", "amount", "measure", "grams", "unit", "kind", "ml"]
+
+
+def classified(amount: str, measure: str) -> list[str]:
+    """unit, kind and ml of a portion measure, by nutri's own classifier (this checkout's)."""
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from nutri.quantity import classify_measure
+
+    unit, kind, ml = classify_measure(float(amount), measure)
+    return [unit, kind, "" if ml is None else repr(ml)]
 
 
 def read_sr28(path: Path) -> list[list[str]]:
@@ -143,7 +156,7 @@ def build(sr28_dir: Path) -> tuple[str, str]:
     weight_rows = read_sr28(sr28_dir / "WEIGHT.txt")
     for row in sorted(weight_rows, key=lambda r: (r[0], int(r[1]))):
         food_id, seq, amount, measure, grams = row[0], row[1], row[2], row[3], row[4]
-        writer.writerow([food_id, seq, number_text(amount), measure, number_text(grams)])
+        writer.writerow([food_id, seq, number_text(amount), measure, number_text(grams), *classified(amount, measure)])
     return foods.getvalue(), portions.getvalue()
 
 

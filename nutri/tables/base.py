@@ -66,7 +66,8 @@ FOOD_COLUMNS = [
     *NUTRIENT_COLUMNS,
     "vitamin_d_basis",
 ]
-PORTION_COLUMNS = ["food_id", "seq", "amount", "measure", "grams"]
+# unit, kind and ml: the measure classified when the table was built (nutri.quantity.classify_measure)
+PORTION_COLUMNS = ["food_id", "seq", "amount", "measure", "grams", "unit", "kind", "ml"]
 
 
 @dataclass(frozen=True)
@@ -219,4 +220,8 @@ def read_food_csv(path: Path, table: str, renames: dict[str, str] | None = None)
 
 
 def read_portion_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype={"food_id": str, "measure": str}, keep_default_na=False)[PORTION_COLUMNS]
+    portions = pd.read_csv(
+        path, dtype={"food_id": str, "measure": str, "unit": str, "kind": str}, keep_default_na=False
+    )[PORTION_COLUMNS]
+    portions["ml"] = pd.to_numeric(portions["ml"], errors="coerce")  # empty: no known volume
+    return portions

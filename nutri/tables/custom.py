@@ -16,6 +16,7 @@ import pandas as pd
 
 from nutri.errors import DataFileError
 from nutri.nutrients import NUTRIENT_COLUMNS
+from nutri.quantity import classify_measure
 from nutri.tables import fndds, sr28
 from nutri.tables.base import (
     CATEGORIES,
@@ -84,13 +85,18 @@ def _portions(path: Path, line_no: int, food_id: str, text: str) -> list[dict]:
             grams_value = -1
         if not measure or not match or grams_value <= 0:
             raise DataFileError(f"{path}, line {line_no}: portion {part!r} is not MEASURE=GRAMS (e.g. '1 bar=45')")
+        amount = float(match.group(1) or 1)
+        unit, kind, ml = classify_measure(amount, match.group(2))
         portions.append(
             {
                 "food_id": food_id,
                 "seq": seq,
-                "amount": float(match.group(1) or 1),
+                "amount": amount,
                 "measure": match.group(2),
                 "grams": grams_value,
+                "unit": unit,
+                "kind": kind,
+                "ml": ml,
             }
         )
     return portions
