@@ -462,7 +462,7 @@ CATEGORY_TRIGGERS = {
 
 
 # Triggers of more than one word ("burger king") are looked up in the joined text.
-TRIGGER_PHRASES = {group: [t for t in words if " " in t] for group, words in CATEGORY_TRIGGERS.items()}
+TRIGGER_PHRASES = {group: [f" {t} " for t in words if " " in t] for group, words in CATEGORY_TRIGGERS.items()}
 
 
 def _strip_accents(text: str) -> str:
@@ -1031,6 +1031,8 @@ class Matcher:
         for letter, vocabulary in words.vocabulary_by_letter.items():
             for word in vocabulary:
                 self._vocabulary_by_length.setdefault(letter, {}).setdefault(len(word), []).append(word)
+        self._typo_lists: dict[tuple[str, int], list[str]] = {}
+        self._alias_keys_by_length: dict[int, list[str]] = {}
         self._alias_keys_by_word: dict[str, set[str]] = {}
         for alias_key in self._alias_keys:
             for word in alias_key.split():
@@ -1070,13 +1072,9 @@ class Matcher:
             return None
         # Typos rarely change the first letter: compare with that letter's words only (20x fewer),
         # and only those of a length that can reach the cutoff (ratio <= 1 - |a - b| / (a + b))
-        share = 1 - TOKEN_TYPO_CUTOFF / 100
-        n = len(token)
-        by_length = self._vocabulary_by_length.get(token[0], {})
-        near = [length for length in by_length if abs(length - n) <= share * (length + n) + 1e-9]
         found = process.extractOne(
             token,
-            sorted(w for length in near for w in by_length[length]),
+            self._typo_vocabulary(token[0], len(token)),
             scorer=fuzz.ratio,
             processor=None,
             score_cutoff=TOKEN_TYPO_CUTOFF,
@@ -1095,9 +1093,26 @@ class Matcher:
         holding all of them, never of one that differs by a real word ("oat milk" is not "goat milk")."""
         words = key.split()
         if any(w not in self.postings for w in words):
-            return self._alias_keys
+            # only aliases of a length fuzz.ratio can bring to ALIAS_TYPO_CUTOFF, in their own order
+            n = len(key)
+            if n not in self._alias_keys_by_length:
+                share = 1 - ALIAS_TYPO_CUTOFF / 100
+                self._alias_keys_by_length[n] = [
+                    a for a in self._alias_keys if abs(len(a) - n) <= share * (len(a) + n) + 1e-9
+                ]
+            return self._alias_keys_by_length[n]
         pool = set.intersection(*(self._alias_keys_by_word.get(w, set()) for w in words))
         return sorted(pool) if pool else ()
+
+    def _typo_vocabulary(self, letter: str, n: int) -> list[str]:
+        """The words starting with ``letter`` whose length lets fuzz.ratio with a word of length ``n``
+        reach TOKEN_TYPO_CUTOFF (ratio <= 1 - |a - b| / (a + b)), in vocabulary order."""
+        if (letter, n) not in self._typo_lists:
+            share = 1 - TOKEN_TYPO_CUTOFF / 100
+            by_length = self._vocabulary_by_length.get(letter, {})
+            near = [length for length in by_length if abs(length - n) <= share * (length + n) + 1e-9]
+            self._typo_lists[(letter, n)] = sorted(w for length in near for w in by_length[length])
+        return self._typo_lists[(letter, n)]
 
     # -- public -----------------------------------------------------------------------------
     def match(self, text: str) -> Match:
@@ -1317,7 +1332,7 @@ class Matcher:
         groups = [
             mask
             for group, mask in self.special.items()
-            if word_set & CATEGORY_TRIGGERS[group] or any(f" {t} " in joined for t in TRIGGER_PHRASES[group])
+            if word_set & CATEGORY_TRIGGERS[group] or any(t in joined for t in TRIGGER_PHRASES[group])
         ]
         homemade = excluded >= NOT_HOMEMADE
         different = word_set & self.different.keys()
@@ -1345,29 +1360,31 @@ class Matcher:
         top = _top_stable(total, keep)
 
         asks = word_set & self.negatable  # words some food says it lacks ("salt")
-        states = bool(word_set & QUALIFYING_STATES)
+        qualify = bool(excluded or asks or word_set & QUALIFYING_STATES)
+        # plain floats and ints from here: a dozen foods, where numpy scalars only cost
+        rows, totals, covered = candidates[top].tolist(), total[top].tolist(), coverage[top].tolist()
         scored = []
-        for k in top:
-            i = candidates[k]
-            named = any(core <= word_set for core in self.head_cores[i])
-            final = total[k] + self._head_bonus(i, word_set, named)
-            if excluded or asks or states:
+        for j, i in enumerate(rows):
+            cores = self.head_cores[i]
+            named = cores[0] <= word_set if len(cores) == 1 else any(core <= word_set for core in cores)
+            final = totals[j] + self._head_bonus(i, word_set, named)
+            if qualify:
                 final += self._qualifier_bonus(i, word_set, excluded, asks)
-            scored.append((final, k, i, named))
+            scored.append((final, j, i, named))
         # the order-only penalties, computed for the foods they could still reorder
         floor = max(f for f, *_ in scored) - MAX_UNASKED
         reranked = sorted(
             (
-                (f - (self._unasked(i, word_set, named) if f > floor else MAX_UNASKED), f, k)
-                for f, k, i, named in scored
+                (f - (self._unasked(i, word_set, named) if f > floor else MAX_UNASKED), f, j)
+                for f, j, i, named in scored
             ),
             key=lambda x: -x[0],
         )
         out = []
-        for _order, final, k in reranked[:limit]:
-            i = candidates[k]
-            score = min(max(coverage[k] * 100 + (final - coverage[k]) * 60, 0.0), 100.0)
-            out.append((str(self.ids[i]), str(self.descriptions[i]), round(float(score), 1)))
+        for _order, final, j in reranked[:limit]:
+            i, share = rows[j], covered[j]
+            score = min(max(share * 100 + (final - share) * 60, 0.0), 100.0)
+            out.append((str(self.ids[i]), str(self.descriptions[i]), round(score, 1)))
         return out
 
     def _head_bonus(self, i: int, word_set: set[str], named: bool) -> float:
@@ -1461,7 +1478,10 @@ class Matcher:
             # sort once and sum runs: cheaper than np.unique's inverse plus a bincount
             order = np.argsort(rows, kind="stable")
             ordered = rows[order]
-            starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+            first = np.empty(len(ordered), dtype=bool)  # where a run of one food starts
+            first[0] = True
+            np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+            starts = np.flatnonzero(first)
             candidates, coverage = ordered[starts], np.add.reduceat(weights[order], starts)
         else:  # many rows: sum per food over the whole table (every IDF is > 0), keep the non-zero
             summed = np.bincount(rows, weights=weights, minlength=len(self.ids))
