@@ -1050,7 +1050,7 @@ class Matcher:
         self.different_words = priors.different_words
         self.prior_static, self.prior_default_state = priors.prior_static, priors.prior_default_state
         self.alcoholic, self.alcohol_words = priors.alcoholic, priors.alcohol_words
-        self._cache: dict[tuple[str, frozenset[str], frozenset[str]], Match] = {}
+        self._cache: dict[tuple[str, frozenset[str], frozenset[str], tuple[str, ...]], Match] = {}
         self._negated: dict[int, frozenset[str]] = {}  # description row -> words it says are absent
         self._nutrients: np.ndarray | None = None  # for nutrient ranges, built on first use
         self._last_ranked: tuple = ((), [])
@@ -1136,15 +1136,18 @@ class Matcher:
             # "tuna in olive oil", "oats with milk": the food comes before "in"/"with"
             before = re.split(r"\s(?:in|with|w/)\s", food_part.lower(), maxsplit=1)
             head = frozenset(tokenize(before[0])) if len(before) > 1 and before[0].strip() else frozenset()
-        if (key, head, excluded) not in self._cache:
+        # the brand's food words can decide the match, so they are part of what it is cached under
+        # (else "Organic Pasta - Unch" became the apple of an earlier "Fuji Apple - Unch")
+        brand_words = tuple(w for w in tokenize(brand) if self._correct(w) is not None and w not in key.split())
+        cache_key = (key, head, excluded, brand_words)
+        if cache_key not in self._cache:
             found = self._match(text, key, head, excluded)
-            brand_words = [w for w in tokenize(brand) if self._correct(w) is not None and w not in key.split()]
             if brand_words and found.status != "matched":
                 # the food part alone is not clear: the brand's food words may say what it is
-                with_brand = self._match(text, " ".join(brand_words + key.split()), head, excluded)
+                with_brand = self._match(text, " ".join(brand_words + tuple(key.split())), head, excluded)
                 found = with_brand if with_brand.score > found.score else found
-            self._cache[(key, head, excluded)] = self._with_ranges(self._as_same_food(found), key, head, excluded)
-        found = self._cache[(key, head, excluded)]
+            self._cache[cache_key] = self._with_ranges(self._as_same_food(found), key, head, excluded)
+        found = self._cache[cache_key]
         return found if found.query == text else replace(found, query=text)
 
     def _with_ranges(self, found: Match, key: str, head: frozenset[str], excluded: frozenset[str]) -> Match:

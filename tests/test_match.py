@@ -282,3 +282,16 @@ def test_light_words_only_add_to_the_foods_the_others_find(matcher):
     # and the ranking of the rest is the one the whole text gives
     ranked = matcher.search("chicken breast raw with salt", 10)
     assert ranked and all("chicken" in d.lower() or "breast" in d.lower() for _fid, d, _s in ranked)
+
+
+def test_a_match_does_not_depend_on_what_was_matched_before(table):
+    """The brand's food words decide an unclear food part, so the same food part under another brand
+    must not reuse the earlier answer (found at cohort scale: matching depended on the order of texts)."""
+    from nutri.match import Matcher
+
+    fresh = Matcher(table).match("Organic Pasta - Unch")
+    seasoned = Matcher(table)
+    assert "apple" in seasoned.match("Fuji Apple - Unch").description.lower()
+    again = seasoned.match("Organic Pasta - Unch")
+    assert "pasta" in fresh.description.lower()
+    assert (again.food_id, again.status, again.score) == (fresh.food_id, fresh.status, fresh.score)
