@@ -296,3 +296,44 @@ def test_real_cronometer_exports_as_three_people(tmp_path):
     assert len(result.people) == 3
     assert result.person_weeks["days_logged"].sum() == len(result.person_days)
     assert set(result.person_days.columns) >= {"person", "date", "complete", ENERGY.column}
+
+
+def test_many_periods_at_once_are_judged_as_one_at_a_time():
+    """assess.assess_many over mixed profiles and nutrients (EAR, AI-only, supplement-only UL) gives, period
+    by period, what assess.assess gives for that period alone."""
+    import dataclasses
+
+    from nutri.assess import STATUSES, Evidence, PeriodStats, Rules, assess, assess_many, variation
+    from nutri.dri import references
+
+    rng = np.random.default_rng(7)
+    cases = []
+    for profile in (Profile("female", 40), Profile("male", 25), Profile("female", 75)):
+        for key in ("magnesium", "calcium", "vitamin_d", "vitamin_b12"):
+            reference, var = references(profile)[key], variation(key, profile)
+            cases.append((reference, var))
+            cases.append((dataclasses.replace(reference, ear=None, rda=None), var))  # AI-only row
+    periods, rules, expected = [], [], []
+    for _ in range(300):
+        reference, var = cases[rng.integers(len(cases))]
+        days = int(rng.integers(0, 6))
+        scale = reference.ear or reference.ai or 10.0
+        counted = tuple(float(x) for x in rng.gamma(2.0, scale / 2.0, days))
+        upper = tuple(float(x) for x in rng.choice([0.0, 0.0, scale * 0.3, math.inf], days))
+        doses = tuple(float(x) for x in rng.choice([0.0, 400.0], days))
+        evidence = Evidence(counted, upper, doses, days + 2, days)
+        expected.append(assess(evidence, reference, var))
+        if days:
+            periods.append(PeriodStats.of(evidence))
+        else:
+            nan = np.array([np.nan])
+            periods.append(PeriodStats(np.array([0]), nan, nan, np.array([0.0]), nan, np.array([0.0])))
+        rules.append(Rules.of(reference, var))
+    stacked = PeriodStats(*(np.concatenate([getattr(p, f) for p in periods]) for f in PeriodStats.__dataclass_fields__))
+    stacked_rules = Rules(*(np.array([getattr(r, f) for r in rules]) for f in Rules.__dataclass_fields__))
+    many = assess_many(stacked, stacked_rules)
+    for i, one in enumerate(expected):
+        assert STATUSES[many.status[i]] is one.status, i
+        probability = None if np.isnan(many.probability[i]) else float(many.probability[i])
+        assert probability == one.probability_adequate, i
+    assert len({s for s in many.status}) >= 4  # the periods reach several verdicts
