@@ -114,6 +114,7 @@ def _variation_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     return published, defaults
 
 
+@lru_cache(maxsize=1024)  # a pure function of its arguments, asked once per nutrient and period
 def variation(nutrient: str, profile: Profile) -> Variation:
     published, defaults = _variation_tables()
     if nutrient not in defaults.index:
@@ -467,13 +468,12 @@ def period_evidence(days: pd.DataFrame, column: str) -> Evidence:
     as zero; their rows lower the coverage."""
     if days.empty:
         return Evidence((), (), (), 0, 0)
-    complete = days[days["complete"].astype(bool)]
-    judged = complete[complete[column + "_counted"] > 0]
-    upper = judged[column + "_upper"].to_numpy(dtype=float)
+    counted = days[column + "_counted"].to_numpy()
+    judged = days["complete"].to_numpy(dtype=bool) & (counted > 0)
+
+    def of(name: str) -> tuple[float, ...]:  # arrays, not frames: this runs per period and nutrient
+        return tuple(days[name].to_numpy(dtype=float)[judged].tolist())
+
     return Evidence(
-        tuple(judged[column].astype(float)),
-        tuple(upper),
-        tuple(judged[column + "_supplemental"].astype(float)),
-        int(days["entries"].sum()),
-        int(days[column + "_counted"].sum()),
+        of(column), of(column + "_upper"), of(column + "_supplemental"), int(days["entries"].sum()), int(counted.sum())
     )

@@ -193,7 +193,9 @@ def _period(
 def _other_reading(days, entries, alternatives, column, verdict, reference, var) -> dict | None:
     """When a supplement dose that can be read two ways (compound or elemental, nutri.supplements)
     changes the verdict under its other reading: that verdict, its average and the entries concerned."""
-    other_days = days_under_alternative(days, alternatives, column) if alternatives is not None else None
+    if alternatives is None or alternatives.empty:  # no dose that can be read two ways: nothing to judge again
+        return None
+    other_days = days_under_alternative(days, alternatives, column)
     if other_days is None:
         return None
     other = assess(period_evidence(other_days, column), reference, var)
@@ -437,13 +439,22 @@ def _top_foods(by_food: pd.DataFrame | None, column: str, count: int = 5) -> lis
     """The foods giving most of a nutrient in a period, with their share of the known total."""
     if by_food is None:
         return []
-    known = by_food[column][by_food[column] > 0]
-    if known.empty:
+    values = by_food[column].to_numpy(dtype=float)
+    positive = np.flatnonzero(values > 0)
+    if not len(positive):
         return []
-    total = known.sum()
+    total = values[positive].sum()
+    # the largest first, ties in order of appearance (as Series.nlargest), without a Series per call
+    best = positive[np.argsort(-values[positive], kind="stable")[:count]]
+    keys = by_food.index
     return [
-        {"food_id": fid, "food": food, "amount": round(float(v), 2), "share": round(float(v / total), 3)}
-        for (fid, food), v in known.nlargest(count).items()
+        {
+            "food_id": keys[i][0],
+            "food": keys[i][1],
+            "amount": round(float(values[i]), 2),
+            "share": round(float(values[i] / total), 3),
+        }
+        for i in best
     ]
 
 
