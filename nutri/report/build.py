@@ -77,12 +77,14 @@ def _period(
     profile: Profile,
     table: FoodTable,
     diary_ids: set[str],
-    suggestion_cache: dict,
+    shared: dict,
     calendar: bool = True,
     alternatives: pd.DataFrame | None = None,
 ) -> dict:
     refs = references(profile)
-    by_date = days.set_index("date") if not days.empty else days
+    if "days" not in shared:  # the same day table for every period of a report: one conversion
+        shared["days"] = days.set_index("date").to_dict("index") if not days.empty else {}
+    by_date = shared["days"]
     if calendar:
         day_rows = [
             _day(date.isoformat(), by_date)
@@ -157,7 +159,7 @@ def _period(
                 profile,
                 table,
                 diary_ids,
-                suggestion_cache,
+                shared,
             )
         if verdict.status.over_limit:
             item["above_ul"] = _above_ul(reference, average, supplemental)
@@ -182,7 +184,7 @@ def _period(
         "days": day_rows,
         "nutrients": nutrients,
         "lifestyle": lifestyle,
-        "meals": _meals(entries, [ENERGY.column, *(r.column for r in refs.values())]),
+        "meals": _meals(entries, _meal_of(shared, entries), [ENERGY.column, *(r.column for r in refs.values())]),
         # the energy of the period's logged days, as logged (likely incomplete days included)
         "energy_kcal_total": _clean(sum(d["energy_kcal"] for d in logged if d["energy_kcal"] is not None))
         if any(d["energy_kcal"] is not None for d in logged)
@@ -217,29 +219,27 @@ def _add_advice(
     profile: Profile,
     table: FoodTable,
     diary_ids: set[str],
-    suggestion_cache: dict,
+    shared: dict,
 ) -> None:
     """The source document's food sources for a shortfall, screened by the advice-safety table for the
     profile, and the gap closers among them."""
     doc = document()["nutrients"][nutrient]
     all_suggestions = []
-    if "everyday" not in suggestion_cache:
-        suggestion_cache["everyday"] = everyday_food_ids(table)
-        suggestion_cache["groups"] = table.foods["category"].to_dict()
+    if "everyday" not in shared:
+        shared["everyday"] = everyday_food_ids(table)
+        shared["groups"] = table.foods["category"].to_dict()
     for rule in doc["sources"]:
         if rule.get("non_food"):
             item["sources"].append({"category": rule["category"], "advice": rule["non_food"], "foods": []})
             continue
         key = (column, rule["category"])
-        if key not in suggestion_cache:
-            suggestion_cache[key] = category_suggestions(table, column, rule)
+        if key not in shared:
+            shared[key] = category_suggestions(table, column, rule)
         # the advice-safety table for this profile (the same in every period of a report)
-        if key + ("screened",) not in suggestion_cache:
-            suggestion_cache[key + ("screened",)] = screen(
-                suggestion_cache[key], profile, nutrient, suggestion_cache["groups"]
-            )
-        safe, withheld = suggestion_cache[key + ("screened",)]
-        picked = ranked_sources(safe, diary_ids, suggestion_cache["everyday"])
+        if key + ("screened",) not in shared:
+            shared[key + ("screened",)] = screen(shared[key], profile, nutrient, shared["groups"])
+        safe, withheld = shared[key + ("screened",)]
+        picked = ranked_sources(safe, diary_ids, shared["everyday"])
         all_suggestions.extend(picked)
         source = {"category": rule["category"], "foods": [_food(s) for s in picked]}
         if withheld:
@@ -250,7 +250,7 @@ def _add_advice(
         item["gap"] = _clean(gap)
         target = item["rda"] if item["rda"] is not None else item["ai"]
         item["gap_closers"] = gap_closers(
-            all_suggestions, gap, count=DETAIL_CLOSERS, target=target, everyday=suggestion_cache["everyday"]
+            all_suggestions, gap, count=DETAIL_CLOSERS, target=target, everyday=shared["everyday"]
         )
         if target and gap < MIN_GAP_SHARE * target:
             item["closer_note"] = (
@@ -330,9 +330,9 @@ def gaps_between(weeks: list[dict], start: dt.date | None, end: dt.date | None) 
     ]
 
 
-def _day(key: str, by_date: pd.DataFrame) -> dict:
+def _day(key: str, by_date: dict[str, dict]) -> dict:
     """One calendar day of a period: its known sums and coverage, whether it is complete, what is over a UL."""
-    if by_date.empty or key not in by_date.index:
+    if key not in by_date:
         return {
             "date": key,
             "logged": False,
@@ -342,7 +342,7 @@ def _day(key: str, by_date: pd.DataFrame) -> dict:
             "incomplete_reason": "not logged",
             "above_ul": [],
         }
-    row = by_date.loc[key]
+    row = by_date[key]
     day = {"date": key, "logged": True, "entries": int(row["entries"])}
     for column in ENTRY_NUTRIENT_COLUMNS:
         day[column] = _clean(row[column])
@@ -404,12 +404,21 @@ MAX_MEALS = 8
 OTHER_MEALS = "other meals"
 
 
-def _meals(entries: pd.DataFrame, columns: list[str]) -> list[dict] | None:
+def _meal_of(shared: dict, entries: pd.DataFrame) -> pd.Series | None:
+    """Each entry's meal as written (stripped, once per report in ``shared``), for the period's rows;
+    None when none has one."""
+    if shared.get("meal") is None or "meal" not in entries:
+        return None
+    meal = shared["meal"].reindex(entries.index)
+    return meal if (meal != "").any() else None
+
+
+def _meals(entries: pd.DataFrame, meal: pd.Series | None, columns: list[str]) -> list[dict] | None:
     """Which meal supplies each nutrient: per meal the share of the period's counted total (the
     diary's own meal words, usual meals first). None when the diary names no meals."""
-    if entries.empty or "meal" not in entries or not (entries["meal"].astype(str).str.strip() != "").any():
+    if entries.empty or meal is None:
         return None
-    meal = entries["meal"].astype(str).str.strip().replace("", NO_MEAL)
+    meal = meal.replace("", NO_MEAL)
     sums = entries[columns].groupby(meal, sort=False).sum(min_count=1)
     totals = sums.sum(min_count=1)
     order = sorted(
@@ -518,7 +527,9 @@ def build_report(
     diary_ids = set(used["food_id"])
     alternatives = alternative_totals(used)  # doses that can be read two ways, per date
     weeks = []
-    suggestion_cache: dict = {}  # (nutrient column, category) -> suggestions, the same for every week
+    # work that is the same for every period: suggestions per (nutrient column, category), screened
+    # per profile; every day's record; each entry's meal
+    shared: dict = {"meal": used["meal"].astype(str).str.strip() if "meal" in used else None}
     if start is not None and end is not None and start <= end:
         # only weeks holding entries are walked; the weeks between them are summarised as gaps
         for monday in sorted(dt.date.fromisoformat(m) for m in by_week):
@@ -532,7 +543,7 @@ def build_report(
                     profile,
                     table,
                     diary_ids,
-                    suggestion_cache,
+                    shared,
                     alternatives=alternatives,
                 )
             )
@@ -546,7 +557,7 @@ def build_report(
             profile,
             table,
             diary_ids,
-            suggestion_cache,
+            shared,
             calendar=False,
             alternatives=alternatives,
         )
