@@ -105,6 +105,7 @@ PHRASE_SYNONYMS = [
     # SR28 names fortification by its nutrients ("Soymilk, chocolate, with added calcium, vitamins
     # A and D"); a text says "fortified": both sides read as fortified
     (r"\bwith added (?=(?:calcium|vitamins?|nutrients)\b)", "fortified "),
+    (r"\bwith (?=calcium\b)", "fortified "),  # "orange juice with calcium"
     (r"\benriched\b", "fortified"),
 ]
 ANY_PHRASE = re.compile("|".join(f"(?:{p})" for p, _ in PHRASE_SYNONYMS))

@@ -295,3 +295,7 @@ def test_a_match_does_not_depend_on_what_was_matched_before(table):
     again = seasoned.match("Organic Pasta - Unch")
     assert "pasta" in fresh.description.lower()
     assert (again.food_id, again.status, again.score) == (fresh.food_id, fresh.status, fresh.score)
+
+
+def test_with_calcium_is_the_fortified_food(matcher):
+    assert matcher.match("orange juice with calcium").food_id in {"09210", "09211", "09212"}
