@@ -513,7 +513,8 @@ def build_report(
         start = dates[0]
     if end is None and dates:
         end = dates[-1]
-    if start is not None and end is not None:
+    if start is not None and end is not None and (start > dates[0] or end < dates[-1] if dates else True):
+        # a copy only when the chosen period leaves rows out (at 1M rows a copy is hundreds of MB)
         used = used[(used["date"] >= start.isoformat()) & (used["date"] <= end.isoformat())]
     days = mark_days(add_upper_bounds(daily_totals(used), used, table, NUTRIENT_COLUMNS), profile)
     # each entry's ISO week (its Monday), found once per distinct date
@@ -521,9 +522,8 @@ def build_report(
         d: (dt.date.fromisoformat(d) - dt.timedelta(days=dt.date.fromisoformat(d).weekday())).isoformat()
         for d in used["date"].unique()
     }
-    by_week = (
-        {week: group for week, group in used.groupby(used["date"].map(mondays), sort=False)} if not used.empty else {}
-    )
+    # row positions per week; a week's rows are taken when its turn comes, not all copied at once
+    by_week = used.groupby(used["date"].map(mondays), sort=False).indices if not used.empty else {}
     diary_ids = set(used["food_id"])
     alternatives = alternative_totals(used)  # doses that can be read two ways, per date
     weeks = []
@@ -539,7 +539,7 @@ def build_report(
                     shift(monday, 6),
                     iso_week(monday),
                     days,
-                    by_week[monday.isoformat()],
+                    used.iloc[by_week[monday.isoformat()]],
                     profile,
                     table,
                     diary_ids,
