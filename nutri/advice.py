@@ -4,7 +4,6 @@ that selects foods of foods.csv, ranked by nutrient per common portion, and gap 
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -94,23 +93,12 @@ def household_portion(table: FoodTable, food_id: str, category: str) -> tuple[fl
     """(amount, measure, grams): the food's own household portion closest in ratio to a serving of its
     kind (serving_sizes.csv, FDA reference amounts), as `nutri foods top` shows it; the serving weight
     itself when no own portion is near."""
-    from nutri.food_finder import MAX_PORTION_RATIO, NOT_HOUSEHOLD, household_grams
+    from nutri.food_finder import closest_household, household_grams
 
     reference = household_grams(str(table.description(food_id)), category)
-    portions = [
-        p for p in table.portions_of(food_id) if float(p["grams"]) > 0 and not NOT_HOUSEHOLD.search(str(p["measure"]))
-    ]
-    if portions:
-        best = min(
-            portions,
-            key=lambda p: (
-                round(abs(math.log(float(p["grams"]) / reference)), 3),
-                float(p["amount"]) != 1,
-                int(p["seq"]),
-            ),
-        )
-        if float(best["grams"]) <= reference * MAX_PORTION_RATIO:
-            return float(best["amount"]), str(best["measure"]), float(best["grams"])
+    best = closest_household(table.portions_of(food_id), reference)
+    if best is not None:
+        return float(best["amount"]), str(best["measure"]), float(best["grams"])
     return reference, "g", reference
 
 

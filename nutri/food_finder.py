@@ -151,24 +151,30 @@ def amount_text(amount: float) -> str:
     return f"{amount:g}"
 
 
+def closest_household(portions: list[dict], reference: float) -> dict | None:
+    """The household portion (no container or package) closest in ratio to a reference serving, a
+    single measure and the table's order breaking ties; None when there is none or it is more than
+    MAX_PORTION_RATIO times the serving. The report's advice and `nutri foods top` both use it."""
+    household = [p for p in portions if float(p["grams"]) > 0 and not NOT_HOUSEHOLD.search(str(p["measure"]))]
+    if not household:
+        return None
+    best = min(
+        household,
+        key=lambda p: (round(abs(math.log(float(p["grams"]) / reference)), 3), float(p["amount"]) != 1, int(p["seq"])),
+    )
+    return best if float(best["grams"]) <= reference * MAX_PORTION_RATIO else None
+
+
 def typical_portion(table: FoodTable, food_id: str, description: str, category: str) -> tuple[str, float]:
     """(label with grams, grams): the food's own household portion closest to a serving of its kind,
     else the survey's usual amount ("Quantity not specified"), else the reference weight itself."""
     reference = household_grams(description, category)
     portions = [p for p in table.portions_of(food_id) if float(p["grams"]) > 0]
     household = [p for p in portions if not NOT_HOUSEHOLD.search(str(p["measure"]))]
-    if household:
-        best = min(
-            household,
-            key=lambda p: (
-                round(abs(math.log(float(p["grams"]) / reference)), 3),
-                float(p["amount"]) != 1,
-                int(p["seq"]),
-            ),
-        )
+    best = closest_household(portions, reference)
+    if best is not None:
         grams = float(best["grams"])
-        if grams <= reference * MAX_PORTION_RATIO:
-            return f"{amount_text(float(best['amount']))} {best['measure']} ({grams:.0f} g)", grams
+        return f"{amount_text(float(best['amount']))} {best['measure']} ({grams:.0f} g)", grams
     usual = [p for p in portions if str(p["measure"]).lower().startswith("quantity not specified")]
     if usual and not household:
         return f"a usual serving ({float(usual[0]['grams']):.0f} g)", float(usual[0]["grams"])
