@@ -432,7 +432,7 @@ def parse_quantity(text: str) -> Quantity:
     found = _parse_plain(text)
     if found.amount is not None:
         return found
-    for alternative in (_parse_bracketed, _parse_measure_of):
+    for alternative in (_parse_bracketed, _parse_measure_of, _parse_trailing_count):
         other = alternative(text)
         if other is not None:
             return other
@@ -459,6 +459,56 @@ def _parse_bracketed(text: str) -> Quantity | None:
             if food:
                 return Quantity(inner.amount, inner.unit, inner.kind, inner.per_unit, food, inner.note, inner.detail)
     return None
+
+
+# "hard boiled eggs 2", "tacos, 3", "eggs x2", "bananas (2)": a small whole number after the food is
+# how many. Only after a plain word: "vitamin B12", "V8", "coke zero 330", "zinc 15" keep their numbers.
+TRAILING_COUNT_RE = re.compile(
+    r"^(?P<food>.*?\b(?P<last>[A-Za-z]{3,}))(?:\s*,\s*|\s+x\s*|\s*\(\s*|\s+)(?P<count>[1-9]|1[0-9]|2[0-4])\s*\)?\s*$",
+    re.IGNORECASE,
+)
+NOT_COUNTED_AFTER = frozenset(
+    [
+        "vitamin",
+        "omega",
+        "zinc",
+        "magnesium",
+        "calcium",
+        "iron",
+        "selenium",
+        "potassium",
+        "sodium",
+        "zero",
+        "number",
+        "size",
+        "grade",
+        "type",
+        "level",
+        "step",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "meal",
+        "snack",
+        "serving",
+        "servings",
+        "percent",
+        "vegetable",
+        "vegetables",
+    ]
+)
+
+
+def _parse_trailing_count(text: str) -> Quantity | None:
+    found = TRAILING_COUNT_RE.match(text.strip())
+    if not found or found.group("last").lower() in NOT_COUNTED_AFTER:
+        return None
+    food = _clean_food(found.group("food"))
+    if not food:
+        return None
+    count = float(found.group("count"))
+    return Quantity(count, None, "count", None, food, f"count after the food read as {count:g}")
 
 
 def _parse_measure_of(text: str) -> Quantity | None:

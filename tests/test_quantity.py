@@ -1,3 +1,5 @@
+import json
+
 import pint
 import pytest
 
@@ -230,3 +232,32 @@ def test_a_piece_is_no_portion_the_tables_know(table, matcher):
     _found, _weighed, note, status = _grams(table, matcher, "1 piece of salmon")
     assert note.startswith("check grams") or "check grams" in note
     assert status == "needs_review"
+
+
+@pytest.mark.parametrize(
+    "text, count, food",
+    [
+        ("hard boiled eggs 2", 2, "hard boiled eggs"),
+        ("tacos, 3", 3, "tacos"),
+        ("eggs x2", 2, "eggs"),
+        ("bananas (2)", 2, "bananas"),
+    ],
+)
+def test_a_small_number_after_the_food_is_how_many(text, count, food):
+    found = parse_quantity(text)
+    assert (found.amount, found.kind, found.food_text) == (count, "count", food)
+
+
+@pytest.mark.parametrize(
+    "text", ["vitamin B12", "milk 2%", "V8 juice", "coke zero 330", "zinc 15", "omega 3", "week 2"]
+)
+def test_numbers_that_belong_to_the_name_are_no_count(text):
+    assert parse_quantity(text).amount is None
+
+
+def test_eggs_counted_after_the_food_get_grams(run, tmp_path):
+    (tmp_path / "d.csv").write_text("Food\nhard boiled eggs 2\n", encoding="utf-8")
+    result = run("match", tmp_path / "d.csv", "-o", tmp_path / "m.json")
+    assert result.exit_code == 0, result.output
+    row = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))[0]
+    assert row["status"] == "matched" and 90 <= row["grams"] <= 110  # two large eggs, 50 g each
