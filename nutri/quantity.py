@@ -430,6 +430,9 @@ def parse_quantity(text: str) -> Quantity:
         if found.amount is not None:
             return _with_note(found, f"approximate amount {text[: approximate.end()].strip()!r} read as given")
     found = _parse_plain(text)
+    if found.kind == "count" and not re.search(r"[A-Za-z]{3,}", found.food_text):
+        # "7 up", "7-Up": a number naming the food, not a count of "up"
+        found = Quantity(None, None, "none", None, text)
     if found.amount is not None:
         return found
     for alternative in (_parse_bracketed, _parse_measure_of, _parse_trailing_count):

@@ -299,3 +299,8 @@ def test_a_match_does_not_depend_on_what_was_matched_before(table):
 
 def test_with_calcium_is_the_fortified_food(matcher):
     assert matcher.match("orange juice with calcium").food_id in {"09210", "09211", "09212"}
+
+
+def test_seven_up_is_a_soda_not_seven_of_something(matcher):
+    for text in ("7 up", "7-Up", "7UP"):
+        assert matcher.match(text).food_id == "14144", text
