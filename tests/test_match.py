@@ -90,6 +90,8 @@ def test_curated_aliases_are_sound(table):
         "edamame": "edamame",
         "pepsi": "cola",
         "fanta": "orange",
+        "up": "lime",  # 7 Up, 7-Up
+        "7up": "lime",
     }
     for row in rows:
         assert table.has(row["food_id"]), row
