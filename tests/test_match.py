@@ -92,6 +92,7 @@ def test_curated_aliases_are_sound(table):
         "fanta": "orange",
         "up": "lime",  # 7 Up, 7-Up
         "7up": "lime",
+        "7-up": "lime",
     }
     for row in rows:
         assert table.has(row["food_id"]), row
