@@ -17,7 +17,10 @@ Two guards make a verdict no stronger than its evidence:
   only when it is the same with the uncounted rows at zero and at that upper bound; otherwise
   "insufficient data".
 * variability: when the day-to-day CV exceeds 70%, daily intakes are far from normal and the method
-  is unreliable (IOM's note under tables B-2 to B-5): "too variable".
+  is unreliable (IOM's note under tables B-2 to B-5): "too variable", for fewer than
+  NORMAL_MEAN_DAYS judged days. The z-test is about the *average* of the days, and from about 30 days
+  on the average of skewed daily intakes is close to normal (central limit theorem), so a year of
+  large, irregular supplement doses is judged rather than left as "too variable".
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from nutri.nutrients import ENERGY
 LIKELY = 0.85  # IOM appendix table B-1: z = 1
 UNLIKELY = 0.15  # z = -1
 TOO_VARIABLE_CV = 0.70  # IOM: above a CV of 60-70% the distribution of daily intakes is far from normal
+NORMAL_MEAN_DAYS = 30  # from this many days the average of skewed daily intakes is close to normal (CLT)
 UPPER_QUANTILE = 0.90  # an uncounted entry may hold up to this quantile of the diary's counted entries
 MIN_ENTRIES_FOR_BOUND = 5  # fewer counted entries give no upper bound: anything uncounted leaves the verdict open
 
@@ -305,7 +309,13 @@ def assess_many(stats: PeriodStats, rules: Rules) -> Verdicts:
     high_code = np.where(stats.upper_mean > stats.mean, high[0], low[0])
     none, split = stats.days == 0, high_code != low[0]
     over_limit = np.isin(low[0], [_CODE[Status.ABOVE_UL], _CODE[Status.POSSIBLY_ABOVE_UL]])
-    variable = np.isnan(rules.sd_published) & (stats.days > 1) & (cv > TOO_VARIABLE_CV) & ~over_limit
+    variable = (
+        np.isnan(rules.sd_published)
+        & (stats.days > 1)
+        & (stats.days < NORMAL_MEAN_DAYS)
+        & (cv > TOO_VARIABLE_CV)
+        & ~over_limit
+    )
     status = np.select([none | split, variable], [_CODE[Status.INSUFFICIENT], _CODE[Status.TOO_VARIABLE]], low[0])
     plain = ~(none | split | variable)
     return Verdicts(

@@ -218,3 +218,17 @@ def test_a_column_naming_people_is_recognised_by_its_values(run, tmp_path):
 )
 def test_columns_that_only_look_like_people_are_not_taken_for_them(run, tmp_path, header, label_of):
     assert run("report", _shared_days_file(tmp_path, header, label_of)).exit_code == 0
+
+
+def test_very_uneven_days_are_too_variable_for_a_week_but_judged_over_months():
+    """B12 from food most days and a 1000 µg tablet some days: CV far above 70%. A week cannot be
+    judged by the normal approximation; the average of 60 such days can (central limit theorem)."""
+    profile = Profile("female", 40)
+    reference, var = references(profile)["vitamin_b12"], variation("vitamin_b12", profile)
+
+    def judged(days: int):
+        counted = tuple(1000.0 if d % 3 == 0 else 4.0 for d in range(days))
+        return assess(Evidence(counted, (0.0,) * days, (0.0,) * days, 5 * days, 5 * days), reference, var)
+
+    assert judged(7).status is Status.TOO_VARIABLE
+    assert judged(60).status is Status.LIKELY_ADEQUATE
