@@ -395,7 +395,13 @@ def summary_counts(analysed: pd.DataFrame) -> dict[str, int]:
 def food_rows(analysed: pd.DataFrame) -> pd.DataFrame:
     """The rows that are food (or drink or supplement) eaten on a date: every one of them is either
     counted or uncounted, and lowers coverage when it is not counted."""
-    return analysed[(analysed["date"] != "") & (analysed["status"] != "skipped")]
+    return analysed[_food_row_mask(analysed)]
+
+
+def _food_row_mask(analysed: pd.DataFrame) -> np.ndarray:
+    """Which rows are food rows (dated and not skipped): ``food_rows`` as a mask, for callers that take
+    only some columns of them."""
+    return ((analysed["date"] != "") & (analysed["status"] != "skipped")).to_numpy(dtype=bool)
 
 
 def uncounted_summary(analysed: pd.DataFrame) -> dict:
@@ -434,7 +440,7 @@ def daily_totals(analysed: pd.DataFrame) -> pd.DataFrame:
     of its own, as the one grouped frame was selected before (pandas picks its summation per selection,
     so the sums are the same to the bit); counts are integers. A copy of every column of the entries
     and a 37-column frame was the peak of a 1M-row report."""
-    keep = ((analysed["date"] != "") & (analysed["status"] != "skipped")).to_numpy(dtype=bool)
+    keep = _food_row_mask(analysed)
     derived = ("_counted", "_coverage", "_supplemental")
     if not keep.any():
         columns = ["date", "entries", "grams", *NUTRIENT_COLUMNS, *[c + d for c in NUTRIENT_COLUMNS for d in derived]]

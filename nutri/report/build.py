@@ -114,7 +114,8 @@ def _period(
     for nutrient, reference in refs.items():
         column = reference.column
         evidence = period_evidence(period_days, column)
-        verdict = assess(evidence, reference, variation(nutrient, profile))
+        var = variation(nutrient, profile)
+        verdict = assess(evidence, reference, var)
         average = verdict.mean
         target = reference.target
         shortfall = verdict.status.shortfall
@@ -163,9 +164,7 @@ def _period(
             )
         if verdict.status.over_limit:
             item["above_ul"] = _above_ul(reference, average, supplemental)
-        other = _other_reading(
-            period_days, entries, alternatives, column, verdict, reference, variation(nutrient, profile)
-        )
+        other = _other_reading(period_days, entries, alternatives, column, verdict, reference, var)
         if other:
             item["other_reading"] = other
         nutrients[nutrient] = item
