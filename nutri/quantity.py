@@ -470,17 +470,17 @@ TRAILING_COUNT_RE = re.compile(
     r"^(?P<food>.*?\b(?P<last>[A-Za-z]{3,}))(?:\s*,\s*|\s+x\s*|\s*\(\s*|\s+)(?P<count>[1-9]|1[0-9]|2[0-4])\s*\)?\s*$",
     re.IGNORECASE,
 )
+# words after which a number is part of a name, a label or a dose, not a count ("omega 3", "week 2",
+# "iron 2"); the names of tracked nutrients and of the salts table's minerals are the supplement
+# reader's (nutri.supplements), asked below rather than listed again here
 NOT_COUNTED_AFTER = frozenset(
-    [
+    {
         "vitamin",
-        "omega",
-        "zinc",
-        "magnesium",
-        "calcium",
         "iron",
         "selenium",
         "potassium",
         "sodium",
+        "omega",
         "zero",
         "number",
         "size",
@@ -497,15 +497,15 @@ NOT_COUNTED_AFTER = frozenset(
         "serving",
         "servings",
         "percent",
-        "vegetable",
-        "vegetables",
-    ]
+    }
 )
 
 
 def _parse_trailing_count(text: str) -> Quantity | None:
+    from nutri.supplements import names_a_mineral_or_vitamin  # it reads quantities: imported when used
+
     found = TRAILING_COUNT_RE.match(text.strip())
-    if not found or found.group("last").lower() in NOT_COUNTED_AFTER:
+    if not found or found.group("last").lower() in NOT_COUNTED_AFTER or names_a_mineral_or_vitamin(text):
         return None
     food = _clean_food(found.group("food"))
     if not food:

@@ -441,6 +441,12 @@ def _names_a_nutrient(text: str) -> bool:
     return bool(_any_of(tuple(n.supplement_pattern for n in registry.SUPPLEMENTABLE)).search(text))
 
 
+def names_a_mineral_or_vitamin(text: str) -> bool:
+    """Whether the text names a nutrient of the registry or a mineral of the salts table ("zinc"):
+    a number after such a name is a dose or part of the name ("B12"), never a count of the food."""
+    return _names_a_nutrient(text) or _named_untracked(text) is not None
+
+
 def _named_untracked(text: str) -> str | None:
     """A mineral of the salts table the registry does not track yet ("Zinc 30 mg")."""
     tracked = {n.key for n in registry.SUPPLEMENTABLE}
