@@ -107,6 +107,8 @@ PHRASE_SYNONYMS = [
     (r"\bwith added (?=(?:calcium|vitamins?|nutrients)\b)", "fortified "),
     (r"\bwith (?=calcium\b)", "fortified "),  # "orange juice with calcium"
     (r"\benriched\b", "fortified"),
+    # a packaged drink's form, one word on both sides: its "drink" does not name a "chocolate drink"
+    (r"\bready[ -]to[ -]drink\b", "readytodrink"),
 ]
 ANY_PHRASE = re.compile("|".join(f"(?:{p})" for p, _ in PHRASE_SYNONYMS))
 PHRASE_SYNONYMS = [(re.compile(p), r) for p, r in PHRASE_SYNONYMS]
@@ -260,6 +262,8 @@ NOISE_WORDS = frozenset(
         "portion",
         "piece",
         "handful",
+        # a drink's packaged form: every plant milk is; its powder is a form word ranked down anyway
+        "readytodrink",
     ]
 ) - {"a", "an", "with"}
 STOP_WORDS = frozenset(
@@ -618,7 +622,7 @@ class WordIndex:
     # words naming what the food is beyond its state ("chinese" of "Broccoli, chinese, cooked",
     # "turtle" of "Turtle and vegetable soup", "mushroom sauce" of "..., with mushroom sauce"):
     # each one the text does not ask for makes the food a little less likely what it means
-    identity: list[tuple[frozenset[str], tuple[frozenset[str], ...], frozenset[str]]]
+    identity: list[tuple[frozenset[str], tuple[frozenset[str], ...], frozenset[str], bool]]
     home_recipe: np.ndarray  # "home recipe", "prepared from recipe", "homemade": what "homemade" asks for
     form_words: list[frozenset[str]]  # "frozen", "canned", "dried": forms a text may not have asked for
     negatable: frozenset[str]  # words some description says its food lacks ("salt" of "without salt")
@@ -710,6 +714,7 @@ NEUTRAL_WORDS = frozenset(
         "commercially",
         "ready",
         "drink",
+        "readytodrink",
         "eat",
         "fortified",
         "unfortified",
@@ -760,11 +765,20 @@ UNASKED_FORMS = frozenset(
 NEGATION_WORD_RE = re.compile(r"\b(?:without|no|not|non|w/o|unsalted)\b", re.I)
 
 
-def _identity_words(description: str) -> tuple[frozenset[str], tuple[frozenset[str], ...], frozenset[str]]:
+FORTIFIED_WITH = re.compile(
+    r"\s+with (?:added )?(?:calcium|vitamins?|nutrients)\b[^,]*(?:,\s*(?:and )?(?:calcium|vitamins?|iron)\b[^,]*)*"
+)
+
+
+def _identity_words(description: str) -> tuple[frozenset[str], tuple[frozenset[str], ...], frozenset[str], bool]:
     """The description's words less state words and details in parentheses: single words, "or"
     alternatives as one group each ("Bread, french or vienna (includes sourdough)": bread, and
-    french-or-vienna), and the words it adds with "with" ("..., with mushroom sauce")."""
-    plain, _, added = re.sub(r"\([^)]*\)", " ", UNSPECIFIED.sub(" ", description).lower()).partition(" with ")
+    french-or-vienna), the words it adds with "with" ("..., with mushroom sauce"), and whether
+    that "with" is part of the dish's name ("Taco or tostada with beef, cheese and lettuce") rather
+    than a detail after a comma ("Milk chocolate candy, with fruit and nuts")."""
+    # "with added calcium, vitamins A and D" says fortified (a claim, read so on both sides), no ingredient
+    lower = FORTIFIED_WITH.sub(" fortified", UNSPECIFIED.sub(" ", description).lower())
+    plain, _, added = re.sub(r"\([^)]*\)", " ", lower).partition(" with ")
 
     def kept(text: str) -> set[str]:
         words = set(tokenize(text, False)) - NEUTRAL_WORDS - CATEGORY_WORDS
@@ -772,7 +786,8 @@ def _identity_words(description: str) -> tuple[frozenset[str], tuple[frozenset[s
 
     groups = [kept(f"{a} {b}") for a, b in re.findall(r"([a-z][\w-]*) or ([a-z][\w-]*)", plain)]
     singles = kept(re.sub(r"[a-z][\w-]* or [a-z][\w-]*", " ", plain))
-    return frozenset(singles), tuple(frozenset(g) for g in groups if g), frozenset(kept(added))
+    in_name = "," not in plain
+    return frozenset(singles), tuple(frozenset(g) for g in groups if g), frozenset(kept(added)), in_name
 
 
 def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
@@ -1401,14 +1416,14 @@ class Matcher:
     def _unasked(self, i: int, word_set: set[str], named: bool) -> float:
         """Order among foods that fit alike, not confidence: words naming another variety
         ("chinese"), a form ("frozen") or a nutrient claim ("reduced fat") the text does not ask for."""
-        singles, groups, added = self.identity[i]
+        singles, groups, added, in_name = self.identity[i]
         extra = len(singles - word_set)
         if groups:
             extra += sum(1 for g in groups if not g & word_set)
-        if added and not named:
+        if added and not (named and in_name):
             # an ingredient added with "with" ("Milk chocolate candy, with fruit and nuts") is
-            # another product, unless the text names the dish itself ("tacos": "Taco or tostada
-            # with beef, cheese and lettuce" is the usual taco)
+            # another product, unless the text names the dish itself and the dish's name holds
+            # them ("tacos": "Taco or tostada with beef, cheese and lettuce" is the usual taco)
             more = len(added - word_set)
             extra += more + (more > 0)
         penalty = IDENTITY_WORD_PENALTY * min(extra, 3)

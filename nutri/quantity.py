@@ -184,6 +184,9 @@ GRAMS_DOUBT = "check grams:"
 # spellings of the tables ("dia" for diameter, "pureed" for mashed).
 DETAIL_FILLER = frozenset({"each", "approx", "about", "x", "a", "an", "the", "of", "in", "and", "or"})
 DETAIL_SYNONYMS = {"diameter": "dia", "mashed": "pureed", "pieces": "piece"}
+# Sizes an app's measure may name ("large slice", "order - from a restaurant") besides the unmarked
+# medium: weighed by a portion of no such size, the grams are a guess.
+SIZE_QUALIFIERS = frozenset({"small", "large", "extra", "jumbo", "mini", "king", "restaurant"})
 # A measure that names one whole item: when the food has no portion called so, it is a count.
 COUNT_WORDS = frozenset({"each", "whole", "item", "piece", "ea"})
 SIZE_WORDS = ("medium", "large", "small", "extra large", "extra small", "jumbo")
@@ -842,11 +845,14 @@ class PortionWeights:
                 and found is not None
                 and how
                 and not how.startswith(GRAMS_DOUBT)
-                and self._differ(food_id, quantity)
+                and (self._differ(food_id, quantity) or set(unmatched.split()) & SIZE_QUALIFIERS)
             ):
                 # the app named its measure in words none of this food's portions has, and its
-                # portions of that measure differ: the one taken may not be the one it weighed
-                how = f"{GRAMS_DOUBT} '{quantity.unit}, {unmatched}' is none of its differing portions; {how}"
+                # portions of that measure differ, or it named a size the food's portions do not
+                # ("large slice" of a bread weighed by the unsized slice, "order - from a restaurant"):
+                # the one taken may not be the one it weighed (a third to half off in real exports)
+                kind = "differing portions" if self._differ(food_id, quantity) else "portions (none of that size)"
+                how = f"{GRAMS_DOUBT} '{quantity.unit}, {unmatched}' is none of its {kind}; {how} taken"
             self._cache[key] = (found, how)
         return self._cache[key]
 

@@ -252,10 +252,28 @@ def test_ambiguity_that_matters_is_said_with_its_range(matcher):
         ("Coffee, made from ground", {"14209", "fndds:92101000"}),  # not decaffeinated, not chicory
         ("Zucchini, Raw", {"11477"}),
         ("tacos", {"fndds:58101300"}),  # the dish's own "with" ingredients are the usual taco
+        # a "with" after a comma is an added ingredient even when the text names the food itself
+        ("Milk chocolate bar", {"19120"}),  # not "Milk chocolate candy, with fruit and nuts"
+        ("milk chocolate", {"19120"}),
+        # "ready-to-drink" says no powder, it names no "chocolate drink"; "fortified" is SR28's
+        # "with added calcium, vitamins A and D", a claim and no added ingredient
+        ("Soy milk, chocolate, sweetened, sugar, fortified (enriched), ready-to-drink", {"16168"}),
+        ("Soy milk, plain or original, unsweetened, fortified (enriched),  ready-to-drink", {"16222", "16139"}),
     ],
 )
 def test_unasked_variety_form_or_ingredient_ranks_lower(matcher, text, accepted):
     assert matcher.match(text).food_id in accepted
+
+
+def test_identity_words_tell_a_named_dish_from_an_added_detail():
+    from nutri.match import _identity_words
+
+    _singles, _groups, added, in_name = _identity_words("Taco or tostada with beef, cheese and lettuce")
+    assert added >= {"beef"} and in_name  # the dish's name holds its ingredients
+    _singles, _groups, added, in_name = _identity_words("Milk chocolate candy, with fruit and nuts")
+    assert added >= {"fruit"} and not in_name  # a detail after a comma: another product
+    singles, _groups, added, _in_name = _identity_words("Soymilk, chocolate, with added calcium, vitamins A and D")
+    assert added == frozenset() and not singles & {"calcium", "d", "a"}  # fortified, no ingredient
 
 
 def test_salted_and_unsalted_read_as_salt(matcher):

@@ -217,6 +217,31 @@ def test_a_size_written_in_numbers_picks_the_portion(table):
     assert per_unit == pytest.approx(21)  # FNDDS "pancake (4\" dia)", not the 1" one
 
 
+@pytest.mark.parametrize(
+    "food_id, amount, text",
+    [
+        ("18029", '1.00 large slice - 6" x 2 1/2" x 1 3/4"', "French bread"),  # SR28 weighs an unsized slice
+        ("fndds:71401000", "1.47 order - from a restaurant", "French fries"),  # FNDDS "1 order" is 57 g
+    ],
+)
+def test_a_size_the_portions_lack_is_a_guess(table, food_id, amount, text):
+    weights = PortionWeights(table)
+    per_unit, how = weights.grams_per_unit(food_id, parse_amount_cell(amount), text)
+    assert per_unit is not None and how.startswith("check grams") and "none of its portions" in how
+    # the same measure without the size is the food's own portion, nothing to check
+    plain = parse_amount_cell(amount.split(" - ")[0].replace("large ", ""))
+    per_unit_plain, how_plain = weights.grams_per_unit(food_id, plain, text)
+    assert per_unit_plain == per_unit and not how_plain.startswith("check grams")
+
+
+def test_a_cut_the_portions_lack_is_no_guess_when_they_agree(table):
+    # "cup, whole pieces" of sunflower kernels: their one plain cup weighs what Cronometer weighs
+    per_unit, how = PortionWeights(table).grams_per_unit(
+        "12537", parse_amount_cell("0.39 cup, whole pieces"), "Sunflower seeds"
+    )
+    assert per_unit == pytest.approx(128) and not how.startswith("check grams")
+
+
 def test_the_plain_measure_and_table_spellings(table):
     weights = PortionWeights(table)
     # "cup" of sunflower kernels (140 g), not "cup, with hulls, edible yield" (46 g)
