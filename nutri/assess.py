@@ -35,6 +35,7 @@ import pandas as pd
 
 from nutri.dri import Profile, Reference, references
 from nutri.foods import data_file
+from nutri.intake import sum_per_group
 from nutri.nutrients import ENERGY
 
 LIKELY = 0.85  # IOM appendix table B-1: z = 1
@@ -376,8 +377,10 @@ def _quantile(values: pd.Series) -> float:
     return float(known.quantile(UPPER_QUANTILE)) if len(known) >= MIN_ENTRIES_FOR_BOUND else math.inf
 
 
-def row_upper_bounds(rows: pd.DataFrame, table, columns: list[str]) -> pd.DataFrame:
-    """Per food row and nutrient, the most an uncounted row is taken to hold (NaN where counted).
+class RowUpperBounds:
+    """Per food row and nutrient, the most an uncounted row is taken to hold (NaN where counted), one
+    nutrient at a time (``column``): a rows x nutrients frame of them, and a copy of the rows that are
+    no supplement, were the peak of a 1M-row report.
 
     The row's weight is its grams, at most 1.5 g a pill, or else a generous portion of its candidate
     food (the largest of the food's own portions up to 500 g). That weight times the candidate's value
@@ -385,33 +388,49 @@ def row_upper_bounds(rows: pd.DataFrame, table, columns: list[str]) -> pd.DataFr
     weight, its energy (from an export) times the diary's 90th percentile per kcal; else the diary's
     90th percentile per counted entry. From fewer than 5 counted entries the diary gives no bound
     (inf), and anything uncounted leaves the verdict open."""
-    food = rows[~rows["supplemental"].astype(bool)]
-    ids = rows["food_id"].where(rows["food_id"].isin(table.foods.index), "")
-    per100 = table.foods.reindex(ids.to_numpy())
-    pills = rows["unit"].isin(PILL_UNITS).to_numpy() & rows["grams"].isna().to_numpy()
-    grams = np.where(pills, rows["amount"].to_numpy(dtype=float) * PILL_MAX_G, rows["grams"].to_numpy(dtype=float))
-    grams = np.where(np.isnan(grams) & (ids != "").to_numpy(), _typical_grams(table, ids).to_numpy(dtype=float), grams)
-    kcal = rows[ENERGY.column].to_numpy(dtype=float)
-    upper = {}
-    for column in columns:
-        per_gram = _quantile(food[column] / food["grams"].where(food["grams"] > 0))
-        per_kcal = _quantile(food[column] / food[ENERGY.column].where(food[ENERGY.column] > 0))
-        density = per100[column].to_numpy(dtype=float) / 100.0
+
+    def __init__(self, rows: pd.DataFrame, table) -> None:
+        self.rows = rows
+        self.food = ~rows["supplemental"].astype(bool).to_numpy()
+        ids = rows["food_id"].where(rows["food_id"].isin(table.foods.index), "")
+        # the candidates' values and portions once per distinct food, taken per row by code
+        self.codes, distinct = pd.factorize(ids)
+        self.per100 = table.foods.reindex(distinct)
+        typical = _typical_grams(table, pd.Series(distinct)).to_numpy(dtype=float)[self.codes]
+        pills = rows["unit"].isin(PILL_UNITS).to_numpy() & rows["grams"].isna().to_numpy()
+        grams = np.where(pills, rows["amount"].to_numpy(dtype=float) * PILL_MAX_G, rows["grams"].to_numpy(dtype=float))
+        self.grams = np.where(np.isnan(grams) & (ids != "").to_numpy(), typical, grams)
+        self.kcal = rows[ENERGY.column].to_numpy(dtype=float)
+        food_grams = pd.Series(rows["grams"].to_numpy(dtype=float)[self.food])
+        food_kcal = pd.Series(self.kcal[self.food])
+        self.food_grams, self.food_kcal = food_grams.where(food_grams > 0), food_kcal.where(food_kcal > 0)
+
+    def column(self, column: str) -> np.ndarray:
+        values = self.rows[column].to_numpy(dtype=float)
+        food = pd.Series(values[self.food])
+        per_gram, per_kcal = _quantile(food / self.food_grams), _quantile(food / self.food_kcal)
+        density = self.per100[column].to_numpy(dtype=float)[self.codes] / 100.0
         density = np.where(np.isnan(density), per_gram, np.maximum(density, 0.0))
-        bound = np.full(len(rows), _quantile(food[column]))
+        bound = np.full(len(values), _quantile(food))
+        kcal, grams = self.kcal, self.grams
         with np.errstate(invalid="ignore"):  # 0 g (or 0 kcal) times an unbounded density holds nothing
             bound = np.where(~np.isnan(kcal) & (kcal >= 0), np.where(kcal == 0, 0.0, kcal * per_kcal), bound)
             bound = np.where(~np.isnan(grams) & (grams >= 0), np.where(grams == 0, 0.0, grams * density), bound)
-        upper[column] = np.where(rows[column].isna().to_numpy(), np.nan_to_num(bound, nan=math.inf), np.nan)
-    return pd.DataFrame(upper, index=rows.index)
+        return np.where(np.isnan(values), np.nan_to_num(bound, nan=math.inf), np.nan)
 
 
 def add_upper_bounds(days: pd.DataFrame, rows: pd.DataFrame, table, columns: list[str]) -> pd.DataFrame:
-    """Day totals plus ``<col>_upper``: what the day's uncounted rows could add at most."""
-    upper = row_upper_bounds(rows, table, columns)
-    upper["date"] = rows["date"].to_numpy()
-    sums = upper.groupby("date")[columns].sum(min_count=1).fillna(0.0).add_suffix("_upper")
-    days = days.merge(sums, left_on="date", right_index=True, how="left") if not days.empty else days
+    """Day totals plus ``<col>_upper``: what the day's uncounted rows could add at most.
+
+    Each nutrient's row bounds are summed per day as soon as they are found; the sums are pandas' own
+    as in one frame of all of them, which holds a NaN wherever a row was counted (``sum_per_group``)."""
+    if not days.empty:
+        codes, dates = pd.factorize(rows["date"], sort=True)  # groupby's sorted days
+        bounds = RowUpperBounds(rows, table)
+        counted = any(rows[c].notna().any() for c in columns)
+        sums = {c + "_upper": sum_per_group(bounds.column(c), codes, 1, beside_nan=counted) for c in columns}
+        upper = pd.DataFrame(sums, index=pd.Index(dates, name="date")).fillna(0.0)
+        days = days.merge(upper, left_on="date", right_index=True, how="left")
     for column in columns:
         if column + "_upper" not in days:
             days[column + "_upper"] = pd.Series(dtype=float)

@@ -436,28 +436,45 @@ def daily_totals(analysed: pd.DataFrame) -> pd.DataFrame:
     nothing was counted), how many rows were counted (``<col>_counted``), their share of the day's
     food rows (``<col>_coverage``) and the supplement doses in the sum (``<col>_supplemental``).
 
-    Only the columns summed are taken from the food rows, and each group of them is summed in a frame
-    of its own, as the one grouped frame was selected before (pandas picks its summation per selection,
-    so the sums are the same to the bit); counts are integers. A copy of every column of the entries
-    and a 37-column frame was the peak of a 1M-row report."""
+    One nutrient at a time, each a column of the food rows only while it is summed: a copy of every
+    column of the entries, then frames of all nutrients at once (the sums, the doses) were the peak of
+    a 1M-row report. The sums are pandas' own, to the bit, as in one frame (``sum_per_group``)."""
     keep = _food_row_mask(analysed)
     derived = ("_counted", "_coverage", "_supplemental")
     if not keep.any():
         columns = ["date", "entries", "grams", *NUTRIENT_COLUMNS, *[c + d for c in NUTRIENT_COLUMNS for d in derived]]
         return pd.DataFrame(columns=columns)
     codes, days = pd.factorize(pd.Series(analysed["date"].to_numpy()[keep]), sort=True)  # groupby's sorted days
-    values = {c: analysed[c].to_numpy(dtype=float)[keep] for c in NUTRIENT_COLUMNS}
-    totals = pd.DataFrame(values).groupby(codes, sort=True).sum(min_count=1)
-    totals.insert(0, "grams", pd.Series(analysed["grams"].to_numpy(dtype=float)[keep]).groupby(codes).sum(min_count=1))
     entries = np.bincount(codes, minlength=len(days)).astype(np.int64)
-    totals.insert(0, "entries", entries)
+    grams = sum_per_group(analysed["grams"].to_numpy(dtype=float)[keep], codes, min_count=1)
     supplemental = analysed["supplemental"].to_numpy(dtype=bool)[keep]
-    doses = {c: np.where(supplemental & ~np.isnan(v), v, 0.0) for c, v in values.items()}
-    supplements = pd.DataFrame(doses).groupby(codes, sort=True).sum()
-    for column in NUTRIENT_COLUMNS:
-        counted = np.bincount(codes[~np.isnan(values[column])], minlength=len(days)).astype(np.int64)
-        totals[column + "_counted"] = counted
-        totals[column + "_coverage"] = counted / entries
-        totals[column + "_supplemental"] = supplements[column]
-    totals.index = pd.Index(days, name="date")
+    nutrients = {c: analysed[c].to_numpy(dtype=float) for c in NUTRIENT_COLUMNS}  # views, not copies
+    any_unknown = any(np.isnan(v)[keep].any() for v in nutrients.values())
+    sums, per_nutrient = {}, {}
+    for column, all_rows in nutrients.items():
+        values = all_rows[keep]
+        sums[column] = sum_per_group(values, codes, min_count=1, beside_nan=any_unknown)
+        counted = np.bincount(codes[~np.isnan(values)], minlength=len(days)).astype(np.int64)
+        per_nutrient[column + "_counted"] = counted
+        per_nutrient[column + "_coverage"] = counted / entries
+        # the doses were summed in a frame of their own, which holds no NaN
+        doses = np.where(supplemental & ~np.isnan(values), values, 0.0)
+        per_nutrient[column + "_supplemental"] = sum_per_group(doses, codes, min_count=0)
+    totals = pd.DataFrame(
+        {"entries": entries, "grams": grams, **sums, **per_nutrient}, index=pd.Index(days, name="date")
+    )
     return totals.reset_index()
+
+
+def sum_per_group(values: np.ndarray, codes: np.ndarray, min_count: int, beside_nan: bool = False) -> np.ndarray:
+    """Per group (``codes`` 0..n-1, every one present), the sum of one float column as pandas sums it
+    in a frame of several columns; ``beside_nan``: another column of that frame holds a NaN.
+
+    Summing column by column keeps memory to one column, but pandas (3.x) picks its summation per
+    frame: sorted groups are added with np.add.reduceat unless the frame holds a NaN anywhere, and
+    otherwise by its compensated loop, and the two can differ in the last bits. A column without NaN
+    of a frame with one is therefore summed beside a column of NaN, so it takes the loop it took."""
+    if beside_nan and not np.isnan(values).any():
+        frame = pd.DataFrame({"values": values, "nan": np.full(len(values), np.nan)})
+        return frame.groupby(codes, sort=True).sum(min_count=min_count)["values"].to_numpy()
+    return pd.Series(values).groupby(codes, sort=True).sum(min_count=min_count).to_numpy()
