@@ -41,6 +41,10 @@ UNSPECIFIED = re.compile(r"\b(?:NS as to [^,]*|NFS)\b")
 SAME_AS_PENALTY = 0.06  # prior of a survey food that is one SR28 food (FoodTable same_as)
 SEARCH_TEXT_SHARE = 0.15  # of a word's weight lost when it is only in a food's example names (FNDDS)
 HEAD_WEIGHT = 2.0  # words naming the food in "Food, state, detail" texts
+# "Broccoli, chopped, boiled": the cook's cut, which SR28 names only for some products ("Broccoli,
+# frozen, chopped"); at full weight it would pull that product's form the text does not state
+CUT_WORDS = frozenset({"chopped", "sliced", "diced", "cubed", "cut", "minced"})
+CUT_WORD_WEIGHT = 0.1
 UNKNOWN_WORD_WEIGHT = 1.5  # weight of a text word absent from every description (IDF of common words is 1-9)
 ALIAS_TYPO_CUTOFF = 90  # rapidfuzz.fuzz.ratio on normalised text
 TOKEN_TYPO_CUTOFF = 85  # rapidfuzz.fuzz.ratio between an unknown word and the vocabulary
@@ -1073,6 +1077,7 @@ class Matcher:
         self._corrections: dict[str, str | None] = {}
         self._added: dict[int, frozenset[str]] = {}
         self._preparation_masks = priors.preparation
+        self._example_names = table.example_names()  # rows whose additional names are examples (FNDDS)
 
     # -- typo layer -------------------------------------------------------------------------
     def _correct(self, token: str) -> str | None:
@@ -1277,7 +1282,13 @@ class Matcher:
         brand_only = bool(shared) and shared <= self.brand_only[best_row]
         text_words = {self._correct(w) or w for w in key.split()}
         unasked = sorted(self.different_words[best_row] - text_words)
-        if not exact and (unknown or missing_head or brand_only or unasked):
+        # "side salad" found in "Wendy's Caesar Side Salad", an example name of "Caesar salad":
+        # the text reaches the food through another name and does not name the food itself
+        # (SR28's common names, "brazil nuts" of "Nuts, brazilnuts", are the food's own names)
+        other_name = sorted(shared & self.brand_only[best_row]) if self._example_names[best_row] else []
+        if other_name and any(core <= text_words for core in self.head_cores[best_row]):
+            other_name = []
+        if not exact and (unknown or missing_head or brand_only or unasked or other_name):
             written = re.findall(r"[\w%]+", str(text).lower())
             shown = [next((w for w in written if w.startswith(u)), u) for u in unknown]  # as the user wrote it
             if unknown:
@@ -1286,6 +1297,8 @@ class Matcher:
                 why = f"{best_desc!r} is not {' '.join(sorted(head_words))}"
             elif brand_only:
                 why = f"only the brand name in {best_desc!r} matches"
+            elif other_name:
+                why = f"{', '.join(other_name)} only in another name of {best_desc!r}, which the text does not name"
             else:
                 why = f"{best_desc!r} is {', '.join(unasked)}; the text does not say so"
             return Match(
@@ -1330,8 +1343,9 @@ class Matcher:
         emphasis = {self._correct(w) for w in head} - {None}
 
         def weight(token: str | None) -> float:
-            # A word SR28 has never seen (a brand, a product line) counts less than a food word
-            base = self.idf.get(token or "", UNKNOWN_WORD_WEIGHT)
+            # A word SR28 has never seen (a brand, a product line) counts less than a food word;
+            # so does a cut, which says how the food was cut, not which product it is
+            base = self.idf.get(token or "", UNKNOWN_WORD_WEIGHT) * (CUT_WORD_WEIGHT if token in CUT_WORDS else 1.0)
             return base * (HEAD_WEIGHT if token in emphasis else 1.0)
 
         query_weight = sum(weight(self._correct(w)) for w in words) or 1.0

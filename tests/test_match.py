@@ -265,6 +265,32 @@ def test_unasked_variety_form_or_ingredient_ranks_lower(matcher, text, accepted)
     assert matcher.match(text).food_id in accepted
 
 
+@pytest.mark.parametrize(
+    "text, accepted",
+    [
+        # the cook's cut is no product: not SR28's "Broccoli, frozen, chopped" for a misspelt broccoli
+        ("Produce - Broccholi, Chopped, Boiled", {"11091", "11742"}),
+        ("broccoli, chopped, boiled", {"11091", "11742"}),
+    ],
+)
+def test_a_cut_does_not_pull_a_product_form(matcher, text, accepted):
+    assert matcher.match(text).food_id in accepted
+
+
+def test_a_food_reached_only_through_an_example_name_is_reviewed(matcher):
+    # "side salad" is in "Wendy's Caesar Side Salad", an example name of FNDDS "Caesar salad": the
+    # text does not name a Caesar salad
+    for text in ("side salad", "Wendy's side salad"):
+        found = matcher.match(text)
+        assert found.status != "matched" or found.food_id != "fndds:72116140", found
+    found = matcher.match("side salad")
+    assert found.status == "matched" or "another name" in found.note
+    # SR28's common names are the food's own ("brazil nuts" of "Nuts, brazilnuts"); a food the
+    # text names stays committed through its example names too ("Turkey sandwich, with spread")
+    assert matcher.match("Brazil nuts, unsalted").status == "matched"
+    assert matcher.match("turkey sandwich").status == "matched"
+
+
 def test_identity_words_tell_a_named_dish_from_an_added_detail():
     from nutri.match import _identity_words
 
