@@ -26,7 +26,8 @@ Two guards make a verdict no stronger than its evidence:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from enum import Enum
 from functools import lru_cache
 
@@ -325,23 +326,42 @@ def assess_many(stats: PeriodStats, rules: Rules) -> Verdicts:
 
 
 def assess(evidence: Evidence, reference: Reference, var: Variation) -> Assessment:
-    if evidence.days == 0:
-        reason = "no complete day with this nutrient counted" if evidence.food_rows else "no day logged"
-        return Assessment(Status.INSUFFICIENT, None, None, None, None, None, reason)
-    stats = PeriodStats.of(evidence)
-    verdict = assess_many(stats, Rules.of(reference, var))
-    mean, upper, sd_within = float(stats.mean[0]), float(stats.upper_mean[0]), float(verdict.sd_within[0])
-    status = STATUSES[int(verdict.status[0])]
-    if verdict.low[0] != verdict.high[0]:
-        low, high = STATUSES[int(verdict.low[0])], STATUSES[int(verdict.high[0])]
+    return assess_each([evidence], reference, var)[0]
+
+
+def assess_each(evidence: Sequence[Evidence], reference: Reference, var: Variation) -> list[Assessment]:
+    """``assess`` for many periods of one nutrient (a report's weeks), judged in one ``assess_many``
+    call; the rules work elementwise, so each verdict is the one ``assess`` gives the period alone."""
+    judged = [e for e in evidence if e.days]
+    if judged:
+        each = [PeriodStats.of(e) for e in judged]
+        stats = PeriodStats(*(np.concatenate([getattr(s, f.name) for s in each]) for f in fields(PeriodStats)))
+        verdicts = assess_many(stats, Rules.of(reference, var))
+    out, i = [], 0
+    for e in evidence:
+        if e.days:
+            out.append(_assessment(e, stats, verdicts, i))
+            i += 1
+        else:
+            reason = "no complete day with this nutrient counted" if e.food_rows else "no day logged"
+            out.append(Assessment(Status.INSUFFICIENT, None, None, None, None, None, reason))
+    return out
+
+
+def _assessment(evidence: Evidence, stats: PeriodStats, verdict: Verdicts, i: int) -> Assessment:
+    """Period ``i`` of ``assess_many``'s arrays as an Assessment, with its reason in words."""
+    mean, upper, sd_within = float(stats.mean[i]), float(stats.upper_mean[i]), float(verdict.sd_within[i])
+    status = STATUSES[int(verdict.status[i])]
+    if verdict.low[i] != verdict.high[i]:
+        low, high = STATUSES[int(verdict.low[i])], STATUSES[int(verdict.high[i])]
         reason = f"{evidence.uncounted} entries not counted could change the verdict ({low.value} to {high.value})"
         return Assessment(Status.INSUFFICIENT, None, None, mean, upper, sd_within, reason)
     if status is Status.TOO_VARIABLE:
-        cv = float(stats.own_sd[0]) / mean if mean > 0 else math.inf
+        cv = float(stats.own_sd[i]) / mean if mean > 0 else math.inf
         reason = f"day-to-day variation {cv:.0%} of the mean: too variable to judge from {evidence.days} days"
         return Assessment(status, None, None, mean, upper, sd_within, reason)
-    probability = None if math.isnan(verdict.probability[0]) else float(verdict.probability[0])
-    more = None if math.isnan(verdict.more[0]) else int(verdict.more[0])
+    probability = None if math.isnan(verdict.probability[i]) else float(verdict.probability[i])
+    more = None if math.isnan(verdict.more[i]) else int(verdict.more[i])
     return Assessment(status, probability, more, mean, upper, sd_within, _reason(status, probability, more, evidence))
 
 
@@ -494,15 +514,15 @@ def period_evidence(days: pd.DataFrame, column: str) -> Evidence:
     """The evidence one period's days give for one nutrient: complete days with something counted.
 
     Days with food rows but nothing counted for this nutrient (a quick-add day) are not averaged in
-    as zero; their rows lower the coverage."""
-    if days.empty:
+    as zero; their rows lower the coverage. ``days``: the day table, or any mapping of its column names
+    to arrays (the report passes each period's rows of arrays taken from the table once)."""
+    if len(days) == 0:
         return Evidence((), (), (), 0, 0)
-    counted = days[column + "_counted"].to_numpy()
-    judged = days["complete"].to_numpy(dtype=bool) & (counted > 0)
+    counted = np.asarray(days[column + "_counted"])
+    judged = np.asarray(days["complete"], dtype=bool) & (counted > 0)
 
     def of(name: str) -> tuple[float, ...]:  # arrays, not frames: this runs per period and nutrient
-        return tuple(days[name].to_numpy(dtype=float)[judged].tolist())
+        return tuple(np.asarray(days[name], dtype=float)[judged].tolist())
 
-    return Evidence(
-        of(column), of(column + "_upper"), of(column + "_supplemental"), int(days["entries"].sum()), int(counted.sum())
-    )
+    entries = int(np.asarray(days["entries"]).sum())
+    return Evidence(of(column), of(column + "_upper"), of(column + "_supplemental"), entries, int(counted.sum()))

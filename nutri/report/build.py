@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,11 +20,12 @@ from nutri.advice import (
     ranked_sources,
     screen,
 )
-from nutri.assess import Status, add_upper_bounds, assess, mark_days, period_evidence, variation
-from nutri.dri import Profile, alcohol_limit, caffeine_limit, guidance, references, water_ai_g
+from nutri.assess import Status, add_upper_bounds, assess, assess_each, mark_days, period_evidence, variation
+from nutri.dri import Profile, Reference, alcohol_limit, caffeine_limit, guidance, references, water_ai_g
 from nutri.foods import FoodTable
 from nutri.intake import daily_totals, food_rows, summary_counts, uncounted_summary
 from nutri.nutrients import ASSESSED, ENERGY, ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_KEY, NUTRIENT_COLUMNS
+from nutri.report.grouped import DayRows, period_sums
 from nutri.report.summary import summarise
 from nutri.short_names import short_name
 from nutri.supplements import alternative_totals, days_under_alternative
@@ -68,122 +70,102 @@ def iso_week(date: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _period(
-    start: dt.date,
-    end: dt.date,
-    label: str,
-    days: pd.DataFrame,
-    entries: pd.DataFrame,
-    profile: Profile,
-    table: FoodTable,
-    diary_ids: set[str],
-    shared: dict,
-    calendar: bool = True,
-    alternatives: pd.DataFrame | None = None,
-) -> dict:
-    refs = references(profile)
-    if "days" not in shared:  # the same day table for every period of a report: one conversion
-        shared["days"] = days.set_index("date").to_dict("index") if not days.empty else {}
-    by_date = shared["days"]
-    if calendar:
-        day_rows = [
-            _day(date.isoformat(), by_date)
-            for date in (start + dt.timedelta(days=i) for i in range((end - start).days + 1))
-        ]
+@dataclass(frozen=True)
+class _Context:
+    """What every period of one report reads, built once per report."""
+
+    profile: Profile
+    table: FoodTable
+    refs: dict[str, Reference]
+    days: pd.DataFrame  # the day table (mark_days), for a dose read the other way
+    arrays: dict[str, np.ndarray]  # its columns as arrays
+    by_date: dict[str, dict]  # its rows as records, by date
+    records: dict[str, dict]  # each calendar day's record in the report, made once for every period showing it
+    used: pd.DataFrame  # the food rows
+    diary_ids: set[str]
+    alternatives: pd.DataFrame
+    shared: dict  # advice suggestions per (nutrient column, category), screened per profile
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """One period to report: its dates, its entries (row positions in ``used``; None: all) and its
+    sums per food and per meal from the report's grouped pass."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+    calendar: bool  # list every calendar day (a week) or the logged days only (the whole period)
+    entries: np.ndarray | None
+    foods: tuple[list, np.ndarray]
+    meals: tuple[list, np.ndarray] | None
+
+
+def _record(key: str, ctx: _Context) -> dict:
+    if key not in ctx.records:
+        ctx.records[key] = _day(key, ctx.by_date)
+    return ctx.records[key]
+
+
+def _period_days(spec: _Spec, ctx: _Context) -> tuple[list[dict], np.ndarray]:
+    """The period's day records and its rows of the day table (its logged days, in the table's order)."""
+    first, last = spec.start.isoformat(), spec.end.isoformat()
+    dates = ctx.arrays["date"]
+    rows = np.flatnonzero((dates >= first) & (dates <= last)) if len(dates) else np.zeros(0, dtype=int)
+    if spec.calendar:
+        keys = [(spec.start + dt.timedelta(days=i)).isoformat() for i in range((spec.end - spec.start).days + 1)]
     else:  # a long period lists its logged days only: the work follows the data, not the calendar
-        logged_dates = (
-            days["date"][(days["date"] >= start.isoformat()) & (days["date"] <= end.isoformat())]
-            if not days.empty
-            else []
-        )
-        day_rows = [_day(date, by_date) for date in sorted(logged_dates)]
+        keys = sorted(dates[rows])
+    return [_record(key, ctx) for key in keys], rows
+
+
+def _periods(specs: list[_Spec], ctx: _Context) -> list[dict]:
+    """Every period's dict; each nutrient's verdicts for all periods in one ``assess_each`` call."""
+    days = [_period_days(spec, ctx) for spec in specs]
+    evidence = {
+        nutrient: [period_evidence(DayRows(ctx.arrays, rows), reference.column) for _, rows in days]
+        for nutrient, reference in ctx.refs.items()
+    }
+    verdicts = {
+        nutrient: assess_each(evidence[nutrient], reference, variation(nutrient, ctx.profile))
+        for nutrient, reference in ctx.refs.items()
+    }
+    return [
+        _period(spec, day_rows, rows, {n: (evidence[n][i], verdicts[n][i]) for n in ctx.refs}, ctx)
+        for i, (spec, (day_rows, rows)) in enumerate(zip(specs, days, strict=True))
+    ]
+
+
+def _period(spec: _Spec, day_rows: list[dict], rows: np.ndarray, judged: dict, ctx: _Context) -> dict:
     logged = [d for d in day_rows if d["logged"]]
-    n_logged = len(logged)
-    period_days = days[days["date"].isin([d["date"] for d in logged])] if not days.empty else days
+    food_keys, food_sums = spec.foods
     nutrients = {}
-    # one grouping of the period's entries by food serves the top-foods list of every nutrient
-    # an entry counted from an app's own values without a matched food is named by its own text
-    named = (
-        entries.assign(food=entries["food"].where(entries["food"] != "", entries["input"])) if len(entries) else entries
-    )
-    by_food = (
-        named.groupby(["food_id", "food"], sort=False)[[r.column for r in refs.values()]].sum(min_count=1)
-        if not entries.empty
-        else None
-    )
-    for nutrient, reference in refs.items():
-        column = reference.column
-        evidence = period_evidence(period_days, column)
-        var = variation(nutrient, profile)
-        verdict = assess(evidence, reference, var)
-        average = verdict.mean
-        target = reference.target
-        shortfall = verdict.status.shortfall
-        days_below = sum(
-            1 for d in logged if d["complete"] and target is not None and d[column] is not None and d[column] < target
-        )
-        supplemental = float(np.mean(evidence.supplemental)) if evidence.days else None
-        item = {
-            "label": NUTRIENT_BY_KEY[nutrient].label,
-            "unit": reference.unit,
-            "daily_average": _clean(average),
-            "ear": reference.ear,
-            "rda": reference.rda,
-            "ai": reference.ai,
-            "ul": reference.ul,
-            "ul_note": reference.ul_note,
-            "dri_row": reference.row,
-            "status": verdict.status.value,
-            "shortfall": shortfall,
-            "coverage": _clean(evidence.coverage),
-            "uncounted": evidence.uncounted,
-            "probability_adequate": _clean(verdict.probability_adequate),
-            "days_needed": verdict.days_needed,
-            "reason": verdict.reason,
-            "upper_average": _clean(verdict.upper_mean),
-            "days_below": days_below,
-            "days_logged": n_logged,
-            "days_counted": evidence.days,
-            "percent_rda": _clean(100 * average / target) if (average is not None and target) else None,
-            "supplemental_average": _clean(supplemental) if reference.ul_supplemental_only else None,
-            "top_foods": _top_foods(by_food, column),
-            "sources": [],
-            "gap_closers": [],
-            "withheld": [],
-        }
-        if shortfall or verdict.status is Status.INSUFFICIENT:
-            _add_advice(
-                item,
-                nutrient,
-                column,
-                target - average if shortfall else None,
-                profile,
-                table,
-                diary_ids,
-                shared,
-            )
-        if verdict.status.over_limit:
-            item["above_ul"] = _above_ul(reference, average, supplemental)
-        other = _other_reading(period_days, entries, alternatives, column, verdict, reference, var)
-        if other:
-            item["other_reading"] = other
+    for j, (nutrient, reference) in enumerate(ctx.refs.items()):
+        evidence, verdict = judged[nutrient]
+        item = _nutrient(nutrient, reference, evidence, verdict, logged, ctx)
+        item["top_foods"] = _top_foods(food_keys, food_sums[:, j])
+        _judge_more(item, nutrient, reference, evidence, verdict, ctx)
+        if not ctx.alternatives.empty:  # a dose read two ways: the verdict under the other reading
+            entries = ctx.used if spec.entries is None else ctx.used.iloc[spec.entries]
+            other = _other_reading(ctx.days.iloc[rows], entries, ctx, nutrient, verdict)
+            if other:
+                item["other_reading"] = other
         nutrients[nutrient] = item
     complete = [d for d in logged if d["complete"]]
-    lifestyle = _lifestyle(complete, profile)
     return {
-        "week": label,
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "days_logged": n_logged,
-        "days_not_logged": (end - start).days + 1 - n_logged,
+        "week": spec.label,
+        "start": spec.start.isoformat(),
+        "end": spec.end.isoformat(),
+        "days_logged": len(logged),
+        "days_not_logged": (spec.end - spec.start).days + 1 - len(logged),
         "days_complete": len(complete),
         "energy_kcal": _clean(
             np.mean([d["energy_kcal"] for d in complete if d["energy_kcal"] is not None]) if complete else None
         ),
         "days": day_rows,
         "nutrients": nutrients,
-        "lifestyle": lifestyle,
-        "meals": _meals(entries, _meal_of(shared, entries), [ENERGY.column, *(r.column for r in refs.values())]),
+        "lifestyle": _lifestyle(complete, ctx.profile),
+        "meals": _meals(*spec.meals, [ENERGY.column, *(r.column for r in ctx.refs.values())]) if spec.meals else None,
         # the energy of the period's logged days, as logged (likely incomplete days included)
         "energy_kcal_total": _clean(sum(d["energy_kcal"] for d in logged if d["energy_kcal"] is not None))
         if any(d["energy_kcal"] is not None for d in logged)
@@ -191,15 +173,63 @@ def _period(
     }
 
 
-def _other_reading(days, entries, alternatives, column, verdict, reference, var) -> dict | None:
+def _nutrient(nutrient: str, reference: Reference, evidence, verdict, logged: list[dict], ctx: _Context) -> dict:
+    """One nutrient of a period: the verdict and its evidence (top foods and advice are added after)."""
+    column, target, average = reference.column, reference.target, verdict.mean
+    days_below = sum(
+        1 for d in logged if d["complete"] and target is not None and d[column] is not None and d[column] < target
+    )
+    supplemental = float(np.mean(evidence.supplemental)) if evidence.days else None
+    return {
+        "label": NUTRIENT_BY_KEY[nutrient].label,
+        "unit": reference.unit,
+        "daily_average": _clean(average),
+        "ear": reference.ear,
+        "rda": reference.rda,
+        "ai": reference.ai,
+        "ul": reference.ul,
+        "ul_note": reference.ul_note,
+        "dri_row": reference.row,
+        "status": verdict.status.value,
+        "shortfall": verdict.status.shortfall,
+        "coverage": _clean(evidence.coverage),
+        "uncounted": evidence.uncounted,
+        "probability_adequate": _clean(verdict.probability_adequate),
+        "days_needed": verdict.days_needed,
+        "reason": verdict.reason,
+        "upper_average": _clean(verdict.upper_mean),
+        "days_below": days_below,
+        "days_logged": len(logged),
+        "days_counted": evidence.days,
+        "percent_rda": _clean(100 * average / target) if (average is not None and target) else None,
+        "supplemental_average": _clean(supplemental) if reference.ul_supplemental_only else None,
+        "top_foods": [],
+        "sources": [],
+        "gap_closers": [],
+        "withheld": [],
+    }
+
+
+def _judge_more(item: dict, nutrient: str, reference: Reference, evidence, verdict, ctx: _Context) -> None:
+    """Advice for a shortfall (or a verdict left open), and the UL for an intake above it."""
+    shortfall = verdict.status.shortfall
+    if shortfall or verdict.status is Status.INSUFFICIENT:
+        gap = reference.target - verdict.mean if shortfall else None
+        _add_advice(item, nutrient, reference.column, gap, ctx.profile, ctx.table, ctx.diary_ids, ctx.shared)
+    if verdict.status.over_limit:
+        supplemental = float(np.mean(evidence.supplemental)) if evidence.days else None
+        item["above_ul"] = _above_ul(reference, verdict.mean, supplemental)
+
+
+def _other_reading(days, entries, ctx: _Context, nutrient: str, verdict) -> dict | None:
     """When a supplement dose that can be read two ways (compound or elemental, nutri.supplements)
     changes the verdict under its other reading: that verdict, its average and the entries concerned."""
-    if alternatives is None or alternatives.empty:  # no dose that can be read two ways: nothing to judge again
-        return None
-    other_days = days_under_alternative(days, alternatives, column)
+    reference = ctx.refs[nutrient]
+    column = reference.column
+    other_days = days_under_alternative(days, ctx.alternatives, column)
     if other_days is None:
         return None
-    other = assess(period_evidence(other_days, column), reference, var)
+    other = assess(period_evidence(other_days, column), reference, variation(nutrient, ctx.profile))
     if other.status is verdict.status:
         return None
     doses = entries[entries["alternative_column"] == column] if "alternative_column" in entries else entries[:0]
@@ -238,9 +268,12 @@ def _add_advice(
         if key + ("screened",) not in shared:
             shared[key + ("screened",)] = screen(shared[key], profile, nutrient, shared["groups"])
         safe, withheld = shared[key + ("screened",)]
-        picked = ranked_sources(safe, diary_ids, shared["everyday"])
+        if key + ("picked",) not in shared:  # the same diary and profile in every period: ranked once
+            picked = ranked_sources(safe, diary_ids, shared["everyday"])
+            shared[key + ("picked",)] = picked, [_food(s) for s in picked]
+        picked, foods = shared[key + ("picked",)]
         all_suggestions.extend(picked)
-        source = {"category": rule["category"], "foods": [_food(s) for s in picked]}
+        source = {"category": rule["category"], "foods": [dict(food) for food in foods]}
         if withheld:
             source["left_out"] = len(withheld)  # foods of the category the advice-safety table keeps from this profile
         item["sources"].append(source)
@@ -403,58 +436,53 @@ MAX_MEALS = 8
 OTHER_MEALS = "other meals"
 
 
-def _meal_of(shared: dict, entries: pd.DataFrame) -> pd.Series | None:
-    """Each entry's meal as written (stripped, once per report in ``shared``), for the period's rows;
-    None when none has one."""
-    if shared.get("meal") is None or "meal" not in entries:
-        return None
-    meal = shared["meal"].reindex(entries.index)
-    return meal if (meal != "").any() else None
-
-
-def _meals(entries: pd.DataFrame, meal: pd.Series | None, columns: list[str]) -> list[dict] | None:
+def _meals(names: list[str], sums: np.ndarray, columns: list[str]) -> list[dict] | None:
     """Which meal supplies each nutrient: per meal the share of the period's counted total (the
-    diary's own meal words, usual meals first). None when the diary names no meals."""
-    if entries.empty or meal is None:
-        return None
-    meal = meal.replace("", NO_MEAL)
-    sums = entries[columns].groupby(meal, sort=False).sum(min_count=1)
-    totals = sums.sum(min_count=1)
+    diary's own meal words, usual meals first). ``sums``: per meal (in order of first appearance) the
+    counted sum of each of ``columns``, NaN where nothing was counted."""
+    totals = _column_sums(sums)
     order = sorted(
-        sums.index,
-        key=lambda m: (m.lower() not in MEAL_ORDER, MEAL_ORDER.index(m.lower()) if m.lower() in MEAL_ORDER else 0),
+        range(len(names)),
+        key=lambda i: (
+            names[i].lower() not in MEAL_ORDER,
+            MEAL_ORDER.index(names[i].lower()) if names[i].lower() in MEAL_ORDER else 0,
+        ),
     )
+    rows = [(names[i], sums[i]) for i in order]
     if len(order) > MAX_MEALS:  # an app's many custom groups: the largest by energy, the rest together
-        kept = set(sums[ENERGY.column].fillna(0).nlargest(MAX_MEALS - 1).index)
-        other = [m for m in order if m not in kept]
-        sums.loc[OTHER_MEALS] = sums.loc[other].sum(min_count=1)
-        order = [m for m in order if m in kept] + [OTHER_MEALS]
+        # the largest first, ties in order of appearance (as Series.nlargest)
+        kept = set(np.argsort(-np.nan_to_num(sums[:, 0], nan=0.0), kind="stable")[: MAX_MEALS - 1].tolist())
+        other = [i for i in order if i not in kept]
+        rows = [(names[i], sums[i]) for i in order if i in kept] + [(OTHER_MEALS, _column_sums(sums[other]))]
     return [
         {
             "meal": name,
             "shares": {
-                column: _clean(sums.at[name, column] / totals[column])
-                if totals[column] and not np.isnan(totals[column]) and not np.isnan(sums.at[name, column])
+                column: _clean(values[j] / totals[j])
+                if totals[j] and not np.isnan(totals[j]) and not np.isnan(values[j])
                 else None
-                for column in columns
+                for j, column in enumerate(columns)
             },
         }
-        for name in order
+        for name, values in rows
     ]
 
 
-def _top_foods(by_food: pd.DataFrame | None, column: str, count: int = 5) -> list[dict]:
-    """The foods giving most of a nutrient in a period, with their share of the known total."""
-    if by_food is None:
-        return []
-    values = by_food[column].to_numpy(dtype=float)
+def _column_sums(values: np.ndarray) -> np.ndarray:
+    """Each column's sum over the rows, NaN where no row is known (unknown is not zero)."""
+    known = ~np.isnan(values)
+    return np.where(known.any(axis=0), np.where(known, values, 0.0).sum(axis=0), np.nan)
+
+
+def _top_foods(keys: list[tuple[str, str]], values: np.ndarray, count: int = 5) -> list[dict]:
+    """The foods giving most of a nutrient in a period, with their share of the known total.
+    ``keys``: (food id, food) of each food of the period; ``values``: its sum of the nutrient."""
     positive = np.flatnonzero(values > 0)
     if not len(positive):
         return []
     total = values[positive].sum()
     # the largest first, ties in order of appearance (as Series.nlargest), without a Series per call
     best = positive[np.argsort(-values[positive], kind="stable")[:count]]
-    keys = by_food.index
     return [
         {
             "food_id": keys[i][0],
@@ -498,6 +526,71 @@ def _food_editions(analysed: pd.DataFrame, table: FoodTable) -> str:
     return "; ".join(e.name for e in table.editions if e.key in used)
 
 
+def _report_periods(
+    used: pd.DataFrame, days: pd.DataFrame, profile: Profile, table: FoodTable, start, end
+) -> tuple[list[dict], dict | None]:
+    """The logged weeks and, when there are several, the whole period. The weeks between logged ones
+    are not walked (they are summarised as gaps)."""
+    if start is None or end is None or start > end or used.empty:
+        return [], None
+    # each entry's ISO week (its Monday), found once per distinct date; weeks numbered in date order
+    codes, distinct = pd.factorize(used["date"].to_numpy())
+    monday_of = [dt.date.fromisoformat(d) - dt.timedelta(days=dt.date.fromisoformat(d).weekday()) for d in distinct]
+    mondays = sorted(set(monday_of))
+    number = {monday: i for i, monday in enumerate(mondays)}
+    week = np.array([number[m] for m in monday_of], dtype=np.intp)[codes]
+    order = np.argsort(week, kind="stable")  # each week's row positions, in row order
+    positions = np.split(order, np.searchsorted(week[order], np.arange(1, len(mondays))))
+    refs = references(profile)
+    columns = [r.column for r in refs.values()]
+    # an entry counted from an app's own values without a matched food is named by its own text
+    foods = [used["food_id"], used["food"].where(used["food"] != "", used["input"])]
+    weekly_foods = period_sums(used, foods, columns, week, len(mondays))
+    meal = used["meal"].astype(str).str.strip() if "meal" in used else None
+    has_meal = (meal != "").to_numpy(dtype=bool) if meal is not None else np.zeros(len(used), dtype=bool)
+    meals = [meal.where(has_meal, NO_MEAL)] if meal is not None else []
+    meal_columns = [ENERGY.column, *columns]
+    weekly_meals = period_sums(used, meals, meal_columns, week, len(mondays)) if has_meal.any() else None
+    week_has_meal = np.bincount(week[has_meal], minlength=len(mondays)) > 0
+    specs = [
+        _Spec(
+            monday,
+            shift(monday, 6),
+            iso_week(monday),
+            True,
+            positions[i],
+            weekly_foods.period(i),
+            weekly_meals.period(i) if week_has_meal[i] else None,
+        )
+        for i, monday in enumerate(mondays)
+    ]
+    if len(specs) > 1:
+        whole_meals = period_sums(used, meals, meal_columns, None).period(0) if has_meal.any() else None
+        specs.append(
+            _Spec(
+                start, end, "whole period", False, None, period_sums(used, foods, columns, None).period(0), whole_meals
+            )
+        )
+    periods = _periods(specs, _context(used, days, profile, table, refs))
+    return (periods[:-1], periods[-1]) if len(specs) > 1 else (periods, None)
+
+
+def _context(used: pd.DataFrame, days: pd.DataFrame, profile: Profile, table: FoodTable, refs: dict) -> _Context:
+    return _Context(
+        profile=profile,
+        table=table,
+        refs=refs,
+        days=days,
+        arrays={column: days[column].to_numpy() for column in days.columns},
+        by_date=days.set_index("date").to_dict("index") if not days.empty else {},
+        records={},
+        used=used,
+        diary_ids=set(used["food_id"].unique()),
+        alternatives=alternative_totals(used),  # doses that can be read two ways, per date
+        shared={},
+    )
+
+
 def build_report(
     analysed: pd.DataFrame,
     profile: Profile,
@@ -516,53 +609,7 @@ def build_report(
         # a copy only when the chosen period leaves rows out (at 1M rows a copy is hundreds of MB)
         used = used[(used["date"] >= start.isoformat()) & (used["date"] <= end.isoformat())]
     days = mark_days(add_upper_bounds(daily_totals(used), used, table, NUTRIENT_COLUMNS), profile)
-    # each entry's ISO week (its Monday), found once per distinct date
-    mondays = {
-        d: (dt.date.fromisoformat(d) - dt.timedelta(days=dt.date.fromisoformat(d).weekday())).isoformat()
-        for d in used["date"].unique()
-    }
-    # row positions per week; a week's rows are taken when its turn comes, not all copied at once
-    by_week = used.groupby(used["date"].map(mondays), sort=False).indices if not used.empty else {}
-    diary_ids = set(used["food_id"])
-    alternatives = alternative_totals(used)  # doses that can be read two ways, per date
-    weeks = []
-    # work that is the same for every period: suggestions per (nutrient column, category), screened
-    # per profile; every day's record; each entry's meal
-    shared: dict = {"meal": used["meal"].astype(str).str.strip() if "meal" in used else None}
-    if start is not None and end is not None and start <= end:
-        # only weeks holding entries are walked; the weeks between them are summarised as gaps
-        for monday in sorted(dt.date.fromisoformat(m) for m in by_week):
-            weeks.append(
-                _period(
-                    monday,
-                    shift(monday, 6),
-                    iso_week(monday),
-                    days,
-                    used.iloc[by_week[monday.isoformat()]],
-                    profile,
-                    table,
-                    diary_ids,
-                    shared,
-                    alternatives=alternatives,
-                )
-            )
-    overall = (
-        _period(
-            start,
-            end,
-            "whole period",
-            days,
-            used,
-            profile,
-            table,
-            diary_ids,
-            shared,
-            calendar=False,
-            alternatives=alternatives,
-        )
-        if len(weeks) > 1
-        else None
-    )
+    weeks, overall = _report_periods(used, days, profile, table, start, end)
     counts = summary_counts(analysed)
     review = analysed[analysed["status"] == "needs_review"]
     unmatched = analysed[analysed["status"] == "unmatched"]
