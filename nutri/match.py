@@ -1077,6 +1077,7 @@ class Matcher:
         self._corrections: dict[str, str | None] = {}
         self._added: dict[int, frozenset[str]] = {}
         self._preparation_masks = priors.preparation
+        self._alike: dict[tuple, tuple[str, ...]] = {}
         self._example_names = table.example_names()  # rows whose additional names are examples (FNDDS)
 
     # -- typo layer -------------------------------------------------------------------------
@@ -1137,6 +1138,33 @@ class Matcher:
 
     # -- public -----------------------------------------------------------------------------
     def match(self, text: str) -> Match:
+        key, head, excluded, brand_words = self._read(text)
+        cache_key = (key, head, excluded, brand_words)
+        if cache_key not in self._cache:
+            found = self._match(text, key, head, excluded)
+            if brand_words and found.status != "matched":
+                # the food part alone is not clear: the brand's food words may say what it is
+                with_brand = self._match(text, " ".join(brand_words + tuple(key.split())), head, excluded)
+                found = with_brand if with_brand.score > found.score else found
+            self._cache[cache_key] = self._with_ranges(self._as_same_food(found), key, head, excluded)
+        found = self._cache[cache_key]
+        return found if found.query == text else replace(found, query=text)
+
+    def alike(self, found: Match) -> tuple[str, ...]:
+        """The other foods ``found``'s text could equally mean (all its words, the same form, no
+        variety it does not ask for): their portions may weigh the same measure differently. None
+        for an alias, which names its food."""
+        if found.status != "matched" or found.rule not in ("exact", "fuzzy") or found.food_id not in self.row_of:
+            return ()
+        key, head, excluded, _brand_words = self._read(found.query)
+        cache_key = (key, head, excluded, found.food_id)
+        if cache_key not in self._alike:
+            rows = self._alike_rows(self.row_of[found.food_id], key, head, excluded)
+            self._alike[cache_key] = tuple(str(self.ids[r]) for r in rows[1:])
+        return self._alike[cache_key]
+
+    def _read(self, text: str) -> tuple[str, frozenset[str], frozenset[str], tuple[str, ...]]:
+        """What a text is matched and cached under: (key, head, excluded, brand_words)."""
         brand, food_part = split_brand(text)
         excluded = negated_words(food_part)
         # "Thompson Raisins - Raisin": the food part names the food; the brand's words that are
@@ -1160,42 +1188,14 @@ class Matcher:
         # the brand's food words can decide the match, so they are part of what it is cached under
         # (else "Organic Pasta - Unch" became the apple of an earlier "Fuji Apple - Unch")
         brand_words = tuple(w for w in tokenize(brand) if self._correct(w) is not None and w not in key.split())
-        cache_key = (key, head, excluded, brand_words)
-        if cache_key not in self._cache:
-            found = self._match(text, key, head, excluded)
-            if brand_words and found.status != "matched":
-                # the food part alone is not clear: the brand's food words may say what it is
-                with_brand = self._match(text, " ".join(brand_words + tuple(key.split())), head, excluded)
-                found = with_brand if with_brand.score > found.score else found
-            self._cache[cache_key] = self._with_ranges(self._as_same_food(found), key, head, excluded)
-        found = self._cache[cache_key]
-        return found if found.query == text else replace(found, query=text)
+        return key, head, excluded, brand_words
 
     def _with_ranges(self, found: Match, key: str, head: frozenset[str], excluded: frozenset[str]) -> Match:
         """The match with the range of each tracked nutrient over the foods the text could equally
         mean (all its words, no flavour it does not ask for), when they differ a lot."""
         if found.status != "matched" or not found.food_id or not AMBIGUOUS_FOODS.search(found.description):
             return found
-        if self._nutrients is None:  # water, then the AMBIGUITY_LIMITS columns, by matcher row
-            self._nutrients = self.table.foods[["water_g", *(c for c, _u, _l in AMBIGUITY_LIMITS)]].to_numpy(
-                dtype=float
-            )
-        words = {self._correct(w) or w for w in key.split()}
-        best = self.row_of[found.food_id]
-        same = [best]
-        last_key, ranked = self._last_ranked
-        if last_key != (key, head, excluded):
-            ranked = self._rank(tuple(key.split()), 10, head, excluded)
-        for food_id, _description, _score in self._same_foods(ranked):
-            row = self.row_of[food_id]
-            if row == best or not words <= self.token_sets[row] or (self.token_sets[row] & FORM_WORDS) - words:
-                continue
-            # the same form of the food: dry milk or fried tofu differ in water, not in how they are made
-            mine, theirs = self._nutrients[best, 0], self._nutrients[row, 0]
-            if abs(mine - theirs) <= 0.2 * max(mine, theirs) and not any(
-                self.different[w][row] for w in self.different if w not in words
-            ):
-                same.append(row)
+        same = self._alike_rows(self.row_of[found.food_id], key, head, excluded)
         if len(same) < 2:
             return found
         ranges, told = [], []
@@ -1213,6 +1213,30 @@ class Matcher:
             "the most common product taken, name it to be sure"
         )
         return replace(found, note=note, ranges=tuple(ranges))
+
+    def _alike_rows(self, best: int, key: str, head: frozenset[str], excluded: frozenset[str]) -> list[int]:
+        """``best`` and the ranked foods the text could equally mean: all its words, no form
+        ("dry", "fried") or different-food word it does not say, about the same water."""
+        if self._nutrients is None:  # water, then the AMBIGUITY_LIMITS columns, by matcher row
+            self._nutrients = self.table.foods[["water_g", *(c for c, _u, _l in AMBIGUITY_LIMITS)]].to_numpy(
+                dtype=float
+            )
+        words = {self._correct(w) or w for w in key.split()}
+        same = [best]
+        last_key, ranked = self._last_ranked
+        if last_key != (key, head, excluded):
+            ranked = self._rank(tuple(key.split()), 10, head, excluded)
+        for food_id, _description, _score in self._same_foods(ranked):
+            row = self.row_of[food_id]
+            if row == best or not words <= self.token_sets[row] or (self.token_sets[row] & FORM_WORDS) - words:
+                continue
+            # the same form of the food: dry milk or fried tofu differ in water, not in how they are made
+            mine, theirs = self._nutrients[best, 0], self._nutrients[row, 0]
+            if abs(mine - theirs) <= 0.2 * max(mine, theirs) and not any(
+                self.different[w][row] for w in self.different if w not in words
+            ):
+                same.append(row)
+        return same
 
     def search(self, text: str, limit: int = 10) -> list[tuple[str, str, float]]:
         """Ranked (food_id, description, score) candidates from the index (no aliases)."""

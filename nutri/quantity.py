@@ -11,6 +11,7 @@ the food's own SR28 portion weights; nothing is ever converted at 1 g = 1 ml.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -822,8 +823,32 @@ class PortionWeights:
             unit, kind, ml = classify_measure(amount, str(portion["measure"]))
         return {**portion, "unit": unit, "kind": kind, "ml": ml, "grams_each": float(portion["grams"]) / amount}
 
-    def grams_per_unit(self, food_id: str, quantity: Quantity, food_text: str = "") -> tuple[float | None, str]:
-        """(grams per one unit of ``quantity``, how it was found) or (None, why not)."""
+    def grams_per_unit(
+        self, food_id: str, quantity: Quantity, food_text: str = "", alike: Callable[[], tuple[str, ...]] | None = None
+    ) -> tuple[float | None, str]:
+        """(grams per one unit of ``quantity``, how it was found) or (None, why not). ``alike`` gives
+        the other foods the text could equally mean (Matcher.alike; asked only for a bare household
+        measure): when they weigh the measure differently, the grams are a guess."""
+        found, how = self._grams_per_unit(food_id, quantity, food_text)
+        # only a bare household measure ("2 slices"): a volume or a described measure ("cup,
+        # chopped", "piece - 3\" x 3\"") picks its portion by those words, which the other foods'
+        # portions may not have
+        bare = quantity.kind == "household" and not quantity.detail
+        if alike is not None and bare and found is not None and not how.startswith(GRAMS_DOUBT):
+            how = self._among_alike(found, how, alike(), quantity, food_text)
+        return found, how
+
+    def _among_alike(self, found: float, how: str, alike: tuple[str, ...], quantity: Quantity, food_text: str) -> str:
+        # "2 slices" of "gluten free bread": four breads fit the text alike, their slices weigh 25-35 g
+        weights = [found] + [w for w in (self._grams_per_unit(a, quantity, food_text)[0] for a in alike) if w]
+        if len(weights) < 2 or max(weights) <= 1.3 * min(weights):
+            return how
+        return (
+            f"{GRAMS_DOUBT} the {len(weights)} foods this text could equally mean weigh 1 {quantity.unit} "
+            f"{_fmt(min(weights))}-{_fmt(max(weights))} g; {how}; name the product or give grams"
+        )
+
+    def _grams_per_unit(self, food_id: str, quantity: Quantity, food_text: str) -> tuple[float | None, str]:
         # Only the text's words that occur in this food's measures can change the answer
         # ("chopped", "sliced"), so texts differing elsewhere share one lookup.
         words, unmatched = frozenset(), ""

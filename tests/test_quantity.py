@@ -234,6 +234,22 @@ def test_a_size_the_portions_lack_is_a_guess(table, food_id, amount, text):
     assert per_unit_plain == per_unit and not how_plain.startswith("check grams")
 
 
+def test_foods_the_text_equally_means_weighing_a_measure_differently_make_a_guess(table, matcher):
+    # "gluten free bread": SR28's gluten-free breads fit the text alike; their slices weigh 25-35 g
+    found = matcher.match("Gluten free bread")
+    alike = matcher.alike(found)
+    assert found.status == "matched" and len(alike) >= 1 and found.food_id not in alike
+    _food, _weighed, note, status = _grams(table, matcher, "Gluten free bread", "2 slice")
+    assert "could equally mean" in note and status == "needs_review"
+    # one food or foods whose slices agree: nothing to check; an alias names its food
+    assert matcher.alike(matcher.match("white bread")) == ()
+    _food, _weighed, note, status = _grams(table, matcher, "white bread", "2 slice")
+    assert not note.startswith("check grams") and status == "matched"
+    # a weight needs no portion, whatever the foods
+    per_unit, how = PortionWeights(table).grams_per_unit(found.food_id, parse_amount_cell("60 g"), "", lambda: alike)
+    assert per_unit == pytest.approx(1.0) and not how
+
+
 def test_a_cut_the_portions_lack_is_no_guess_when_they_agree(table):
     # "cup, whole pieces" of sunflower kernels: their one plain cup weighs what Cronometer weighs
     per_unit, how = PortionWeights(table).grams_per_unit(
