@@ -595,7 +595,10 @@ def _parse_dates(
     carried_note = blank & (dates != "").to_numpy()
     no_date = blank & (dates == "").to_numpy()
     notes = pd.Series(
-        np.where(carried_note, "date carried from the row above", np.where(no_date, "no date", reason)), dtype=object
+        np.where(
+            carried_note, same_text("date carried from the row above"), np.where(no_date, same_text("no date"), reason)
+        ),
+        dtype=object,
     )
     return dates, notes, (reason != "") | pd.Series(no_date), style.dayfirst
 
@@ -838,10 +841,13 @@ def _entries(
     food = pick("food")
     no_food = food.eq("") | food.str.lower().isin(NULL_TEXT)
     status = status.mask(no_food & (status == ""), "invalid")
-    notes.append(pd.Series(np.where(no_food, "no food text", ""), dtype=object))
+    notes.append(pd.Series(np.where(no_food, same_text("no food text"), same_text("")), dtype=object))
     for mask, rule_status, note in layout.row_rules(pick) if layout.row_rules else []:
         status = status.mask(mask & (status == "") if rule_status != "skipped" else mask, rule_status)
-        notes.insert(0 if rule_status == "skipped" else len(notes), pd.Series(np.where(mask, note, ""), dtype=object))
+        notes.insert(
+            0 if rule_status == "skipped" else len(notes),
+            pd.Series(np.where(mask, same_text(note), same_text("")), dtype=object),
+        )
     amount = pick("amount")
     if _decimal_comma_file(cells.delimiter, amount, text(role_index.get("date"))):
         amount = per_distinct(amount, _european_amount)
@@ -863,7 +869,7 @@ def _entries(
             "row": (np.flatnonzero(keep) + header_index + 2).astype(int),
             "date": dates.to_numpy(),
             "meal": pick("meal").to_numpy(),
-            "input": food.to_numpy(),
+            "input": food.to_numpy(copy=True),  # not a view that keeps the whole parsed body alive
             "amount_text": amount.to_numpy(),
             "unit_text": pick("unit").to_numpy(),
             "grams_export": grams_value.to_numpy(dtype=float),
@@ -926,6 +932,15 @@ def per_distinct(values: pd.Series, func) -> pd.Series:
     mapped = np.empty(len(uniques), dtype=object)
     mapped[:] = [func(u) for u in uniques]
     return pd.Series(mapped[codes] if len(codes) else np.array([], dtype=object), dtype=object)
+
+
+def same_text(text: str) -> np.ndarray:
+    """``text`` as a 0-d object array for np.where: given a str, np.where makes a text array of 4 bytes
+    a character a row, then a str object of its own for every row it fills (tens of MB at 1M rows);
+    this one object is shared by every row."""
+    value = np.empty((), dtype=object)
+    value[()] = text
+    return value
 
 
 def join_notes(*parts) -> np.ndarray:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from nutri.diary import Diary, join_notes
+from nutri.diary import Diary, join_notes, same_text
 from nutri.foods import NUTRIENT_COLUMNS, FoodTable
 from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
 from nutri.quantity import GRAMS_DOUBT, PortionWeights, Quantity, parse_amount_cell, parse_quantity
@@ -266,15 +266,16 @@ def _matched_rows(entries: pd.DataFrame, keys: _PerKey, supplemental: np.ndarray
     # rows the reader already knows are no food (a Cronometer quick-add) keep no match at all
     no_food = pre_status == "unmatched"
     if no_food.any():
-        match = {name: np.where(no_food, "", values) for name, values in match.items()}
+        match = {name: np.where(no_food, same_text(""), values) for name, values in match.items()}
         score = np.where(no_food, 0.0, score)
         grams_per_unit = np.where(no_food, np.nan, grams_per_unit)
         export_grams = export_grams & ~no_food
         notes = np.where(no_food, entries["pre_note"].to_numpy(dtype=object), notes)
     grams = np.where(export_grams, grams_export, amounts * grams_per_unit)
     infinite = np.isinf(amounts) | np.isinf(grams)  # a 400-digit amount overflows to inf: no real amount
-    status = np.where((grams < 0) | (amounts < 0) | infinite, "invalid", status).astype(object)
-    notes = join_notes(notes, np.where(infinite, "amount too large to be real; check the amount", ""))
+    status = np.where((grams < 0) | (amounts < 0) | infinite, same_text("invalid"), status).astype(object)
+    too_large = same_text("amount too large to be real; check the amount")
+    notes = join_notes(notes, np.where(infinite, too_large, same_text("")))
     result = pd.DataFrame(
         {
             "row": entries["row"].to_numpy(),
@@ -306,7 +307,7 @@ def _flag_implausible(result: pd.DataFrame, keys: _PerKey, export_grams: np.ndar
     given_grams = keys.column(lambda r: r.quantity.unit == "gram", bool)
     outlier = (grams > limit) & ~given_grams & ~export_grams & ~np.isinf(grams)
     status = result["status"].to_numpy(dtype=object)
-    result["status"] = np.where(outlier & (status == "matched"), "needs_review", status)
+    result["status"] = np.where(outlier & (status == "matched"), same_text("needs_review"), status)
     notes = result["note"].to_numpy(dtype=object)
     for i in np.flatnonzero(outlier):
         message = (
@@ -314,6 +315,9 @@ def _flag_implausible(result: pd.DataFrame, keys: _PerKey, export_grams: np.ndar
         )
         notes[i] = "; ".join(filter(None, [notes[i], message]))
     result["note"] = notes
+
+
+ORIGINS = np.array(["", "table", "supplement", "export", "export+table"], dtype=object)
 
 
 def _add_nutrients(
@@ -331,7 +335,8 @@ def _add_nutrients(
     negative = (grams < 0) | (amounts < 0) | np.isinf(grams) | np.isinf(amounts)
     usable_grams = np.where(negative, np.nan, grams)
     hundreds = usable_grams / 100.0
-    origin = np.where(supplemental, "supplement", np.where(np.isnan(usable_grams), "", "table")).astype(object)
+    # each row's origin as a code into ORIGINS: a str per row was tens of MB at 1M rows
+    origin = np.where(supplemental, 2, np.where(np.isnan(usable_grams), 0, 1)).astype(np.int8)
     exported_mask: dict[str, np.ndarray] = {}
     for j, column in enumerate(NUTRIENT_COLUMNS):
         values = np.where(
@@ -345,13 +350,9 @@ def _add_nutrients(
             use_export = ~np.isnan(exported)
             exported_mask[column] = use_export
             values = np.where(use_export, exported, values)
-            origin = np.where(
-                use_export & (origin == "table"),
-                "export+table",
-                np.where(use_export & (origin == ""), "export", origin),
-            )
+            origin = np.where(use_export & (origin == 1), 4, np.where(use_export & (origin == 0), 3, origin))
         result[column] = values
-    result["origin"] = np.where(result["status"].to_numpy() == "skipped", "", origin)
+    result["origin"] = ORIGINS[np.where(result["status"].to_numpy() == "skipped", 0, origin)]
     return exported_mask
 
 
@@ -381,9 +382,9 @@ def _count_only_confident(
         keep = (from_export | from_table) & (status != "skipped")
         result[column] = np.where(keep, result[column].to_numpy(dtype=float), np.nan)
     reason = np.array([UNCOUNTED_REASONS.get(s, "") for s in status], dtype=object)
-    reason = np.where((reason == "needs review") & ~weighed, NO_GRAMS, reason)
-    reason = np.where(confident & ~weighed, NO_GRAMS, reason)
-    reason = np.where(from_table | any_export | (status == "skipped"), "", reason)
+    reason = np.where((reason == "needs review") & ~weighed, same_text(NO_GRAMS), reason)
+    reason = np.where(confident & ~weighed, same_text(NO_GRAMS), reason)
+    reason = np.where(from_table | any_export | (status == "skipped"), same_text(""), reason)
     result["uncounted"] = reason
 
 
