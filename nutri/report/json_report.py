@@ -1,8 +1,9 @@
 """The JSON report: the report model serialised, every key of the JSON contract kept."""
 
-from nutri.report.model import Report
-from nutri.report.safe import json_text
+from nutri.report.model import Report, to_dict
+from nutri.report.safe import clean, json_text
 
 
 def render(report: Report) -> bytes:
-    return (json_text(report.to_dict(), indent=2) + "\n").encode("utf-8")
+    # the model's JSON form, cleaned for output on the same walk (not a second walk over 300,000 values)
+    return (json_text(to_dict(report, leaf=clean), cleaned=True, indent=2) + "\n").encode("utf-8")

@@ -26,33 +26,59 @@ FLAT = {"flatten": True}
 
 
 # -- serialisation -------------------------------------------------------------------------
+#
+# A report has about 8,000 model objects (two years of weeks, each day and nutrient), so each class's
+# fields, type hints and JSON rules are read once (its plan) rather than for every object.
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def _plain(value):
-    if dataclasses.is_dataclass(value):
-        return to_dict(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
+def _identity(value):
     return value
 
 
-def to_dict(obj) -> dict:
-    """The JSON form of a model object: field names as keys, enums as their words, dates as ISO text."""
+def _plain(value, leaf=_identity):
+    kind = type(value)
+    if kind in _SCALARS:
+        return leaf(value)
+    if kind is tuple or kind is list:
+        return [_plain(v, leaf) for v in value]
+    if kind is dict:
+        return {leaf(k): _plain(v, leaf) for k, v in value.items()}
+    if dataclasses.is_dataclass(value):
+        return to_dict(value, leaf)
+    if isinstance(value, enum.Enum):
+        return leaf(value.value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [_plain(v, leaf) for v in value]
+    if isinstance(value, Mapping):
+        return {leaf(k): _plain(v, leaf) for k, v in value.items()}
+    return leaf(value)
+
+
+@cache
+def _writer(cls) -> tuple[tuple[str, bool, bool], ...]:
+    """Per field: its name, whether None leaves the key out, whether its keys go into the parent."""
+    return tuple(
+        (f.name, bool(f.metadata.get("omit_none")), bool(f.metadata.get("flatten"))) for f in dataclasses.fields(cls)
+    )
+
+
+def to_dict(obj, leaf=_identity) -> dict:
+    """The JSON form of a model object: field names as keys, enums as their words, dates as ISO text.
+    ``leaf``: applied to every scalar and key on the way (the JSON writer's output-safety cleaning,
+    so the tree is walked once)."""
     out: dict = {}
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        if f.metadata.get("omit_none") and value is None:
+    for name, omit_none, flatten in _writer(type(obj)):
+        value = getattr(obj, name)
+        if omit_none and value is None:
             continue
-        if f.metadata.get("flatten"):
-            out.update(_plain(value))
+        if flatten:
+            out.update(_plain(value, leaf))
         else:
-            out[f.name] = _plain(value)
+            out[name] = _plain(value, leaf)
     return out
 
 
@@ -61,50 +87,79 @@ def _hints(cls) -> dict:
     return typing.get_type_hints(cls)
 
 
-def _convert(hint, value):
-    if value is None:
-        return None
+@cache
+def _converter(hint):
+    """A function turning a JSON value into ``hint``'s type (None stays None), made once per hint."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
-        hint = next(a for a in args if a is not type(None))
-        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        return _converter(next(a for a in args if a is not type(None)))
     if dataclasses.is_dataclass(hint):
-        return from_dict(hint, value)
+        return lambda value: None if value is None else from_dict(hint, value)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint(value)
+        return lambda value: None if value is None else hint(value)
     if hint is dt.date:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+        return lambda value: dt.date.fromisoformat(value) if isinstance(value, str) else value
     if origin is tuple:
-        return tuple(_convert(args[0], v) for v in value)
+        inner = _converter(args[0])
+        if inner is _identity:
+            return lambda value: None if value is None else tuple(value)
+        return lambda value: None if value is None else tuple(inner(v) for v in value)
     if origin in (dict, Mapping):
-        return {k: _convert(args[1], v) for k, v in value.items()}
-    return value
+        inner = _converter(args[1])
+        if inner is _identity:
+            return lambda value: None if value is None else dict(value)
+        return lambda value: None if value is None else {k: inner(v) for k, v in value.items()}
+    return _identity
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """How :func:`from_dict` reads one class: its fields in order, each read as a key (with its
+    converter), from the parent's keys (a flattened model), or as the keys no field claims."""
+
+    steps: tuple[tuple[str, str, typing.Any], ...]  # (field, "key" | "nested" | "rest", converter or class)
+    claimed: frozenset[str]  # the keys a field of this class or of a flattened model takes
+    takes_any: bool  # a flattened mapping takes every key no field claims
+
+
+@cache
+def _reader(cls) -> _Reader:
+    hints = _hints(cls)
+    fields = dataclasses.fields(cls)
+    flat_names = {f.name for f in fields if not f.metadata.get("flatten")}
+    nested = set()
+    steps = []
+    for f in fields:
+        if not f.metadata.get("flatten"):
+            steps.append((f.name, "key", _converter(hints[f.name])))
+        elif dataclasses.is_dataclass(hints[f.name]):
+            nested |= {g.name for g in dataclasses.fields(hints[f.name])}
+            steps.append((f.name, "nested", hints[f.name]))
+        else:
+            steps.append((f.name, "rest", None))
+    takes_any = any(kind == "rest" for _, kind, _ in steps)
+    return _Reader(tuple(steps), frozenset(flat_names | nested), takes_any)
 
 
 def from_dict(cls, data: Mapping, strict: bool = True):
     """A model object from its JSON form (the inverse of :func:`to_dict`). ``strict``: a key no field
     takes is an error, so a key added to the report dict cannot silently vanish from the JSON."""
-    hints = _hints(cls)
-    flat_names = {f.name for f in dataclasses.fields(cls) if not f.metadata.get("flatten")}
-    nested = set()
-    for f in dataclasses.fields(cls):
-        if f.metadata.get("flatten") and dataclasses.is_dataclass(hints[f.name]):
-            nested |= {g.name for g in dataclasses.fields(hints[f.name])}
-    has_flat_dict = any(
-        f.metadata.get("flatten") and not dataclasses.is_dataclass(hints[f.name]) for f in dataclasses.fields(cls)
-    )
-    unknown = set(data) - flat_names - nested
-    if strict and unknown and not has_flat_dict:  # a key build.py writes and the model lacks would vanish from the JSON
-        raise TypeError(f"{cls.__name__} has no field for the report key(s) {sorted(unknown)}: add them to the model")
+    reader = _reader(cls)
+    if strict and not reader.takes_any:
+        unknown = set(data) - reader.claimed
+        if unknown:  # a key build.py writes and the model lacks would vanish from the JSON
+            raise TypeError(
+                f"{cls.__name__} has no field for the report key(s) {sorted(unknown)}: add them to the model"
+            )
     values = {}
-    for f in dataclasses.fields(cls):
-        if f.metadata.get("flatten"):
-            if dataclasses.is_dataclass(hints[f.name]):
-                values[f.name] = from_dict(hints[f.name], data, strict=False)
-            else:  # the keys no other field claims, in their order
-                values[f.name] = {k: v for k, v in data.items() if k not in flat_names and k not in nested}
-        elif f.name in data:
-            values[f.name] = _convert(hints[f.name], data[f.name])
+    for name, kind, how in reader.steps:
+        if kind == "key":
+            if name in data:
+                values[name] = how(data[name])
+        elif kind == "nested":
+            values[name] = from_dict(how, data, strict=False)
+        else:  # the keys no other field claims, in their order
+            values[name] = {k: v for k, v in data.items() if k not in reader.claimed}
     return cls(**values)
 
 
