@@ -779,7 +779,7 @@ def read_diary(
     person_by_values = "person" in role_index and _role_of(headers[role_index["person"]]) != "person"
     return Diary(
         path,
-        entries,
+        _compact(entries),
         layout.name,
         cells.encoding,
         cells.sheet,
@@ -791,6 +791,19 @@ def read_diary(
         hashlib.sha256(data).hexdigest(),
         person_by_values and "person" not in overrides,
     )
+
+
+# Columns that matching reads once (and picking a person filters on): as categoricals, codes into
+# their few distinct texts, they cost a byte or two a row for the whole run, not an 8-byte reference.
+# date, meal and input stay text: the matched entries take them as they are, sharing their memory.
+COMPACT_COLUMNS = ("amount_text", "unit_text", "pre_status", "pre_note", "person")
+
+
+def _compact(entries: pd.DataFrame) -> pd.DataFrame:
+    for column in COMPACT_COLUMNS:
+        codes, distinct = pd.factorize(entries[column].to_numpy(dtype=object))  # NaN: code -1
+        entries[column] = pd.Categorical.from_codes(codes, categories=pd.Index(distinct, dtype=object))
+    return entries
 
 
 def _entries(
