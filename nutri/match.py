@@ -631,6 +631,9 @@ class WordIndex:
     form_words: list[frozenset[str]]  # "frozen", "canned", "dried": forms a text may not have asked for
     negatable: frozenset[str]  # words some description says its food lacks ("salt" of "without salt")
     lacks: list[frozenset[str]]  # per food, the words its description says it lacks
+    # per food, the words of the segment naming it ("sunflower seed butter" of "Seeds, sunflower
+    # seed butter", "french fries" of "White potato, french fries", "Broccoli" of "Broccoli, chinese")
+    name_words: list[frozenset[str]]
 
 
 def _head_segments(description: str) -> list[str]:
@@ -757,9 +760,11 @@ HOME_RECIPE_RE = re.compile(r"\bhome recipe\b|\bprepared from recipe\b|\bhome[ -
 IDENTITY_WORD_PENALTY = 0.03  # per word, at most three
 FORM_PENALTY = 0.08  # "frozen", "canned" the text does not say
 CLAIM_PENALTY = 0.06  # "reduced fat", "light" the text does not say
+PREPARATION_PENALTY = 0.03  # "roasted" of a food not cooked by default, as much as a word naming another variety
 MIN_COVERAGE_SHARE = 0.25  # of the best coverage: foods below it are not ranked
 RERANKED = 12  # foods the per-food adjustments (head, qualifiers, unasked words) look at
-MAX_UNASKED = 3 * IDENTITY_WORD_PENALTY + FORM_PENALTY + CLAIM_PENALTY
+MAX_UNASKED = 3 * IDENTITY_WORD_PENALTY + FORM_PENALTY + CLAIM_PENALTY + PREPARATION_PENALTY
+PREPARATION_WORDS = frozenset({"roasted", "toasted", "fried", "baked", "boiled", "steamed", "grilled", "broiled"})
 CLAIM_WORDS = frozenset({"reduced", "low", "lowfat", "nonfat", "light", "lite", "free", "diet", "lower"})
 
 
@@ -868,6 +873,7 @@ def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
         [frozenset(set(tokenize(UNSPECIFIED.sub(" ", str(d)), False)) & UNASKED_FORMS) for d in descriptions],
         frozenset().union(*lacks),
         lacks,
+        [frozenset(tokenize(_head_segments(str(d))[-1], False)) for d in descriptions],
     )
 
 
@@ -970,6 +976,8 @@ NOT_HOMEMADE = frozenset({"canned", "condensed", "mix", "commercially", "commerc
 
 RAW_STATES = frozenset({"raw", "dry", "uncooked", "dried"})
 QUALIFYING_STATES = RAW_STATES | (frozenset(COOKED_STATE) - {"prepared"})
+# any word saying how a food was kept or cooked: with one, the text has asked for a state
+STATE_WORDS = QUALIFYING_STATES | frozenset(COOKING_WORDS) | PREPARATION_WORDS
 
 
 # Foods whose products differ in a tracked nutrient by how they are made (coagulant, fortification):
@@ -1064,7 +1072,15 @@ class Matcher:
         self.same_as, self.search_factors = words.same_as, words.search_factors
         self.identity, self.home_recipe = words.identity, words.home_recipe
         self.form_words, self.negatable, self._lacks = words.form_words, words.negatable, words.lacks
+        self.name_words = words.name_words
         self.claims = [t & CLAIM_WORDS for t in words.description_tokens]
+        # a preparation in the name of a food not eaten cooked by default ("Seeds, pumpkin and squash
+        # seed kernels, roasted"): a form the text may not have asked for, like "frozen"
+        cooked_default = np.isin(table.foods["category"].to_numpy(), list(COOKED_BY_DEFAULT))
+        self.preparations = [
+            frozenset() if cooked else t & PREPARATION_WORDS
+            for t, cooked in zip(words.description_tokens, cooked_default, strict=True)
+        ]
         self.is_raw, self.is_cooked = priors.is_raw, priors.is_cooked
         self.different, self.special = priors.different, priors.special
         self.different_words = priors.different_words
@@ -1455,7 +1471,10 @@ class Matcher:
         """Order among foods that fit alike, not confidence: words naming another variety
         ("chinese"), a form ("frozen") or a nutrient claim ("reduced fat") the text does not ask for."""
         singles, groups, added, in_name = self.identity[i]
-        extra = len(singles - word_set)
+        unasked = singles - word_set
+        # a word of the food's own name counts twice: "Seeds, sunflower seed butter" is another food
+        # than sunflower seeds, more than "dry roasted" ones are
+        extra = len(unasked) + len(unasked & self.name_words[i])
         if groups:
             extra += sum(1 for g in groups if not g & word_set)
         if added and not (named and in_name):
@@ -1469,6 +1488,8 @@ class Matcher:
             penalty += FORM_PENALTY
         if self.claims[i] and self.claims[i] - word_set:
             penalty += CLAIM_PENALTY
+        if self.preparations[i] and not word_set & STATE_WORDS:
+            penalty += PREPARATION_PENALTY
         return penalty
 
     def _qualifier_bonus(self, row: int, word_set: set[str], excluded: frozenset[str], asks: set[str]) -> float:

@@ -277,6 +277,20 @@ def test_a_cut_does_not_pull_a_product_form(matcher, text, accepted):
     assert matcher.match(text).food_id in accepted
 
 
+@pytest.mark.parametrize(
+    "text, accepted",
+    [
+        # a preparation of a food not eaten cooked by default is a form the text did not ask for
+        ("Pumpkin or squash seeds, shelled, unsalted", {"12014"}),  # not "kernels, roasted, without salt"
+        ("roasted pumpkin seeds, unsalted", {"12016"}),  # asked for
+        # a word of the food's own name counts twice: seed butter is not the seeds
+        ("sunflower seeds, unsalted", {"12036", "12037"}),
+    ],
+)
+def test_an_unasked_preparation_or_name_word_ranks_lower(matcher, text, accepted):
+    assert matcher.match(text).food_id in accepted
+
+
 def test_a_food_reached_only_through_an_example_name_is_reviewed(matcher):
     # "side salad" is in "Wendy's Caesar Side Salad", an example name of FNDDS "Caesar salad": the
     # text does not name a Caesar salad
