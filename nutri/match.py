@@ -470,6 +470,8 @@ CATEGORY_TRIGGERS = {
 }
 
 
+# The chains among them (not "fast"): a food of the chain the text names must have its other words.
+FAST_FOOD_CHAINS = tuple(sorted(CATEGORY_TRIGGERS["fast_foods"] - {"fast"}))
 # Triggers of more than one word ("burger king") are looked up in the joined text.
 TRIGGER_PHRASES = {group: [f" {t} " for t in words if " " in t] for group, words in CATEGORY_TRIGGERS.items()}
 
@@ -1328,7 +1330,8 @@ class Matcher:
         other_name = sorted(shared & self.brand_only[best_row]) if self._example_names[best_row] else []
         if other_name and any(core <= text_words for core in self.head_cores[best_row]):
             other_name = []
-        if not exact and (unknown or missing_head or brand_only or unasked or other_name):
+        chain_gap = self._chain_gap(best_row, key, text_words)
+        if not exact and (unknown or missing_head or brand_only or unasked or other_name or chain_gap):
             written = re.findall(r"[\w%]+", str(text).lower())
             shown = [next((w for w in written if w.startswith(u)), u) for u in unknown]  # as the user wrote it
             if unknown:
@@ -1337,6 +1340,8 @@ class Matcher:
                 why = f"{best_desc!r} is not {' '.join(sorted(head_words))}"
             elif brand_only:
                 why = f"only the brand name in {best_desc!r} matches"
+            elif chain_gap:
+                why = f"{best_desc!r} is not {' '.join(chain_gap)}, which the text names"
             elif other_name:
                 why = f"{', '.join(other_name)} only in another name of {best_desc!r}, which the text does not name"
             else:
@@ -1365,6 +1370,18 @@ class Matcher:
             f"low confidence ({best_score:.0f} < {REVIEW_THRESHOLD}); check the alternatives",
             alternatives,
         )
+
+    def _chain_gap(self, row: int, key: str, text_words: set[str]) -> list[str]:
+        """The text's words a chain's food lacks when the text names the chain: the chain name lifts
+        its foods ("Burger King Double Hamburger"), which must then be what the text says
+        ("BURGER KING, Hamburger" is no double hamburger)."""
+        if not self.special["fast_foods"][row]:
+            return []
+        named = [name for name in FAST_FOOD_CHAINS if f" {name} " in f" {key} "]
+        if not named:
+            return []
+        chain_words = {w for name in named for w in name.split()}
+        return sorted(text_words - self.token_sets[row] - chain_words)
 
     def _rank(  # noqa: C901 - the ranking's priors, one adjustment each
         self,

@@ -291,6 +291,16 @@ def test_an_unasked_preparation_or_name_word_ranks_lower(matcher, text, accepted
     assert matcher.match(text).food_id in accepted
 
 
+def test_a_chains_food_lacking_a_word_the_text_names_is_reviewed(matcher):
+    # the chain name lifts its foods; "BURGER KING, Hamburger" is no double hamburger
+    found = matcher.match("Burger King Double Hamburger")
+    assert found.status != "matched" and "double" in found.note, found
+    # a chain's food with every other word of the text stays committed
+    for text, food_id in (("burger king hamburger", "21250"), ("mcdonalds big mac", "21237")):
+        found = matcher.match(text)
+        assert (found.food_id, found.status) == (food_id, "matched"), found
+
+
 def test_a_food_reached_only_through_an_example_name_is_reviewed(matcher):
     # "side salad" is in "Wendy's Caesar Side Salad", an example name of FNDDS "Caesar salad": the
     # text does not name a Caesar salad
