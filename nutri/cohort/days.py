@@ -29,13 +29,13 @@ INFINITY = "CAST('Infinity' AS DOUBLE)"  # DuckDB and Spark both read it
 def person_days_sql(food_rows: str) -> str:
     """``intake.daily_totals`` per person: SUM keeps an all-unknown day NULL (unknown is not zero); the
     counted rows per nutrient (coverage is counted / entries) and, for assessed nutrients, supplements."""
-    parts = ["person", "date", "count(*) AS entries", "SUM(grams) AS grams"]
+    parts = ["pid", "day", "count(*) AS entries", "SUM(grams) AS grams"]
     assessed = {n.column for n in ASSESSED}
     for c in NUTRIENT_COLUMNS:
         parts += [f"SUM({c}) AS {c}", f"count({c}) AS {c}_counted"]
         if c in assessed:
             parts.append(f"SUM(CASE WHEN supplemental AND {c} IS NOT NULL THEN {c} ELSE 0 END) AS {c}_supplemental")
-    return f"SELECT {', '.join(parts)} FROM {food_rows} GROUP BY person, date"
+    return f"SELECT {', '.join(parts)} FROM {food_rows} GROUP BY pid, day"
 
 
 def food_rows_view_sql(food_keys: str, keys: str) -> str:
@@ -43,15 +43,21 @@ def food_rows_view_sql(food_keys: str, keys: str) -> str:
     from nutri.cohort.sources import RESULT_COLUMNS
 
     return (
-        f"SELECT r.person, r.date, {', '.join('k.' + c for c in RESULT_COLUMNS)} "
+        f"SELECT r.pid, r.day, {', '.join('k.' + c for c in RESULT_COLUMNS)} "
         f"FROM {food_keys} r JOIN {keys} k ON k.key_id = r.key_id"
     )
 
 
-def days_with_bounds_sql(sums: str, upper: str) -> str:
-    """Day totals with ``<col>_upper`` (0 where nothing is uncounted), as ``assess.add_upper_bounds``."""
+def days_with_bounds_sql(sums: str, upper: str, people: str, dates: str) -> str:
+    """Day totals with ``<col>_upper`` (0 where nothing is uncounted), as ``assess.add_upper_bounds``; the
+    person's name and the ISO date for the integer ids the rows were grouped by (``people``: person,
+    pid; ``dates``: day, date)."""
     bounds = ", ".join(f"COALESCE(u.{c}_upper, 0) AS {c}_upper" for c in BOUND_COLUMNS)
-    return f"SELECT s.*, {bounds} FROM {sums} s LEFT JOIN {upper} u ON u.person = s.person AND u.date = s.date"
+    return (
+        f"SELECT p.person, t.date, s.*, {bounds} FROM {sums} s "
+        f"JOIN {people} p ON p.pid = s.pid JOIN {dates} t ON t.day = s.day "
+        f"LEFT JOIN {upper} u ON u.pid = s.pid AND u.day = s.day"
+    )
 
 
 def person_days_output_sql(days: str, extra: list[str]) -> str:
@@ -83,72 +89,105 @@ KINDS = {
 }
 
 
-def weighed_rows_sql(food_rows: str, foods: str) -> str:
-    """Food rows with ``weight``: grams, at most 1.5 g a pill, else a generous portion of the candidate
-    food; and the candidate's values (``f_<col>``) per 100 g."""
+# How a row's bound for a column is found (``assess.row_upper_bounds``), a property of its key: no
+# bound (the value is counted), a fixed bound (no weight to scale, or a weight times the candidate's
+# value), or a quantile of the person's rows (per gram of its weight, per kcal of its energy, per entry).
+FIXED, PER_GRAM, PER_KCAL, PER_ENTRY = 1, 2, 3, 4
+KIND_CODES = {"gram": PER_GRAM, "kcal": PER_KCAL, "entry": PER_ENTRY}
+
+
+def need_bit(c: str, kind: str) -> int:
+    """The bit of (column, kind) in a person's need mask: 21 bits, so the mask fits any engine's BIGINT."""
+    return 1 << (BOUND_COLUMNS.index(c) * len(KINDS) + list(KINDS).index(kind))
+
+
+def key_bounds_sql(keys: str, foods: str) -> str:
+    """Per analysed key, what its rows' upper bounds are made of. A row's ``weight``: grams, at most 1.5 g
+    a pill, else a generous portion of the candidate food. Per bound column: ``<c>_kind`` (0 when
+    counted, else FIXED or the quantile it reads), ``<c>_fixed`` and ``<c>_by`` (what multiplies the
+    quantile: the weight or the energy); ``need``, the bits of the quantiles read; ``v_<kind>_<c>``, the
+    key's value in the person's quantile of that kind (NULL for a supplement: they are not food rows
+    of the quantile). The rows then read their key's parts rather than join the food table each."""
     pills = ", ".join("'" + u + "'" for u in sorted(PILL_UNITS))
-    weight = f"CASE WHEN r.unit IN ({pills}) AND r.grams IS NULL THEN r.amount * {PILL_MAX_G} ELSE r.grams END"
+    weight = f"CASE WHEN k.unit IN ({pills}) AND k.grams IS NULL THEN k.amount * {PILL_MAX_G} ELSE k.grams END"
     typical = f"COALESCE(f.typical_g, {DEFAULT_PORTION_G})"
     weight = f"CASE WHEN ({weight}) IS NULL AND f.food_id IS NOT NULL THEN {typical} ELSE {weight} END"
     values = ", ".join(f"f.f_{c}" for c in BOUND_COLUMNS)
-    return f"SELECT r.*, {weight} AS weight, {values} FROM {food_rows} r LEFT JOIN {foods} f ON f.food_id = r.food_id"
+    weighed = f"SELECT k.*, {weight} AS weight, {values} FROM {keys} k LEFT JOIN {foods} f ON f.food_id = k.food_id"
+    e = ENERGY.column
+    parts, needs = ["key_id"], []
+    for c in BOUND_COLUMNS:
+        kind = (
+            f"CASE WHEN {c} IS NOT NULL THEN 0 WHEN weight = 0 THEN {FIXED} WHEN weight > 0 THEN "
+            f"CASE WHEN f_{c} IS NULL THEN {PER_GRAM} ELSE {FIXED} END WHEN {e} = 0 THEN {FIXED} "
+            f"WHEN {e} > 0 THEN {PER_KCAL} ELSE {PER_ENTRY} END"
+        )
+        parts += [
+            f"{kind} AS {c}_kind",
+            f"CASE WHEN {c} IS NULL AND weight > 0 AND f_{c} IS NOT NULL THEN weight * greatest(f_{c} / 100.0, 0) "
+            f"ELSE 0 END AS {c}_fixed",
+            f"CASE WHEN weight > 0 THEN weight ELSE {e} END AS {c}_by",
+        ]
+        parts += [f"CASE WHEN NOT supplemental THEN {KINDS[k].format(c=c)} END AS v_{k}_{c}" for k in KINDS]
+        needs += [f"CASE WHEN ({kind}) = {KIND_CODES[k]} THEN {need_bit(c, k)} ELSE 0 END" for k in KINDS]
+    parts.append(f"CAST({' + '.join(needs)} AS BIGINT) AS need")
+    return f"SELECT {', '.join(parts)} FROM ({weighed}) w"
 
 
-def _uses(c: str, kind: str) -> str:
-    """When a row's bound for ``c`` reads the diary's quantile of ``kind`` (the branches of ``bounds``)."""
-    if kind == "gram":
-        return f"{c} IS NULL AND weight > 0 AND f_{c} IS NULL"
-    unweighed = f"{c} IS NULL AND NOT COALESCE(weight >= 0, false)"
-    if kind == "kcal":
-        return f"{unweighed} AND {ENERGY.column} > 0"
-    return f"{unweighed} AND NOT COALESCE({ENERGY.column} >= 0, false)"
-
-
-def needs_sql(weighed: str) -> str:
-    """Per person, which quantiles any of their rows' bounds reads (1) or none does (0)."""
-    flags = [f"MAX(CASE WHEN {_uses(c, k)} THEN 1 ELSE 0 END) AS need_{k}_{c}" for c in BOUND_COLUMNS for k in KINDS]
-    return f"SELECT person, {', '.join(flags)} FROM {weighed} GROUP BY person"
-
-
-def quantile_sql(food_rows: str, needs: str, c: str, kind: str) -> str:
-    """``assess._quantile`` per person who needs it: the 90th percentile (linear, as pandas) of their
-    non-supplement food rows' values, from 5 or more values, else unbounded. One quantile per statement:
-    the engine holds one value per row at a time, not 21."""
-    value = KINDS[kind].format(c=c)
+def needs_sql(food_keys: str, bounds: str) -> str:
+    """Per person, the bits of the quantiles any of their rows' bounds reads (``need_bit``)."""
     return (
-        f"SELECT r.person, CASE WHEN count({value}) >= {MIN_ENTRIES_FOR_BOUND} "
-        f"THEN percentile_cont({UPPER_QUANTILE}) WITHIN GROUP (ORDER BY {value}) ELSE {INFINITY} END AS q "
-        f"FROM {food_rows} r JOIN {needs} n ON n.person = r.person "
-        f"WHERE n.need_{kind}_{c} = 1 AND NOT r.supplemental GROUP BY r.person"
+        f"SELECT r.pid, bit_or(b.need) AS need FROM {food_keys} r JOIN {bounds} b ON b.key_id = r.key_id "
+        "WHERE b.need <> 0 GROUP BY r.pid"
     )
 
 
-def upper_bounds_sql(weighed: str, quantiles: dict[tuple[str, str], str]) -> str:
+def quantile_sql(food_keys: str, bounds: str, needs: str, c: str, kind: str) -> str:
+    """``assess._quantile`` per person who needs it: the 90th percentile (linear, as pandas) of their
+    non-supplement food rows' values, from 5 or more values, else unbounded. One quantile per statement:
+    the engine holds one value per row at a time."""
+    value = f"v_{kind}_{c}"
+    return (
+        f"SELECT r.pid, CASE WHEN count(b.{value}) >= {MIN_ENTRIES_FOR_BOUND} "
+        f"THEN percentile_cont({UPPER_QUANTILE}) WITHIN GROUP (ORDER BY b.{value}) ELSE {INFINITY} END AS q "
+        f"FROM {food_keys} r JOIN {needs} n ON n.pid = r.pid "
+        f"JOIN (SELECT key_id, {value} FROM {bounds} WHERE {value} IS NOT NULL) b ON b.key_id = r.key_id "
+        f"WHERE (n.need & {need_bit(c, kind)}) <> 0 GROUP BY r.pid"
+    )
+
+
+def person_quantiles_sql(needs: str, quantiles: dict[tuple[str, str], str]) -> str:
+    """One row per person who reads any quantile: ``q_<kind>_<c>`` from the tables of ``quantile_sql``
+    (NULL where the person has none: read as unbounded)."""
+    columns = ", ".join(["n.pid", *(f"{t}.q AS q_{k}_{c}" for (c, k), t in quantiles.items())])
+    joins = " ".join(f"LEFT JOIN {t} ON {t}.pid = n.pid" for t in quantiles.values())
+    return f"SELECT {columns} FROM {needs} n {joins}"
+
+
+def upper_bounds_sql(food_keys: str, key_bounds: str, person_q: str, quantiles: dict[tuple[str, str], str]) -> str:
     """``assess.add_upper_bounds`` per person and day: what each day's uncounted rows could add at most.
     A weighed row: its weight times the candidate's value per gram, else the diary's quantile per gram;
-    else its energy times the quantile per kcal; else the quantile per entry (``quantiles``: the tables
-    of ``quantile_sql`` per (column, kind))."""
-    energy = ENERGY.column
-    joins = " ".join(f"LEFT JOIN {t} q_{k}_{c} ON q_{k}_{c}.person = r.person" for (c, k), t in quantiles.items())
+    else its energy times the quantile per kcal; else the quantile per entry (``key_bounds_sql`` gives
+    each key's parts; ``person_q`` the person's quantiles of ``quantiles``, else unbounded)."""
     bounds = []
     for c in BOUND_COLUMNS:
-        q = {k: f"COALESCE(q_{k}_{c}.q, {INFINITY})" if (c, k) in quantiles else INFINITY for k in KINDS}
-        density = f"CASE WHEN r.f_{c} IS NULL THEN {q['gram']} ELSE greatest(r.f_{c} / 100.0, 0) END"
+        q = {k: f"COALESCE(q.q_{k}_{c}, {INFINITY})" if (c, k) in quantiles else INFINITY for k in KINDS}
         bounds.append(
-            f"CASE WHEN r.{c} IS NOT NULL THEN NULL WHEN r.weight = 0 THEN 0 "
-            f"WHEN r.weight > 0 THEN r.weight * ({density}) WHEN r.{energy} = 0 THEN 0 "
-            f"WHEN r.{energy} > 0 THEN r.{energy} * {q['kcal']} ELSE {q['entry']} END AS {c}_b"
+            f"CASE b.{c}_kind WHEN {FIXED} THEN b.{c}_fixed WHEN {PER_GRAM} THEN b.{c}_by * {q['gram']} "
+            f"WHEN {PER_KCAL} THEN b.{c}_by * {q['kcal']} WHEN {PER_ENTRY} THEN {q['entry']} END AS {c}_b"
         )
     clamped = ", ".join(
         f"CASE WHEN isnan({c}_b) OR abs({c}_b) = {INFINITY} THEN {LARGEST} ELSE {c}_b END AS {c}_upper"
         for c in BOUND_COLUMNS
     )
     sums = ", ".join(f"COALESCE(SUM({c}_upper), 0) AS {c}_upper" for c in BOUND_COLUMNS)
-    unknown = " OR ".join(f"r.{c} IS NULL" for c in BOUND_COLUMNS)
+    # only keys with something uncounted: the other rows add no bound and are not read
+    unknown = " OR ".join(f"{c}_kind <> 0" for c in BOUND_COLUMNS)
     return f"""
-WITH b AS (SELECT r.person, r.date, {", ".join(bounds)} FROM {weighed} r {joins} WHERE {unknown}),
-u AS (SELECT person, date, {clamped} FROM b)
-SELECT person, date, {sums} FROM u GROUP BY person, date"""
+WITH u AS (SELECT r.pid, r.day, {", ".join(bounds)} FROM {food_keys} r
+JOIN (SELECT * FROM {key_bounds} WHERE {unknown}) b ON b.key_id = r.key_id LEFT JOIN {person_q} q ON q.pid = r.pid),
+c AS (SELECT pid, day, {clamped} FROM u)
+SELECT pid, day, {sums} FROM c GROUP BY pid, day"""
 
 
 def complete_days_sql(days: str, people: str) -> str:

@@ -10,6 +10,7 @@ their results are joined back to the rows in the engine. Dates are parsed once p
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,19 +222,18 @@ def rows_relation(con, source: Source, layout: Layout, number: int, chosen: bool
 
 
 def dates_relation(con, rows: str, number: int, dayfirst: bool | None) -> str:
-    """ISO date per distinct raw date, by the reader's own style vote and parser ('' when invalid)."""
+    """ISO date per distinct raw date, by the reader's own style vote and parser ('' when invalid), and
+    ``day``, its day number (0 when invalid): rows are grouped by the number, the date is joined back once
+    per person-day."""
     counts = con.execute(f"SELECT date_raw, count(*) FROM {rows} WHERE date_raw <> '' GROUP BY date_raw").fetchall()
     series = pd.Series({value: n for value, n in counts}, dtype="int64")
     style = reader._date_style(series, dayfirst)
     parsed = []
     for value in series.index:
         iso = "" if value.strip() in style.contradicting else reader.parse_date(value, style.dayfirst)[0]
-        parsed.append((value, iso))
-    frame = (
-        pd.DataFrame(parsed, columns=["date_raw", "iso"])
-        if parsed
-        else pd.DataFrame({"date_raw": [], "iso": []}, dtype=object)
-    )
+        parsed.append((value, iso, dt.date.fromisoformat(iso).toordinal() if iso else 0))
+    frame = pd.DataFrame(parsed, columns=["date_raw", "iso", "day"]).astype({"date_raw": object, "iso": object})
+    frame["day"] = frame["day"].astype(np.int64)
     relation = f"dates_{number}"
     con.register(relation + "_frame", frame)
     con.execute(f"CREATE TEMP TABLE {relation} AS SELECT * FROM {relation}_frame")
@@ -279,22 +279,23 @@ def keys_relation(con, source: Source, layout: Layout, rows: str, number: int, m
 
 
 def food_keys_sql(con, rows: str, dates: str, keys: str, layout: Layout) -> str:
-    """(person, date, key_id) of the food rows (dated, not skipped) of one source. A blank date continues
+    """(person, day, key_id) of the food rows (dated, not skipped) of one source. A blank date continues
     the last valid date above it, as the reader does (the rows are held in file order only when needed)."""
     using = ", ".join(f"k{i}" for i in layout.key)
     blanks = con.execute(f"SELECT count(*) FROM {rows} WHERE date_raw = ''").fetchall()[0][0]
-    date = "d.iso"
+    valid = "CASE WHEN d.iso <> '' THEN d.day END"
+    day = valid
     if blanks:
         con.execute(f"CREATE TEMP TABLE {rows}_held AS SELECT * FROM {rows}")
         rows = f"{rows}_held"
-        date = (
-            "CASE WHEN r.date_raw = '' THEN last_value(NULLIF(d.iso, '') IGNORE NULLS) OVER "
-            "(ORDER BY r.rowid ROWS UNBOUNDED PRECEDING) ELSE d.iso END"
+        day = (
+            f"CASE WHEN r.date_raw = '' THEN last_value({valid} IGNORE NULLS) OVER "
+            f"(ORDER BY r.rowid ROWS UNBOUNDED PRECEDING) ELSE {valid} END"
         )
-    dated = f"SELECT r.*, {date} AS date FROM {rows} r LEFT JOIN {dates} d ON r.date_raw = d.date_raw"
+    dated = f"SELECT r.*, {day} AS day FROM {rows} r LEFT JOIN {dates} d ON r.date_raw = d.date_raw"
     return (
-        f"SELECT r.person, r.date, k.key_id FROM ({dated}) r JOIN {keys} k USING ({using}) "
-        f"WHERE r.date IS NOT NULL AND r.date <> '' AND k.status <> 'skipped'"
+        f"SELECT r.person, r.day, k.key_id FROM ({dated}) r JOIN {keys} k USING ({using}) "
+        f"WHERE r.day IS NOT NULL AND k.status <> 'skipped'"
     )
 
 
