@@ -64,7 +64,7 @@ class _Resolved:
     grams_status: str  # status once grams are needed: needs_review when they cannot be found
 
 
-def _resolve(amount: str, unit: str, food: str, matcher: Matcher, portions: PortionWeights) -> _Resolved:
+def _resolve(amount: str, unit: str, food: str, matcher: Matcher | _TextMatches, portions: PortionWeights) -> _Resolved:
     if amount or unit:
         quantity = parse_amount_cell(amount, unit)
         text = food
@@ -122,6 +122,22 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher, portions: Port
     )
 
 
+class _TextMatches:
+    """``Matcher.match`` once per distinct food text: a diary repeats one text with many amounts and
+    units (a 10M-row cohort: 124k keys, 36k texts), and a match depends on the text alone; the
+    matcher's own cache is keyed after tokenizing, which was most of a repeated text's cost."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self._matcher = matcher
+        self._found: dict[str, object] = {}
+
+    def match(self, text: str):
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = self._matcher.match(text)
+        return found
+
+
 class _PerKey:
     """The resolutions of the distinct (amount, unit, text) keys, and how to spread them to rows."""
 
@@ -138,6 +154,7 @@ class _PerKey:
         self.rows = len(entries)
         self.resolved: list[_Resolved] = []
         known = _KnownResolutions(matcher) if len(distinct) else None
+        texts_matched = _TextMatches(matcher)
         for done, key in enumerate(distinct):
             if progress is not None and done % 500 == 0:
                 progress(done, len(distinct))
@@ -146,7 +163,7 @@ class _PerKey:
             texts = (str(values[0][amount_code]), str(values[1][unit_code]), str(values[2][food_code]))
             found = known.get(texts)
             if found is None:
-                found = _resolve(*texts, matcher, portions)
+                found = _resolve(*texts, texts_matched, portions)
                 known.add(texts, found)
             self.resolved.append(found)
         if known is not None:

@@ -390,6 +390,7 @@ class Cells:
     problem: str  # why the amount cannot be used
 
 
+@lru_cache(maxsize=65536)  # few distinct cells: the same "1 cup" for many texts
 def read_cells(amount_text: str, unit_text: str, quantity: Quantity) -> Cells:
     cell = f"{amount_text or ''} {unit_text or ''}".strip()
     if not cell:
@@ -460,6 +461,45 @@ def _tracked_labels() -> str:
     return ", ".join(n.label for n in registry.SUPPLEMENTABLE)
 
 
+@dataclass(frozen=True)
+class _TextFacts:
+    """What the text alone says, whatever the cells: a diary repeats one text with many amounts and
+    units (a 10M-row cohort: 124k keys, 36k texts), and these searches were most of a key's reading."""
+
+    product: Product | None
+    food: bool  # names a food that happens to name a nutrient
+    named: tuple[Nutrient, ...]  # the tracked nutrients it names, in order
+    names: bool  # any tracked nutrient's name is in it
+    untracked: str | None
+    supplement_words: bool
+
+
+_FACTS: dict[str, _TextFacts] = {}
+_FACTS_READ_WITH: list = [None]  # the registry the facts were read with
+
+
+def _about_text(text: str) -> _TextFacts:
+    """``_TextFacts`` once per text, read again after a nutrient is registered (the registry is read at
+    call time)."""
+    if _FACTS_READ_WITH[0] is not registry.SUPPLEMENTABLE or len(_FACTS) >= 65536:
+        _FACTS.clear()
+        _FACTS_READ_WITH[0] = registry.SUPPLEMENTABLE
+    facts = _FACTS.get(text)
+    if facts is None:
+        facts = _FACTS[text] = _read_text(text)
+    return facts
+
+
+def _read_text(text: str) -> _TextFacts:
+    maybe = _any_of(tuple(p.pattern.pattern for p in products())).search(text)
+    product = next((p for p in products() if p.pattern.search(text)), None) if maybe else None
+    if product is not None or FOOD_WORDS.search(text):  # the rest is not read
+        return _TextFacts(product, product is None, (), False, None, False)
+    names = _names_a_nutrient(text)
+    named = tuple(n for n, _start, _end, _stop in _segments(text, registry.SUPPLEMENTABLE)) if names else ()
+    return _TextFacts(None, False, named, names, _named_untracked(text), bool(SUPPLEMENT_WORDS.search(text)))
+
+
 @lru_cache(maxsize=65536)
 def read_supplement(food: str, amount_text: str, unit_text: str, quantity: Quantity) -> SupplementRead | None:
     """A supplement row read from its text, cells and the product table; None when it is a food.
@@ -467,15 +507,13 @@ def read_supplement(food: str, amount_text: str, unit_text: str, quantity: Quant
     ``quantity`` is what the cells (or, without cells, the text) say as nutri/quantity.py reads them."""
     text = (food or "").strip()
     cells = read_cells(amount_text, unit_text, quantity)
-    maybe = _any_of(tuple(p.pattern.pattern for p in products())).search(text)
-    product = next((p for p in products() if p.pattern.search(text)), None) if maybe else None
-    if product is not None:
-        return _read_product(product, cells)
-    if FOOD_WORDS.search(text):
+    facts = _about_text(text)
+    if facts.product is not None:
+        return _read_product(facts.product, cells)
+    if facts.food:
         return None
-    names = _names_a_nutrient(text)
-    named = [n for n, _start, _end, _stop in _segments(text, registry.SUPPLEMENTABLE)] if names else []
-    found = find_doses(f"{text} {cells.per_unit}".strip()) if names else []
+    named = list(facts.named)
+    found = find_doses(f"{text} {cells.per_unit}".strip()) if facts.names else []
     if found or (cells.dose and named):
         return _read_doses(text, found, named, cells)
     if named:
@@ -484,7 +522,7 @@ def read_supplement(food: str, amount_text: str, unit_text: str, quantity: Quant
             "needs_review",
             cells.problem or "names a supplement but gives no dose; write it with its dose (e.g. 'Vitamin D3 1000 IU')",
         )
-    untracked = _named_untracked(text)
+    untracked = facts.untracked
     if untracked:
         return SupplementRead(
             (),
@@ -493,7 +531,7 @@ def read_supplement(food: str, amount_text: str, unit_text: str, quantity: Quant
             "",
             f"supplement ({untracked}, not tracked)",
         )
-    if SUPPLEMENT_WORDS.search(text) or cells.pill or DOSE_ONLY_UNITS.search(f"{text} {amount_text} {unit_text}"):
+    if facts.supplement_words or cells.pill or DOSE_ONLY_UNITS.search(f"{text} {amount_text} {unit_text}"):
         return SupplementRead(
             (),
             "needs_review",
