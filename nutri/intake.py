@@ -137,6 +137,9 @@ class _TextMatches:
             found = self._found[text] = self._matcher.match(text)
         return found
 
+    def __getattr__(self, name: str):  # the rest of the matcher as it is (alike, table...)
+        return getattr(self._matcher, name)
+
 
 class _PerKey:
     """The resolutions of the distinct (amount, unit, text) keys, and how to spread them to rows."""

@@ -56,7 +56,7 @@ def _matcher(settings: CohortSettings):
 
 
 def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd.DataFrame], dict]:
-    """Every input's food rows into the engine: ``food_keys`` (pid, day, key_id), ``cohort_keys`` (the
+    """Every input's food rows into the engine: ``food_keys`` (pid, pday, key_id), ``cohort_keys`` (the
     analysed keys) and the view ``food_rows`` joining them; (profile cells per file, counts)."""
     paths = sources.expand_inputs(inputs)
     match, _ = _matcher(settings)
@@ -81,7 +81,8 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
     con.execute("CREATE TEMP TABLE food_named AS " + " UNION ALL ".join(f"({p})" for p in parts))
     _number_people_and_days(con, "food_named", len(paths))
     con.execute(
-        "CREATE TEMP TABLE food_keys AS SELECT p.pid, r.day, r.key_id "
+        "CREATE TEMP TABLE food_keys AS SELECT p.pid, "
+        f"CAST(p.pid AS BIGINT) * {day_sql.DAY_SPAN} + r.day AS pday, r.key_id "
         "FROM food_named r JOIN cohort_person_ids p ON p.person = r.person"
     )
     con.execute("DROP TABLE food_named")

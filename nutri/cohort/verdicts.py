@@ -29,11 +29,12 @@ def iso_week(date: str) -> str:
 
 
 def register_people(con, people: list[str], profiles: list[Profile], index: np.ndarray) -> str:
-    """Engine table of person, profile number and energy floor (``assess.energy_floor_kcal``); ``profiles``
-    as ``representatives`` gives them."""
+    """Engine table of pid, person, profile number and energy floor (``assess.energy_floor_kcal``);
+    ``profiles`` as ``representatives`` gives them."""
     known = {id(p): energy_floor_kcal(p)[0] for p in profiles}
     floors = np.array([known[id(p)] for p in profiles], dtype=float)
     frame = pd.DataFrame({"person": people, "profile": index.astype(np.int32), "floor_kcal": floors[index]})
+    frame.insert(0, "pid", np.arange(len(people), dtype=np.int64))  # ``people`` in the rows' pid order
     con.register("cohort_people_frame", frame)
     con.execute("CREATE OR REPLACE TEMP TABLE cohort_people AS SELECT * FROM cohort_people_frame")
     con.unregister("cohort_people_frame")
@@ -41,9 +42,12 @@ def register_people(con, people: list[str], profiles: list[Profile], index: np.n
 
 
 def register_weeks(con, days: str) -> str:
-    """Engine table date -> ISO week ('2026-W47'), computed once per distinct date by ``iso_week``."""
-    dates = [row[0] for row in con.execute(f"SELECT DISTINCT date FROM {days}").fetchall()]
-    frame = pd.DataFrame({"date": dates, "week": [iso_week(d) for d in dates]}, dtype=object)
+    """Engine table day -> ISO week ('2026-W47'), computed once per distinct date by ``iso_week``."""
+    dates = con.execute(f"SELECT DISTINCT day, date FROM {days}").fetchall()
+    frame = pd.DataFrame(
+        {"day": np.array([d for d, _ in dates], dtype=np.int64), "week": [iso_week(t) for _, t in dates]}
+    )
+    frame["week"] = frame["week"].astype(object)
     con.register("cohort_weeks_frame", frame)
     con.execute("CREATE OR REPLACE TEMP TABLE cohort_weeks AS SELECT * FROM cohort_weeks_frame")
     con.unregister("cohort_weeks_frame")
