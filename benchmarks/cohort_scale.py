@@ -1,6 +1,6 @@
 """`nutri cohort` on generated cohorts of 1M, 10M and 50M rows: wall time, peak RSS and the command.
 
-    python benchmarks/cohort_scale.py [--rows 1000000 10000000] [--csv] [--memory 1.5GB]
+    python benchmarks/cohort_scale.py [--rows 1000000 10000000] [--csv] [--memory 1.5GB] [--cache cold|warm]
 
 Each cohort (``benchmarks/run.py --scale``: people x 4 ISO weeks x 6 entries a day, Zipf-distributed
 (food, amount, unit) keys, a profiles file) is generated once into benchmarks/out/ (git-ignored) and
@@ -8,6 +8,10 @@ Each cohort (``benchmarks/run.py --scale``: people x 4 ISO weeks x 6 entries a d
 child's, its peak resident memory comes from ``os.wait4`` (the child alone, DuckDB's threads included).
 Targets (issue 15, 2 cores): 10M rows <= 15 s and <= 2 GB; 50M rows <= 90 s and <= 3 GB. Run one size
 at a time on a shared machine.
+
+``--cache cold`` runs with an empty NUTRI_CACHE_DIR (the match index is built and every text resolved,
+as on a first run); ``--cache warm`` runs once untimed to fill a cache, then times a second run that
+reads the texts' resolutions from it (a study read again); default: the user's cache as it is.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -50,10 +56,21 @@ def main() -> None:
     parser.add_argument("--csv", action="store_true", help="cohorts as CSV instead of Parquet")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     parser.add_argument("--memory", help="NUTRI_COHORT_MEMORY for the child (DuckDB memory_limit)")
+    parser.add_argument("--cache", choices=["cold", "warm"], help="an empty cache, or one filled by a first run")
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     if args.memory:
         env["NUTRI_COHORT_MEMORY"] = args.memory
+    if args.cache:
+        env["NUTRI_CACHE_DIR"] = tempfile.mkdtemp(prefix="nutri-cache-")
+    try:
+        _run_sizes(args, env)
+    finally:
+        if args.cache:
+            shutil.rmtree(env["NUTRI_CACHE_DIR"], ignore_errors=True)
+
+
+def _run_sizes(args, env: dict[str, str]) -> None:
     for rows in args.rows:
         suffix = "csv" if args.csv else "parquet"
         path = args.out / f"cohort-scale-{rows}.{suffix}"
@@ -74,6 +91,10 @@ def main() -> None:
             "-o",
             str(result.relative_to(ROOT)),
         ]
+        if args.cache == "warm":
+            run_child(argv, env)  # fills the cache; the run timed below reads it
+        elif args.cache == "cold":  # empty for every size
+            shutil.rmtree(env["NUTRI_CACHE_DIR"], ignore_errors=True)
         load = os.getloadavg()[0]
         wall, peak, cpu, err = run_child(argv, env)
         stats = json.loads((result / "summary.json").read_text(encoding="utf-8"))["inputs"]
@@ -84,7 +105,8 @@ def main() -> None:
             verdict = f"  target <= {limit[0]:.0f} s, <= {limit[1]:.0f} MB: {'met' if ok else 'MISSED'}"
         print(
             f"{rows:>11,} rows  {stats['people']:,} people  {stats['distinct_keys']:,} distinct keys  "
-            f"{wall:6.1f} s  peak {peak:7.0f} MB  cpu {cpu:6.1f} s  (load before {load:.1f}){verdict}\n  command: "
+            f"{wall:6.1f} s  peak {peak:7.0f} MB  cpu {cpu:6.1f} s  (load before {load:.1f}){verdict}"
+            f"{'  cache ' + args.cache if args.cache else ''}\n  command: "
             f"{'NUTRI_COHORT_MEMORY=' + args.memory + ' ' if args.memory else ''}PYTHONPATH=. "
             f"{shlex.join(['python', *argv[1:]])}",
             flush=True,
