@@ -1463,9 +1463,10 @@ class Matcher:
             scored.append((final, j, i, named))
         # the order-only penalties, computed for the foods they could still reorder
         floor = max(f for f, *_ in scored) - MAX_UNASKED
+        stated = bool(word_set & STATE_WORDS)  # the text says how its food was kept or cooked
         reranked = sorted(
             (
-                (f - (self._unasked(i, word_set, named) if f > floor else MAX_UNASKED), f, j)
+                (f - (self._unasked(i, word_set, named, stated) if f > floor else MAX_UNASKED), f, j)
                 for f, j, i, named in scored
             ),
             key=lambda x: -x[0],
@@ -1484,14 +1485,17 @@ class Matcher:
             return -0.2 if shared and shared <= self.brand_only[i] else -0.1
         return 0.2 if named else 0.12
 
-    def _unasked(self, i: int, word_set: set[str], named: bool) -> float:
+    def _unasked(self, i: int, word_set: set[str], named: bool, stated: bool) -> float:
         """Order among foods that fit alike, not confidence: words naming another variety
-        ("chinese"), a form ("frozen") or a nutrient claim ("reduced fat") the text does not ask for."""
+        ("chinese"), a form ("frozen"), a preparation (unless the text ``stated`` one) or a nutrient
+        claim ("reduced fat") the text does not ask for."""
         singles, groups, added, in_name = self.identity[i]
         unasked = singles - word_set
-        # a word of the food's own name counts twice: "Seeds, sunflower seed butter" is another food
-        # than sunflower seeds, more than "dry roasted" ones are
-        extra = len(unasked) + len(unasked & self.name_words[i])
+        extra = len(unasked)
+        if unasked:
+            # a word of the food's own name counts twice: "Seeds, sunflower seed butter" is another
+            # food than sunflower seeds, more than "dry roasted" ones are
+            extra += len(unasked & self.name_words[i])
         if groups:
             extra += sum(1 for g in groups if not g & word_set)
         if added and not (named and in_name):
@@ -1505,7 +1509,7 @@ class Matcher:
             penalty += FORM_PENALTY
         if self.claims[i] and self.claims[i] - word_set:
             penalty += CLAIM_PENALTY
-        if self.preparations[i] and not word_set & STATE_WORDS:
+        if not stated and self.preparations[i]:
             penalty += PREPARATION_PENALTY
         return penalty
 
