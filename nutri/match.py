@@ -322,6 +322,9 @@ COOKED_STATE = {
 # Our categories (nutri/tables/base.py) whose foods are usually eaten cooked, or raw.
 COOKED_BY_DEFAULT = {"meat", "poultry", "fish", "grains", "legumes"}
 RAW_BY_DEFAULT = {"fruits", "vegetables"}
+# ... and eaten as bought, neither cooked nor raw by default: SR28 names their plain form by no
+# state word ("Nuts, almonds") or "dried" (seed kernels), and a preparation ("roasted") is asked for
+AS_BOUGHT_BY_DEFAULT = {"nuts_seeds"}
 # Words that make a different food: a description with one the text lacks is pushed down.
 DIFFERENT_FOOD_WORDS = (
     "meatless",
@@ -762,7 +765,7 @@ HOME_RECIPE_RE = re.compile(r"\bhome recipe\b|\bprepared from recipe\b|\bhome[ -
 IDENTITY_WORD_PENALTY = 0.03  # per word, at most three
 FORM_PENALTY = 0.08  # "frozen", "canned" the text does not say
 CLAIM_PENALTY = 0.06  # "reduced fat", "light" the text does not say
-PREPARATION_PENALTY = 0.03  # "roasted" of a food not cooked by default, as much as a word naming another variety
+PREPARATION_PENALTY = 0.03  # "roasted" of a food eaten as bought, as much as a word naming another variety
 MIN_COVERAGE_SHARE = 0.25  # of the best coverage: foods below it are not ranked
 RERANKED = 12  # foods the per-food adjustments (head, qualifiers, unasked words) look at
 MAX_UNASKED = 3 * IDENTITY_WORD_PENALTY + FORM_PENALTY + CLAIM_PENALTY + PREPARATION_PENALTY
@@ -1076,12 +1079,12 @@ class Matcher:
         self.form_words, self.negatable, self._lacks = words.form_words, words.negatable, words.lacks
         self.name_words = words.name_words
         self.claims = [t & CLAIM_WORDS for t in words.description_tokens]
-        # a preparation in the name of a food not eaten cooked by default ("Seeds, pumpkin and squash
-        # seed kernels, roasted"): a form the text may not have asked for, like "frozen"
-        cooked_default = np.isin(table.foods["category"].to_numpy(), list(COOKED_BY_DEFAULT))
+        # a preparation in the name of a food eaten as bought ("Seeds, pumpkin and squash seed
+        # kernels, roasted"): a form the text may not have asked for, like "frozen"
+        as_bought = np.isin(table.foods["category"].to_numpy(), list(AS_BOUGHT_BY_DEFAULT))
         self.preparations = [
-            frozenset() if cooked else t & PREPARATION_WORDS
-            for t, cooked in zip(words.description_tokens, cooked_default, strict=True)
+            t & PREPARATION_WORDS if plain else frozenset()
+            for t, plain in zip(words.description_tokens, as_bought, strict=True)
         ]
         self.is_raw, self.is_cooked = priors.is_raw, priors.is_cooked
         self.different, self.special = priors.different, priors.special
@@ -1178,8 +1181,16 @@ class Matcher:
         cache_key = (key, head, excluded, found.food_id)
         if cache_key not in self._alike:
             rows = self._alike_rows(self.row_of[found.food_id], key, head, excluded)
-            self._alike[cache_key] = tuple(str(self.ids[r]) for r in rows[1:])
+            # not a food naming more the text did not ask for ("Egg, white, raw" for "raw egg")
+            words = {self._correct(w) or w for w in key.split()}
+            most = self._unasked_words(rows[0], words)
+            self._alike[cache_key] = tuple(str(self.ids[r]) for r in rows[1:] if self._unasked_words(r, words) <= most)
         return self._alike[cache_key]
+
+    def _unasked_words(self, row: int, words: set[str]) -> int:
+        """How many words naming the food, or added to it, the text does not have."""
+        singles, groups, added, _in_name = self.identity[row]
+        return len(singles - words) + sum(1 for g in groups if not g & words) + len(added - words)
 
     def _read(self, text: str) -> tuple[str, frozenset[str], frozenset[str], tuple[str, ...]]:
         """What a text is matched and cached under: (key, head, excluded, brand_words)."""
@@ -1268,8 +1279,10 @@ class Matcher:
             return Match(
                 text, None, "", 0.0, "none", "unmatched", "no food words left after removing amounts and noise words"
             )
+        # a cut is no food word: "diced tomatoes" is the alias "tomatoes"
+        uncut = " ".join(w for w in key.split() if w not in CUT_WORDS)
         for aliases, rule in ((self.user_aliases, "user_alias"), (self.aliases, "alias")):
-            alias = aliases.get(key)
+            alias = aliases.get(key) or (aliases.get(uncut) if uncut != key else None)
             if alias:
                 note = f"{'your' if rule == 'user_alias' else 'curated'} alias {alias.written!r}" + (
                     f": {alias.reason}" if alias.reason else ""
@@ -1324,12 +1337,7 @@ class Matcher:
         brand_only = bool(shared) and shared <= self.brand_only[best_row]
         text_words = {self._correct(w) or w for w in key.split()}
         unasked = sorted(self.different_words[best_row] - text_words)
-        # "side salad" found in "Wendy's Caesar Side Salad", an example name of "Caesar salad":
-        # the text reaches the food through another name and does not name the food itself
-        # (SR28's common names, "brazil nuts" of "Nuts, brazilnuts", are the food's own names)
-        other_name = sorted(shared & self.brand_only[best_row]) if self._example_names[best_row] else []
-        if other_name and any(core <= text_words for core in self.head_cores[best_row]):
-            other_name = []
+        other_name = self._part_of_example(best_row, shared, text_words)
         chain_gap = self._chain_gap(best_row, key, text_words)
         if not exact and (unknown or missing_head or brand_only or unasked or other_name or chain_gap):
             written = re.findall(r"[\w%]+", str(text).lower())
@@ -1370,6 +1378,20 @@ class Matcher:
             f"low confidence ({best_score:.0f} < {REVIEW_THRESHOLD}); check the alternatives",
             alternatives,
         )
+
+    def _part_of_example(self, row: int, shared: set[str], text_words: set[str]) -> list[str]:
+        """The text's words found only in the food's example names when the text is part of an
+        example that names the food, and does not name it itself: "side salad" in "Wendy's Caesar
+        Side Salad" of "Caesar salad". An example that is another name of the food ("crab rangoon"
+        of fried crab puffs, "sparkling water" of carbonated water) counts in full, as do SR28's
+        common names ("brazil nuts" of "Nuts, brazilnuts")."""
+        other = shared & self.brand_only[row]
+        if not other or not self._example_names[row] or any(core <= text_words for core in self.head_cores[row]):
+            return []
+        missing = frozenset().union(*self.head_cores[row]) - text_words
+        examples = [set(tokenize(e, False)) for e in str(self.table.foods["search_text"].iat[row]).split(";")]
+        holding = [e for e in examples if other <= e]
+        return sorted(other) if holding and all(e & missing for e in holding) else []
 
     def _chain_gap(self, row: int, key: str, text_words: set[str]) -> list[str]:
         """The text's words a chain's food lacks when the text names the chain: the chain name lifts

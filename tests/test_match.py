@@ -280,8 +280,9 @@ def test_a_cut_does_not_pull_a_product_form(matcher, text, accepted):
 @pytest.mark.parametrize(
     "text, accepted",
     [
-        # a preparation of a food not eaten cooked by default is a form the text did not ask for
+        # a preparation of a food eaten as bought (nuts, seeds) is a form the text did not ask for
         ("Pumpkin or squash seeds, shelled, unsalted", {"12014"}),  # not "kernels, roasted, without salt"
+        ("Sausage, Pork, Fresh", {"07064"}),  # sausages are no such food: the usual cooked sausage stays
         ("roasted pumpkin seeds, unsalted", {"12016"}),  # asked for
         # a word of the food's own name counts twice: seed butter is not the seeds
         ("sunflower seeds, unsalted", {"12036", "12037"}),
@@ -313,6 +314,15 @@ def test_a_food_reached_only_through_an_example_name_is_reviewed(matcher):
     # text names stays committed through its example names too ("Turkey sandwich, with spread")
     assert matcher.match("Brazil nuts, unsalted").status == "matched"
     assert matcher.match("turkey sandwich").status == "matched"
+    # an example name that is another name of the food counts in full
+    for text, food_id in (("Crab Rangoon", "fndds:58111200"), ("Wesson, Vegetable Oil", "04044")):
+        found = matcher.match(text)
+        assert (found.food_id, found.status) == (food_id, "matched"), found
+
+
+def test_a_cut_is_no_food_word_for_the_aliases_either(matcher):
+    found = matcher.match("Organic Diced Tomatoes")
+    assert found.food_id == matcher.match("tomatoes").food_id and found.rule == "alias"
 
 
 def test_identity_words_tell_a_named_dish_from_an_added_detail():
