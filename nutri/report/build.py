@@ -611,13 +611,16 @@ def build_report(
     days = mark_days(add_upper_bounds(daily_totals(used), used, table, NUTRIENT_COLUMNS), profile)
     weeks, overall = _report_periods(used, days, profile, table, start, end)
     counts = summary_counts(analysed)
-    review = analysed[analysed["status"] == "needs_review"]
-    unmatched = analysed[analysed["status"] == "unmatched"]
-    invalid = analysed[analysed["status"] == "invalid"]
+    # only the columns read from these rows: a copy of every column of the rows needing review (400k of
+    # a 1M-row diary) was the peak of its report
+    listed = analysed[["row", "input", "food", "note"]]
+    review = listed[analysed["status"] == "needs_review"]
+    unmatched = listed[analysed["status"] == "unmatched"]
+    invalid = listed[analysed["status"] == "invalid"]
     unknown = {}
     for nutrient, column in ((n.key, n.column) for n in ASSESSED):
-        missing = used[used[column].isna() & (used["uncounted"] == "")]
-        unknown[nutrient] = sorted(set(missing["food"]))[:10]
+        missing = used.loc[used[column].isna() & (used["uncounted"] == ""), "food"]
+        unknown[nutrient] = sorted(set(missing))[:10]
     document_data = document()
     report = {
         "nutri_version": __version__,
