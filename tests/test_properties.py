@@ -154,3 +154,44 @@ def test_volume_units_round_trip(value, unit):
     from nutri.quantity import ureg
 
     assert ureg.Quantity(value, unit).to("milliliter").to(unit).magnitude == pytest.approx(value, rel=1e-12)
+
+
+# -- the report's JSON writer (nutri.report.safe.indented_json) --------------------------------
+
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)  # control characters, quotes, backslashes, line separators, astral planes
+)
+JSON_KEYS = st.text(max_size=6) | st.integers(-5, 5) | st.floats(allow_nan=False, allow_infinity=False) | st.none()
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(JSON_KEYS, inner, max_size=5)
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=JSON_VALUES, indent=st.sampled_from([0, 1, 2, 4]))
+def test_the_report_json_writer_writes_what_json_dumps_writes(value, indent):
+    import json
+
+    from nutri.report.safe import indented_json
+
+    assert indented_json(value, indent) == json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False)
+
+
+@pytest.mark.parametrize("value", [float("nan"), {"a": [1, float("inf")]}, {"a": {"b": [{"c": float("-inf")}]}}])
+def test_the_report_json_writer_refuses_what_is_not_json(value):
+    from nutri.report.safe import indented_json
+
+    with pytest.raises(ValueError):
+        indented_json(value, 2)
+    with pytest.raises(TypeError):
+        indented_json({"a": [1, {"b": object()}]}, 2)

@@ -232,3 +232,24 @@ def test_very_uneven_days_are_too_variable_for_a_week_but_judged_over_months():
 
     assert judged(7).status is Status.TOO_VARIABLE
     assert judged(60).status is Status.LIKELY_ADEQUATE
+
+
+def test_many_periods_judged_at_once_read_as_each_period_alone():
+    """The report judges all its weeks in one call (assess_each); each verdict, number and reason is
+    the one a period judged alone gets, days without evidence included."""
+    import math
+
+    from nutri.assess import assess_each
+
+    profile = Profile("female", 34)
+    periods = [
+        Evidence((), (), (), 0, 0),
+        Evidence((), (), (), 12, 0),
+        Evidence((250.0, 310.5, 190.25), (0.0, 40.0, 0.0), (0.0, 0.0, 0.0), 30, 28),
+        Evidence((400.0,) * 7, (0.0,) * 7, (350.0,) * 7, 21, 21),
+        Evidence(tuple(float(x) for x in range(50, 400, 10)), (0.0,) * 35, (0.0,) * 35, 70, 70),
+        Evidence((30.0, 900.0, 15.0, 600.0), (0.0, 0.0, math.inf, 0.0), (0.0, 800.0, 0.0, 500.0), 8, 8),
+    ]
+    for nutrient, reference in references(profile).items():
+        var = variation(nutrient, profile)
+        assert assess_each(periods, reference, var) == [assess(e, reference, var) for e in periods]
