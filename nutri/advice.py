@@ -137,6 +137,16 @@ def category_suggestions(table: FoodTable, nutrient_column: str, rule: dict) -> 
 def everyday_food_ids(table: FoodTable) -> frozenset[str]:
     """Foods people actually eat and buy: the targets of the curated aliases (milk, almonds,
     cooked spinach...). Advice shows these before rarities such as emu or nonfat mozzarella."""
+    from nutri.foods import load_foods
+
+    if table is load_foods():  # the shipped tables: kept in the cache (a report need not load the matcher's module)
+        from nutri.cache import cached, key_of, package_digest
+
+        return cached("everyday", key_of([package_digest()]), lambda: _curated_targets(table))
+    return _curated_targets(table)
+
+
+def _curated_targets(table: FoodTable) -> frozenset[str]:
     from nutri.match import read_aliases
 
     return frozenset(alias.food_id for alias in read_aliases(data_file("aliases.csv"), table, "curated").values())
