@@ -14,7 +14,6 @@ LONG_FUNCTION_EXCEPTIONS: dict[str, str] = {
     "nutri/match.py:_match": "the matcher's decision: aliases, ranking, then each review reason in turn",
     "nutri/match.py:_rank": "the ranking's priors, one adjustment each, on whole arrays",
     "nutri/quantity.py:_parse_plain": "one branch per amount form people write",
-    "nutri/report/build.py:_period": "one period's dict (the JSON contract), which the typed report model is read from",
     "nutri/report/build.py:build_report": "the report dict's keys (the JSON contract), which the typed report model is read from",
 }
 
