@@ -256,7 +256,6 @@ def _add_advice(
     all_suggestions = []
     if "everyday" not in shared:
         shared["everyday"] = everyday_food_ids(table)
-        shared["groups"] = table.foods["category"].to_dict()
     for rule in doc["sources"]:
         if rule.get("non_food"):
             item["sources"].append({"category": rule["category"], "advice": rule["non_food"], "foods": []})
@@ -266,7 +265,7 @@ def _add_advice(
             shared[key] = category_suggestions(table, column, rule)
         # the advice-safety table for this profile (the same in every period of a report)
         if key + ("screened",) not in shared:
-            shared[key + ("screened",)] = screen(shared[key], profile, nutrient, shared["groups"])
+            shared[key + ("screened",)] = screen(shared[key], profile, nutrient, _categories(table, shared[key]))
         safe, withheld = shared[key + ("screened",)]
         if key + ("picked",) not in shared:  # the same diary and profile in every period: ranked once
             picked = ranked_sources(safe, diary_ids, shared["everyday"])
@@ -290,6 +289,13 @@ def _add_advice(
                 "too small for a food to close it."
             )
     item["advice"] = doc.get("advice", [])
+
+
+def _categories(table: FoodTable, suggestions: list) -> dict[str, str]:
+    """The table's category of each suggested food (what the advice-safety rules match on): a dict of
+    these few, not of all 43,000 foods."""
+    categories = table.foods["category"]
+    return categories[categories.index.isin({s.food_id for s in suggestions})].to_dict()
 
 
 def _lifestyle(complete: list[dict], profile: Profile) -> dict:
