@@ -412,31 +412,43 @@ class RowUpperBounds:
     def __init__(self, rows: pd.DataFrame, table) -> None:
         self.rows = rows
         self.food = ~rows["supplemental"].astype(bool).to_numpy()
-        ids = rows["food_id"].where(rows["food_id"].isin(table.foods.index), "")
-        # the candidates' values and portions once per distinct food, taken per row by code
-        self.codes, distinct = pd.factorize(ids)
-        self.per100 = table.foods.reindex(distinct)
-        typical = _typical_grams(table, pd.Series(distinct)).to_numpy(dtype=float)[self.codes]
+        # the candidates' values and portions once per distinct food id, taken per row by code; an id
+        # not in the tables (or none) is "", the last code
+        codes, distinct = pd.factorize(rows["food_id"])
+        ids = np.append(np.where(distinct.isin(table.foods.index), distinct.to_numpy(dtype=object), ""), "")
+        self.codes = np.where(codes < 0, len(ids) - 1, codes)
+        self.per100 = table.foods.reindex(ids)
+        typical = _typical_grams(table, pd.Series(ids)).to_numpy(dtype=float)[self.codes]
         pills = rows["unit"].isin(PILL_UNITS).to_numpy() & rows["grams"].isna().to_numpy()
         grams = np.where(pills, rows["amount"].to_numpy(dtype=float) * PILL_MAX_G, rows["grams"].to_numpy(dtype=float))
-        self.grams = np.where(np.isnan(grams) & (ids != "").to_numpy(), typical, grams)
+        self.grams = np.where(np.isnan(grams) & (ids != "")[self.codes], typical, grams)
         self.kcal = rows[ENERGY.column].to_numpy(dtype=float)
+        self.weighed, self.kcal_known = (
+            ~np.isnan(self.grams) & (self.grams >= 0),
+            ~np.isnan(self.kcal) & (self.kcal >= 0),
+        )
         food_grams = pd.Series(rows["grams"].to_numpy(dtype=float)[self.food])
         food_kcal = pd.Series(self.kcal[self.food])
         self.food_grams, self.food_kcal = food_grams.where(food_grams > 0), food_kcal.where(food_kcal > 0)
 
     def column(self, column: str) -> np.ndarray:
+        """One nutrient's bounds, built in two row-length buffers (each np.where made another)."""
         values = self.rows[column].to_numpy(dtype=float)
         food = pd.Series(values[self.food])
         per_gram, per_kcal = _quantile(food / self.food_grams), _quantile(food / self.food_kcal)
-        density = self.per100[column].to_numpy(dtype=float)[self.codes] / 100.0
-        density = np.where(np.isnan(density), per_gram, np.maximum(density, 0.0))
+        density = self.per100[column].to_numpy(dtype=float) / 100.0  # per distinct food, then per row
+        density = np.where(np.isnan(density), per_gram, np.maximum(density, 0.0))[self.codes]
         bound = np.full(len(values), _quantile(food))
-        kcal, grams = self.kcal, self.grams
         with np.errstate(invalid="ignore"):  # 0 g (or 0 kcal) times an unbounded density holds nothing
-            bound = np.where(~np.isnan(kcal) & (kcal >= 0), np.where(kcal == 0, 0.0, kcal * per_kcal), bound)
-            bound = np.where(~np.isnan(grams) & (grams >= 0), np.where(grams == 0, 0.0, grams * density), bound)
-        return np.where(np.isnan(values), np.nan_to_num(bound, nan=math.inf), np.nan)
+            scaled = self.kcal * per_kcal
+            scaled[self.kcal == 0] = 0.0
+            np.copyto(bound, scaled, where=self.kcal_known)
+            np.multiply(self.grams, density, out=scaled)
+            scaled[self.grams == 0] = 0.0
+            np.copyto(bound, scaled, where=self.weighed)
+        np.nan_to_num(bound, copy=False, nan=math.inf)
+        bound[~np.isnan(values)] = np.nan
+        return bound
 
 
 def add_upper_bounds(days: pd.DataFrame, rows: pd.DataFrame, table, columns: list[str]) -> pd.DataFrame:
