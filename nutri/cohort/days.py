@@ -51,16 +51,17 @@ def food_rows_view_sql(food_keys: str, keys: str) -> str:
     )
 
 
-def days_with_bounds_sql(sums: str, upper: str, people: str, dates: str) -> str:
+def days_with_bounds_sql(sums: str, upper: str, dates: str) -> str:
     """Day totals with ``<col>_upper`` (0 where nothing is uncounted), as ``assess.add_upper_bounds``; the
-    person-day number split into pid and day, with the person's name and the ISO date (``people``:
-    person, pid; ``dates``: day, date)."""
+    person-day number split into pid and day, with the ISO date (``dates``: day, date). The person's
+    name comes with the people's table in ``complete_days_sql``: each join copies every column of the
+    1.7M person-days at 10M rows, so there is one join fewer."""
     bounds = ", ".join(f"COALESCE(u.{c}_upper, 0) AS {c}_upper" for c in BOUND_COLUMNS)
     # exact: a power of two divides a double exactly, and pday is far below 2**53
-    numbered = f"SELECT x.*, CAST(FLOOR(CAST(x.pday AS DOUBLE) / {DAY_SPAN}) AS BIGINT) AS pid FROM {sums} x"
+    pid = f"CAST(FLOOR(CAST(x.pday AS DOUBLE) / {DAY_SPAN}) AS BIGINT)"
+    numbered = f"SELECT x.*, {pid} AS pid, x.pday - {pid} * {DAY_SPAN} AS day FROM {sums} x"
     return (
-        f"SELECT p.person, t.date, s.*, s.pday - s.pid * {DAY_SPAN} AS day, {bounds} FROM ({numbered}) s "
-        f"JOIN {people} p ON p.pid = s.pid JOIN {dates} t ON t.day = s.pday - s.pid * {DAY_SPAN} "
+        f"SELECT t.date, s.*, {bounds} FROM ({numbered}) s JOIN {dates} t ON t.day = s.day "
         f"LEFT JOIN {upper} u ON u.pday = s.pday"
     )
 
@@ -199,11 +200,12 @@ SELECT pday, {sums} FROM c GROUP BY pday"""
 def complete_days_sql(days: str, people: str) -> str:
     """``assess.mark_days``: a day is likely incomplete when its energy, even with its uncounted rows at
     their upper bound, is below the person's floor (half a sedentary day's need, ``people.floor_kcal``);
-    a day with no energy known and nothing uncounted is not judged incomplete."""
+    a day with no energy known and nothing uncounted is not judged incomplete. ``people``: pid, person,
+    floor_kcal."""
     e = ENERGY.column
     upper = f"CASE WHEN d.{e} IS NULL AND d.{e}_upper = 0 THEN NULL ELSE COALESCE(d.{e}, 0) + d.{e}_upper END"
     return (
-        f"SELECT d.*, NOT COALESCE(({upper}) < p.floor_kcal, false) AS complete "
+        f"SELECT p.person, d.*, NOT COALESCE(({upper}) < p.floor_kcal, false) AS complete "
         f"FROM {days} d JOIN {people} p ON p.pid = d.pid"
     )
 

@@ -148,7 +148,7 @@ def run(inputs: list[str], settings: CohortSettings, progress=None, con=None) ->
         index = np.array([number[people_profiles[p]] for p in names], dtype=np.int64)
         distinct = representatives(distinct)  # the rules of each profile, read once per age band
         register_people(con, names, distinct, index)
-        days = day_sql.days_with_bounds_sql("day_totals", "day_upper", "cohort_person_ids", "cohort_dates")
+        days = day_sql.days_with_bounds_sql("day_totals", "day_upper", "cohort_dates")
         con.execute(f"CREATE TEMP TABLE person_days AS {day_sql.complete_days_sql(f'({days})', 'cohort_people')}")
         con.execute("DROP TABLE day_totals")
         con.execute("DROP TABLE day_upper")
