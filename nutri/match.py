@@ -1180,7 +1180,9 @@ class Matcher:
         key, head, excluded, _brand_words = self._read(found.query)
         cache_key = (key, head, excluded, found.food_id)
         if cache_key not in self._alike:
-            rows = self._alike_rows(self.row_of[found.food_id], key, head, excluded)
+            # ranked as _match ranked the text (limit 4), whether or not it was the last text
+            # matched: a fresh, longer list made the answer depend on the texts matched before
+            rows = self._alike_rows(self.row_of[found.food_id], key, head, excluded, limit=4)
             # not a food naming more the text did not ask for ("Egg, white, raw" for "raw egg")
             words = {self._correct(w) or w for w in key.split()}
             most = self._unasked_words(rows[0], words)
@@ -1243,7 +1245,9 @@ class Matcher:
         )
         return replace(found, note=note, ranges=tuple(ranges))
 
-    def _alike_rows(self, best: int, key: str, head: frozenset[str], excluded: frozenset[str]) -> list[int]:
+    def _alike_rows(
+        self, best: int, key: str, head: frozenset[str], excluded: frozenset[str], limit: int = 10
+    ) -> list[int]:
         """``best`` and the ranked foods the text could equally mean: all its words, no form
         ("dry", "fried") or different-food word it does not say, about the same water."""
         if self._nutrients is None:  # water, then the AMBIGUITY_LIMITS columns, by matcher row
@@ -1254,7 +1258,7 @@ class Matcher:
         same = [best]
         last_key, ranked = self._last_ranked
         if last_key != (key, head, excluded):
-            ranked = self._rank(tuple(key.split()), 10, head, excluded)
+            ranked = self._rank(tuple(key.split()), limit, head, excluded)
         for food_id, _description, _score in self._same_foods(ranked):
             row = self.row_of[food_id]
             if row == best or not words <= self.token_sets[row] or (self.token_sets[row] & FORM_WORDS) - words:

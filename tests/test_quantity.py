@@ -305,3 +305,23 @@ def test_eggs_counted_after_the_food_get_grams(run, tmp_path):
     assert result.exit_code == 0, result.output
     row = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))[0]
     assert row["status"] == "matched" and 90 <= row["grams"] <= 110  # two large eggs, 50 g each
+
+
+def test_the_foods_a_text_equally_means_do_not_depend_on_the_texts_matched_before(table):
+    from nutri.match import Matcher
+
+    texts = [
+        "Gluten free bread",
+        "burrito",
+        "cheddar cheese",
+        "firm tofu",
+        "whole milk",
+        "sweet potato",
+        "brown rice",
+        "Kefir",
+    ]
+    each_after_its_match = Matcher(table)
+    expected = {text: each_after_its_match.alike(each_after_its_match.match(text)) for text in texts}
+    all_matched_first = Matcher(table)
+    found = [all_matched_first.match(text) for text in texts]
+    assert {text: all_matched_first.alike(match) for text, match in zip(texts, found, strict=True)} == expected
