@@ -776,6 +776,9 @@ CLAIM_WORDS = frozenset({"reduced", "low", "lowfat", "nonfat", "light", "lite", 
 UNASKED_FORMS = frozenset(
     {"frozen", "canned", "dehydrated", "concentrate", "condensed", "evaporated", "powder", "pickled"}
 )
+# Forms that hold the food's nutrients in a fraction of its weight: a food of another form differs
+# several-fold per gram, so a text naming one the food lacks is reviewed ("soup, condensed").
+CONCENTRATED_FORMS = frozenset({"condensed", "concentrate", "dehydrated", "powder", "evaporated"})
 NEGATION_WORD_RE = re.compile(r"\b(?:without|no|not|non|w/o|unsalted)\b", re.I)
 
 
@@ -1343,7 +1346,8 @@ class Matcher:
         unasked = sorted(self.different_words[best_row] - text_words)
         other_name = self._part_of_example(best_row, shared, text_words)
         chain_gap = self._chain_gap(best_row, key, text_words)
-        if not exact and (unknown or missing_head or brand_only or unasked or other_name or chain_gap):
+        lost_form = sorted(text_words & CONCENTRATED_FORMS - self.token_sets[best_row])
+        if not exact and (unknown or missing_head or brand_only or unasked or other_name or chain_gap or lost_form):
             written = re.findall(r"[\w%]+", str(text).lower())
             shown = [next((w for w in written if w.startswith(u)), u) for u in unknown]  # as the user wrote it
             if unknown:
@@ -1354,6 +1358,8 @@ class Matcher:
                 why = f"only the brand name in {best_desc!r} matches"
             elif chain_gap:
                 why = f"{best_desc!r} is not {' '.join(chain_gap)}, which the text names"
+            elif lost_form:
+                why = f"{best_desc!r} is not {', '.join(lost_form)}, which the text names"
             elif other_name:
                 why = f"{', '.join(other_name)} only in another name of {best_desc!r}, which the text does not name"
             else:
@@ -1524,7 +1530,10 @@ class Matcher:
             extra += len(unasked & self.name_words[i])
         if groups:
             extra += sum(1 for g in groups if not g & word_set)
-        if added and not (named and in_name):
+        # ... but a text saying more than the dish's name ("bean burrito", "chicken tacos") says which
+        # of the dish it is, and the fillings it does not name count ("Burrito with beef, beans, ...")
+        only_the_dish = not word_set - singles.union(*groups)
+        if added and not (named and in_name and only_the_dish):
             # an ingredient added with "with" ("Milk chocolate candy, with fruit and nuts") is
             # another product, unless the text names the dish itself and the dish's name holds
             # them ("tacos": "Taco or tostada with beef, cheese and lettuce" is the usual taco)

@@ -188,6 +188,9 @@ DETAIL_SYNONYMS = {"diameter": "dia", "mashed": "pureed", "pieces": "piece"}
 # Sizes an app's measure may name ("large slice", "order - from a restaurant") besides the unmarked
 # medium: weighed by a portion of no such size, the grams are a guess.
 SIZE_QUALIFIERS = frozenset({"small", "large", "extra", "jumbo", "mini", "king", "restaurant"})
+# A slice or wedge of a round food (pizza, pie, cake) is what FNDDS calls a "piece (1/8 of ...)".
+WEDGE_UNITS = frozenset({"slice", "wedge"})
+WEDGE_PIECE = re.compile(r"piece \(1/\d+ of\b", re.I)
 # A measure that names one whole item: when the food has no portion called so, it is a count.
 COUNT_WORDS = frozenset({"each", "whole", "item", "piece", "ea"})
 SIZE_WORDS = ("medium", "large", "small", "extra large", "extra small", "jumbo")
@@ -980,6 +983,9 @@ class PortionWeights:
             if p["kind"] != "volume" and re.search(rf"\b{re.escape(unit)}s?\b", str(p["measure"]).lower())
         ]
         candidates = starts or contains
+        if unit in WEDGE_UNITS and not candidates:
+            # FNDDS weighs a slice of pizza, pie or cake as "piece (1/8 of 12" dia)": a wedge of the whole
+            candidates = [p for p in portions if p["kind"] == "household" and WEDGE_PIECE.match(str(p["measure"]))]
         if unit == "serving" and not candidates:
             candidates = [p for p in portions if "serving" in str(p["measure"]).lower()]
         if candidates:

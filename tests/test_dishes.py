@@ -85,3 +85,39 @@ def test_a_food_only_made_with_the_named_food_is_flagged(matcher):
     oat_milk = matcher.match("oat milk")
     assert oat_milk.status == "needs_review" and "is not milk" in oat_milk.note
     assert matcher.match("rice milk").status == "matched"
+
+
+@pytest.mark.parametrize(
+    "food, food_id",
+    [
+        # the dish's name alone is its usual form; a text naming a filling says which one it is, and
+        # the fillings it does not name count against a dish ("with beef, beans, cheese, and sour cream")
+        ("tacos", "fndds:58101300"),
+        ("beef tacos", "fndds:58101300"),
+        ("chicken tacos", "fndds:58101510"),
+        ("taco bell bean burrito", "21264"),
+    ],
+)
+def test_a_filling_the_text_names_says_which_dish(matcher, food, food_id):
+    assert matcher.match(food).food_id == food_id
+
+
+def test_a_concentrated_form_the_food_lacks_is_reviewed(matcher):
+    # condensed soup holds twice the nutrients per gram of soup as eaten: another form is no match
+    soup = matcher.match("Noodle or pasta soup, condensed")
+    assert soup.status == "needs_review" and "condensed" in soup.note
+    assert matcher.match("tomato soup, condensed").status == "matched"
+
+
+@pytest.mark.parametrize(
+    "food, grams",
+    [
+        ("cheese pizza", 2 * 86),  # FNDDS: 1 piece (1/8 of 12" dia) = 86 g
+        ("pepperoni pizza", 88),
+        ("pizza", 107),  # the alias's chain pizza has a slice portion
+    ],
+)
+def test_a_slice_of_a_round_dish_is_its_wedge_piece(tmp_path, table, matcher, food, grams):
+    amount = "2" if food == "cheese pizza" else "1"
+    row = analysed(tmp_path, table, matcher, [(food, amount, "slice")]).iloc[0]
+    assert row["status"] == "matched" and row["grams"] == pytest.approx(grams), row["note"]
