@@ -31,14 +31,19 @@ INFINITY = "CAST('Infinity' AS DOUBLE)"  # DuckDB and Spark both read it
 
 def person_days_sql(food_rows: str) -> str:
     """``intake.daily_totals`` per person: SUM keeps an all-unknown day NULL (unknown is not zero); the
-    counted rows per nutrient (coverage is counted / entries) and, for assessed nutrients, supplements."""
+    counted rows per nutrient (coverage is counted / entries) and, for assessed nutrients, supplements.
+    The person-day number split into pid and day here: stored columns (not expressions of pday) give
+    the engine the true size of the table, so that its joins build on the smaller side."""
     parts = ["pday", "count(*) AS entries", "SUM(grams) AS grams"]
     assessed = {n.column for n in ASSESSED}
     for c in NUTRIENT_COLUMNS:
         parts += [f"SUM({c}) AS {c}", f"count({c}) AS {c}_counted"]
         if c in assessed:
             parts.append(f"SUM(CASE WHEN supplemental AND {c} IS NOT NULL THEN {c} ELSE 0 END) AS {c}_supplemental")
-    return f"SELECT {', '.join(parts)} FROM {food_rows} GROUP BY pday"
+    # exact: a power of two divides a double exactly, and pday is far below 2**53
+    pid = f"CAST(FLOOR(CAST(s.pday AS DOUBLE) / {DAY_SPAN}) AS BIGINT)"
+    sums = f"SELECT {', '.join(parts)} FROM {food_rows} GROUP BY pday"
+    return f"SELECT s.*, {pid} AS pid, s.pday - {pid} * {DAY_SPAN} AS day FROM ({sums}) s"
 
 
 def food_rows_view_sql(food_keys: str, keys: str) -> str:
@@ -51,29 +56,20 @@ def food_rows_view_sql(food_keys: str, keys: str) -> str:
     )
 
 
-def days_with_bounds_sql(sums: str, upper: str, dates: str) -> str:
-    """Day totals with ``<col>_upper`` (0 where nothing is uncounted), as ``assess.add_upper_bounds``; the
-    person-day number split into pid and day, with the ISO date (``dates``: day, date). The person's
-    name comes with the people's table in ``complete_days_sql``: each join copies every column of the
-    1.7M person-days at 10M rows, so there is one join fewer."""
-    bounds = ", ".join(f"COALESCE(u.{c}_upper, 0) AS {c}_upper" for c in BOUND_COLUMNS)
-    # exact: a power of two divides a double exactly, and pday is far below 2**53
-    pid = f"CAST(FLOOR(CAST(x.pday AS DOUBLE) / {DAY_SPAN}) AS BIGINT)"
-    numbered = f"SELECT x.*, {pid} AS pid, x.pday - {pid} * {DAY_SPAN} AS day FROM {sums} x"
-    return (
-        f"SELECT t.date, s.*, {bounds} FROM ({numbered}) s JOIN {dates} t ON t.day = s.day "
-        f"LEFT JOIN {upper} u ON u.pday = s.pday"
-    )
-
-
-def person_days_output_sql(days: str, extra: list[str]) -> str:
-    """The person_days table in order: energy first, then the nutrients, their coverage, then ``extra``."""
+def person_days_output_sql(days: str, people: str, dates: str, extra: list[str]) -> str:
+    """The person_days table in order, named and dated here (``people``: pid, person; ``dates``: day,
+    date) rather than carried through the engine's joins of 1.7M wide days at 10M rows: energy first,
+    then the nutrients, their coverage, then ``extra``."""
     e = ENERGY.column
     nutrients = [e, *(c for c in NUTRIENT_COLUMNS if c != e)]
-    coverage = [f"{c}_counted / entries AS {c}_coverage" for c in NUTRIENT_COLUMNS]
-    columns = ["person", "date", "complete", "entries", *nutrients, *coverage, *extra]
+    coverage = [f"d.{c}_counted / d.entries AS {c}_coverage" for c in NUTRIENT_COLUMNS]
+    columns = ["p.person", "t.date", "d.complete", "d.entries", *(f"d.{c}" for c in [*nutrients])]
+    columns += [*coverage, *(f"d.{c}" for c in extra)]
     # in the people's and dates' order: pid and day number them so, and an integer sorts faster than text
-    return f"SELECT {', '.join(columns)} FROM {days} ORDER BY pday"
+    return (
+        f"SELECT {', '.join(columns)} FROM {days} d JOIN {people} p ON p.pid = d.pid "
+        f"JOIN {dates} t ON t.day = d.day ORDER BY d.pday"
+    )
 
 
 def register_foods(con, table) -> str:
@@ -197,16 +193,19 @@ c AS (SELECT pday, {clamped} FROM u)
 SELECT pday, {sums} FROM c GROUP BY pday"""
 
 
-def complete_days_sql(days: str, people: str) -> str:
-    """``assess.mark_days``: a day is likely incomplete when its energy, even with its uncounted rows at
-    their upper bound, is below the person's floor (half a sedentary day's need, ``people.floor_kcal``);
-    a day with no energy known and nothing uncounted is not judged incomplete. ``people``: pid, person,
-    floor_kcal."""
+def complete_days_sql(sums: str, upper: str, people: str) -> str:
+    """Day totals (``sums``) with ``<col>_upper`` (``upper``; 0 where nothing is uncounted), as
+    ``assess.add_upper_bounds``, and ``assess.mark_days``: a day is likely incomplete when its energy,
+    even with its uncounted rows at their upper bound, is below the person's floor (half a sedentary
+    day's need, ``people.floor_kcal``); a day with no energy known and nothing uncounted is not judged
+    incomplete. ``people``: pid, floor_kcal."""
     e = ENERGY.column
-    upper = f"CASE WHEN d.{e} IS NULL AND d.{e}_upper = 0 THEN NULL ELSE COALESCE(d.{e}, 0) + d.{e}_upper END"
+    bounds = ", ".join(f"COALESCE(u.{c}_upper, 0) AS {c}_upper" for c in BOUND_COLUMNS)
+    energy_upper = f"COALESCE(u.{e}_upper, 0)"
+    most = f"CASE WHEN d.{e} IS NULL AND {energy_upper} = 0 THEN NULL ELSE COALESCE(d.{e}, 0) + {energy_upper} END"
     return (
-        f"SELECT p.person, d.*, NOT COALESCE(({upper}) < p.floor_kcal, false) AS complete "
-        f"FROM {days} d JOIN {people} p ON p.pid = d.pid"
+        f"SELECT d.*, {bounds}, NOT COALESCE(({most}) < p.floor_kcal, false) AS complete "
+        f"FROM {sums} d LEFT JOIN {upper} u ON u.pday = d.pday JOIN {people} p ON p.pid = d.pid"
     )
 
 

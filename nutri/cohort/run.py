@@ -30,9 +30,10 @@ class CohortResult:
         self.stats = stats  # rows, distinct keys, files, people
 
     def _days_sql(self) -> str:
-        extra = [f"{c}_counted" for c in NUTRIENT_COLUMNS] + [f"{c}_upper" for c in day_sql.BOUND_COLUMNS]
-        supplemental = [f"{n.column}_supplemental" for n in ASSESSED]
-        return day_sql.person_days_output_sql("person_days", ["grams", *extra, *supplemental])
+        counted = [f"{c}_counted" for c in NUTRIENT_COLUMNS]
+        upper = [f"{c}_upper" for c in day_sql.BOUND_COLUMNS]
+        extra = ["grams", *counted, *upper, *(f"{n.column}_supplemental" for n in ASSESSED)]
+        return day_sql.person_days_output_sql("person_days", "cohort_people", "cohort_dates", extra)
 
     @property
     def person_days(self) -> pd.DataFrame:
@@ -148,13 +149,13 @@ def run(inputs: list[str], settings: CohortSettings, progress=None, con=None) ->
         index = np.array([number[people_profiles[p]] for p in names], dtype=np.int64)
         distinct = representatives(distinct)  # the rules of each profile, read once per age band
         register_people(con, names, distinct, index)
-        days = day_sql.days_with_bounds_sql("day_totals", "day_upper", "cohort_dates")
-        con.execute(f"CREATE TEMP TABLE person_days AS {day_sql.complete_days_sql(f'({days})', 'cohort_people')}")
+        sql = day_sql.complete_days_sql("day_totals", "day_upper", "cohort_people")
+        con.execute(f"CREATE TEMP TABLE person_days AS {sql}")
         con.execute("DROP TABLE day_totals")
         con.execute("DROP TABLE day_upper")
         rules = rules_by_profile(distinct)
-        weeks = verdicts(period_stats(con, "person_days", "cohort_people", "week"), rules)
-        overall_stats = period_stats(con, "person_days", "cohort_people", "all")
+        weeks = verdicts(period_stats(con, "person_days", "cohort_people", "cohort_dates", "week"), rules)
+        overall_stats = period_stats(con, "person_days", "cohort_people", "cohort_dates", "all")
     except BaseException:
         con.close()
         raise

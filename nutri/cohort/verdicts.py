@@ -41,9 +41,10 @@ def register_people(con, people: list[str], profiles: list[Profile], index: np.n
     return "cohort_people"
 
 
-def register_weeks(con, days: str) -> str:
-    """Engine table day -> ISO week ('2026-W47'), computed once per distinct date by ``iso_week``."""
-    dates = con.execute(f"SELECT DISTINCT day, date FROM {days}").fetchall()
+def register_weeks(con, dates: str) -> str:
+    """Engine table day -> ISO week ('2026-W47'), computed once per distinct date (``dates``: day, date)
+    by ``iso_week``."""
+    dates = con.execute(f"SELECT DISTINCT day, date FROM {dates}").fetchall()
     frame = pd.DataFrame(
         {"day": np.array([d for d, _ in dates], dtype=np.int64), "week": [iso_week(t) for _, t in dates]}
     )
@@ -97,9 +98,9 @@ def _take(rules: Rules, index: np.ndarray) -> Rules:
     return Rules(*(getattr(rules, f)[index] for f in Rules.__dataclass_fields__))
 
 
-def period_stats(con, days: str, people: str, period: str) -> pd.DataFrame:
+def period_stats(con, days: str, people: str, dates: str, period: str) -> pd.DataFrame:
     """One row per person and period ('week' or 'all') with the engine's summary of its judged days."""
-    weeks = register_weeks(con, days) if period == "week" else None
+    weeks = register_weeks(con, dates) if period == "week" else None
     frame = con.execute(day_sql.period_stats_sql(days, people, weeks)).df()
     for n in ASSESSED:
         for name in ("sd", "dose_sd"):  # one judged day: no spread (the engine gives NULL)
