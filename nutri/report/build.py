@@ -25,7 +25,7 @@ from nutri.dri import Profile, Reference, alcohol_limit, caffeine_limit, guidanc
 from nutri.foods import FoodTable
 from nutri.intake import daily_totals, food_rows, summary_counts, uncounted_summary
 from nutri.nutrients import ASSESSED, ENERGY, ENTRY_NUTRIENT_COLUMNS, NUTRIENT_BY_KEY, NUTRIENT_COLUMNS
-from nutri.report.grouped import DayRows, period_sums
+from nutri.report.grouped import DayRows, Groups, combine, key_codes, period_sums
 from nutri.report.summary import summarise
 from nutri.short_names import short_name
 from nutri.supplements import alternative_totals, days_under_alternative
@@ -79,7 +79,8 @@ class _Context:
     refs: dict[str, Reference]
     days: pd.DataFrame  # the day table (mark_days), for a dose read the other way
     arrays: dict[str, np.ndarray]  # its columns as arrays
-    by_date: dict[str, dict]  # its rows as records, by date
+    day_index: dict[str, int]  # its row of each date
+    day_values: dict[str, list]  # what a day's record shows, per key a list of the table's rows (_day_values)
     records: dict[str, dict]  # each calendar day's record in the report, made once for every period showing it
     used: pd.DataFrame  # the food rows
     diary_ids: set[str]
@@ -103,7 +104,7 @@ class _Spec:
 
 def _record(key: str, ctx: _Context) -> dict:
     if key not in ctx.records:
-        ctx.records[key] = _day(key, ctx.by_date)
+        ctx.records[key] = _day(key, ctx.day_index, ctx.day_values)
     return ctx.records[key]
 
 
@@ -368,9 +369,26 @@ def gaps_between(weeks: list[dict], start: dt.date | None, end: dt.date | None) 
     ]
 
 
-def _day(key: str, by_date: dict[str, dict]) -> dict:
+def _day_values(days: pd.DataFrame) -> dict[str, list]:
+    """The day table's columns as a day's record shows them, each converted in one pass (not a dict of
+    every column per row, then each value on its own)."""
+    if days.empty:
+        return {}
+    values = {"entries": [int(v) for v in days["entries"].tolist()]}
+    for column in ENTRY_NUTRIENT_COLUMNS:
+        for name in (column, column + "_coverage"):
+            # as _clean: NaN is unknown (None), a number is rounded to 0.001
+            values[name] = [None if v != v else round(v, 3) for v in days[name].to_numpy(dtype=float).tolist()]
+    values["complete"] = [bool(v) for v in days["complete"].tolist()]
+    values["incomplete_reason"] = [v or None for v in days["incomplete_reason"].tolist()]
+    values["above_ul"] = days["above_ul"].tolist()
+    return values
+
+
+def _day(key: str, day_index: dict[str, int], values: dict[str, list]) -> dict:
     """One calendar day of a period: its known sums and coverage, whether it is complete, what is over a UL."""
-    if key not in by_date:
+    i = day_index.get(key)
+    if i is None:
         return {
             "date": key,
             "logged": False,
@@ -380,14 +398,13 @@ def _day(key: str, by_date: dict[str, dict]) -> dict:
             "incomplete_reason": "not logged",
             "above_ul": [],
         }
-    row = by_date[key]
-    day = {"date": key, "logged": True, "entries": int(row["entries"])}
+    day = {"date": key, "logged": True, "entries": values["entries"][i]}
     for column in ENTRY_NUTRIENT_COLUMNS:
-        day[column] = _clean(row[column])
-        day[column + "_coverage"] = _clean(row[column + "_coverage"])
-    day["complete"] = bool(row["complete"])
-    day["incomplete_reason"] = row["incomplete_reason"] or None
-    day["above_ul"] = list(row["above_ul"])
+        day[column] = values[column][i]
+        day[column + "_coverage"] = values[column + "_coverage"][i]
+    day["complete"] = values["complete"][i]
+    day["incomplete_reason"] = values["incomplete_reason"][i]
+    day["above_ul"] = list(values["above_ul"][i])
     return day
 
 
@@ -549,12 +566,9 @@ def _report_periods(
     positions = np.split(order, np.searchsorted(week[order], np.arange(1, len(mondays))))
     refs = references(profile)
     columns = [r.column for r in refs.values()]
-    # an entry counted from an app's own values without a matched food is named by its own text
-    foods = [used["food_id"], used["food"].where(used["food"] != "", used["input"])]
+    foods = _food_groups(used)
     weekly_foods = period_sums(used, foods, columns, week, len(mondays))
-    meal = used["meal"].astype(str).str.strip() if "meal" in used else None
-    has_meal = (meal != "").to_numpy(dtype=bool) if meal is not None else np.zeros(len(used), dtype=bool)
-    meals = [meal.where(has_meal, NO_MEAL)] if meal is not None else []
+    meals, has_meal = _meal_groups(used)
     meal_columns = [ENERGY.column, *columns]
     weekly_meals = period_sums(used, meals, meal_columns, week, len(mondays)) if has_meal.any() else None
     week_has_meal = np.bincount(week[has_meal], minlength=len(mondays)) > 0
@@ -581,6 +595,35 @@ def _report_periods(
     return (periods[:-1], periods[-1]) if len(specs) > 1 else (periods, None)
 
 
+def _food_groups(used: pd.DataFrame) -> Groups:
+    """Each entry's (food id, food); an entry counted from an app's own values without a matched food
+    is named by its own text. The texts are chosen per distinct value, not per row."""
+    food_codes, food_values = key_codes(used["food"])
+    input_codes, input_values = key_codes(used["input"])
+    # per row: its food's text, or its input's where the food is "" (a missing food stays missing)
+    empty = np.array([v == "" for v in food_values] + [False], dtype=bool)[food_codes]
+    name_of, names = pd.factorize(np.array(food_values + input_values, dtype=object))  # one code per text
+    name_of = np.append(name_of, -1)
+    source = np.where(empty, len(food_values) + input_codes, food_codes)
+    missing = np.where(empty, input_codes < 0, food_codes < 0)
+    name_codes = np.where(missing, -1, name_of[np.where(missing, -1, source)])
+    return combine([key_codes(used["food_id"]), (name_codes, names.tolist())])
+
+
+def _meal_groups(used: pd.DataFrame) -> tuple[Groups | None, np.ndarray]:
+    """Each entry's meal (its text stripped; NO_MEAL where none is given) and whether one is given;
+    the texts are stripped per distinct value, not per row."""
+    if "meal" not in used:
+        return None, np.zeros(len(used), dtype=bool)
+    codes, distinct = pd.factorize(used["meal"].astype(str))
+    stripped = pd.Series(distinct).str.strip()
+    given = (stripped != "").to_numpy(dtype=bool)
+    label_codes, labels = key_codes(stripped.where(given, NO_MEAL))
+    # a missing meal (code -1, the last item) counts as given and stays missing, as it did per row
+    has_meal = np.append(given, True)[codes]
+    return combine([(np.append(label_codes, -1)[codes], labels)]), has_meal
+
+
 def _context(used: pd.DataFrame, days: pd.DataFrame, profile: Profile, table: FoodTable, refs: dict) -> _Context:
     return _Context(
         profile=profile,
@@ -588,7 +631,8 @@ def _context(used: pd.DataFrame, days: pd.DataFrame, profile: Profile, table: Fo
         refs=refs,
         days=days,
         arrays={column: days[column].to_numpy() for column in days.columns},
-        by_date=days.set_index("date").to_dict("index") if not days.empty else {},
+        day_index={date: i for i, date in enumerate(days["date"].tolist())},
+        day_values=_day_values(days),
         records={},
         used=used,
         diary_ids=set(used["food_id"].unique()),
@@ -624,9 +668,9 @@ def build_report(
     unmatched = listed[analysed["status"] == "unmatched"]
     invalid = listed[analysed["status"] == "invalid"]
     unknown = {}
+    no_reason, food = (used["uncounted"] == "").to_numpy(dtype=bool), used["food"].to_numpy()
     for nutrient, column in ((n.key, n.column) for n in ASSESSED):
-        missing = used.loc[used[column].isna() & (used["uncounted"] == ""), "food"]
-        unknown[nutrient] = sorted(set(missing))[:10]
+        unknown[nutrient] = sorted(set(food[used[column].isna().to_numpy(dtype=bool) & no_reason]))[:10]
     document_data = document()
     report = {
         "nutri_version": __version__,

@@ -31,24 +31,64 @@ class PeriodSums:
         return self.keys[start:end], self.values[start:end]
 
 
-def period_sums(
-    frame: pd.DataFrame, keys: Sequence[pd.Series], columns: list[str], periods: np.ndarray | None, count: int = 1
-) -> PeriodSums:
-    """``frame[columns]`` summed (NaN when nothing is known) per period and value of ``keys``, in one
-    grouped pass. ``periods``: each row's period number (0 to ``count`` - 1); None: one period."""
+@dataclass(frozen=True)
+class Groups:
+    """Each row's group (-1 where a key is missing: groupby leaves such rows out) and each group's
+    label (a key's value, or a tuple of the keys' values), groups numbered in order of first appearance."""
+
+    codes: np.ndarray
+    labels: list
+
+
+def key_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, list]:
+    """Each row's code into the distinct values (in order of first appearance; -1 for a missing one)."""
+    codes, distinct = pd.factorize(values)
+    return codes, distinct.tolist()
+
+
+def combine(keys: Sequence[tuple[np.ndarray, list]]) -> Groups:
+    """The groups of rows by several keys, each given as ``key_codes``: the strings are hashed once per
+    report (here), not again by every grouped sum of the weeks and the whole period."""
+    rows = len(keys[0][0])
+    combined, present = np.zeros(rows, dtype=np.int64), np.ones(rows, dtype=bool)
+    for codes, values in keys:
+        combined = combined * max(len(values), 1) + codes
+        present &= codes >= 0
+    group = np.full(rows, -1, dtype=np.int64)
+    group[present], distinct = pd.factorize(combined[present])
+    parts = []
+    for _, values in reversed(keys):  # each group's position in each key's values, from the last key
+        size = max(len(values), 1)
+        parts.append([values[i] for i in (distinct % size).tolist()])
+        distinct = distinct // size
+    labels = parts[0] if len(keys) == 1 else list(zip(*reversed(parts), strict=True))
+    return Groups(group, labels)
+
+
+def period_sums(frame: pd.DataFrame, groups: Groups, columns: list[str], periods: np.ndarray | None, count: int = 1):
+    """``frame[columns]`` summed (NaN when nothing is known) per period and group, in one grouped pass.
+    ``periods``: each row's period number (0 to ``count`` - 1); None: one period.
+
+    Grouping by one integer per (period, group) numbered in order of first appearance gives groupby
+    the same group of every row, in the same order, as grouping by the period and the keys' strings
+    (so the same sums, to the bit); a row with a missing key is left out as groupby leaves out NaN."""
     if frame.empty:
         return PeriodSums([], np.empty((0, len(columns))), columns, np.zeros(count + 1, dtype=int))
-    by = list(keys) if periods is None else [pd.Series(periods, index=frame.index), *keys]
-    sums = frame[columns].groupby(by, sort=False).sum(min_count=1)
-    index = sums.index
-    if periods is None:
-        level, names = np.zeros(len(sums), dtype=int), index
-    else:
-        level, names = index.get_level_values(0).to_numpy(), index.droplevel(0)
+    size = max(len(groups.labels), 1)
+    key = groups.codes if periods is None else np.asarray(periods, dtype=np.int64) * size + groups.codes
+    present = groups.codes >= 0
+    if not present.all():  # NaN keys, as groupby drops them (a float key is exact up to 2**53)
+        key = np.where(present, key, np.nan)
+    sums = frame[columns].groupby(key, sort=False).sum(min_count=1)
+    number = sums.index.to_numpy().astype(np.int64)
+    level = number // size if periods is not None else np.zeros(len(number), dtype=np.int64)
     # groups of one period together, each period's in its order of first appearance
     order = np.argsort(level, kind="stable")
     bounds = np.searchsorted(level[order], np.arange(count + 1))
-    return PeriodSums(names[order].tolist(), sums.to_numpy(dtype=float)[order], columns, bounds)
+    labels = groups.labels
+    return PeriodSums(
+        [labels[g] for g in (number[order] % size).tolist()], sums.to_numpy(dtype=float)[order], columns, bounds
+    )
 
 
 class DayRows:
