@@ -79,27 +79,35 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
         parts.append(sources.food_keys_sql(con, rows, dates, key_table, layout))
         keys.append(f"SELECT key_id, {', '.join(sources.RESULT_COLUMNS)} FROM {key_table}")
         profile_cells.append(sources.profile_cells(con, rows, layout))
-    con.execute("CREATE TEMP TABLE food_named AS " + " UNION ALL ".join(f"({p})" for p in parts))
-    _number_people_and_days(con, "food_named", len(paths))
-    con.execute(
-        "CREATE TEMP TABLE food_keys AS SELECT p.pid, "
-        f"CAST(p.pid AS BIGINT) * {day_sql.DAY_SPAN} + r.day AS pday, r.key_id "
-        "FROM food_named r JOIN cohort_person_ids p ON p.person = r.person"
+    _number_people_and_days(con, len(paths))
+    # (person, day, key_id) numbered as they are read: the rows are never held with their names (at 50M
+    # rows the named rows and the numbered ones were the peak of memory)
+    numbered = (
+        f"SELECT p.pid, CAST(p.pid AS BIGINT) * {day_sql.DAY_SPAN} + r.day AS pday, r.key_id FROM ({part}) r "
+        "JOIN cohort_person_all p ON p.person = r.person"
+        for part in parts
     )
-    con.execute("DROP TABLE food_named")
+    con.execute("CREATE TEMP TABLE food_keys AS " + " UNION ALL ".join(f"({q})" for q in numbered))
+    # people with a dated food row only (the others are read but have nothing to assess)
+    con.execute(
+        "CREATE TEMP TABLE cohort_person_ids AS SELECT a.person, a.pid FROM cohort_person_all a "
+        "WHERE a.pid IN (SELECT pid FROM food_keys)"
+    )
+    con.execute("DROP TABLE cohort_person_all")
     con.execute("CREATE TEMP TABLE cohort_keys AS " + " UNION ALL ".join(f"({k})" for k in keys))
     con.execute(f"CREATE TEMP VIEW food_rows AS {day_sql.food_rows_view_sql('food_keys', 'cohort_keys')}")
     stats["rows"] = _source_rows(con, len(paths))
     return profile_cells, stats
 
 
-def _number_people_and_days(con, rows: str, files: int) -> None:
-    """``cohort_person_ids`` (person, pid) and ``cohort_dates`` (day, date): the rows carry integers, which
-    the engine groups and joins several times faster than names and dates as text; numbered in the
-    names' order, so that ordering by pid orders by person."""
+def _number_people_and_days(con, files: int) -> None:
+    """``cohort_person_all`` (person, pid) of every file's rows and ``cohort_dates`` (day, date): the rows
+    carry integers, which the engine groups and joins several times faster than names and dates as text;
+    numbered in the names' order, so that ordering by pid orders by person."""
+    names = " UNION ".join(f"SELECT DISTINCT person FROM rows_{n}" for n in range(files))
     con.execute(
-        "CREATE TEMP TABLE cohort_person_ids AS SELECT person, row_number() OVER (ORDER BY person) - 1 AS pid "
-        f"FROM (SELECT DISTINCT person FROM {rows}) p"
+        "CREATE TEMP TABLE cohort_person_all AS SELECT person, row_number() OVER (ORDER BY person) - 1 AS pid "
+        f"FROM ({names}) p"
     )
     dates = " UNION ".join(f"SELECT day, iso AS date FROM dates_{n} WHERE iso <> ''" for n in range(files))
     con.execute(f"CREATE TEMP TABLE cohort_dates AS {dates}")
@@ -140,7 +148,8 @@ def run(inputs: list[str], settings: CohortSettings, progress=None, con=None) ->
         _, match = _matcher(settings)
         day_totals(con, food_table(match))
         # every numbered person has a dated food row, so a day of totals
-        names = [r[0] for r in con.execute("SELECT person FROM cohort_person_ids ORDER BY pid").fetchall()]
+        numbered = con.execute("SELECT person, pid FROM cohort_person_ids ORDER BY pid").fetchall()
+        names = [r[0] for r in numbered]
         if not names:
             raise UsageError("no dated food entries in the inputs; check the date column", option="columns")
         people_profiles, people = profiles_for(names, settings.profiles, profile_cells)
@@ -148,7 +157,7 @@ def run(inputs: list[str], settings: CohortSettings, progress=None, con=None) ->
         number = {p: i for i, p in enumerate(distinct)}
         index = np.array([number[people_profiles[p]] for p in names], dtype=np.int64)
         distinct = representatives(distinct)  # the rules of each profile, read once per age band
-        register_people(con, names, distinct, index)
+        register_people(con, names, distinct, index, np.array([r[1] for r in numbered], dtype=np.int64))
         sql = day_sql.complete_days_sql("day_totals", "day_upper", "cohort_people")
         con.execute(f"CREATE TEMP TABLE person_days AS {sql}")
         con.execute("DROP TABLE day_totals")

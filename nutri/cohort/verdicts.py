@@ -28,13 +28,13 @@ def iso_week(date: str) -> str:
     return f"{year}-W{week:02d}"
 
 
-def register_people(con, people: list[str], profiles: list[Profile], index: np.ndarray) -> str:
+def register_people(con, people: list[str], profiles: list[Profile], index: np.ndarray, pids: np.ndarray) -> str:
     """Engine table of pid, person, profile number and energy floor (``assess.energy_floor_kcal``);
-    ``profiles`` as ``representatives`` gives them."""
+    ``profiles`` as ``representatives`` gives them; ``pids``: each person's number in the rows."""
     known = {id(p): energy_floor_kcal(p)[0] for p in profiles}
     floors = np.array([known[id(p)] for p in profiles], dtype=float)
     frame = pd.DataFrame({"person": people, "profile": index.astype(np.int32), "floor_kcal": floors[index]})
-    frame.insert(0, "pid", np.arange(len(people), dtype=np.int64))  # ``people`` in the rows' pid order
+    frame.insert(0, "pid", pids)
     con.register("cohort_people_frame", frame)
     con.execute("CREATE OR REPLACE TEMP TABLE cohort_people AS SELECT * FROM cohort_people_frame")
     con.unregister("cohort_people_frame")
