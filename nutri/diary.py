@@ -486,6 +486,103 @@ def _detect_layout(headers: list[str]) -> AppLayout:
     return next((layout for layout in LAYOUTS if layout.headers <= keys), GENERIC)
 
 
+# -- columns as codes ------------------------------------------------------------------
+
+
+class _Col:
+    """A column as codes into its values (``values[codes]`` is the column). Diary columns repeat a few
+    thousand strings, so Python runs once per value, and a row's text, mask or note is taken by its
+    code: never compared, built or hashed again row by row."""
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray) -> None:
+        self.codes, self.values = codes, values
+
+    @classmethod
+    def of(cls, column) -> _Col:
+        codes, uniques = pd.factorize(pd.Series(column, dtype=object), use_na_sentinel=False)
+        return cls(codes, np.asarray(uniques, dtype=object))
+
+    @classmethod
+    def constant(cls, n: int, value: object = "") -> _Col:
+        return cls(np.zeros(n, dtype=np.intp), _objects([value]))
+
+    @classmethod
+    def concat(cls, parts) -> _Col:
+        """One column of consecutive parts (chunks of rows), each value once."""
+        offsets = np.cumsum([0] + [len(p.values) for p in parts[:-1]])
+        codes = np.concatenate([p.codes + offset for p, offset in zip(parts, offsets, strict=True)])
+        return cls(codes, np.concatenate([p.values for p in parts])).distinct()
+
+    def map(self, func) -> _Col:
+        return _Col(self.codes, _objects([func(v) for v in self.values]))
+
+    def mask(self, test) -> np.ndarray:
+        return np.array([bool(test(v)) for v in self.values], dtype=bool)[self.codes]
+
+    def take(self, rows: np.ndarray) -> _Col:
+        return _Col(self.codes[rows], self.values)
+
+    def distinct(self) -> _Col:
+        """The same column with each value once (in order of first appearance among the values)."""
+        codes, uniques = pd.factorize(self.values, use_na_sentinel=False)
+        return _Col(codes[self.codes] if len(self.codes) else self.codes, np.asarray(uniques, dtype=object))
+
+    def present(self) -> list:
+        """The distinct non-empty values in order of first appearance in the rows (``pd.unique``)."""
+        _, used = pd.factorize(self.codes)
+        return list(dict.fromkeys(v for v in self.values[used] if v != ""))
+
+    def array(self) -> np.ndarray:
+        return self.values[self.codes] if len(self.codes) else np.array([], dtype=object)
+
+    def series(self) -> pd.Series:
+        return pd.Series(self.array(), dtype=object)
+
+    def categorical(self) -> pd.Categorical:
+        """As ``pd.factorize`` of the column makes it: categories in order of first appearance, NaN missing."""
+        column = self.distinct()
+        codes, used = pd.factorize(column.codes)
+        categories = column.values[used]
+        if pd.isna(categories).any():
+            codes, categories = pd.factorize(self.array())
+        return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+
+
+def _objects(values: list) -> np.ndarray:
+    """A list as a 1-d object array (``np.array`` would make tuples a second dimension)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _joined(parts: list[_Col]) -> _Col:
+    """Row-wise '; '.join of the non-empty notes of ``parts``, once per distinct combination of them."""
+    if not parts:
+        return _Col(np.zeros(0, dtype=np.intp), _objects([]))
+    out = parts[0].map(_note)
+    for part in parts[1:]:
+        width = len(part.values)
+        codes, pairs = pd.factorize(out.codes.astype(np.int64) * width + part.codes)
+        first, second = out.values[pairs // width], part.values[pairs % width]
+        out = _Col(codes, _objects([_join_two(a, _note(b)) for a, b in zip(first, second, strict=True)]))
+    return out
+
+
+def _note(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _join_two(first: str, second: str) -> str:
+    return f"{first}; {second}" if first and second else first or second
+
+
+def per_distinct(values: pd.Series, func) -> pd.Series:
+    """``func`` applied once per distinct value, results spread back by index. Diary columns
+    repeat the same few hundred strings (foods, units, dates), so this is the cheap way to run
+    Python code on a column of any length."""
+    return _Col.of(values).map(func).series()
+
+
 # -- dates ----------------------------------------------------------------------------------
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -570,37 +667,38 @@ def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:  # noqa: C901 
     return "", f"date {text!r} is not a date nutri reads (use YYYY-MM-DD)"
 
 
-def _parse_dates(
-    raw: pd.Series, raw_text: pd.Series, dayfirst: bool | None
-) -> tuple[pd.Series, pd.Series, pd.Series, bool]:
-    """(ISO dates, notes, invalid mask, day-first used). A blank date continues the last good
-    date above it (diaries write the day once); a broken or contradicting date is not replaced."""
-    blank = (raw_text == "").to_numpy()
-    present = raw[~blank]
-    counts = pd.Series(present, dtype=object).value_counts(sort=False) if len(present) else pd.Series(dtype=int)
+def _parse_dates(raw: _Col, raw_text: _Col, dayfirst: bool | None) -> tuple[_Col, _Col, np.ndarray, bool]:
+    """(ISO dates, notes, invalid mask, day-first used), each date parsed once. ``raw`` and ``raw_text``
+    (the cells and their text) share codes. A blank date continues the last good date above it
+    (diaries write the day once); a broken or contradicting date is not replaced."""
+    blank = (raw_text.values == "")[raw.codes] if len(raw.values) else np.zeros(len(raw.codes), dtype=bool)
+    # rows per distinct date cell, in order of first appearance (value_counts(sort=False))
+    order, used = pd.factorize(raw.codes[~blank])
+    counts = pd.Series(np.bincount(order, minlength=len(used)), index=pd.Index(raw.values[used], dtype=object))
     style = _date_style(counts, dayfirst)
-    order = "D/M/YYYY" if style.dayfirst else "M/D/YYYY"
-
-    def parse(value: object) -> tuple[str, str]:
+    text = "D/M/YYYY" if style.dayfirst else "M/D/YYYY"
+    iso, reason = np.full(len(raw.values), "", dtype=object), np.full(len(raw.values), "", dtype=object)
+    for code in used:
+        value = raw.values[code]
         if isinstance(value, str) and value.strip() in style.contradicting:
-            return "", f"date {value.strip()!r} contradicts the file's {order} dates ({style.evidence}); check this row"
-        return parse_date(value, style.dayfirst)
-
-    parsed = {value: parse(value) for value in counts.index}
-    iso = per_distinct(raw, lambda v: parsed[v][0] if v in parsed else "").where(~blank, "")
-    reason = per_distinct(raw, lambda v: parsed[v][1] if v in parsed else "").where(~blank, "")
-    carried = iso.where(iso != "").ffill().fillna("")
-    carried = carried.where(blank | (iso != ""), "")
-    dates = carried.where(blank, iso)
-    carried_note = blank & (dates != "").to_numpy()
-    no_date = blank & (dates == "").to_numpy()
-    notes = pd.Series(
-        np.where(
-            carried_note, same_text("date carried from the row above"), np.where(no_date, same_text("no date"), reason)
-        ),
-        dtype=object,
+            reason[code] = (
+                f"date {value.strip()!r} contradicts the file's {text} dates ({style.evidence}); check this row"
+            )
+        else:
+            iso[code], reason[code] = parse_date(value, style.dayfirst)
+    carried = no_date = np.zeros(len(raw.codes), dtype=bool)
+    codes = raw.codes
+    if blank.any():
+        valid = (iso != "")[raw.codes]
+        last = np.maximum.accumulate(np.where(valid, np.arange(len(valid)), -1))  # last good date at or above
+        carried, no_date = blank & (last >= 0), blank & (last < 0)
+        codes = np.where(carried, raw.codes[np.maximum(last, 0)], raw.codes)
+    end = len(raw.values)
+    notes = _Col(
+        np.where(carried, end, np.where(no_date, end + 1, raw.codes)),
+        _objects([*reason, "date carried from the row above", "no date"]),
     )
-    return dates, notes, (reason != "") | pd.Series(no_date), style.dayfirst
+    return _Col(codes, iso), notes, (reason != "")[raw.codes] | no_date, style.dayfirst
 
 
 # -- amounts --------------------------------------------------------------------------------
@@ -609,13 +707,12 @@ THOUSANDS_DOT_RE = re.compile(r"^(\d{1,3}(?:\.\d{3})+)(,\d+)?(?=\s|$|[^\d.,])")
 DECIMAL_COMMA_RE = re.compile(r"^\d*,\d+(?=\s|$|[^\d.,])")
 
 
-def _decimal_comma_file(delimiter: str, amounts: pd.Series, dates: pd.Series) -> bool:
+def _decimal_comma_file(delimiter: str, amounts: _Col, dates: _Col) -> bool:
     """The file writes numbers the German/European way: decimal commas in amounts, or
     semicolon-separated with D.M.YYYY dates."""
-    distinct = pd.unique(amounts[amounts != ""])
-    if any(DECIMAL_COMMA_RE.match(str(v)) and not re.match(r"^\d{1,3},\d{3}\b", str(v)) for v in distinct):
+    if any(DECIMAL_COMMA_RE.match(str(v)) and not re.match(r"^\d{1,3},\d{3}\b", str(v)) for v in amounts.present()):
         return True
-    return delimiter == ";" and any(DOT_DATE_RE.match(str(v)) for v in pd.unique(dates[dates != ""])[:50])
+    return delimiter == ";" and any(DOT_DATE_RE.match(str(v)) for v in dates.present()[:50])
 
 
 def _european_amount(text: str) -> str:
@@ -630,21 +727,22 @@ def _european_amount(text: str) -> str:
 # -- export nutrient values -----------------------------------------------------------------
 
 
-def _export_values(values: pd.Series, nutrient: _Nutrient) -> tuple[np.ndarray, pd.Series]:
+def _export_values(values: _Col, nutrient: _Nutrient) -> tuple[np.ndarray, _Col]:
     """An export column as floats in our unit; a value that is not a plausible amount (negative,
-    infinite, not a number, absurdly large) becomes unknown with a note: never trusted."""
+    infinite, not a number, absurdly large) becomes unknown with a note: never trusted. Once per
+    distinct cell."""
+    cells = pd.Series(values.values, dtype=object)
     number = (
-        pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
-        * nutrient.factor
+        pd.to_numeric(cells.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float) * nutrient.factor
     )
     limit = MAX_EXPORT_PER_ENTRY.get(NUTRIENT_BY_COLUMN[nutrient.column].column_unit, 1e5)
-    given = ~values.str.lower().isin(NULL_TEXT).to_numpy()
+    given = ~cells.str.lower().isin(NULL_TEXT).to_numpy()
     with np.errstate(invalid="ignore"):
         bad = given & (np.isnan(number) | ~np.isfinite(number) | (number < 0) | (number > limit))
     notes = np.where(
-        bad, f"export {nutrient.header} " + values.str.slice(0, 40) + " is not a plausible amount; ignored", ""
+        bad, f"export {nutrient.header} " + cells.str.slice(0, 40) + " is not a plausible amount; ignored", ""
     )
-    return np.where(bad, np.nan, number), pd.Series(notes, dtype=object)
+    return np.where(bad, np.nan, number)[values.codes], _Col(values.codes, _objects(list(notes)))
 
 
 # -- the reader -----------------------------------------------------------------------------
@@ -664,13 +762,13 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _text_body(name: str, cells: _Cells, header_index: int, width: int) -> pd.DataFrame:
-    """The rows below the header as a DataFrame of stripped text, by pandas' C parser.
+def _text_columns(name: str, cells: _Cells, header_index: int, width: int) -> list[_Col]:
+    """The rows below the header as columns of stripped text, by pandas' C parser.
 
     The C parser cannot keep rows with more fields than the header (it would raise, or drop
     them with on_bad_lines): such files, and multi-line title rows, go through csv.reader.
-    A large file is parsed in chunks of rows, each made distinct-strings-only before the next is
-    parsed: read whole, every cell of a 1M-row diary was a string of its own at once (the peak of its run)."""
+    A large file is parsed in chunks of rows, each made codes into its distinct strings before the next
+    is parsed: read whole, every cell of a 1M-row diary was a string of its own at once (the peak of its run)."""
     options = {
         "sep": cells.delimiter,
         "header": None,
@@ -684,43 +782,67 @@ def _text_body(name: str, cells: _Cells, header_index: int, width: int) -> pd.Da
     }
     try:
         if len(cells.text) <= TEXT_CHUNK_CHARS:
-            return _stripped_text(pd.read_csv(_parser_input(cells.text), **options))
+            return _stripped_columns(pd.read_csv(_parser_input(cells.text), **options))
         chunks = pd.read_csv(_parser_input(cells.text), chunksize=TEXT_CHUNK_ROWS, **options)
-        parts = [_stripped_text(chunk.reset_index(drop=True)) for chunk in chunks]
+        parts = [_stripped_columns(chunk) for chunk in chunks]
         if parts:
-            return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        return _stripped_text(pd.read_csv(_parser_input(cells.text), **options))
+            return [_Col.concat(column) for column in zip(*parts, strict=True)] if len(parts) > 1 else parts[0]
+        return _stripped_columns(pd.read_csv(_parser_input(cells.text), **options))
     except (pd.errors.ParserError, ValueError, csv.Error):
         records = _csv_records(name, cells.text, cells.delimiter)[header_index + 1 :]
     longest = max(map(len, records), default=width)
     records = [list(r) + [""] * (longest - len(r)) for r in records]  # pad ragged rows, never drop
     frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame(columns=range(width), dtype=object)
-    return _stripped_text(frame)
+    return _stripped_columns(frame)
 
 
-# Files over this many characters are parsed TEXT_CHUNK_ROWS rows at a time (_text_body).
+# Files over this many characters are parsed TEXT_CHUNK_ROWS rows at a time (_text_columns).
 TEXT_CHUNK_CHARS = 8_000_000
 TEXT_CHUNK_ROWS = 100_000
 
 
-def _stripped_text(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.apply(lambda c: per_distinct(c, lambda v: "" if v is None or v != v else str(v).strip()))
+def _stripped_columns(frame: pd.DataFrame) -> list[_Col]:
+    return [
+        _Col.of(frame[c]).map(lambda v: "" if v is None or v != v else str(v).strip()).distinct() for c in frame.columns
+    ]
+
+
+def _workbook_frame(cells: _Cells, header_index: int, width: int) -> pd.DataFrame:
+    body = cells.rows[header_index + 1 :]
+    longest = max(map(len, body), default=width)
+    body = [list(r) + [None] * (longest - len(r)) for r in body]  # ragged rows: pad, never drop
+    return pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
+
+
+def _body_columns(name: str, cells: _Cells, header_index: int, width: int) -> list[_Col]:
+    """The cells below the header, column by column: stripped text (text files) or the cells as read."""
+    if cells.text is not None:
+        columns = _text_columns(name, cells, header_index, width)
+    else:
+        frame = _workbook_frame(cells, header_index, width)
+        columns = [_Col.of(frame[c]) for c in frame.columns]
+    _refuse_large_cells(name, cells, header_index, columns)
+    return columns
+
+
+def _refuse_large_cells(name: str, cells: _Cells, header_index: int, columns: list[_Col]) -> None:
+    if cells.size > MAX_CELL_CHARS:  # only a source this large can hold a cell this large
+        for index, column in enumerate(columns):
+            lengths = np.array([len(v) if isinstance(v, str) else 0 for v in column.values], dtype=np.int64)
+            if len(column.codes) and lengths.max() > MAX_CELL_CHARS:
+                row = int(lengths[column.codes].argmax())
+                raise _cell_too_large(name, row + header_index + 2, str(index + 1))
 
 
 def _body(name: str, cells: _Cells, header_index: int, width: int) -> pd.DataFrame:
-    if cells.text is not None:
-        frame = _text_body(name, cells, header_index, width)
-    else:
-        body = cells.rows[header_index + 1 :]
-        longest = max(map(len, body), default=width)
-        body = [list(r) + [None] * (longest - len(r)) for r in body]  # ragged rows: pad, never drop
-        frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
-    if cells.size > MAX_CELL_CHARS:  # only a source this large can hold a cell this large
-        for column in frame.columns:
-            lengths = frame[column].map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
-            if len(lengths) and lengths.max() > MAX_CELL_CHARS:
-                raise _cell_too_large(name, int(lengths.argmax()) + header_index + 2, str(column + 1))
-    return frame
+    """The cells below the header as a frame of object columns (the cohort reader's engine reads it)."""
+    if cells.text is None:
+        frame = _workbook_frame(cells, header_index, width)
+        if cells.size > MAX_CELL_CHARS:
+            _refuse_large_cells(name, cells, header_index, [_Col.of(frame[c]) for c in frame.columns])
+        return frame
+    columns = _body_columns(name, cells, header_index, width)
+    return pd.DataFrame({i: c.array() for i, c in enumerate(columns)}, dtype=object)
 
 
 def _no_header_error(name: str, rows: list[list[object]], overrides: dict[str, str]) -> Exception:
@@ -765,21 +887,21 @@ def read_diary(
     layout = _detect_layout(headers)
     for role in layout.ignore_roles:
         role_index.pop(role, None)
-    frame = _body(name, cells, header_index, len(headers))
+    body = _body_columns(name, cells, header_index, len(headers))
     nutrients = _nutrient_headers(headers)
-    entries, blank_rows, use_dayfirst = _entries(
-        frame, cells, header_index, len(headers), role_index, layout, nutrients, dayfirst
+    fields, blank_rows, use_dayfirst = _entry_columns(
+        body, cells, header_index, len(headers), role_index, layout, nutrients, dayfirst
     )
     if "person" not in role_index and "person" not in overrides and "date" in role_index:
         taken = set(role_index.values()) | {n.index for n in nutrients}
         candidates = [i for i, h in enumerate(headers) if i not in taken and header_key(h) not in NOT_PEOPLE_HEADERS]
-        found = _person_column_by_values(frame, cells.text is not None, entries, header_index, candidates)
+        found = _person_column_by_values(body, cells.text is not None, fields, header_index, candidates)
         if found is not None:
-            role_index["person"], entries["person"] = found
+            role_index["person"], fields["person"] = found
     person_by_values = "person" in role_index and _role_of(headers[role_index["person"]]) != "person"
     return Diary(
         path,
-        _compact(entries),
+        _entry_frame(fields, compact=True),
         layout.name,
         cells.encoding,
         cells.sheet,
@@ -799,11 +921,15 @@ def read_diary(
 COMPACT_COLUMNS = ("amount_text", "unit_text", "pre_status", "pre_note", "person")
 
 
-def _compact(entries: pd.DataFrame) -> pd.DataFrame:
-    for column in COMPACT_COLUMNS:
-        codes, distinct = pd.factorize(entries[column].to_numpy(dtype=object))  # NaN: code -1
-        entries[column] = pd.Categorical.from_codes(codes, categories=pd.Index(distinct, dtype=object))
-    return entries
+def _entry_frame(fields: dict[str, _Col | np.ndarray], compact: bool) -> pd.DataFrame:
+    """The entries table; ``compact``: COMPACT_COLUMNS as categoricals (made from their codes)."""
+    columns = {
+        name: (value.categorical() if compact and name in COMPACT_COLUMNS else value.array())
+        if isinstance(value, _Col)
+        else value
+        for name, value in fields.items()
+    }
+    return pd.DataFrame(columns)
 
 
 def _entries(
@@ -816,100 +942,157 @@ def _entries(
     nutrients: list[_Nutrient],
     dayfirst: bool | None,
 ) -> tuple[pd.DataFrame, int, bool]:
-    """The entries table, column-wise: each needed column becomes one text Series, so a 100k-row
-    diary costs a few vectorised passes instead of a Python loop per row."""
+    """The entries table of a frame of cells (``_entry_columns``), text columns as text."""
+    columns = [_Col.of(frame[c]) for c in frame.columns]
+    fields, blank_rows, use_dayfirst = _entry_columns(
+        columns, cells, header_index, width, role_index, layout, nutrients, dayfirst
+    )
+    return _entry_frame(fields, compact=False), blank_rows, use_dayfirst
+
+
+def _entry_columns(
+    columns: list[_Col],
+    cells: _Cells,
+    header_index: int,
+    width: int,
+    role_index: dict[str, int],
+    layout: AppLayout,
+    nutrients: list[_Nutrient],
+    dayfirst: bool | None,
+) -> tuple[dict[str, _Col | np.ndarray], int, bool]:
+    """The entries' columns, each worked on once per distinct cell (codes into distinct values), so a
+    100k-row diary costs a few passes of integer codes instead of string work per row."""
     text_file = cells.text is not None
-    non_empty = (frame != "") if text_file else (frame.notna() & (frame != ""))
-    keep = non_empty.any(axis=1).to_numpy()
-    frame = frame[keep].reset_index(drop=True)
-    n = len(frame)
+    filled = [c.mask(_filled_text if text_file else _filled_cell) for c in columns]
+    keep = np.logical_or.reduce(filled) if filled else np.zeros(0, dtype=bool)
+    if not keep.all():
+        columns, filled = [c.take(keep) for c in columns], [f[keep] for f in filled]
+    n = int(keep.sum())
+    texts: dict[int, _Col] = {}
 
-    def text(index: int | None) -> pd.Series:
-        if index is None or index >= frame.shape[1]:
-            return pd.Series([""] * n, dtype=object)
-        return frame[index] if text_file else per_distinct(frame[index], _cell_text)
+    def text(index: int | None) -> _Col:
+        if index is None or index >= len(columns):
+            return _Col.constant(n)
+        if index not in texts:
+            texts[index] = columns[index] if text_file else columns[index].map(_cell_text)
+        return texts[index]
 
-    def pick(role: str) -> pd.Series:
+    def pick(role: str) -> _Col:
         values = text(role_index.get(role))
-        return values if role == "food" else per_distinct(values, lambda v: "" if v.lower() in NULL_TEXT else v)
+        return values if role == "food" else values.map(lambda v: "" if v.lower() in NULL_TEXT else v)
 
-    notes: list[pd.Series] = []
-    status = pd.Series([""] * n, dtype=object)
-    if frame.shape[1] > width:
-        extra = non_empty[keep].reset_index(drop=True).iloc[:, width:].sum(axis=1)
+    notes: list[_Col] = []
+    status = _Status(n)
+    if len(columns) > width:
+        extra = np.sum(filled[width:], axis=0, dtype=np.intp)
         notes.append(
-            pd.Series(
-                np.where(extra > 0, extra.astype(str) + " more field(s) than the header; extra values ignored", ""),
-                dtype=object,
+            _Col(
+                extra,
+                _objects(
+                    [""]
+                    + [
+                        f"{k} more field(s) than the header; extra values ignored"
+                        for k in range(1, int(extra.max(initial=0)) + 1)
+                    ]
+                ),
             )
         )
-    dates = pd.Series([""] * n, dtype=object)
+    dates = _Col.constant(n)
     use_dayfirst = bool(dayfirst)
     if "date" in role_index and n:
         index = role_index["date"]
-        raw = frame[index] if index < frame.shape[1] else pd.Series([None] * n, dtype=object)
+        raw = columns[index] if index < len(columns) else _Col.constant(n, None)
         dates, date_notes, invalid, use_dayfirst = _parse_dates(raw, text(index), dayfirst)
         notes.append(date_notes)
-        status = status.mask(invalid, "invalid")
+        status.set(invalid, "invalid")
     food = pick("food")
-    no_food = food.eq("") | food.str.lower().isin(NULL_TEXT)
-    status = status.mask(no_food & (status == ""), "invalid")
-    notes.append(pd.Series(np.where(no_food, same_text("no food text"), same_text("")), dtype=object))
-    for mask, rule_status, note in layout.row_rules(pick) if layout.row_rules else []:
-        status = status.mask(mask & (status == "") if rule_status != "skipped" else mask, rule_status)
-        notes.insert(
-            0 if rule_status == "skipped" else len(notes),
-            pd.Series(np.where(mask, same_text(note), same_text("")), dtype=object),
-        )
+    no_food = food.mask(lambda v: v == "" or v.lower() in NULL_TEXT)
+    status.set(no_food & status.eq(""), "invalid")
+    notes.append(_Col(no_food.astype(np.intp), _objects(["", "no food text"])))
+    for mask, rule_status, note in layout.row_rules(lambda role: pick(role).series()) if layout.row_rules else []:
+        mask = np.asarray(mask, dtype=bool)
+        status.set(mask & status.eq("") if rule_status != "skipped" else mask, rule_status)
+        notes.insert(0 if rule_status == "skipped" else len(notes), _Col(mask.astype(np.intp), _objects(["", note])))
     amount = pick("amount")
     if _decimal_comma_file(cells.delimiter, amount, text(role_index.get("date"))):
-        amount = per_distinct(amount, _european_amount)
-    grams_text = pick("grams")
-    grams_value = pd.to_numeric(grams_text.str.replace(",", ".", regex=False), errors="coerce")
-    notes.append(
-        pd.Series(
-            np.where((grams_text != "") & grams_value.isna(), "grams " + grams_text + " is not a number", ""),
-            dtype=object,
-        )
-    )
+        amount = amount.map(_european_amount)
+    grams_value, grams_note = _grams_values(pick("grams"))
+    notes.append(grams_note)
     export = {}
     for nutrient in nutrients:
         export["export_" + nutrient.column], export_note = _export_values(text(nutrient.index), nutrient)
         notes.append(export_note)
-        status = status.mask((export_note != "") & (status == ""), "needs_review")
-    entries = pd.DataFrame(
-        {
-            "row": (np.flatnonzero(keep) + header_index + 2).astype(int),
-            "date": dates.to_numpy(),
-            "meal": pick("meal").to_numpy(),
-            "input": food.to_numpy(copy=True),  # not a view that keeps the whole parsed body alive
-            "amount_text": amount.to_numpy(),
-            "unit_text": pick("unit").to_numpy(),
-            "grams_export": grams_value.to_numpy(dtype=float),
-            "pre_status": status.to_numpy(),
-            "pre_note": join_notes(*notes),
-            "person": pick("person").to_numpy(),
-            **export,
-        }
-    )
-    return entries, int((~keep).sum()), use_dayfirst
+        status.set(export_note.mask(bool) & status.eq(""), "needs_review")
+    fields = {
+        "row": (np.flatnonzero(keep) + header_index + 2).astype(int),
+        "date": dates,
+        "meal": pick("meal"),
+        "input": food,
+        "amount_text": amount,
+        "unit_text": pick("unit"),
+        "grams_export": grams_value,
+        "pre_status": status.column(),
+        "pre_note": _joined(notes),
+        "person": pick("person"),
+        **export,
+    }
+    return fields, int((~keep).sum()), use_dayfirst
+
+
+def _filled_text(value: str) -> bool:
+    return value != ""
+
+
+def _filled_cell(value: object) -> bool:
+    return not pd.isna(value) and bool(value != "")
+
+
+def _grams_values(grams_text: _Col) -> tuple[np.ndarray, _Col]:
+    """A grams column as numbers (a decimal comma read as a point), and a note where one is not a number."""
+    cells = pd.Series(grams_text.values, dtype=object)
+    number = pd.to_numeric(cells.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
+    notes = [
+        f"grams {v} is not a number" if v != "" and np.isnan(x) else ""
+        for v, x in zip(grams_text.values, number, strict=True)
+    ]
+    return number[grams_text.codes], _Col(grams_text.codes, _objects(notes))
+
+
+class _Status:
+    """The reader's status of each row, as codes into its few texts ("" while nothing is wrong)."""
+
+    def __init__(self, n: int) -> None:
+        self.codes, self.labels = np.zeros(n, dtype=np.intp), [""]
+
+    def eq(self, label: str) -> np.ndarray:
+        return self.codes == (self.labels.index(label) if label in self.labels else -1)
+
+    def set(self, mask: np.ndarray, label: str) -> None:
+        if label not in self.labels:
+            self.labels.append(label)
+        self.codes = np.where(mask, self.labels.index(label), self.codes)
+
+    def column(self) -> _Col:
+        return _Col(self.codes, _objects(self.labels))
 
 
 def _person_column_by_values(
-    frame: pd.DataFrame, text_file: bool, entries: pd.DataFrame, header_index: int, candidates: list[int]
-) -> tuple[int, np.ndarray] | None:
+    body: list[_Col], text_file: bool, fields: dict[str, _Col | np.ndarray], header_index: int, candidates: list[int]
+) -> tuple[int, _Col] | None:
     """The first candidate column whose values name people: (its index, its values per entry)."""
-    if len(entries) < 4:
+    positions = fields["row"] - header_index - 2  # the body rows the entries came from
+    if len(positions) < 4:
         return None
-    positions = entries["row"].to_numpy() - header_index - 2  # the frame rows the entries came from
+    dates = pd.Series(fields["date"].array())
     for index in candidates:
-        if index >= frame.shape[1]:
+        if index >= len(body):
             continue
-        column = frame[index].iloc[positions].reset_index(drop=True)
-        values = column if text_file else per_distinct(column, _cell_text)
-        values = per_distinct(values.astype(str), lambda v: "" if v.strip().lower() in NULL_TEXT else v.strip())
-        if _names_people(values, entries["date"]):
-            return index, values.to_numpy()
+        column = body[index].take(positions)
+        values = (column if text_file else column.map(_cell_text)).map(
+            lambda v: "" if str(v).strip().lower() in NULL_TEXT else str(v).strip()
+        )
+        if _names_people(values.series(), dates):
+            return index, values
     return None
 
 
@@ -937,16 +1120,6 @@ def _names_people(values: pd.Series, dates: pd.Series) -> bool:
     return runs <= len(values) / 2
 
 
-def per_distinct(values: pd.Series, func) -> pd.Series:
-    """``func`` applied once per distinct value, results spread back by index. Diary columns
-    repeat the same few hundred strings (foods, units, dates), so this is the cheap way to run
-    Python code on a column of any length."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [func(u) for u in uniques]
-    return pd.Series(mapped[codes] if len(codes) else np.array([], dtype=object), dtype=object)
-
-
 def same_text(text: str) -> np.ndarray:
     """``text`` as a 0-d object array for np.where: given a str, np.where makes a text array of 4 bytes
     a character a row, then a str object of its own for every row it fills (tens of MB at 1M rows);
@@ -954,16 +1127,3 @@ def same_text(text: str) -> np.ndarray:
     value = np.empty((), dtype=object)
     value[()] = text
     return value
-
-
-def join_notes(*parts) -> np.ndarray:
-    """Row-wise '; '.join of the non-empty parts, on whole columns (object arrays)."""
-    arrays = [np.asarray(pd.Series(p, dtype=object).fillna(""), dtype=object) for p in parts]
-    out = arrays[0] if arrays else np.array([], dtype=object)
-    for part in arrays[1:]:
-        joined = np.where(out == "", part, out)
-        both = (out != "") & (part != "")
-        if both.any():  # new strings only where both have a note (for all rows, 1M-row runs peaked here)
-            joined[both] = out[both] + "; " + part[both]
-        out = joined
-    return out
