@@ -63,13 +63,17 @@ def read_profiles(path: Path) -> dict[str, Profile]:
     columns = {header_key(c): c for c in frame.columns}
     if "person" not in columns:
         raise DataFileError("no person column", file=str(path), fix="write a header: person,sex,age,pregnant,lactating")
-    out = {}
-    for i, row in enumerate(frame.to_dict("records")):
-        where = {"file": str(path), "row": i + 2}
-        cells = [row.get(columns[k]) if k in columns else None for k in ("sex", "age", "pregnant", "lactating")]
-        profile = _profile(*cells, where)
-        if profile is not None:
-            out[str(row[columns["person"]]).strip()] = profile
+    blank = [None] * len(frame)
+    fields = [frame[columns[k]].tolist() if k in columns else blank for k in ("sex", "age", "pregnant", "lactating")]
+    out, known = {}, {}
+    for i, (person, *cells) in enumerate(zip(frame[columns["person"]].tolist(), *fields, strict=True)):
+        # once per distinct combination of cells (a study has few): the first row with them is the one
+        # an error names, as when every row was read
+        key = tuple(cells)
+        if key not in known:
+            known[key] = _profile(*cells, {"file": str(path), "row": i + 2})
+        if known[key] is not None:
+            out[str(person).strip()] = known[key]
     return out
 
 
@@ -89,18 +93,17 @@ def profiles_for(people, path: Path | None, cells: list[pd.DataFrame]) -> tuple[
     given = read_profiles(path) if path else {}
     from_diary: dict[str, Profile] = {}
     for frame in cells:
-        for row in frame.to_dict("records"):
-            if row["person"] in given or row["person"] in from_diary:
+        blank = [None] * len(frame)
+        fields = [frame[k].tolist() if k in frame.columns else blank for k in ("sex", "age", "pregnant", "lactating")]
+        known: dict[tuple, Profile | None] = {}
+        for person, *values in zip(frame["person"].tolist(), *fields, strict=True):
+            if person in given or person in from_diary:
                 continue
-            profile = _profile(
-                row.get("sex"),
-                row.get("age"),
-                row.get("pregnant"),
-                row.get("lactating"),
-                {"column": "sex/age", "fix": f"check person {row['person']!r}"},
-            )
-            if profile is not None:
-                from_diary[row["person"]] = profile
+            key = tuple(values)  # once per distinct combination of cells, as in read_profiles
+            if key not in known:
+                known[key] = _profile(*values, {"column": "sex/age", "fix": f"check person {person!r}"})
+            if known[key] is not None:
+                from_diary[person] = known[key]
     profiles, rows = {}, []
     for person in people:
         profile = given.get(person) or from_diary.get(person) or Profile(assumed=True)
