@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -34,26 +35,34 @@ def _write_table(con, frame: pd.DataFrame, path: Path, parquet: bool) -> Path:
 
 def write_outputs(result, folder: Path, parquet: bool = False) -> list[Path]:
     """The tables through the engine (person_days straight from it), the summary in three renderings."""
-    import duckdb
-
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UnreadableInputError(f"cannot create the output folder ({exc.strerror})", file=str(folder)) from None
     suffix = ".parquet" if parquet else ".csv"
-    weeks = result.person_weeks.merge(result.people[["person", "profile_from"]], on="person", how="left")
     days_path = folder / f"person_days{suffix}"
-    result.write_person_days(str(days_path), DAY_COLUMNS, parquet)
+    # person_days (the engine's work, which lets go of Python's lock) is written while this process's
+    # Python makes the other files: at 10M rows they overlap about 2 of 9 seconds
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        others = pool.submit(_write_others, result, folder, suffix, parquet)
+        result.write_person_days(str(days_path), DAY_COLUMNS, parquet)
+        weeks_path, people_path, summaries = others.result()
+    return [weeks_path, days_path, people_path, *summaries]
+
+
+def _write_others(result, folder: Path, suffix: str, parquet: bool) -> tuple[Path, Path, list[Path]]:
+    """person_weeks and people (through an engine of their own) and the summary in three renderings."""
+    import duckdb
+
+    weeks = result.person_weeks.merge(result.people[["person", "profile_from"]], on="person", how="left")
     con = duckdb.connect(":memory:")
     try:
-        written = [
-            _write_table(con, weeks, folder / f"person_weeks{suffix}", parquet),
-            days_path,
-            _write_table(con, result.people, folder / f"people{suffix}", parquet),
-        ]
+        weeks_path = _write_table(con, weeks, folder / f"person_weeks{suffix}", parquet)
+        people_path = _write_table(con, result.people, folder / f"people{suffix}", parquet)
     finally:
         con.close()
+    summaries = []
     for name, render in (("summary.md", render_markdown), ("summary.html", render_html), ("summary.json", render_json)):
         (folder / name).write_text(render(result.summary), encoding="utf-8")
-        written.append(folder / name)
-    return written
+        summaries.append(folder / name)
+    return weeks_path, people_path, summaries
