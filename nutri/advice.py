@@ -102,10 +102,21 @@ def household_portion(table: FoodTable, food_id: str, category: str) -> tuple[fl
     return reference, "g", reference
 
 
+FRACTIONS = {0.25: "1/4", 0.33: "1/3", 0.5: "1/2", 0.67: "2/3", 0.75: "3/4"}
+
+
+def amount_text(amount: float) -> str:
+    """1 -> '1', 0.5 -> '1/2', 1.5 -> '1 1/2', 0.2 -> '0.2'."""
+    whole, part = int(amount), round(amount - int(amount), 2)
+    if part == 0:
+        return str(whole)
+    if part in FRACTIONS:
+        return f"{whole} {FRACTIONS[part]}" if whole else FRACTIONS[part]
+    return f"{amount:g}"
+
+
 def portion_label(amount: float, measure: str, grams: float) -> str:
     """'1/2 cup (126 g)', '1 oz (23 whole kernels) (28 g)', '30 g'."""
-    from nutri.food_finder import amount_text
-
     if measure == "g":
         return f"{grams:.0f} g"
     return f"{amount_text(amount)} {measure} ({grams:.0f} g)"
@@ -209,8 +220,6 @@ def portions_needed(s: Suggestion, gap: float) -> float:
 
 def amount_said(s: Suggestion, portions: float) -> str:
     """The amount as people say it: '1/4 cup (63 g)' for half of a 1/2-cup portion, never '0.5 x 0.5 cup'."""
-    from nutri.food_finder import amount_text
-
     if not s.measure:  # a capped or child portion keeps its own words
         return s.portion if portions == 1 else f"{amount_text(portions)} x {s.portion}"
     grams = portions * s.grams

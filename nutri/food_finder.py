@@ -20,7 +20,16 @@ from functools import lru_cache
 
 import pandas as pd
 
-from nutri.advice import SafetyRule, Suggestion, Withheld, category_foods, document, safety_rules, screen
+from nutri.advice import (  # amount_text lives in advice: a report's gap closers need no food finder
+    SafetyRule,
+    Suggestion,
+    Withheld,
+    amount_text,
+    category_foods,
+    document,
+    safety_rules,
+    screen,
+)
 from nutri.dri import Profile
 from nutri.errors import UsageError
 from nutri.nutrients import ENERGY, NUTRIENTS, Nutrient
@@ -50,7 +59,6 @@ NOT_AS_EATEN = re.compile(
 # at the serving weight itself (35 g of dry beans, not the 1 cup = 196 g its only portion holds).
 # A smaller own portion stays: a teaspoon is how a concentrated form is used.
 MAX_PORTION_RATIO = 2.0
-FRACTIONS = {0.25: "1/4", 0.33: "1/3", 0.5: "1/2", 0.67: "2/3", 0.75: "3/4"}
 
 
 def slug(text: str) -> str:
@@ -139,16 +147,6 @@ def household_grams(description: str, category: str) -> float:
         if (not rule_category or rule_category == category) and (pattern is None or pattern.search(description)):
             return grams
     raise ValueError("serving_sizes.csv needs a last row for any food (empty category and pattern)")
-
-
-def amount_text(amount: float) -> str:
-    """1 -> '1', 0.5 -> '1/2', 1.5 -> '1 1/2', 0.2 -> '0.2'."""
-    whole, part = int(amount), round(amount - int(amount), 2)
-    if part == 0:
-        return str(whole)
-    if part in FRACTIONS:
-        return f"{whole} {FRACTIONS[part]}" if whole else FRACTIONS[part]
-    return f"{amount:g}"
 
 
 def closest_household(portions: list[dict], reference: float) -> dict | None:
