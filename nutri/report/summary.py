@@ -9,7 +9,17 @@ one week), so it never says more than the detail below it. Foods are named by th
 from __future__ import annotations
 
 from nutri.assess import Status
-from nutri.report.text import fmt
+
+
+def fmt(value, digits: int = 1) -> str:
+    """A number as the reports show it (the JSON summary builds its sentences with it, so it lives here
+    and a JSON report never imports the text renderer)."""
+    if value is None:
+        return "-"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}f}"
+
 
 SUMMARY_ACTIONS = 3  # at most this many actions per nutrient in the summary (the detail lists all)
 # A 'log more days' action only when that many days are within reach of a person keeping a diary.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nutri.assess import Status
 from nutri.nutrients import ENERGY, ENTRY_NUTRIENTS, NUTRIENT_BY_KEY
 from nutri.report.model import DataQuality, Day, NutrientAssessment, Period, ProblemRow, Report
+from nutri.report.summary import fmt
 
 
 def status_class(status: str) -> str:
@@ -28,14 +29,6 @@ def day_cells(day: Day, incomplete_mark: str) -> list[str]:
     """A logged day's energy (marked when the day is likely incomplete) and nutrients, formatted."""
     kcal = fmt(day.value(ENERGY.column), 0) + ("" if day.complete else incomplete_mark)
     return [kcal, *(fmt(day.value(n.column), n.decimals) for n in DAY_NUTRIENTS)]
-
-
-def fmt(value, digits: int = 1) -> str:
-    if value is None:
-        return "-"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.{digits}f}"
 
 
 def _table(headers: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
