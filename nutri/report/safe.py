@@ -32,11 +32,14 @@ from functools import lru_cache
 from json.encoder import c_make_encoder, encode_basestring
 from math import isfinite
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from nutri.errors import OutputError
+
+if TYPE_CHECKING:  # pandas loads with the first frame written: checking an output name needs none of it
+    import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # C0 controls except tab and line feed, DEL and the C1 controls (ESC [ ... is how terminals are driven)
@@ -99,6 +102,8 @@ def _clean_key(key):
 
 def clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with text cleaned and infinities turned into NaN (unknown)."""
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         values = out[column]
