@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from nutri.diary import Diary, same_text
+from nutri.diary import Diary, same_text, text_array
 from nutri.foods import NUTRIENT_COLUMNS, FoodTable
 from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
 from nutri.quantity import GRAMS_DOUBT, PortionWeights, Quantity, parse_amount_cell, parse_quantity
@@ -153,20 +153,23 @@ class _PerKey:
         sizes = [max(len(u), 1) for u in values]
         combined = (parts[0][0].astype(np.int64) * sizes[1] + parts[1][0]) * sizes[2] + parts[2][0]
         distinct, self.codes = _sorted_codes(combined)
-        self.resolved: list[tuple] = []  # each key's _KEY_FIELDS
+        rest, food_codes = np.divmod(distinct, sizes[2])
+        amount_codes, unit_codes = np.divmod(rest, sizes[1])
+        amounts, units, foods = (_texts([str(v) for v in u]) for u in values)
+        keys = list(zip(amounts[amount_codes], units[unit_codes], foods[food_codes], strict=True))
         known = _KnownResolutions(matcher) if len(distinct) else None
-        texts_matched = _TextMatches(matcher)
-        for done, key in enumerate(distinct.tolist()):
-            if progress is not None and done % 500 == 0:
-                progress(done, len(distinct))
-            rest, food_code = divmod(key, sizes[2])
-            amount_code, unit_code = divmod(rest, sizes[1])
-            texts = (str(values[0][amount_code]), str(values[1][unit_code]), str(values[2][food_code]))
-            found = known.get(texts)
-            if found is None:
-                found = _KEY_FIELDS(_resolve(*texts, texts_matched, portions))
-                known.add(texts, found)
-            self.resolved.append(found)
+        # each key's _KEY_FIELDS: from earlier runs, else resolved now (progress every 500 keys, as they go)
+        self.resolved: list[tuple | None] = list(map(known.get, keys)) if known is not None else []
+        texts_matched, reported = _TextMatches(matcher), 0
+        for done in (i for i, found in enumerate(self.resolved) if found is None):
+            while progress is not None and reported <= done:
+                progress(reported, len(keys))
+                reported += 500
+            self.resolved[done] = _KEY_FIELDS(_resolve(*keys[done], texts_matched, portions))
+            known.add(keys[done], self.resolved[done])
+        while progress is not None and reported < len(keys):
+            progress(reported, len(keys))
+            reported += 500
         if known is not None:
             known.save()
         self.keys = _KeyColumns(self.resolved)
@@ -319,7 +322,9 @@ def analyse(
     _count_only_confident(result, status, supplemental, exported, accept_review)
     result["supplemental"] = supplemental
     # the other reading of an ambiguous mineral dose (compound vs elemental), per entry, as data
-    result["alternative_column"] = keys.from_supplement(lambda s: s.alternative[0] if s.alternative else "", "")[codes]
+    result["alternative_column"] = text_array(
+        keys.from_supplement(lambda s: s.alternative[0] if s.alternative else "", ""), codes
+    )
     result["alternative_amount"] = keys.from_supplement(
         lambda s: s.alternative[1] if s.alternative else np.nan, np.nan, float
     )[codes]
@@ -348,6 +353,12 @@ class _Codes:
             self.labels.append(label)
         return self._index[label]
 
+    def codes_of(self, labels) -> np.ndarray:
+        """The code of each of ``labels`` (new labels added)."""
+        for label in dict.fromkeys(labels):
+            self.code(label)
+        return np.fromiter(map(self._index.__getitem__, labels), dtype=np.int64, count=len(labels))
+
     def eq(self, label: str) -> np.ndarray:
         return self.codes == self._index.get(label, -1)
 
@@ -359,9 +370,6 @@ class _Codes:
         out = np.empty(len(self.labels), dtype=dtype)
         out[:] = [value(label) for label in self.labels]
         return out[self.codes]
-
-    def text(self) -> np.ndarray:
-        return _texts(self.labels)[self.codes]
 
 
 def _matched_rows(
@@ -382,9 +390,7 @@ def _matched_rows(
     # the reader's status, else the key's (its match's, or once grams are needed its grams')
     own = status.per_label(lambda s: s != "", bool)
     key_status = np.where(
-        export_grams,
-        np.array([status.code(s) for s in keys.match_status], dtype=np.int64)[codes],
-        np.array([status.code(s) for s in keys.grams_status], dtype=np.int64)[codes],
+        export_grams, status.codes_of(keys.match_status)[codes], status.codes_of(keys.grams_status)[codes]
     )
     status.codes = np.where(own, status.codes, key_status)
     grams = np.where(export_grams, grams_export, amounts * keys.grams_per_unit[match])
@@ -402,15 +408,15 @@ def _matched_rows(
         "meal": entries["meal"].array,
         "input": entries["input"].array,
         "amount": amounts,
-        "unit": keys.unit[codes],
-        "food_id": keys.food_id[match],
-        "food": keys.description[match],
+        "unit": text_array(keys.unit, codes),
+        "food_id": text_array(keys.food_id, match),
+        "food": text_array(keys.description, match),
         "score": keys.score[match],
         "status": None,  # made text once all its changes are made (_count_only_confident)
         "note": notes,
         "grams": grams,
-        "rule": keys.rule[match],
-        "alternatives": keys.alternatives[match],
+        "rule": text_array(keys.rule, match),
+        "alternatives": text_array(keys.alternatives, match),
     }
     return result, status, export_grams, match
 
@@ -485,7 +491,7 @@ def _add_nutrients(
             values = np.where(use_export, exported, values)
             origin = np.where(use_export & (origin == 1), 4, np.where(use_export & (origin == 0), 3, origin))
         result[column] = values
-    result["origin"] = ORIGINS[np.where(status.eq("skipped"), 0, origin)]
+    result["origin"] = text_array(ORIGINS, np.where(status.eq("skipped"), 0, origin))
     return exported_mask
 
 
@@ -524,8 +530,8 @@ def _count_only_confident(
     reason = np.where((reason == REASONS.index("needs review")) & ~weighed, REASONS.index(NO_GRAMS), reason)
     reason = np.where(confident & ~weighed, REASONS.index(NO_GRAMS), reason)
     reason = np.where(from_table | any_export | skipped, 0, reason)
-    result["uncounted"] = _texts(REASONS)[reason]
-    result["status"] = status.text()
+    result["uncounted"] = text_array(_texts(REASONS), reason)
+    result["status"] = text_array(_texts(status.labels), status.codes)
 
 
 REASONS = ["", *UNCOUNTED_REASONS.values(), NO_GRAMS]
@@ -552,7 +558,8 @@ def food_rows(analysed: pd.DataFrame) -> pd.DataFrame:
 def _food_row_mask(analysed: pd.DataFrame) -> np.ndarray:
     """Which rows are food rows (dated and not skipped): ``food_rows`` as a mask, for callers that take
     only some columns of them."""
-    return ((analysed["date"] != "") & (analysed["status"] != "skipped")).to_numpy(dtype=bool)
+    # compared as object arrays: a str column's own comparison (NA-aware) takes three times as long
+    return (analysed["date"].to_numpy(dtype=object) != "") & (analysed["status"].to_numpy(dtype=object) != "skipped")
 
 
 def uncounted_summary(analysed: pd.DataFrame) -> dict:
