@@ -388,7 +388,9 @@ DEFAULT_PORTION_G = 100.0
 def _typical_grams(table, food_ids: pd.Series) -> pd.Series:
     """Per food, the largest of its own portion weights up to 500 g (100 g when it lists none)."""
     portions = table.portions
-    sized = portions[portions["grams"] <= TYPICAL_PORTION_MAX_G].groupby("food_id")["grams"].max()
+    # the foods asked about only: grouping all of the tables' portions took most of this
+    portions = portions[portions["food_id"].isin(food_ids) & (portions["grams"] <= TYPICAL_PORTION_MAX_G)]
+    sized = portions.groupby("food_id")["grams"].max()
     return food_ids.map(sized).fillna(DEFAULT_PORTION_G)
 
 
@@ -462,7 +464,8 @@ def add_upper_bounds(days: pd.DataFrame, rows: pd.DataFrame, table, columns: lis
     Each nutrient's row bounds are summed per day as soon as they are found; the sums are pandas' own
     as in one frame of all of them, which holds a NaN wherever a row was counted (``sum_per_group``)."""
     if not days.empty:
-        codes, dates = pd.factorize(rows["date"], sort=True)  # groupby's sorted days
+        # groupby's sorted days, from the texts as objects (a str column is checked for NA first)
+        codes, dates = pd.factorize(rows["date"].to_numpy(dtype=object), sort=True)
         bounds = RowUpperBounds(rows, table)
         counted = any(rows[c].notna().any() for c in columns)
         sums = {c + "_upper": sum_per_group(bounds.column(c), codes, 1, beside_nan=counted) for c in columns}

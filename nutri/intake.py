@@ -601,7 +601,8 @@ def daily_totals(analysed: pd.DataFrame) -> pd.DataFrame:
     if not keep.any():
         columns = ["date", "entries", "grams", *NUTRIENT_COLUMNS, *[c + d for c in NUTRIENT_COLUMNS for d in derived]]
         return pd.DataFrame(columns=columns)
-    codes, days = pd.factorize(pd.Series(analysed["date"].to_numpy()[keep]), sort=True)  # groupby's sorted days
+    # groupby's sorted days, hashed as objects (a Series of them was checked as text row by row first)
+    codes, days = pd.factorize(analysed["date"].to_numpy(dtype=object)[keep], sort=True)
     entries = np.bincount(codes, minlength=len(days)).astype(np.int64)
     grams = sum_per_group(analysed["grams"].to_numpy(dtype=float)[keep], codes, min_count=1)
     supplemental = analysed["supplemental"].to_numpy(dtype=bool)[keep]
