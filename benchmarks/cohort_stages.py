@@ -3,8 +3,9 @@
     PYTHONPATH=. python benchmarks/cohort_stages.py benchmarks/out/cohort-scale-10000000.parquet \
         --profiles benchmarks/out/profiles-scale-10000000.csv -o /tmp/stages-out [--top 25]
 
-Wall and CPU seconds (user + system of the whole process, so the engine's threads count) per engine
-statement, largest CPU first, and per Python step (matching, verdicts, summary, writing). Timing
+Wall and CPU seconds (user + system of the whole process, so the engine's threads count) and the largest
+resident memory (sampled every 20 ms) per engine statement, largest CPU first, and per Python step
+(matching, verdicts, summary, writing). Timing
 wrappers only: the pipeline runs as ``nutri cohort`` runs it.
 """
 
@@ -15,6 +16,7 @@ import os
 import re
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +29,29 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class Resident:
+    """The largest resident memory (MB) since the last ``take``, sampled every 20 ms by a thread."""
+
+    def __init__(self) -> None:
+        self.peak = 0.0
+        self._page = os.sysconf("SC_PAGE_SIZE") / 2**20
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        while True:
+            with open("/proc/self/statm") as handle:
+                self.peak = max(self.peak, int(handle.read().split()[1]) * self._page)
+            time.sleep(0.02)
+
+    def take(self) -> float:
+        peak, self.peak = self.peak, 0.0
+        return peak
+
+
+RSS = Resident()
+GAPS: list[tuple[float, str]] = []
+
+
 class Timed:
     """A connection that times each statement (``execute`` runs a statement to completion in DuckDB)."""
 
@@ -34,9 +59,10 @@ class Timed:
         self._con, self._log = con, log
 
     def execute(self, sql: str):
+        GAPS.append((RSS.take(), " ".join(sql.split())))  # Python's work since the last statement
         w0, c0 = time.perf_counter(), _cpu()
         result = self._con.execute(sql)
-        self._log.append((time.perf_counter() - w0, _cpu() - c0, " ".join(sql.split())))
+        self._log.append((time.perf_counter() - w0, _cpu() - c0, " ".join(sql.split()), RSS.take()))
         return result
 
     def __getattr__(self, name):
@@ -89,8 +115,13 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"total {wall:.1f} s wall, {cpu:.1f} CPU-s, peak {peak:.0f} MB, load {os.getloadavg()[0]:.1f}")
     print(f"engine statements: {sum(x[0] for x in log):.1f} s wall, {sum(x[1] for x in log):.1f} CPU-s")
-    for w, c, sql in sorted(log, key=lambda x: -x[1])[: args.top]:
-        print(f"  {w:6.2f} s {c:6.2f} CPU-s  {_label(sql)}")
+    print(f"largest resident memory during a statement: {max(x[3] for x in log):.0f} MB (MB column: each one's)")
+    gap, before = max(GAPS)
+    print(
+        f"largest between statements (Python): {gap:.0f} MB, before {_label(before)}; after the last: {RSS.take():.0f} MB"
+    )
+    for w, c, sql, peak in sorted(log, key=lambda x: -x[1])[: args.top]:
+        print(f"  {w:6.2f} s {c:6.2f} CPU-s {peak:6.0f} MB  {_label(sql)}")
     print("Python steps (engine statements inside them included):")
     for w, c, name in steps:
         print(f"  {w:6.2f} s {c:6.2f} CPU-s  {name}")
