@@ -55,7 +55,9 @@ def _write_others(result, folder: Path, suffix: str, parquet: bool) -> tuple[Pat
     import duckdb
 
     weeks = result.person_weeks.merge(result.people[["person", "profile_from"]], on="person", how="left")
-    con = duckdb.connect(":memory:")
+    # beside the main engine's writing (at its memory limit): one thread and a small limit, so that the
+    # overlap adds little to the run's peak memory (a frame is written as it is read)
+    con = duckdb.connect(":memory:", config={"threads": 1, "memory_limit": "256MB"})
     try:
         weeks_path = _write_table(con, weeks, folder / f"person_weeks{suffix}", parquet)
         people_path = _write_table(con, result.people, folder / f"people{suffix}", parquet)
