@@ -222,6 +222,10 @@ def render(report, fmt: str = "text", matched: Matched | None = None, colour: bo
     from nutri.report import renderers
     from nutri.report.model import Report
 
+    if fmt == "json" and not isinstance(report, Report):
+        from nutri.report.json_report import render_dict
+
+        return render_dict(report)
     if not isinstance(report, Report):
         report = Report.from_dict(report)
     if fmt not in renderers.FORMATS:

@@ -172,3 +172,44 @@ def test_a_tiny_gap_is_said_with_its_digits_never_as_zero():
     assert gap_words(NutrientAssessment.from_dict(magnesium)) == "below target by 82.6 mg/day"
     tiny = NutrientAssessment.from_dict({**magnesium, "gap": 0.04})
     assert gap_words(tiny) == "below target by 0.04 mg/day"
+
+
+def _variants(report: dict):
+    """The golden report, and copies with optional keys left out, set to None, or holding values
+    the output-safety cleaning changes (NaN, infinity, control characters)."""
+    yield report
+    for key, value in (("meals", None), ("energy_kcal_total", None), ("days", None)):
+        changed = json.loads(json.dumps(report))
+        changed["weeks"][0][key] = value
+        yield changed
+    for key in ("sources", "gap_closers", "withheld", "advice", "gap", "above_ul", "summary"):
+        changed = json.loads(json.dumps(report))
+        target = changed if key == "summary" else next(iter(changed["weeks"][0]["nutrients"].values()))
+        target.pop(key, None)
+        yield changed
+    changed = json.loads(json.dumps(report))
+    first = changed["weeks"][0]
+    first["energy_kcal"] = float("nan")
+    first["days"][0]["energy_kcal"] = float("inf")
+    next(iter(first["nutrients"].values()))["reason"] = "red \x1b[31m text\r\nnext"
+    changed["data_quality"]["counts"]["odd \x07 key"] = 1
+    yield changed
+
+
+def test_the_json_form_without_model_objects_is_the_models_to_the_byte():
+    from nutri.report.model import json_form, to_dict
+    from nutri.report.safe import clean
+
+    for report in _variants(_golden()):
+        for leaf in (clean, lambda value: value):
+            expected = json.dumps(to_dict(Report.from_dict(report), leaf=leaf), ensure_ascii=False)
+            assert json.dumps(json_form(Report, report, leaf=leaf), ensure_ascii=False) == expected
+
+
+def test_the_json_form_refuses_a_key_the_model_lacks():
+    from nutri.report.model import json_form
+
+    report = _golden()
+    report["weeks"][0]["nutrients"]["magnesium"]["invented"] = 1
+    with pytest.raises(TypeError, match="invented"):
+        json_form(Report, report)

@@ -163,6 +163,71 @@ def from_dict(cls, data: Mapping, strict: bool = True):
     return cls(**values)
 
 
+def json_form(cls, data: Mapping, leaf=_identity, strict: bool = True) -> dict:
+    """``to_dict(from_dict(cls, data), leaf)`` without making the model objects: the same fields in the
+    same order, the same omissions, defaults and conversions (the JSON writer of a report dict made
+    8,000 objects only to read them back). tests/test_report_model.py compares the two."""
+    reader = _reader(cls)
+    if strict and not reader.takes_any:
+        unknown = set(data) - reader.claimed
+        if unknown:
+            raise TypeError(
+                f"{cls.__name__} has no field for the report key(s) {sorted(unknown)}: add them to the model"
+            )
+    out: dict = {}
+    for name, kind, how, omit_none, default in _json_plan(cls):
+        if kind == "key":
+            if name in data:
+                value = data[name]
+                if not (omit_none and value is None):
+                    out[name] = how(value, leaf)
+            elif default is dataclasses.MISSING:
+                raise TypeError(f"{cls.__name__}.__init__() missing 1 required argument: {name!r}")
+            elif not (omit_none and default() is None):
+                out[name] = _plain(default(), leaf)
+        elif kind == "nested":
+            out.update(json_form(how, data, leaf, strict=False))
+        else:  # the keys no other field claims, in their order
+            claimed = reader.claimed
+            out.update(_plain({k: v for k, v in data.items() if k not in claimed}, leaf))
+    return out
+
+
+@cache
+def _json_plan(cls) -> tuple:
+    """Per field of ``cls``: name, how it is read (as :func:`_reader`), its JSON converter or class,
+    whether None leaves it out, and a function giving its default (dataclasses.MISSING: none)."""
+    hints = _hints(cls)
+    plan = []
+    for (name, kind, how), (_, omit_none, _), f in zip(
+        _reader(cls).steps, _writer(cls), dataclasses.fields(cls), strict=True
+    ):
+        # a default's value as a factory gives one (a field without either has default_factory MISSING)
+        default = (lambda value=f.default: value) if f.default is not dataclasses.MISSING else f.default_factory
+        plan.append((name, kind, _json_converter(hints[name]) if kind == "key" else how, omit_none, default))
+    return tuple(plan)
+
+
+@cache
+def _json_converter(hint):
+    """What ``_converter(hint)`` then ``_plain`` make of a JSON value, without the model objects between."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return _json_converter(next(a for a in args if a is not type(None)))
+    if dataclasses.is_dataclass(hint):
+        return lambda value, leaf: leaf(None) if value is None else json_form(hint, value, leaf)
+    if origin is tuple:
+        inner = _json_converter(args[0])
+        return lambda value, leaf: leaf(None) if value is None else [inner(v, leaf) for v in value]
+    if origin in (dict, Mapping):
+        inner = _json_converter(args[1])
+        return lambda value, leaf: leaf(None) if value is None else {leaf(k): inner(v, leaf) for k, v in value.items()}
+    convert = _converter(hint)
+    if convert is _identity:
+        return _plain
+    return lambda value, leaf: _plain(convert(value), leaf)
+
+
 class Model:
     """JSON in and out for every model class."""
 
