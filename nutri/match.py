@@ -1336,8 +1336,11 @@ class Matcher:
         head_words = {self._correct(w) for w in head} - {None}
         best_row = self.row_of[best_id]
         missing_head = bool(head_words) and not (head_words & self.token_sets[best_row])
-        last = self._correct(key.split()[-1])
-        if not head_words and last and last not in self.heads[best_row] and last in self._with_words(best_row):
+        # the noun a text's name ends on names the food: the last word, or of a comma-separated
+        # text the last word of its first segment ("Taco Chips, Salted" names chips)
+        named_by = [w for w in key.split() if w in head] if head else key.split()
+        last = self._correct(named_by[-1]) if named_by else None
+        if last and last not in self.heads[best_row] and last in self._with_words(best_row):
             # "oat milk" names milk; "Oat bran cereal, cooked, made with milk" only adds it
             head_words, missing_head = {last}, True
         shared = {self._correct(w) for w in key.split()} & self.token_sets[best_row]

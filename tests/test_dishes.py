@@ -87,6 +87,13 @@ def test_a_food_only_made_with_the_named_food_is_flagged(matcher):
     assert matcher.match("rice milk").status == "matched"
 
 
+def test_the_noun_a_comma_text_names_must_be_the_food(matcher):
+    # "Taco Chips, Salted" are chips: a taco salad only adds corn chips "with" its beef and cheese
+    chips = matcher.match("Taco Chips, Salted")
+    assert chips.status == "needs_review" and "is not chip" in chips.note
+    assert matcher.match("Tortilla Chips, Salted").status == "matched"
+
+
 @pytest.mark.parametrize(
     "food, food_id",
     [
