@@ -1535,8 +1535,7 @@ class Matcher:
             extra += sum(1 for g in groups if not g & word_set)
         # ... but a text saying more than the dish's name ("bean burrito", "chicken tacos") says which
         # of the dish it is, and the fillings it does not name count ("Burrito with beef, beans, ...")
-        only_the_dish = not word_set - singles.union(*groups)
-        if added and not (named and in_name and only_the_dish):
+        if added and not (named and in_name and not word_set - singles.union(*groups)):
             # an ingredient added with "with" ("Milk chocolate candy, with fruit and nuts") is
             # another product, unless the text names the dish itself and the dish's name holds
             # them ("tacos": "Taco or tostada with beef, cheese and lettuce" is the usual taco)

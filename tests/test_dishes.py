@@ -117,14 +117,13 @@ def test_a_concentrated_form_the_food_lacks_is_reviewed(matcher):
 
 
 @pytest.mark.parametrize(
-    "food, grams",
+    "food, amount, grams",
     [
-        ("cheese pizza", 2 * 86),  # FNDDS: 1 piece (1/8 of 12" dia) = 86 g
-        ("pepperoni pizza", 88),
-        ("pizza", 107),  # the alias's chain pizza has a slice portion
+        ("cheese pizza", "2", 2 * 86),  # FNDDS: 1 piece (1/8 of 12" dia) = 86 g
+        ("pepperoni pizza", "1", 88),
+        ("pizza", "1", 107),  # the alias's chain pizza has a slice portion
     ],
 )
-def test_a_slice_of_a_round_dish_is_its_wedge_piece(tmp_path, table, matcher, food, grams):
-    amount = "2" if food == "cheese pizza" else "1"
+def test_a_slice_of_a_round_dish_is_its_wedge_piece(tmp_path, table, matcher, food, amount, grams):
     row = analysed(tmp_path, table, matcher, [(food, amount, "slice")]).iloc[0]
     assert row["status"] == "matched" and row["grams"] == pytest.approx(grams), row["note"]
