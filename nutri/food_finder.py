@@ -16,7 +16,6 @@ import json
 import math
 import re
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
 
 import pandas as pd
 
@@ -33,7 +32,8 @@ from nutri.advice import (  # amount_text lives in advice: a report's gap closer
 from nutri.dri import Profile
 from nutri.errors import UsageError
 from nutri.nutrients import ENERGY, NUTRIENTS, Nutrient
-from nutri.tables.base import CATEGORIES, SPECIAL_CATEGORIES, FoodTable, data_file
+from nutri.quantity import reference_serving
+from nutri.tables.base import CATEGORIES, SPECIAL_CATEGORIES, FoodTable
 
 PER_CHOICES = ("portion", "100kcal")
 PER_TITLES = {"portion": "per typical portion", "100kcal": "per 100 kcal"}
@@ -131,22 +131,10 @@ def group_mask(foods: pd.DataFrame, name: str) -> pd.Series:
 # -- portions ---------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def serving_sizes() -> tuple[tuple[str, re.Pattern | None, float, str], ...]:
-    with open(data_file("serving_sizes.csv"), newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
-    return tuple(
-        (r["category"], re.compile(r["pattern"], re.I) if r["pattern"] else None, float(r["grams"]), r["why"])
-        for r in rows
-    )
-
-
 def household_grams(description: str, category: str) -> float:
-    """The reference serving of a food's kind (serving_sizes.csv; its last row matches every food)."""
-    for rule_category, pattern, grams, _why in serving_sizes():
-        if (not rule_category or rule_category == category) and (pattern is None or pattern.search(description)):
-            return grams
-    raise ValueError("serving_sizes.csv needs a last row for any food (empty category and pattern)")
+    """The reference serving of a food's kind in grams (serving_sizes.csv; a drink's ml taken as grams,
+    only to pick the closest household portion)."""
+    return reference_serving(description, category).amount
 
 
 def closest_household(portions: list[dict], reference: float) -> dict | None:

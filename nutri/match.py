@@ -113,6 +113,9 @@ PHRASE_SYNONYMS = [
     (r"\benriched\b", "fortified"),
     # a packaged drink's form, one word on both sides: its "drink" does not name a "chocolate drink"
     (r"\bready[ -]to[ -]drink\b", "readytodrink"),
+    # a roasting method, one word beside "roasted": "dry" of "dry roasted" is no raw state, "oil" no oil
+    (r"\bdry roasted\b", "dryroasted roasted"),
+    (r"\boil roasted\b", "oilroasted roasted"),
 ]
 ANY_PHRASE = re.compile("|".join(f"(?:{p})" for p, _ in PHRASE_SYNONYMS))
 PHRASE_SYNONYMS = [(re.compile(p), r) for p, r in PHRASE_SYNONYMS]
@@ -321,6 +324,7 @@ COOKED_STATE = {
 }
 # Our categories (nutri/tables/base.py) whose foods are usually eaten cooked, or raw.
 COOKED_BY_DEFAULT = {"meat", "poultry", "fish", "grains", "legumes"}
+MEAT_SUBSTITUTES = "legumes"  # the category both tables file meat substitutes in
 RAW_BY_DEFAULT = {"fruits", "vegetables"}
 # ... and eaten as bought, neither cooked nor raw by default: SR28 names their plain form by no
 # state word ("Nuts, almonds") or "dried" (seed kernels), and a preparation ("roasted") is asked for
@@ -681,6 +685,8 @@ def _head_cores(description: str) -> tuple[frozenset[str], ...]:
 NEUTRAL_WORDS = frozenset(
     {
         *COOKED_STATE,
+        "dryroasted",
+        "oilroasted",
         "raw",
         "dry",
         "dried",
@@ -769,7 +775,9 @@ PREPARATION_PENALTY = 0.03  # "roasted" of a food eaten as bought, as much as a 
 MIN_COVERAGE_SHARE = 0.25  # of the best coverage: foods below it are not ranked
 RERANKED = 12  # foods the per-food adjustments (head, qualifiers, unasked words) look at
 MAX_UNASKED = 3 * IDENTITY_WORD_PENALTY + FORM_PENALTY + CLAIM_PENALTY + PREPARATION_PENALTY
-PREPARATION_WORDS = frozenset({"roasted", "toasted", "fried", "baked", "boiled", "steamed", "grilled", "broiled"})
+PREPARATION_WORDS = frozenset(
+    {"roasted", "dryroasted", "oilroasted", "toasted", "fried", "baked", "boiled", "steamed", "grilled", "broiled"}
+)
 CLAIM_WORDS = frozenset({"reduced", "low", "lowfat", "nonfat", "light", "lite", "free", "diet", "lower"})
 
 
@@ -802,9 +810,11 @@ def _identity_words(description: str) -> tuple[frozenset[str], tuple[frozenset[s
         return {w for w in words if not w.isdigit() and "%" not in w}
 
     groups = [kept(f"{a} {b}") for a, b in re.findall(r"([a-z][\w-]*) or ([a-z][\w-]*)", plain)]
-    singles = kept(re.sub(r"[a-z][\w-]* or [a-z][\w-]*", " ", plain))
+    # "meatless" names no ingredient: "Burrito with beans, meatless" adds beans only (a meat
+    # substitute, "Bacon, meatless", is another food by its category: build_prior_index)
+    singles = kept(re.sub(r"[a-z][\w-]* or [a-z][\w-]*", " ", plain)) - {"meatless"}
     in_name = "," not in plain
-    return frozenset(singles), tuple(frozenset(g) for g in groups if g), frozenset(kept(added)), in_name
+    return frozenset(singles), tuple(frozenset(g) for g in groups if g), frozenset(kept(added) - {"meatless"}), in_name
 
 
 def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
@@ -916,6 +926,10 @@ def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
     is_raw = np.array(["raw" in t for t in words.description_tokens])
     is_cooked = np.array([any(w in d for w in COOKED_STATE) for d in words.description_lower])
     different = {w: np.array([w in t for t in words.description_tokens]) for w in DIFFERENT_FOOD_WORDS}
+    # "meatless" makes another food of a meat substitute ("Bacon, meatless"; both tables file them
+    # with the legumes), not of a dish that is its plain self without meat ("Burrito with beans,
+    # meatless", "Lasagna, meatless", "Spaghetti sauce, meatless")
+    different["meatless"] &= categories == MEAT_SUBSTITUTES
     special = {c: categories == c for c in SPECIAL_CATEGORIES}
     cooked_default = np.isin(categories, list(COOKED_BY_DEFAULT))
     raw_default = np.isin(categories, list(RAW_BY_DEFAULT))
@@ -946,7 +960,7 @@ def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
         is_raw,
         is_cooked,
         different,
-        [frozenset(w for w in DIFFERENT_FOOD_WORDS if w in t) for t in words.description_tokens],
+        [frozenset(w for w in DIFFERENT_FOOD_WORDS if different[w][i]) for i in range(len(categories))],
         special,
         prior_static,
         prior_default_state,

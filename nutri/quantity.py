@@ -181,6 +181,9 @@ HOUSEHOLD_WORDS = frozenset(
 ) | {"extra large", "extra small", "cubic inch"}
 # A grams note starting so means the weight is a guess among the food's portions: the row is reviewed.
 GRAMS_DOUBT = "check grams:"
+# Cronometer's "FDA Serving Size": the FDA reference amount of the food's kind (21 CFR 101.12(b)),
+# not the food's own "serving" portion
+FDA_SERVING = "fda serving"
 # Words of an app's measure description that name no portion ("each - 4\" diameter"), and
 # spellings of the tables ("dia" for diameter, "pureed" for mashed).
 DETAIL_FILLER = frozenset({"each", "approx", "about", "x", "a", "an", "the", "of", "in", "and", "or"})
@@ -704,7 +707,7 @@ def _described_measure(combined: str) -> Quantity | None:
     if inner and parse_number(inner.group("n")):
         return parse_amount_cell(f"{number * parse_number(inner.group('n'))[0]:g} {inner.group('what')}")
     if rest.lower().startswith("fda serving"):
-        return Quantity(number, "serving", "household", None, "", "FDA serving size: the food's serving portion")
+        return Quantity(number, FDA_SERVING, "household", None, "", "FDA serving size: its kind's reference amount")
     if not re.search(r"\s-\s|,|\(", rest):
         return None
     flat = re.sub(r"\(([^)]*)\)", r" \1 ", rest)
@@ -764,6 +767,46 @@ def generic_measures() -> tuple[dict[tuple[str, str], GenericMeasure], tuple[tup
         for r in rows("generic_measure_categories.csv")
     )
     return measures, rules
+
+
+@dataclass(frozen=True)
+class ReferenceAmount:
+    """A serving of a kind of food (nutri/data/serving_sizes.csv): ``amount`` in grams, or in ml when
+    ``basis`` is "ml"; ``basis`` "g" or "ml" marks an FDA reference amount (21 CFR 101.12(b)), empty
+    a serving with none (a standard drink, an estimate), which an "FDA Serving Size" cannot be."""
+
+    amount: float
+    basis: str
+    why: str
+
+
+@lru_cache(maxsize=1)
+def serving_sizes() -> tuple[tuple[str, re.Pattern | None, ReferenceAmount], ...]:
+    """The serving rules in order: (table category or "", description pattern or None, serving)."""
+    import csv
+
+    with (
+        resources.as_file(resources.files("nutri") / "data" / "serving_sizes.csv") as path,
+        open(path, newline="", encoding="utf-8") as handle,
+    ):
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    return tuple(
+        (
+            r["category"],
+            re.compile(r["pattern"], re.I) if r["pattern"] else None,
+            ReferenceAmount(float(r["grams"]), r["basis"], r["why"]),
+        )
+        for r in rows
+    )
+
+
+def reference_serving(description: str, category: str) -> ReferenceAmount:
+    """The serving of a food's kind: the first rule whose category and pattern both fit (the
+    table's last row fits every food)."""
+    for rule_category, pattern, serving in serving_sizes():
+        if (not rule_category or rule_category == category) and (pattern is None or pattern.search(description)):
+            return serving
+    raise ValueError("serving_sizes.csv needs a last row for any food (empty category and pattern)")
 
 
 def measure_category(description: str, table_category: str) -> str | None:
@@ -928,6 +971,8 @@ class PortionWeights:
             return quantity.per_unit, ""
         if quantity.kind == "volume":
             return self._by_volume(food_id, quantity.unit, quantity.per_unit, text_words, description)
+        if quantity.unit == FDA_SERVING:
+            return self._by_reference_amount(food_id, text_words, description)
         if quantity.kind == "household":
             return self._by_household(food_id, quantity.unit, text_words, description)
         if quantity.kind == "count":
@@ -1025,6 +1070,27 @@ class PortionWeights:
             return generic
         listed = ", ".join(sorted({str(p["measure"]) for p in portions})[:6]) or "none"
         return None, f"no '{unit}' portion for {description} (its portions: {listed}); give grams or another measure"
+
+    def _by_reference_amount(self, food_id: str, text_words: set[str], description: str) -> tuple[float | None, str]:
+        """One FDA serving: the reference amount of the food's kind, by weight, or by volume through
+        the food's own volume weights (never 1 ml = 1 g); a kind without one falls back to the
+        food's own "serving" portion."""
+        category = self._table.category(food_id) if self._table.has(food_id) else ""
+        serving = reference_serving(description, category)
+        if serving.basis == "g":
+            return serving.amount, f"1 FDA serving = {_fmt(serving.amount)} g: {serving.why}, 21 CFR 101.12(b)"
+        if serving.basis == "ml":
+            per_ml, how = self._by_volume(food_id, "ml", 1.0, text_words, description)
+            if per_ml is None:
+                return None, f"1 FDA serving of {description} is {_fmt(serving.amount)} ml; {how}"
+            return (
+                per_ml * serving.amount,
+                f"1 FDA serving = {_fmt(serving.amount)} ml: {serving.why}, 21 CFR 101.12(b); {how}",
+            )
+        grams, how = self._by_household(food_id, "serving", text_words, description)
+        if grams is None:
+            return None, f"no FDA reference amount for {serving.why.split(' (')[0]}; {how}"
+        return grams, how
 
     def _by_generic(
         self, food_id: str, unit: str, text_words: set[str], description: str

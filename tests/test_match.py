@@ -385,3 +385,34 @@ def test_with_calcium_is_the_fortified_food(matcher):
 def test_seven_up_is_a_soda_not_seven_of_something(matcher):
     for text in ("7 up", "7-Up", "7UP"):
         assert matcher.match(text).food_id == "14144", text
+
+
+@pytest.mark.parametrize(
+    "text, accepted",
+    [
+        # a dish without meat is the dish: the text names no meat, so the meatless one fits best
+        ("bean burrito", {"fndds:58100310"}),
+        ("cheese quiche", {"fndds:58125180"}),
+        # a meat substitute is another food: "bacon" is never "Bacon, meatless"
+        ("bacon", None),
+        ("frankfurter", None),
+    ],
+)
+def test_meatless_is_another_food_only_for_a_meat_substitute(matcher, text, accepted):
+    found = matcher.match(text)
+    if accepted is None:
+        assert "meatless" not in found.description.lower(), found
+    else:
+        assert found.food_id in accepted and found.status == "matched", found
+
+
+@pytest.mark.parametrize(
+    "text, food_id",
+    [
+        ("Soybeans, dry roasted, unsalted", "16111"),  # not "roasted, no salt added": dry roasted is its method
+        ("dry-roasted soybeans", "16111"),
+        ("Sunflower seeds, oil roasted", "12038 12538"),  # "oil" of "oil roasted" is no sunflower oil
+    ],
+)
+def test_dry_or_oil_roasted_is_a_roasting_method(matcher, text, food_id):
+    assert matcher.match(text).food_id in food_id.split()

@@ -325,3 +325,36 @@ def test_the_foods_a_text_equally_means_do_not_depend_on_the_texts_matched_befor
     all_matched_first = Matcher(table)
     found = [all_matched_first.match(text) for text in texts]
     assert {text: all_matched_first.alike(match) for text, match in zip(texts, found, strict=True)} == expected
+
+
+@pytest.mark.parametrize(
+    "food_id, servings, grams, says",
+    [
+        ("12061", 0.83, 0.83 * 30, "nuts and seeds"),  # almonds: 30 g, not the food's own "serving"
+        ("18064", 4.0, 200, "breads and rolls"),  # wheat bread: 50 g
+        ("09302", 1.21, 1.21 * 140, "fruit"),  # raspberries: 140 g
+        ("16111", 0.83, 0.83 * 30, "roasted soybeans"),  # soy nuts weigh as nuts, not cooked beans (90 g)
+        ("18301", 1.0, 125, "pies"),  # a pie is a heavy baked good: 125 g, not bread's 50
+        ("05062", 1.0, 114, "poultry, raw"),  # raw chicken breast: ready-to-cook 114 g, cooked 85 g
+    ],
+)
+def test_an_fda_serving_is_the_reference_amount_of_the_foods_kind(table, food_id, servings, grams, says):
+    quantity = parse_amount_cell(f"{servings:.2f} FDA Serving Size")
+    per_unit, how = PortionWeights(table).grams_per_unit(food_id, quantity)
+    assert servings * per_unit == pytest.approx(grams, rel=0.01)
+    assert says in how and "21 CFR 101.12(b)" in how
+
+
+def test_an_fda_serving_by_volume_is_weighed_by_the_foods_own_volume_weights(table):
+    # milk's reference amount is 240 ml: grams come from the food's cup weight, never 1 ml = 1 g
+    per_unit, how = PortionWeights(table).grams_per_unit("01079", parse_amount_cell("1.00 FDA Serving Size"))
+    cup = next(float(p["grams"]) for p in table.portions_of("01079") if str(p["measure"]).startswith("cup"))
+    assert per_unit == pytest.approx(cup * 240 / 236.588, rel=0.01) and per_unit != 240
+    assert "240 ml" in how
+
+
+def test_an_fda_serving_of_a_kind_without_a_reference_amount_is_not_guessed(table):
+    # spices have no single FDA reference amount in the table (about 0.5-1 g): the food's own
+    # "serving" portion if it has one, otherwise no grams and the reason
+    per_unit, how = PortionWeights(table).grams_per_unit("02003", parse_amount_cell("1.00 FDA Serving Size"))
+    assert per_unit is None and how.startswith("no FDA reference amount for spices and herbs")
