@@ -843,6 +843,17 @@ def classify_measure(amount: float, measure: str) -> tuple[str, str, float | Non
     return name, kind, ml
 
 
+DIMENSION_WORDS = re.compile(r'"|\b(?:dia|diameter|long|wide|thick|high|inch|inches)\b', re.I)
+
+
+def _dimensions(measure: object) -> tuple[str, ...]:
+    """The digits of a measure's size in inches, in order: "2 1/8\" diameter", "fruit (2-1/8\" dia)"
+    and a described measure's detail, which has lost its marks ("2 1 8 diameter"), all give
+    (2, 1, 8); empty for a measure naming no size."""
+    text = str(measure)
+    return tuple(re.findall(r"\d+", text)) if DIMENSION_WORDS.search(text) else ()
+
+
 class PortionWeights:
     """Grams per unit for a food, from its own portion weights, else a generic everyday measure.
 
@@ -908,7 +919,7 @@ class PortionWeights:
             described = {w for w in written if w.isalpha()} - DETAIL_FILLER
             if described and not described & measure_words:
                 unmatched = quantity.detail  # "cup, whole pieces" where the food has a plain "cup"
-        key = (food_id, quantity.unit, quantity.kind, words, unmatched)
+        key = (food_id, quantity.unit, quantity.kind, words, unmatched, _dimensions(quantity.detail))
         if key not in self._cache:
             found, how = self._resolve(food_id, quantity, " ".join(sorted(words)))
             if (
@@ -974,7 +985,7 @@ class PortionWeights:
         if quantity.unit == FDA_SERVING:
             return self._by_reference_amount(food_id, text_words, description)
         if quantity.kind == "household":
-            return self._by_household(food_id, quantity.unit, text_words, description)
+            return self._by_household(food_id, quantity.unit, text_words, description, quantity.detail)
         if quantity.kind == "count":
             return self._by_count(food_id, text_words, description)
         if quantity.kind == "iu":
@@ -1013,9 +1024,18 @@ class PortionWeights:
         )
 
     def _by_household(
-        self, food_id: str, unit: str, text_words: set[str], description: str
+        self, food_id: str, unit: str, text_words: set[str], description: str, detail: str = ""
     ) -> tuple[float | None, str]:
         portions = self._portions(food_id)
+        sized = unit in SIZE_WORDS and _dimensions(detail)
+        if sized:
+            # "0.50 medium - 2 1/8\" diameter": the food's item of that size, "fruit (2-1/8\" dia)"
+            same = [p for p in portions if p["kind"] == "household" and _dimensions(p["measure"]) == sized]
+            if same:
+                best = min(same, key=lambda p: int(p["seq"]))
+                return best[
+                    "grams_each"
+                ], f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
         starts = [
             p
             for p in portions

@@ -358,3 +358,26 @@ def test_an_fda_serving_of_a_kind_without_a_reference_amount_is_not_guessed(tabl
     # "serving" portion if it has one, otherwise no grams and the reason
     per_unit, how = PortionWeights(table).grams_per_unit("02003", parse_amount_cell("1.00 FDA Serving Size"))
     assert per_unit is None and how.startswith("no FDA reference amount for spices and herbs")
+
+
+@pytest.mark.parametrize(
+    "food_id, amount, measure",
+    [
+        ("09150", '0.50 medium - 2 1/8" diameter', 'fruit (2-1/8" dia)'),  # lemon
+        ("11205", '1.43 large - 8 1/4" long', 'cucumber (8-1/4")'),  # cucumber
+        ("09184", '1.00 small - 5 1/4" diameter', 'melon (5-1/4" dia)'),  # honeydew
+    ],
+)
+def test_a_size_with_inches_is_the_foods_item_of_those_inches(table, food_id, amount, measure):
+    # Cronometer names SR28's items by size and inches; the food's portion of the same inches is it
+    portion = next(p for p in table.portions_of(food_id) if p["measure"] == measure)
+    quantity = parse_amount_cell(amount)
+    per_unit, how = PortionWeights(table).grams_per_unit(food_id, quantity)
+    assert per_unit == pytest.approx(float(portion["grams"]) / float(portion["amount"])), how
+    assert measure in how
+
+
+def test_a_size_with_inches_no_portion_has_is_not_taken_by_its_digits(table):
+    # a lemon of 3 1/4" is none of its portions: no grams from the 2-1/8" or 2-3/8" fruit
+    per_unit, how = PortionWeights(table).grams_per_unit("09150", parse_amount_cell('1.00 medium - 3 1/4" diameter'))
+    assert per_unit is None or "3-1/4" in how
