@@ -1027,15 +1027,8 @@ class PortionWeights:
         self, food_id: str, unit: str, text_words: set[str], description: str, detail: str = ""
     ) -> tuple[float | None, str]:
         portions = self._portions(food_id)
-        sized = unit in SIZE_WORDS and _dimensions(detail)
-        if sized:
-            # "0.50 medium - 2 1/8\" diameter": the food's item of that size, "fruit (2-1/8\" dia)"
-            same = [p for p in portions if p["kind"] == "household" and _dimensions(p["measure"]) == sized]
-            if same:
-                best = min(same, key=lambda p: int(p["seq"]))
-                return best[
-                    "grams_each"
-                ], f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
+        if unit in SIZE_WORDS and (by_inches := self._by_inches(food_id, detail)):
+            return by_inches
         starts = [
             p
             for p in portions
@@ -1111,6 +1104,17 @@ class PortionWeights:
         if grams is None:
             return None, f"no FDA reference amount for {serving.why.split(' (')[0]}; {how}"
         return grams, how
+
+    def _by_inches(self, food_id: str, detail: str) -> tuple[float, str] | None:
+        """A size named with inches ("0.50 medium - 2 1/8\" diameter") is the food's item of the
+        same inches ("fruit (2-1/8\" dia)"), whatever the size word; None when no portion has them."""
+        inches = _dimensions(detail)
+        same = [p for p in self._portions(food_id) if p["kind"] == "household" and _dimensions(p["measure"]) == inches]
+        if not inches or not same:
+            return None
+        best = min(same, key=lambda p: int(p["seq"]))
+        how = f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
+        return best["grams_each"], how
 
     def _by_generic(
         self, food_id: str, unit: str, text_words: set[str], description: str
