@@ -101,7 +101,9 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher | _TextMatches,
         if quantity.amount is None:
             grams_note = quantity.note or "no amount given"
         else:
-            value, grams_note = portions.grams_per_unit(found.food_id, quantity, text, lambda: matcher.alike(found))
+            value, grams_note = portions.grams_per_unit(
+                found.food_id, quantity, text, lambda: matcher.alike(found), lambda: matcher.nearby(found)
+            )
             per_unit = np.nan if value is None else value
         if (np.isnan(per_unit) or grams_note.startswith(GRAMS_DOUBT)) and found.status == "matched":
             grams_status = "needs_review"

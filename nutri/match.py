@@ -1188,6 +1188,20 @@ class Matcher:
         found = self._cache[cache_key]
         return found if found.query == text else replace(found, query=text)
 
+    def nearby(self, found: Match) -> tuple[str, ...]:
+        """The foods of the same kind (the same head: "Nuts, cashew nuts, dry roasted" for "Nuts,
+        cashew nuts, raw", not "Nuts, cashew butter") that ``found``'s text could mean after it, best
+        first: its alternatives, or for an alias (which has none) the ranking of its text."""
+        if found.food_id not in self.row_of:
+            return ()
+        kind = self.head_cores[self.row_of[found.food_id]]
+        ranked = found.alternatives or self.search(found.query, 4)
+        return tuple(
+            food_id
+            for food_id, _description, _score in ranked
+            if food_id != found.food_id and food_id in self.row_of and self.head_cores[self.row_of[food_id]] == kind
+        )
+
     def alike(self, found: Match) -> tuple[str, ...]:
         """The other foods ``found``'s text could equally mean (all its words, the same form, no
         variety it does not ask for): their portions may weigh the same measure differently. None

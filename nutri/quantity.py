@@ -881,12 +881,19 @@ class PortionWeights:
         return {**portion, "unit": unit, "kind": kind, "ml": ml, "grams_each": float(portion["grams"]) / amount}
 
     def grams_per_unit(
-        self, food_id: str, quantity: Quantity, food_text: str = "", alike: Callable[[], tuple[str, ...]] | None = None
+        self,
+        food_id: str,
+        quantity: Quantity,
+        food_text: str = "",
+        alike: Callable[[], tuple[str, ...]] | None = None,
+        nearby: Callable[[], tuple[str, ...]] | None = None,
     ) -> tuple[float | None, str]:
         """(grams per one unit of ``quantity``, how it was found) or (None, why not). ``alike`` gives
         the other foods the text could equally mean (Matcher.alike; asked only for a bare household
         measure): when they weigh the measure differently, the grams are a guess."""
         found, how = self._grams_per_unit(food_id, quantity, food_text)
+        if found is None and quantity.kind == "volume" and nearby is not None:
+            return self._by_nearby_volume(food_id, quantity, food_text, nearby(), how)
         # only a bare household measure ("2 slices"): a volume or a described measure ("cup,
         # chopped", "piece - 3\" x 3\"") picks its portion by those words, which the other foods'
         # portions may not have
@@ -894,6 +901,25 @@ class PortionWeights:
         if alike is not None and bare and found is not None and not how.startswith(GRAMS_DOUBT):
             how = self._among_alike(found, how, alike(), quantity, food_text)
         return found, how
+
+    def _by_nearby_volume(
+        self, food_id: str, quantity: Quantity, food_text: str, nearby: tuple[str, ...], why_not: str
+    ) -> tuple[float | None, str]:
+        """A volume of a food with no volume weight ("1 cup" of canned kidney beans), weighed as the
+        next food of its kind the text could mean (``nearby``, best first: boiled kidney beans):
+        an estimate the row says it is, never silent."""
+        category = self._table.category(food_id) if self._table.has(food_id) else ""
+        for other in nearby:
+            if other == food_id or not self._table.has(other) or self._table.category(other) != category:
+                continue
+            grams, how = self._grams_per_unit(other, quantity, food_text)
+            if grams is not None:
+                return grams, (
+                    f"{GRAMS_DOUBT} no volume weight for {self._table.description(food_id)}; weighed as "
+                    f"{self._table.description(other)}, the next food of its kind the text could mean: {how}; "
+                    "give grams"
+                )
+        return None, why_not
 
     def _among_alike(self, found: float, how: str, alike: tuple[str, ...], quantity: Quantity, food_text: str) -> str:
         # "2 slices" of "gluten free bread": four breads fit the text alike, their slices weigh 25-35 g
