@@ -36,7 +36,7 @@ import pandas as pd
 
 from nutri.dri import Profile, Reference, references
 from nutri.foods import data_file
-from nutri.intake import sum_per_group
+from nutri.intake import GroupSums
 from nutri.nutrients import ENERGY
 
 LIKELY = 0.85  # IOM appendix table B-1: z = 1
@@ -462,14 +462,16 @@ def add_upper_bounds(days: pd.DataFrame, rows: pd.DataFrame, table, columns: lis
     """Day totals plus ``<col>_upper``: what the day's uncounted rows could add at most.
 
     Each nutrient's row bounds are summed per day as soon as they are found; the sums are pandas' own
-    as in one frame of all of them, which holds a NaN wherever a row was counted (``sum_per_group``)."""
+    as in one frame of all of them, which holds a NaN wherever a row was counted (``GroupSums``)."""
     if not days.empty:
         # groupby's sorted days, from the texts as objects (a str column is checked for NA first)
         codes, dates = pd.factorize(rows["date"].to_numpy(dtype=object), sort=True)
         bounds = RowUpperBounds(rows, table)
         counted = any(rows[c].notna().any() for c in columns)
-        sums = {c + "_upper": sum_per_group(bounds.column(c), codes, 1, beside_nan=counted) for c in columns}
-        upper = pd.DataFrame(sums, index=pd.Index(dates, name="date")).fillna(0.0)
+        sums = GroupSums(codes, 1, beside_nan=counted)
+        for column in columns:
+            sums.add(column + "_upper", bounds.column(column))
+        upper = pd.DataFrame(sums.result(), index=pd.Index(dates, name="date")).fillna(0.0)
         days = days.merge(upper, left_on="date", right_index=True, how="left")
     for column in columns:
         if column + "_upper" not in days:

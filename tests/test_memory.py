@@ -4,8 +4,9 @@ frame to the bit, and the food rows are a slice of the entries when nothing betw
 import numpy as np
 import pandas as pd
 
+from nutri import intake
 from nutri.diary import same_text
-from nutri.intake import food_rows, sum_per_group
+from nutri.intake import GroupSums, food_rows, sum_per_group
 
 
 def test_a_column_summed_alone_is_the_sum_pandas_gives_it_in_the_wide_frame():
@@ -22,6 +23,32 @@ def test_a_column_summed_alone_is_the_sum_pandas_gives_it_in_the_wide_frame():
     # a frame without NaN anywhere: the column alone, as pandas sums it
     no_nan = pd.DataFrame({"full": full}).groupby(codes, sort=True).sum(min_count=1)["full"].to_numpy()
     assert np.array_equal(sum_per_group(full, codes, min_count=1), no_nan)
+
+
+def test_columns_summed_in_batches_are_each_summed_as_alone(monkeypatch):
+    """GroupSums groups several columns in one frame; each column's sums stay sum_per_group's to the bit
+    (a batch mixing a column with NaN and one without, or lacking the NaN beside_nan asks for, differs)."""
+    rng = np.random.default_rng(11)
+    for _ in range(150):
+        rows = int(rng.choice([5, 60, 2000]))
+        codes = rng.integers(0, int(rng.integers(1, 30)), rows)
+        codes = pd.factorize(np.sort(codes) if rng.random() < 0.7 else codes, sort=True)[0]
+        columns = {}
+        for j in range(int(rng.integers(1, 10))):
+            values = rng.exponential(50, rows) * 10.0 ** rng.integers(-4, 5, rows)
+            if rng.random() < 0.4:
+                values[rng.random(rows) < 0.2] = np.nan
+            columns[f"c{j}"] = values
+        beside_nan, min_count = bool(rng.random() < 0.5), int(rng.integers(0, 2))
+        monkeypatch.setattr(intake, "SUM_BATCH_CELLS", int(rng.choice([1, rows * 3, 10**9])))
+        sums = GroupSums(codes, min_count, beside_nan=beside_nan)
+        for name, values in columns.items():
+            sums.add(name, values)
+        result = sums.result()
+        assert list(result) == list(columns)
+        for name, values in columns.items():
+            alone = sum_per_group(values, codes, min_count, beside_nan=beside_nan)
+            assert np.array_equal(result[name], alone, equal_nan=True), name
 
 
 def test_food_rows_after_undated_rows_share_the_entries_memory():
