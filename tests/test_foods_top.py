@@ -141,6 +141,22 @@ def test_typical_portion_is_the_foods_own_household_measure(table):
     assert [amount_text(a) for a in (1, 0.5, 1.5, 0.75, 0.2)] == ["1", "1/2", "1 1/2", "3/4", "0.2"]
 
 
+@pytest.mark.parametrize(
+    "food_id, at_most, at_least",
+    [
+        ("09214", 70, 20),  # frozen orange juice concentrate, undiluted: not its 1-cup or 6-fl-oz can
+        ("14430", 70, 20),  # cranberry juice cocktail, frozen concentrate
+        ("14181", 60, 20),  # chocolate syrup: 2 tbsp, not a cup of syrup
+        ("14182", 300, 200),  # chocolate syrup prepared with milk: a cup of the drink
+        ("09206", 300, 200),  # orange juice (not a concentrate): a cup
+        ("18274", 130, 90),  # a blueberry muffin: the muffin reference amount (110 g), not bread's 50 g
+    ],
+)
+def test_typical_portion_follows_the_kind_of_food(table, food_id, at_most, at_least):
+    grams = typical_portion(table, food_id, table.description(food_id), table.category(food_id))[1]
+    assert at_least <= grams <= at_most
+
+
 def test_help_has_an_example(run):
     result = run("foods", "top", "--help")
     assert result.exit_code == 0 and "Example:" in result.stdout and "--category" in result.stdout
