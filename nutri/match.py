@@ -22,7 +22,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -386,6 +386,8 @@ CATEGORY_WORDS = frozenset(
         "eat",
     }
 )
+# Heads naming a dish made of the food named after them ("Soup, lentil", "Sauce, cheese")
+DISH_HEADS = frozenset({"soup", "sauce"})
 # FNDDS names a form after its food the same way: "White potato, french fries", "Coffee, latte".
 GENERIC_HEADS = {
     "white potato",
@@ -1541,7 +1543,22 @@ class Matcher:
             out.append((str(self.ids[i]), str(self.descriptions[i]), round(score, 1)))
         return out
 
+    @cached_property
+    def _ingredient_names(self) -> frozenset[str]:
+        """Words naming a food that is no dish of DISH_HEADS: "lentil", "tomato", not "ramen"."""
+        return frozenset(word for cores in self.head_cores for core in cores if not core & DISH_HEADS for word in core)
+
     def _head_bonus(self, i: int, word_set: set[str], named: bool) -> float:
+        shared_head = word_set & self.heads[i]
+        if (
+            not named
+            and all(core & DISH_HEADS - word_set for core in self.head_cores[i])
+            and shared_head <= self._ingredient_names
+        ):
+            # "Soup, lentil with ham" is soup: a text naming lentils and not soup names the soup's
+            # ingredient, a food of its own ("Lentils, ..."), not the soup; a soup also named by
+            # what no other food is ("Soup, ramen noodle") is what "ramen noodles" means
+            return -0.1
         if not word_set & self.heads[i]:
             # matched through brand or additional names only ("pork fries" of fried pork)
             shared = word_set & self.token_sets[i]

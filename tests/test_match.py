@@ -416,3 +416,18 @@ def test_meatless_is_another_food_only_for_a_meat_substitute(matcher, text, acce
 )
 def test_dry_or_oil_roasted_is_a_roasting_method(matcher, text, food_id):
     assert matcher.match(text).food_id in food_id.split()
+
+
+@pytest.mark.parametrize(
+    "text, accepted",
+    [
+        # a text naming a soup's ingredient, a food of its own, and not soup is that food
+        ("canned lentils", {"16070", "16370", "fndds:41305000", "fndds:41304980"}),
+        ("Lentils (Canned, Drained)", {"16070", "16370", "fndds:41305000", "fndds:41304980"}),
+        # ... and a soup's name no other food has is the soup
+        ("ramen noodles", {"06583", "06982", "06983"}),
+        ("lentil soup", {"06037", "fndds:41603010"}),
+    ],
+)
+def test_a_soups_ingredient_is_not_the_soup(matcher, text, accepted):
+    assert matcher.match(text).food_id in accepted
