@@ -101,7 +101,8 @@ def main() -> None:
     from nutri.cohort import summary as cohort_summary
 
     log, steps = [], []
-    _wrap(sources, "keys_relation", steps)
+    _wrap(sources, "analyse_keys", steps)
+    _wrap(cohort_run, "_number_rows", steps)
     _wrap(cohort_run, "profiles_for", steps)
     _wrap(cohort_run, "verdicts", steps)
     _wrap(cohort_run, "group_summary", steps)

@@ -6,6 +6,8 @@ once, one row per person-week and per person (their summaries) and the people.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 
@@ -58,10 +60,11 @@ def _matcher(settings: CohortSettings):
 
 def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd.DataFrame], dict]:
     """Every input's food rows into the engine: ``food_keys`` (pid, pday, key_id), ``cohort_keys`` (the
-    analysed keys) and the view ``food_rows`` joining them; (profile cells per file, counts)."""
+    analysed keys, skipped ones left out) and the view ``food_rows`` joining them; (profile cells per
+    file, counts)."""
     paths = sources.expand_inputs(inputs)
     match, _ = _matcher(settings)
-    parts, keys, profile_cells = [], [], []
+    files, profile_cells = [], []
     stats = {"files": len(paths), "rows": 0, "distinct_keys": 0}
     for number, path in enumerate(paths):
         source = sources.load(con, path, number, settings.sheet, dict(settings.columns), settings.engine_bytes)
@@ -74,12 +77,33 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
             )
         rows = sources.rows_relation(con, source, layout, number, settings.person is not None)
         dates = sources.dates_relation(con, rows, number, settings.dayfirst)
-        key_table = sources.keys_relation(con, source, layout, rows, number, match, stats["distinct_keys"])
-        stats["distinct_keys"] += con.execute(f"SELECT count(*) FROM {key_table}").fetchall()[0][0]
-        parts.append(sources.food_keys_sql(con, rows, dates, key_table, layout))
-        keys.append(f"SELECT key_id, {', '.join(sources.RESULT_COLUMNS)} FROM {key_table}")
+        cells, keys = sources.key_cells(con, rows, layout, number, stats["distinct_keys"])
+        stats["distinct_keys"] += len(keys)
         profile_cells.append(sources.profile_cells(con, rows, layout))
-    _number_people_and_days(con, len(paths))
+        files.append((source, layout, rows, dates, cells, keys))
+    # the engine numbers the rows (its statements let go of Python's lock) while Python analyses the keys,
+    # which uses no engine statement: at 10M rows each is seconds
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        numbering = pool.submit(_number_rows, con, files)
+        try:
+            analysed = [sources.analyse_keys(source, layout, keys, match) for source, layout, *_, keys in files]
+        finally:
+            stats["rows"] = numbering.result()
+    for number, frame in enumerate(analysed):
+        con.register(f"keys_{number}_frame", frame)
+        con.execute(f"CREATE TEMP TABLE keys_{number} AS SELECT * FROM keys_{number}_frame")
+        con.unregister(f"keys_{number}_frame")
+    keys = (f"SELECT * FROM keys_{n} WHERE status <> 'skipped'" for n in range(len(files)))
+    con.execute("CREATE TEMP TABLE cohort_keys AS " + " UNION ALL ".join(f"({k})" for k in keys))
+    con.execute(f"CREATE TEMP VIEW food_rows AS {day_sql.food_rows_view_sql('food_keys', 'cohort_keys')}")
+    return profile_cells, stats
+
+
+def _number_rows(con, files: list) -> int:
+    """``food_keys`` (pid, pday, key_id) of every file's dated rows, the people and dates numbered
+    (``_number_people_and_days``); the number of rows read."""
+    parts = [sources.food_keys_sql(con, rows, dates, cells, layout) for _, layout, rows, dates, cells, _ in files]
+    _number_people_and_days(con, len(files))
     # (person, day, key_id) numbered as they are read: the rows are never held with their names (at 50M
     # rows the named rows and the numbered ones were the peak of memory)
     numbered = (
@@ -88,16 +112,7 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
         for part in parts
     )
     con.execute("CREATE TEMP TABLE food_keys AS " + " UNION ALL ".join(f"({q})" for q in numbered))
-    # people with a dated food row only (the others are read but have nothing to assess)
-    con.execute(
-        "CREATE TEMP TABLE cohort_person_ids AS SELECT a.person, a.pid FROM cohort_person_all a "
-        "WHERE a.pid IN (SELECT pid FROM food_keys)"
-    )
-    con.execute("DROP TABLE cohort_person_all")
-    con.execute("CREATE TEMP TABLE cohort_keys AS " + " UNION ALL ".join(f"({k})" for k in keys))
-    con.execute(f"CREATE TEMP VIEW food_rows AS {day_sql.food_rows_view_sql('food_keys', 'cohort_keys')}")
-    stats["rows"] = _source_rows(con, len(paths))
-    return profile_cells, stats
+    return _source_rows(con, len(files))
 
 
 def _number_people_and_days(con, files: int) -> None:
@@ -120,6 +135,12 @@ def _source_rows(con, files: int) -> int:
 def day_totals(con, table) -> None:
     """Engine tables ``day_totals`` (per person-day sums and counts) and ``day_upper`` (upper bounds)."""
     con.execute(f"CREATE TEMP TABLE day_totals AS {day_sql.person_days_sql('food_rows')}")
+    # people with a dated food row only (the others are read but have nothing to assess)
+    con.execute(
+        "CREATE TEMP TABLE cohort_person_ids AS SELECT a.person, a.pid FROM cohort_person_all a "
+        "WHERE a.pid IN (SELECT pid FROM day_totals)"
+    )
+    con.execute("DROP TABLE cohort_person_all")
     foods = day_sql.register_foods(con, table)
     con.execute(f"CREATE TEMP TABLE key_bounds AS {day_sql.key_bounds_sql('cohort_keys', foods)}")
     con.execute(f"CREATE TEMP TABLE bound_needs AS {day_sql.needs_sql('food_keys', 'key_bounds')}")

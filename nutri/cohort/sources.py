@@ -241,15 +241,26 @@ def dates_relation(con, rows: str, number: int, dayfirst: bool | None) -> str:
     return relation
 
 
-def keys_relation(con, source: Source, layout: Layout, rows: str, number: int, match, first_id: int) -> str:
-    """Every distinct combination of key cells, turned into entries and analysed once; numbered from
-    ``first_id`` (``key_id``) so that the rows carry a number rather than their cells."""
-    names = [f"k{i}" for i in layout.key]
-    keys = con.execute(f"SELECT DISTINCT {', '.join(names)} FROM {rows}").df()
+def key_cells(con, rows: str, layout: Layout, number: int, first_id: int) -> tuple[str, pd.DataFrame]:
+    """Every distinct combination of key cells, numbered from ``first_id`` (``key_id``) in the engine, so
+    that the rows can be numbered (``food_keys_sql``) while Python analyses the keys (``analyse_keys``):
+    (the engine table of key_id and cells, the same as a frame in key_id order)."""
+    names = ", ".join(f"k{i}" for i in layout.key)
+    relation = f"key_cells_{number}"
+    con.execute(
+        f"CREATE TEMP TABLE {relation} AS SELECT row_number() OVER (ORDER BY {names}) - 1 + {first_id} AS key_id, "
+        f"{names} FROM (SELECT DISTINCT {names} FROM {rows}) d"
+    )
+    return relation, con.execute(f"SELECT * FROM {relation} ORDER BY key_id").df()
+
+
+def analyse_keys(source: Source, layout: Layout, keys: pd.DataFrame, match) -> pd.DataFrame:
+    """The key cells (``key_cells``) turned into entries and analysed once each (Python only: no engine
+    statement, so the engine can number the rows meanwhile): key_id and ``RESULT_COLUMNS``."""
     width = len(source.headers)
     frame = pd.DataFrame({i: [""] * len(keys) for i in range(width)}, dtype=object)
-    for i, name in zip(layout.key, names, strict=True):
-        frame[i] = keys[name].astype(object).to_numpy()
+    for i in layout.key:
+        frame[i] = keys[f"k{i}"].astype(object).to_numpy()
     frame[layout.role_index["date"]] = PLACEHOLDER_DATE
     entries, _blank, _dayfirst = reader._entries(
         frame, source.cells, 0, width, layout.role_index, layout.app, layout.nutrients, None
@@ -268,18 +279,13 @@ def keys_relation(con, source: Source, layout: Layout, rows: str, number: int, m
     analysed = match(diary)
     result = analysed[RESULT_COLUMNS].copy()
     result["supplemental"] = result["supplemental"].astype(bool)
-    result.insert(0, "key_id", np.arange(first_id, first_id + len(result), dtype=np.int64))
-    for name in names:
-        result[name] = keys[name].to_numpy()
-    relation = f"keys_{number}"
-    con.register(relation + "_frame", result)
-    con.execute(f"CREATE TEMP TABLE {relation} AS SELECT * FROM {relation}_frame")
-    con.unregister(relation + "_frame")
-    return relation
+    result.insert(0, "key_id", keys["key_id"].to_numpy(dtype=np.int64))
+    return result
 
 
 def food_keys_sql(con, rows: str, dates: str, keys: str, layout: Layout) -> str:
-    """(person, day, key_id) of the food rows (dated, not skipped) of one source. A blank date continues
+    """(person, day, key_id) of the dated rows of one source (``keys``: ``key_cells``; rows of skipped keys
+    are left out where the rows join the analysed keys). A blank date continues
     the last valid date above it, as the reader does (the rows are held in file order only when needed)."""
     using = ", ".join(f"k{i}" for i in layout.key)
     blanks = con.execute(f"SELECT count(*) FROM {rows} WHERE date_raw = ''").fetchall()[0][0]
@@ -293,10 +299,7 @@ def food_keys_sql(con, rows: str, dates: str, keys: str, layout: Layout) -> str:
             f"(ORDER BY r.rowid ROWS UNBOUNDED PRECEDING) ELSE {valid} END"
         )
     dated = f"SELECT r.*, {day} AS day FROM {rows} r LEFT JOIN {dates} d ON r.date_raw = d.date_raw"
-    return (
-        f"SELECT r.person, r.day, k.key_id FROM ({dated}) r JOIN {keys} k USING ({using}) "
-        f"WHERE r.day IS NOT NULL AND k.status <> 'skipped'"
-    )
+    return f"SELECT r.person, r.day, k.key_id FROM ({dated}) r JOIN {keys} k USING ({using}) WHERE r.day IS NOT NULL"
 
 
 def profile_cells(con, rows: str, layout: Layout) -> pd.DataFrame:
