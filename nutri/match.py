@@ -38,6 +38,8 @@ REVIEW_THRESHOLD = 70
 # Below this share of the query's information found in a description, nothing is claimed.
 UNMATCHED_COVERAGE = 0.5
 UNSPECIFIED = re.compile(r"\b(?:NS as to [^,]*|NFS)\b")
+# "any kind": no detail of the food's identity a text must ask for ("Fish, roe, mixed species")
+ANY_KIND = re.compile(r"\b(?:NS as to [^,]*|NFS|mixed species)\b")
 SAME_AS_PENALTY = 0.06  # prior of a survey food that is one SR28 food (FoodTable same_as)
 SEARCH_TEXT_SHARE = 0.15  # of a word's weight lost when it is only in a food's example names (FNDDS)
 HEAD_WEIGHT = 2.0  # words naming the food in "Food, state, detail" texts
@@ -94,6 +96,7 @@ PHRASE_SYNONYMS = [
     (r"\bhot dog sausages?\b", "frankfurter"),
     (r"\bhot ?dogs?\b", "frankfurter"),
     (r"\bkidney beans?\b", "kidney bean"),
+    (r"\bred ?fish\b", "redfish"),  # ocean perch (FNDDS's example name), not the "red" of red caviar
     # qualifiers that make a different food, spelt one way on both sides (texts and descriptions)
     (r"\bnon[ -]?alcoholic\b|\balcohol[ -]free\b", "nonalcoholic"),
     (r"\bdecaf(?:feinated)?\b", "decaffeinated"),
@@ -804,7 +807,7 @@ def _identity_words(description: str) -> tuple[frozenset[str], tuple[frozenset[s
     that "with" is part of the dish's name ("Taco or tostada with beef, cheese and lettuce") rather
     than a detail after a comma ("Milk chocolate candy, with fruit and nuts")."""
     # "with added calcium, vitamins A and D" says fortified (a claim, read so on both sides), no ingredient
-    lower = FORTIFIED_WITH.sub(" fortified", UNSPECIFIED.sub(" ", description).lower())
+    lower = FORTIFIED_WITH.sub(" fortified", ANY_KIND.sub(" ", description).lower())
     plain, _, added = re.sub(r"\([^)]*\)", " ", lower).partition(" with ")
 
     def kept(text: str) -> set[str]:
@@ -1545,8 +1548,15 @@ class Matcher:
 
     @cached_property
     def _ingredient_names(self) -> frozenset[str]:
-        """Words naming a food that is no dish of DISH_HEADS: "lentil", "tomato", not "ramen"."""
-        return frozenset(word for cores in self.head_cores for core in cores if not core & DISH_HEADS for word in core)
+        """Words that name a food by themselves, which is no dish of DISH_HEADS: "lentil" ("Lentils,
+        raw"), "tomato", not "ramen" or "pesto" (only in "KASHI Pesto Pasta Primavera")."""
+        return frozenset(
+            word
+            for cores in self.head_cores
+            for core in cores
+            if len(core) == 1 and not core & DISH_HEADS
+            for word in core
+        )
 
     def _head_bonus(self, i: int, word_set: set[str], named: bool) -> float:
         shared_head = word_set & self.heads[i]

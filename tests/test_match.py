@@ -431,3 +431,17 @@ def test_dry_or_oil_roasted_is_a_roasting_method(matcher, text, food_id):
 )
 def test_a_soups_ingredient_is_not_the_soup(matcher, text, accepted):
     assert matcher.match(text).food_id in accepted
+
+
+@pytest.mark.parametrize(
+    "text, accepted",
+    [
+        # "mixed species" is any species: no detail a text must ask for, unlike another species (shad)
+        ("salmon roe", {"15072", "15207"}),
+        ("Roe, King Salmon", {"15072", "15207"}),
+        # a red fish is a redfish (ocean perch), not red caviar
+        ("Red Fish", {f"fndds:261251{n}" for n in ("00", "10", "20", "30", "40", "50", "60")}),
+    ],
+)
+def test_fish_of_any_species_and_redfish(matcher, text, accepted):
+    assert matcher.match(text).food_id in accepted
