@@ -155,6 +155,23 @@ def test_the_package_digest_covers_sr28_foods_beside_the_package(tmp_path, monke
         cache.package_digest.cache_clear()
 
 
+def test_an_edit_that_keeps_a_files_length_changes_the_package_digest(tmp_path, monkeypatch):
+    """The digest reads each file's bytes (their CRC), not only its size or time."""
+    from nutri.tables import sr28
+
+    before = cache.package_digest()
+    data = bytearray(sr28.foods_csv_path().read_bytes())
+    data[-2] = ord("9") if data[-2] != ord("9") else ord("8")  # one byte of the last row, same length
+    edited = tmp_path / "foods.csv"
+    edited.write_bytes(bytes(data))
+    monkeypatch.setattr(sr28, "foods_csv_path", lambda: edited)
+    cache.package_digest.cache_clear()
+    try:
+        assert cache.package_digest() != before
+    finally:
+        cache.package_digest.cache_clear()
+
+
 def test_the_tables_from_the_cache_equal_the_tables_read(tmp_path, monkeypatch):
     from nutri import tables
 
