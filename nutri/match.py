@@ -1241,6 +1241,11 @@ class Matcher:
         # "Peach, Frozen, Unsweetened": as in SR28, the first comma segment names the food
         segments = [seg for seg in food_part.split(",") if seg.strip()]
         head = frozenset(tokenize(segments[0])) if len(segments) > 1 or brand else frozenset()
+        if len(segments) > 1 and not brand and all(self._correct(w) is None for w in tokenize(segments[0])):
+            # "Seggiano, Fresh Basil Pesto", "365, Pea Protein": Cronometer's "Brand, Product", a
+            # first segment with no word any description has, is a brand, not the food's name; its
+            # words stay in the text (unknown, so the row is reviewed)
+            head = frozenset(tokenize(segments[1]))
         if brand:
             known = [w for w in tokenize(brand) if self._correct(w) is not None and w not in food_words]
             if not any(w not in COOKING_WORDS and w not in HOUSEHOLD_WORDS for w in food_words):

@@ -445,3 +445,18 @@ def test_a_soups_ingredient_is_not_the_soup(matcher, text, accepted):
 )
 def test_fish_of_any_species_and_redfish(matcher, text, accepted):
     assert matcher.match(text).food_id in accepted
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        # Cronometer's "Brand, Product": a first segment no description has a word of is a brand;
+        # the next names the food, and the unknown brand keeps the row reviewed
+        ("Seggiano, Fresh Basil Pesto", "pesto"),
+        ("Obento, Pickled Ginger, Sliced", "pickled"),
+        ("Poppi, Prebiotic Soda, Grape", "carbonated"),
+    ],
+)
+def test_an_unknown_first_segment_is_a_brand_not_the_foods_name(matcher, text, word):
+    found = matcher.match(text)
+    assert word in found.description.lower() and found.status == "needs_review", found
