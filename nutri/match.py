@@ -819,7 +819,14 @@ def _identity_words(description: str) -> tuple[frozenset[str], tuple[frozenset[s
     # substitute, "Bacon, meatless", is another food by its category: build_prior_index)
     singles = kept(re.sub(r"[a-z][\w-]* or [a-z][\w-]*", " ", plain)) - {"meatless"}
     in_name = "," not in plain
-    return frozenset(singles), tuple(frozenset(g) for g in groups if g), frozenset(kept(added) - {"meatless"}), in_name
+    # what follows "with" and is negated adds nothing: "Nachos with cheese, meatless, no beans" adds cheese
+    lacking = negated_words(added) | {"no", "not", "non", "without"} if NEGATION_WORD_RE.search(added) else set()
+    return (
+        frozenset(singles),
+        tuple(frozenset(g) for g in groups if g),
+        frozenset(kept(added) - {"meatless"} - lacking),
+        in_name,
+    )
 
 
 def build_word_index(foods, example_names: np.ndarray) -> WordIndex:

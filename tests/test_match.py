@@ -460,3 +460,15 @@ def test_fish_of_any_species_and_redfish(matcher, text, accepted):
 def test_an_unknown_first_segment_is_a_brand_not_the_foods_name(matcher, text, word):
     found = matcher.match(text)
     assert word in found.description.lower() and found.status == "needs_review", found
+
+
+@pytest.mark.parametrize(
+    "text, food_id",
+    [
+        # a negated filling adds nothing: "Nachos with cheese, meatless, no beans" adds cheese only
+        ("Nachos, with cheese", "fndds:58104100"),
+        ("cheese enchilada", "fndds:58100800"),
+    ],
+)
+def test_a_negated_filling_is_no_added_ingredient(matcher, text, food_id):
+    assert matcher.match(text).food_id == food_id
