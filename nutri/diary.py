@@ -503,7 +503,13 @@ class _Col:
 
     @classmethod
     def of(cls, column) -> _Col:
-        codes, uniques = pd.factorize(pd.Series(column, dtype=object), use_na_sentinel=False)
+        column = pd.Series(column, dtype=object)
+        # a column without missing cells (every text file's) is factorized as it is: asked to keep a
+        # missing value as a value of its own, pandas first looks for one in every cell (2 of 6 ms a
+        # column at 100k rows); a workbook's empty cells (None) take that way, as codes of their own
+        codes, uniques = pd.factorize(column)
+        if len(codes) and codes.min() < 0:
+            codes, uniques = pd.factorize(column, use_na_sentinel=False)
         return cls(codes, np.asarray(uniques, dtype=object))
 
     @classmethod
