@@ -197,11 +197,11 @@ def check_settings(path: Path, settings: dict, types: dict) -> None:
 
 
 def load_config(path: Path | None) -> dict:
-    import tomllib
-
     candidates = [path] if path else [Path(name) for name in CONFIG_NAMES]
     for candidate in candidates:
         if candidate and candidate.is_file():
+            import tomllib  # only with a config file: most runs have none
+
             try:
                 config = tomllib.loads(candidate.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -30,9 +30,7 @@ import numpy as np
 import pandas as pd
 
 from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
-from nutri.mfp_html import is_printable_diary, read_printable_diary
 from nutri.nutrients import NUTRIENT_BY_COLUMN, from_export_header
-from nutri.workbook import read_workbook_rows
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"}
@@ -324,10 +322,20 @@ def _head_records(name: str, text: str, delimiter: str) -> list[list[str]]:
     return records
 
 
+def _is_printable_diary(data: bytes) -> bool:
+    head = data[:4096].lower()
+    return (b"<html" in head or b"<!doctype html" in head) and b"printable" in head
+
+
 def _read_cells(name: str, data: bytes, suffix: str, sheet: str | None, overrides: dict[str, str]) -> _Cells:
-    if suffix in (".htm", ".html") or is_printable_diary(data):  # MyFitnessPal's printable diary page
+    # the readers of pages and workbooks (html.parser, zipfile) load only for such a file
+    if suffix in (".htm", ".html") or _is_printable_diary(data):  # MyFitnessPal's printable diary page
+        from nutri.mfp_html import read_printable_diary
+
         return _Cells(read_printable_diary(name, data), size=len(data))
     if suffix in WORKBOOK_SUFFIXES or (suffix not in TEXT_SUFFIXES and data.startswith(b"PK\x03\x04")):
+        from nutri.workbook import read_workbook_rows
+
         workbook_suffix = (
             suffix if suffix in WORKBOOK_SUFFIXES else (".ods" if b"opendocument" in data[:200] else ".xlsx")
         )

@@ -15,11 +15,6 @@ from nutri.errors import UnreadableInputError
 HEADER = ["Date", "Meal", "Food", "Calories"]
 
 
-def is_printable_diary(data: bytes) -> bool:
-    head = data[:4096].lower()
-    return (b"<html" in head or b"<!doctype html" in head) and b"printable" in head
-
-
 class _DiaryPage(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
