@@ -3,8 +3,9 @@
     PYTHONPATH=. python benchmarks/cohort_stages.py benchmarks/out/cohort-scale-10000000.parquet \
         --profiles benchmarks/out/profiles-scale-10000000.csv -o /tmp/stages-out [--top 25]
 
-Wall and CPU seconds (user + system of the whole process, so the engine's threads count) and the largest
-resident memory (sampled every 20 ms) per engine statement, largest CPU first, and per Python step
+Wall and CPU seconds (user + system of the whole process, so the engine's threads count), the largest
+resident memory and the most spilled to the engine's temp_directory (both sampled every 20 ms) per engine
+statement, largest CPU first, and per Python step
 (matching, verdicts, summary, writing). Timing
 wrappers only: the pipeline runs as ``nutri cohort`` runs it.
 """
@@ -16,6 +17,7 @@ import os
 import re
 import resource
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -29,11 +31,15 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+SPILL = Path(tempfile.gettempdir()) / "nutri-cohort-spill"  # the engine's temp_directory (nutri.cohort.engine)
+
+
 class Resident:
-    """The largest resident memory (MB) since the last ``take``, sampled every 20 ms by a thread."""
+    """The largest resident memory (MB) since the last ``take``, and the most the engine had spilled to
+    disk (MB in its temp_directory), sampled every 20 ms by a thread."""
 
     def __init__(self) -> None:
-        self.peak = 0.0
+        self.peak, self.spill = 0.0, 0.0
         self._page = os.sysconf("SC_PAGE_SIZE") / 2**20
         threading.Thread(target=self._sample, daemon=True).start()
 
@@ -41,11 +47,23 @@ class Resident:
         while True:
             with open("/proc/self/statm") as handle:
                 self.peak = max(self.peak, int(handle.read().split()[1]) * self._page)
+            self.spill = max(self.spill, _spilled())
             time.sleep(0.02)
 
     def take(self) -> float:
         peak, self.peak = self.peak, 0.0
         return peak
+
+    def take_spill(self) -> float:
+        spill, self.spill = self.spill, 0.0
+        return spill
+
+
+def _spilled() -> float:
+    try:
+        return sum(e.stat().st_size for e in os.scandir(SPILL) if e.is_file()) / 2**20
+    except OSError:  # no folder yet, or a file removed while counted
+        return 0.0
 
 
 RSS = Resident()
@@ -60,9 +78,11 @@ class Timed:
 
     def execute(self, sql: str):
         GAPS.append((RSS.take(), " ".join(sql.split())))  # Python's work since the last statement
+        RSS.take_spill()
         w0, c0 = time.perf_counter(), _cpu()
         result = self._con.execute(sql)
-        self._log.append((time.perf_counter() - w0, _cpu() - c0, " ".join(sql.split()), RSS.take()))
+        wall, cpu = time.perf_counter() - w0, _cpu() - c0
+        self._log.append((wall, cpu, " ".join(sql.split()), RSS.take(), RSS.take_spill()))
         return result
 
     def __getattr__(self, name):
@@ -121,8 +141,9 @@ def main() -> None:
     print(
         f"largest between statements (Python): {gap:.0f} MB, before {_label(before)}; after the last: {RSS.take():.0f} MB"
     )
-    for w, c, sql, peak in sorted(log, key=lambda x: -x[1])[: args.top]:
-        print(f"  {w:6.2f} s {c:6.2f} CPU-s {peak:6.0f} MB  {_label(sql)}")
+    print(f"spilled to disk at most: {max(x[4] for x in log):.0f} MB (spill column: during each statement)")
+    for w, c, sql, peak, spill in sorted(log, key=lambda x: -x[1])[: args.top]:
+        print(f"  {w:6.2f} s {c:6.2f} CPU-s {peak:6.0f} MB {spill:6.0f} MB spill  {_label(sql)}")
     print("Python steps (engine statements inside them included):")
     for w, c, name in steps:
         print(f"  {w:6.2f} s {c:6.2f} CPU-s  {name}")
