@@ -904,20 +904,20 @@ class PortionWeights:
 
     def _by_nearby_volume(
         self, food_id: str, quantity: Quantity, food_text: str, nearby: tuple[str, ...], why_not: str
-    ) -> tuple[float | None, str]:
-        """A volume of a food with no volume weight ("1 cup" of canned kidney beans), weighed as the
-        next food of its kind the text could mean (``nearby``, best first: boiled kidney beans):
-        an estimate the row says it is, never silent."""
+    ) -> tuple[None, str]:
+        """A volume of a food with no volume weight ("1 cup" of canned kidney beans) gets no grams:
+        another food's weight per cup is not this food's. The note names the next food of its kind the
+        text could mean that has one (``nearby``, best first: the rinsed canned beans), for the user to
+        weigh or to choose."""
         category = self._table.category(food_id) if self._table.has(food_id) else ""
         for other in nearby:
             if other == food_id or not self._table.has(other) or self._table.category(other) != category:
                 continue
             grams, how = self._grams_per_unit(other, quantity, food_text)
             if grams is not None:
-                return grams, (
-                    f"{GRAMS_DOUBT} no volume weight for {self._table.description(food_id)}; weighed as "
-                    f"{self._table.description(other)}, the next food of its kind the text could mean: {how}; "
-                    "give grams"
+                return None, (
+                    f"{why_not}; {self._table.description(other)} ({other}), the next food of its kind the "
+                    f"text could mean, has {how}"
                 )
         return None, why_not
 
