@@ -1573,7 +1573,8 @@ class Matcher:
     def _head_bonus(self, i: int, word_set: set[str], named: bool) -> float:
         shared_head = word_set & self.heads[i]
         if (
-            not named
+            shared_head
+            and not named
             and all(core & DISH_HEADS - word_set for core in self.head_cores[i])
             and shared_head <= self._ingredient_names
         ):
