@@ -748,6 +748,10 @@ def main() -> None:
     # memory at 100k and 1M rows, warm and cold (benchmarks/RESULTS.md). Reference counting still frees
     # every object not in a cycle. `nutri cohort` (many diaries in one process) switches it back on.
     gc.disable()
+    # numpy starts OpenBLAS's thread pool as it loads, and the threads spin waiting for matrix work that
+    # nutri never gives them (no BLAS call anywhere): 0.04 s CPU of a 50-row report, 0.06-0.1 s at 100k
+    # rows (benchmarks/RESULTS.md). Set before numpy loads; a user's own setting wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         cli(prog_name="nutri")  # standalone: click always ends in SystemExit
     except SystemExit as done:
