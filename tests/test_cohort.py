@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -129,6 +130,31 @@ def test_cohort_regular_diary_many_days(tmp_path):
     assert (result.person_weeks["magnesium_status"] != "insufficient data").any()
     for person in ("ann", "bob"):
         _check_person(result, path, person)
+
+
+def test_person_days_csv_writes_amounts_to_four_decimals_and_parquet_keeps_them(tmp_path):
+    """person_days.csv: each amount and coverage to 4 decimals (the engine's doubles printed in full were
+    most of writing it); unknown stays empty; the Parquet file keeps the doubles."""
+    import duckdb
+
+    from nutri.cohort.output import write_outputs
+
+    rows = [(p, d, e) for d in range(3) for p in ("ann", "bob") for e in (0, 1, 2, 13, 8)]
+    path = _write_cohort(tmp_path / "study.csv", rows, blank_dates=False)
+    result = run_cohort([str(path)], CohortSettings(engine_bytes=0))
+    days = result.person_days.sort_values(["person", "date"]).reset_index(drop=True)
+    write_outputs(result, tmp_path / "csv")
+    write_outputs(result, tmp_path / "parquet", parquet=True)
+    text = (tmp_path / "csv" / "person_days.csv").read_text(encoding="utf-8").splitlines()
+    written = pd.read_csv(tmp_path / "csv" / "person_days.csv", dtype={"date": str})
+    kept = duckdb.sql(f"SELECT * FROM read_parquet('{tmp_path / 'parquet' / 'person_days.parquet'}')").df()
+    for column in ("magnesium_mg", "energy_kcal", "magnesium_mg_coverage"):
+        expected = days[column].to_numpy(dtype=float)
+        assert np.allclose(written[column], expected.round(4), atol=5e-5, equal_nan=True)
+        assert np.array_equal(
+            kept.sort_values(["person", "date"])[column].to_numpy(dtype=float), expected, equal_nan=True
+        )
+    assert all(len(cell.split(".")[1]) == 4 for cell in text[1].split(",")[4:] if cell)
 
 
 def test_shrinkage_hand_checked():

@@ -21,6 +21,11 @@ DAY_COLUMNS = [
     *[c for c in ENTRY_NUTRIENT_COLUMNS if c != ENERGY.column],
     *[c + "_coverage" for c in ENTRY_NUTRIENT_COLUMNS],
 ]
+# person_days.csv writes its amounts and coverages to this many decimals (0.0001 mg, µg, g or kcal; the
+# Parquet file keeps the engine's doubles): printing 1.7 million days x 20 doubles in full
+# ("1.7999999999999998") was most of a 10M-row run's largest statement, and no intake is known that well
+DAY_DECIMALS = 4
+DAY_AMOUNTS = [c for c in DAY_COLUMNS if c not in ("person", "date", "complete", "entries")]
 
 
 def _write_table(con, frame: pd.DataFrame, path: Path, parquet: bool) -> Path:
@@ -45,7 +50,7 @@ def write_outputs(result, folder: Path, parquet: bool = False) -> list[Path]:
     # Python makes the other files: at 10M rows they overlap about 2 of 9 seconds
     with ThreadPoolExecutor(max_workers=1) as pool:
         others = pool.submit(_write_others, result, folder, suffix, parquet)
-        result.write_person_days(str(days_path), DAY_COLUMNS, parquet)
+        result.write_person_days(str(days_path), DAY_COLUMNS, parquet, {c: DAY_DECIMALS for c in DAY_AMOUNTS})
         weeks_path, people_path, summaries = others.result()
     return [weeks_path, days_path, people_path, *summaries]
 

@@ -42,8 +42,14 @@ class CohortResult:
         """person, date, complete, entries, energy_kcal, nutrient columns, coverage, counted, bounds."""
         return self._con.execute(self._days_sql()).df()
 
-    def write_person_days(self, path: str, columns: list[str], parquet: bool) -> None:
-        query = f"SELECT {', '.join(columns)} FROM ({self._days_sql()})"
+    def write_person_days(
+        self, path: str, columns: list[str], parquet: bool, decimals: dict[str, int] | None = None
+    ) -> None:
+        """``columns`` of the person-days to a file; in CSV, each column of ``decimals`` to that many
+        decimals (a value no decimal can hold, an infinity, is left empty as unknown)."""
+        decimals = {} if parquet else (decimals or {})
+        selected = [f"TRY_CAST({c} AS DECIMAL(18, {decimals[c]})) AS {c}" if c in decimals else c for c in columns]
+        query = f"SELECT {', '.join(selected)} FROM ({self._days_sql()})"
         target = "(FORMAT parquet)" if parquet else "(FORMAT csv, HEADER true)"
         self._con.execute(f"COPY ({query}) TO {sources._quote(path)} {target}")
 
