@@ -820,7 +820,7 @@ def _identity_words(description: str) -> tuple[frozenset[str], tuple[frozenset[s
     singles = kept(re.sub(r"[a-z][\w-]* or [a-z][\w-]*", " ", plain)) - {"meatless"}
     in_name = "," not in plain
     # what follows "with" and is negated adds nothing: "Nachos with cheese, meatless, no beans" adds cheese
-    lacking = negated_words(added) | {"no", "not", "non", "without"} if NEGATION_WORD_RE.search(added) else set()
+    lacking = negated_words(added) | {w.lower() for w in NEGATION_WORD_RE.findall(added)}
     return (
         frozenset(singles),
         tuple(frozenset(g) for g in groups if g),

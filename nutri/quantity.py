@@ -744,27 +744,29 @@ class GenericMeasure:
     why: str
 
 
+def _data_rows(name: str) -> list[dict]:
+    """The rows of one of nutri's data CSVs, its "#" comment lines left out."""
+    import csv
+
+    with (
+        resources.as_file(resources.files("nutri") / "data" / name) as path,
+        open(path, newline="", encoding="utf-8") as handle,
+    ):
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
 @lru_cache(maxsize=1)
 def generic_measures() -> tuple[dict[tuple[str, str], GenericMeasure], tuple[tuple[str, re.Pattern | None, str], ...]]:
     """The generic-measure table keyed by (measure, category), and the category rules in order."""
-    import csv
-
-    def rows(name: str) -> list[dict]:
-        with (
-            resources.as_file(resources.files("nutri") / "data" / name) as path,
-            open(path, newline="", encoding="utf-8") as handle,
-        ):
-            return list(csv.DictReader(line for line in handle if not line.startswith("#")))
-
     measures = {
         (r["measure"], r["category"]): GenericMeasure(
             r["measure"], r["category"], float(r["amount"]), r["unit"], r["why"]
         )
-        for r in rows("generic_measures.csv")
+        for r in _data_rows("generic_measures.csv")
     }
     rules = tuple(
         (r["category"], re.compile(r["pattern"], re.I) if r["pattern"] else None, r["table_category"])
-        for r in rows("generic_measure_categories.csv")
+        for r in _data_rows("generic_measure_categories.csv")
     )
     return measures, rules
 
@@ -783,20 +785,13 @@ class ReferenceAmount:
 @lru_cache(maxsize=1)
 def serving_sizes() -> tuple[tuple[str, re.Pattern | None, ReferenceAmount], ...]:
     """The serving rules in order: (table category or "", description pattern or None, serving)."""
-    import csv
-
-    with (
-        resources.as_file(resources.files("nutri") / "data" / "serving_sizes.csv") as path,
-        open(path, newline="", encoding="utf-8") as handle,
-    ):
-        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
     return tuple(
         (
             r["category"],
             re.compile(r["pattern"], re.I) if r["pattern"] else None,
             ReferenceAmount(float(r["grams"]), r["basis"], r["why"]),
         )
-        for r in rows
+        for r in _data_rows("serving_sizes.csv")
     )
 
 
