@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from nutri.cache import paused_gc
 from nutri.errors import DataFileError
 from nutri.quantity import HOUSEHOLD_WORDS, singular
 from nutri.tables.base import SPECIAL_CATEGORIES, FoodTable, data_file
@@ -1083,6 +1084,7 @@ class Matcher:
     """Matches text to foods of one FoodTable (all its tables). Build once per run; ``match`` is
     cached per text. The index is a function of (table, aliases) only: build_*_index above."""
 
+    @paused_gc()  # the index and the lists below are some hundred thousand objects (cache.paused_gc)
     def __init__(self, table: FoodTable, user_aliases: dict[str, Alias] | None = None) -> None:
         self.table = table
         self.user_aliases = user_aliases or {}
