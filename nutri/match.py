@@ -495,25 +495,38 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+SPACED_PERCENT = re.compile(r"(\d)\s*%")
+NOT_A_WORD = re.compile(r"[^\w%]+")
+
+
 @lru_cache(maxsize=200_000)
 def tokenize(text: str, drop_noise: bool = True) -> tuple[str, ...]:
     """Normalised tokens: lower case, no accents or punctuation (keeps '2%'), singular,
     synonyms applied; noise words dropped from diary text (``drop_noise``)."""
     text = _strip_accents(str(text).lower()).replace("&", " and ")
-    text = re.sub(r"(\d)\s*%", r"\1%", text)
-    text = re.sub(r"[^\w%]+", " ", text.replace("'", ""))
+    text = SPACED_PERCENT.sub(r"\1%", text)
+    text = NOT_A_WORD.sub(" ", text.replace("'", ""))
     if ANY_PHRASE.search(text):
         for pattern, replacement in PHRASE_SYNONYMS:
             text = pattern.sub(replacement, text)
-    tokens = []
+    tokens: list[str] = []
     for word in text.split():
-        word = WORD_SYNONYMS.get(word, word)
-        for part in word.split():
-            part = WORD_SYNONYMS.get(singular(part), singular(part))
-            if drop_noise and part in NOISE_WORDS:
-                continue
-            tokens.extend(part.split())
-    return tuple(t for t in tokens if t not in STOP_WORDS)
+        tokens.extend(_word_tokens(word, drop_noise))
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=100_000)
+def _word_tokens(word: str, drop_noise: bool) -> tuple[str, ...]:
+    """One word's tokens (synonyms, singular, noise and stop words dropped): texts share their words,
+    so each is read once (a cold cohort tokenizes tens of thousands of texts, the index build 40,000)."""
+    tokens: list[str] = []
+    word = WORD_SYNONYMS.get(word, word)
+    for part in word.split():
+        part = WORD_SYNONYMS.get(singular(part), singular(part))
+        if drop_noise and part in NOISE_WORDS:
+            continue
+        tokens.extend(t for t in part.split() if t not in STOP_WORDS)
+    return tuple(tokens)
 
 
 def normalise(text: str) -> str:
@@ -546,7 +559,7 @@ class Match:
     # line may change with the product
     ranges: tuple[tuple[str, float, float], ...] = ()
 
-    @property
+    @cached_property  # asked once per diary key (amount, unit, text), the same for every key of a text
     def alternatives_text(self) -> str:
         return "|".join(f"{fid}:{desc}" for fid, desc, _ in self.alternatives)
 
@@ -1130,6 +1143,7 @@ class Matcher:
         self._added: dict[int, frozenset[str]] = {}
         self._preparation_masks = priors.preparation
         self._alike: dict[tuple, tuple[str, ...]] = {}
+        self._searched: dict[tuple[str, int], list[tuple[str, str, float]]] = {}
         self._example_names = table.example_names()  # rows whose additional names are examples (FNDDS)
 
     # -- typo layer -------------------------------------------------------------------------
@@ -1322,8 +1336,11 @@ class Matcher:
         return same
 
     def search(self, text: str, limit: int = 10) -> list[tuple[str, str, float]]:
-        """Ranked (food_id, description, score) candidates from the index (no aliases)."""
-        return self._same_foods(self._rank(tuple(tokenize(text)), limit))
+        """Ranked (food_id, description, score) candidates from the index (no aliases); once per (text,
+        limit): ``nearby`` asks again for every amount and unit of a text (a cohort: each of its keys)."""
+        if (text, limit) not in self._searched:
+            self._searched[(text, limit)] = self._same_foods(self._rank(tuple(tokenize(text)), limit))
+        return list(self._searched[(text, limit)])
 
     # -- internals --------------------------------------------------------------------------
     def _match(  # noqa: C901 - the matcher's decision: aliases, ranking, then each review reason in turn

@@ -472,3 +472,46 @@ def test_an_unknown_first_segment_is_a_brand_not_the_foods_name(matcher, text, w
 )
 def test_a_negated_filling_is_no_added_ingredient(matcher, text, food_id):
     assert matcher.match(text).food_id == food_id
+
+
+def test_a_search_asked_again_gives_the_same_ranking_and_a_list_of_its_own(table):
+    from nutri.match import Matcher, tokenize
+
+    fresh = Matcher(table)
+    first = fresh.search("canned kidney beans", 4)
+    first.append(("x", "changed by the caller", 0.0))
+    again = fresh.search("canned kidney beans", 4)
+    assert again == first[:-1] and again is not first
+    # the same ranking as a matcher that never searched before, and the text's own tokens ranked
+    assert Matcher(table).search("canned kidney beans", 4) == again
+    assert again == Matcher(table)._same_foods(Matcher(table)._rank(tuple(tokenize("canned kidney beans")), 4))
+    assert fresh.search("canned kidney beans", 10)[:4] != [] and len(fresh.search("canned kidney beans", 1)) == 1
+
+
+def test_tokens_are_read_word_by_word_as_from_the_whole_text(table):
+    """tokenize reads each word once (_word_tokens); the tokens are those of the text read whole."""
+    from nutri import match
+
+    def whole(text: str, drop_noise: bool) -> tuple[str, ...]:  # the reading before words were cached
+        text = match._strip_accents(str(text).lower()).replace("&", " and ")
+        text = re.sub(r"[^\w%]+", " ", re.sub(r"(\d)\s*%", r"\1%", text).replace("'", ""))
+        if match.ANY_PHRASE.search(text):
+            for pattern, replacement in match.PHRASE_SYNONYMS:
+                text = pattern.sub(replacement, text)
+        tokens = []
+        for word in text.split():
+            for part in match.WORD_SYNONYMS.get(word, word).split():
+                part = match.WORD_SYNONYMS.get(match.singular(part), match.singular(part))
+                if not (drop_noise and part in match.NOISE_WORDS):
+                    tokens.extend(part.split())
+        return tuple(t for t in tokens if t not in match.STOP_WORDS)
+
+    texts = [*map(str, table.foods["description"].iloc[::7]), "Organic Semi-Skimmed Milk & Honey, 2 %"]
+    texts += ["the jacket potatoes with beans", "Crème Brûlée", "homemade spring onions (store bought) - lunch"]
+    for text in texts:
+        for drop_noise in (True, False):
+            assert match.tokenize(text, drop_noise) == whole(text, drop_noise), text
+    assert match.tokenize("organic apples") == ("apple",) and match.tokenize("organic apples", False) == (
+        "organic",
+        "apple",
+    )
