@@ -515,3 +515,56 @@ def test_tokens_are_read_word_by_word_as_from_the_whole_text(table):
         "organic",
         "apple",
     )
+
+
+def test_a_phrase_is_tried_only_on_texts_holding_what_it_needs(table):
+    from nutri import match
+
+    assert match.required_strings(re.compile(r"\bsemi[ -]?skimmed\b")) == {"skimmed"}
+    assert match.required_strings(re.compile(r"\bunsalted\b|\bno salt added\b")) == {"unsalted", "no salt added"}
+    assert match.required_strings(re.compile(r"\bgarbanzo( beans?)?\b")) == {"garbanzo"}
+    assert match.required_strings(re.compile(r"(ab)+c?")) == {"ab"}
+    assert match.required_strings(re.compile(r"\b(?:no|without) meat\b")) == {" meat"}
+    assert match.required_strings(re.compile(r"x|\d+")) is None  # one alternative needs no literal
+    assert match.required_strings(re.compile(r"(?:ab)?[cd]*")) is None
+    assert match.required_strings(re.compile(r"skimmed", re.IGNORECASE)) is None  # "SKIMMED" matches too
+    assert match.required_strings(re.compile(r"semi(?i:skimmed)")) == {"semi"}
+    # every phrase match holds one of its needed strings, on every description and texts of each phrase
+    texts = [str(d).lower() for d in table.foods["description"]] + [
+        "semi skimmed milk", "non-alcoholic beer", "no added sugar jam", "hotdogs", "redfish", "with added calcium",
+    ]  # fmt: skip
+    for (pattern, _), needs in zip(match.PHRASE_SYNONYMS, match.PHRASE_NEEDS, strict=True):
+        assert needs is not None, pattern.pattern  # each of nutri's phrases has a literal part
+        for text in texts:
+            if pattern.search(text):
+                assert any(n in text for n in needs), (pattern.pattern, text)
+    # and the synonyms applied are those of trying every phrase in turn
+    for text in texts:
+        every = text
+        for pattern, replacement in match.PHRASE_SYNONYMS:
+            every = pattern.sub(replacement, every)
+        assert match._phrase_synonyms(text) == every, text
+
+
+class _Forgetful(dict):
+    """A memo that never remembers: every ranking computed afresh."""
+
+    def __contains__(self, key) -> bool:
+        return False
+
+
+def test_rankings_kept_per_corrected_words_are_those_computed_afresh(table):
+    from nutri.match import Matcher
+
+    foods = ["banana", "peanut butter", "chicken breast", "greek yogurt", "whole wheat bread", "brown rice"]
+    texts = []
+    for food in foods:
+        typo = food[:2] + food[3:]  # "baana", "penut butter"
+        for text in (food, typo, f"raw {typo}", f"{typo}, raw", f"{typo} without salt", f"homemade {food}"):
+            texts += [text, text.upper(), f"Brand - {text}"]
+    remembering, afresh = Matcher(table), Matcher(table)
+    afresh._ranked = _Forgetful()
+    for text in texts:
+        assert remembering.match(text) == afresh.match(text), text
+        assert remembering.search(text, 4) == afresh.search(text, 4), text
+    assert len(remembering._ranked) < len(texts)  # typos of one food were ranked once
