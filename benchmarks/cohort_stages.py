@@ -130,8 +130,9 @@ def main() -> None:
     del verdicts, cohort_summary
     w0, c0 = time.perf_counter(), _cpu()
     con = Timed(engine(), log)
-    result = cohort_run.run(list(args.inputs), CohortSettings(profiles=args.profiles), con=con)
-    output.write_outputs(result, args.output, False)
+    days = output.DaysWriter(args.output)  # as `nutri cohort` does: each batch's days written as made
+    result = cohort_run.run(list(args.inputs), CohortSettings(profiles=args.profiles), con=con, on_days=days)
+    output.write_outputs(result, args.output, False, days)
     wall, cpu = time.perf_counter() - w0, _cpu() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"total {wall:.1f} s wall, {cpu:.1f} CPU-s, peak {peak:.0f} MB, load {os.getloadavg()[0]:.1f}")

@@ -715,7 +715,7 @@ def cohort_command(
     """
     gc.enable()  # many people's diaries in one process: their garbage is collected as it goes (see main)
     from nutri.cohort import CohortSettings, run_cohort
-    from nutri.cohort.output import write_outputs
+    from nutri.cohort.output import DaysWriter, write_outputs
     from nutri.diary import parse_column_overrides
 
     settings = CohortSettings(
@@ -729,8 +729,13 @@ def cohort_command(
         nutrients_from,
         accept_review,
     )
-    result = run_cohort(list(inputs), settings)
-    write_outputs(result, output, parquet)
+    days = DaysWriter(output, parquet)  # each batch of people's days is written as soon as it is made
+    try:
+        result = run_cohort(list(inputs), settings, on_days=days)
+        write_outputs(result, output, parquet, days)
+    except BaseException:
+        days.discard()
+        raise
     if not quiet:
         stats = result.stats
         click.echo(

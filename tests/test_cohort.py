@@ -98,6 +98,16 @@ def _check_person(result, path: Path, person: str) -> None:
             assert _same(row[n.key + "_coverage"], item["coverage"])
             assert _same(row[n.key + "_probability_adequate"], item["probability_adequate"])
     assert len(weeks) == sum(1 for w in report["weeks"] if w["days_logged"])
+    # the whole period, which the cohort combines from the weeks' summaries (days.whole_period_sql)
+    # (the report gives none when the diary has one week: the week is the whole period)
+    period = report["whole_period"] or next(w for w in report["weeks"] if w["days_logged"])
+    whole = result.people.set_index("person").loc[person]
+    for n in ASSESSED:
+        item = period["nutrients"][n.key]
+        assert whole[n.key + "_status"] == item["status"], (person, n.key)
+        assert _same(whole[n.column], item["daily_average"]), (person, n.key)
+        assert _same(whole[n.key + "_coverage"], item["coverage"])
+        assert _same(whole[n.key + "_probability_adequate"], item["probability_adequate"]), (person, n.key)
 
 
 cohort_rows = st.lists(
@@ -108,15 +118,17 @@ cohort_rows = st.lists(
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=cohort_rows, blank_dates=st.booleans(), engine_scan=st.booleans())
-def test_cohort_agrees_with_one_report_per_person(tmp_path_factory, rows, blank_dates, engine_scan):
-    """For any person, per-day and per-week figures of `nutri cohort` are those of `nutri report --person`,
-    whether nutri's reader or the engine's scanner reads the file."""
+@given(rows=cohort_rows, blank_dates=st.booleans(), engine_scan=st.booleans(), batch_rows=st.sampled_from([8, 10**7]))
+def test_cohort_agrees_with_one_report_per_person(tmp_path_factory, rows, blank_dates, engine_scan, batch_rows):
+    """For any person, per-day, per-week and whole-period figures of `nutri cohort` are those of `nutri
+    report --person`, whether nutri's reader or the engine's scanner reads the file, and whether the
+    people are computed in one batch or several."""
     rows = sorted(
         rows + rows[:1], key=lambda r: r[1]
     )  # in date order, people interleaved; a repeated name names people
     path = _write_cohort(tmp_path_factory.mktemp("cohort") / "study.csv", rows, blank_dates)
-    result = run_cohort([str(path)], CohortSettings(engine_bytes=0 if engine_scan else 2**30))
+    settings = CohortSettings(engine_bytes=0 if engine_scan else 2**30, batch_rows=batch_rows)
+    result = run_cohort([str(path)], settings)
     assert sorted(result.people["person"]) == sorted({r[0] for r in rows})
     for person in result.people["person"]:
         _check_person(result, path, person)
@@ -155,6 +167,49 @@ def test_person_days_csv_writes_amounts_to_four_decimals_and_parquet_keeps_them(
             kept.sort_values(["person", "date"])[column].to_numpy(dtype=float), expected, equal_nan=True
         )
     assert all(len(cell.split(".")[1]) == 4 for cell in text[1].split(",")[4:] if cell)
+
+
+def test_batches_of_people_write_the_same_files_as_one(tmp_path):
+    """People computed in batches (each batch's days written as soon as made, the command's way) give the
+    files of one batch kept to the end, in the people's and dates' order, CSV and Parquet; no part is
+    left behind."""
+    import duckdb
+
+    from nutri.cohort.output import DaysWriter, write_outputs
+
+    people = [f"p{i:02d}" for i in range(7)]
+    rows = [(p, d, e) for d in range(9) for p in people for e in (0, 2, 8, 13, (d + len(p)) % len(ENTRIES))]
+    path = _write_cohort(tmp_path / "study.csv", rows, blank_dates=False)
+    one = run_cohort([str(path)], CohortSettings(engine_bytes=0))
+    assert len(one.days_tables) == 1
+    for parquet in (False, True):
+        name = "person_days.parquet" if parquet else "person_days.csv"
+        write_outputs(one, tmp_path / f"one-{parquet}", parquet)
+        days = DaysWriter(tmp_path / f"batched-{parquet}", parquet)
+        batched = run_cohort([str(path)], CohortSettings(engine_bytes=0, batch_rows=100), on_days=days)
+        write_outputs(batched, tmp_path / f"batched-{parquet}", parquet, days)
+        assert not batched.days_tables and len(days.parts) == 4  # 45 rows a person: 2, 2, 2 and 1 people
+        assert sorted(p.name for p in (tmp_path / f"batched-{parquet}").iterdir()) == sorted(
+            p.name for p in (tmp_path / f"one-{parquet}").iterdir()
+        )
+        if not parquet:
+            assert (tmp_path / f"batched-{parquet}" / name).read_bytes() == (
+                tmp_path / f"one-{parquet}" / name
+            ).read_bytes()
+            continue
+        a, b = (
+            duckdb.sql(f"SELECT * FROM read_parquet('{tmp_path / d / name}')").df()
+            for d in ("one-True", "batched-True")
+        )
+        assert list(b["person"]) == sorted(b["person"]) and len(b) == len(people) * 9
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+    weeks = pd.read_csv(tmp_path / "batched-False" / "person_weeks.csv")
+    assert np.allclose(
+        weeks.select_dtypes("number"),
+        pd.read_csv(tmp_path / "one-False" / "person_weeks.csv").select_dtypes("number"),
+        rtol=1e-12,
+        equal_nan=True,
+    )
 
 
 def test_shrinkage_hand_checked():

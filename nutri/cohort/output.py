@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -32,25 +33,83 @@ def _write_table(con, frame: pd.DataFrame, path: Path, parquet: bool) -> Path:
     con.register("out_frame", frame)
     try:
         target = "(FORMAT parquet)" if parquet else "(FORMAT csv, HEADER true)"
-        con.execute(f"COPY out_frame TO '{str(path).replace(chr(39), chr(39) * 2)}' {target}")
+        con.execute(f"COPY out_frame TO {_quote(path)} {target}")
     finally:
         con.unregister("out_frame")
     return path
 
 
-def write_outputs(result, folder: Path, parquet: bool = False) -> list[Path]:
-    """The tables through the engine (person_days straight from it), the summary in three renderings."""
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _folder(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UnreadableInputError(f"cannot create the output folder ({exc.strerror})", file=str(folder)) from None
+    return folder
+
+
+class DaysWriter:
+    """person_days written batch by batch (``run_cohort``'s ``on_days``, or a result's kept tables): each
+    batch's days in order to a part beside the file, then the parts joined by ``finish``, CSV byte for
+    byte, Parquet read in order by the engine. One sort of all the days at once spilled at 50M rows; a
+    batch's fits in memory. In CSV each amount and coverage to ``DAY_DECIMALS`` decimals (a value no
+    decimal holds, an infinity, is left empty as unknown)."""
+
+    def __init__(self, folder: Path, parquet: bool = False) -> None:
+        self.path = _folder(folder) / f"person_days{'.parquet' if parquet else '.csv'}"
+        self.parquet = parquet
+        self.parts: list[Path] = []
+
+    def __call__(self, con, table: str) -> None:
+        from nutri.cohort.run import days_sql
+
+        decimals = {} if self.parquet else {c: DAY_DECIMALS for c in DAY_AMOUNTS}
+        selected = [f"TRY_CAST({c} AS DECIMAL(18, {decimals[c]})) AS {c}" if c in decimals else c for c in DAY_COLUMNS]
+        part = self.path.with_name(f".{self.path.name}.part{len(self.parts)}")
+        header = "true" if not self.parts else "false"
+        target = "(FORMAT parquet)" if self.parquet else f"(FORMAT csv, HEADER {header})"
+        self.parts.append(part)
+        con.execute(f"COPY (SELECT {', '.join(selected)} FROM ({days_sql(table)})) TO {_quote(part)} {target}")
+
+    def finish(self, con) -> Path:
+        """The parts joined into the file, and removed."""
+        try:
+            if len(self.parts) == 1:
+                self.parts[0].replace(self.path)
+            elif self.parquet:
+                files = ", ".join(_quote(p) for p in self.parts)
+                con.execute(f"COPY (SELECT * FROM read_parquet([{files}])) TO {_quote(self.path)} (FORMAT parquet)")
+            else:
+                with open(self.path, "wb") as out:
+                    for part in self.parts:
+                        with open(part, "rb") as handle:
+                            shutil.copyfileobj(handle, out, 2**22)
+        finally:
+            self.discard()
+        return self.path
+
+    def discard(self) -> None:
+        for part in self.parts:
+            part.unlink(missing_ok=True)
+
+
+def write_outputs(result, folder: Path, parquet: bool = False, days: DaysWriter | None = None) -> list[Path]:
+    """The tables through the engine, the summary in three renderings; person_days from ``days`` (the
+    writer the run handed each batch to), else from the result's kept tables."""
+    _folder(folder)
     suffix = ".parquet" if parquet else ".csv"
-    days_path = folder / f"person_days{suffix}"
-    # person_days (the engine's work, which lets go of Python's lock) is written while this process's
-    # Python makes the other files: at 10M rows they overlap about 2 of 9 seconds
+    if days is None:
+        days = DaysWriter(folder, parquet)
+        for table in result.days_tables:
+            days(result.con, table)
+    # the parts are joined (the engine's work, which lets go of Python's lock, or the disk's) while this
+    # process's Python makes the other files
     with ThreadPoolExecutor(max_workers=1) as pool:
         others = pool.submit(_write_others, result, folder, suffix, parquet)
-        result.write_person_days(str(days_path), DAY_COLUMNS, parquet, {c: DAY_DECIMALS for c in DAY_AMOUNTS})
+        days_path = days.finish(result.con)
         weeks_path, people_path, summaries = others.result()
     return [weeks_path, days_path, people_path, *summaries]
 

@@ -20,41 +20,40 @@ from nutri.errors import UsageError
 from nutri.nutrients import ASSESSED, NUTRIENT_COLUMNS
 
 
-class CohortResult:
-    """person_weeks, people, summary and stats in memory; person_days stay in the engine until asked for
-    (``person_days``, or ``write_person_days`` straight to a file)."""
+def days_sql(table: str) -> str:
+    """A person_days table (``batch_days``) named, dated and in order: person, date, complete, entries,
+    energy_kcal, nutrient columns, coverage, counted, bounds, supplements."""
+    counted = [f"{c}_counted" for c in NUTRIENT_COLUMNS]
+    upper = [f"{c}_upper" for c in day_sql.BOUND_COLUMNS]
+    extra = ["grams", *counted, *upper, *(f"{n.column}_supplemental" for n in ASSESSED)]
+    return day_sql.person_days_output_sql(table, "cohort_people", "cohort_dates", extra)
 
-    def __init__(self, con, person_weeks: pd.DataFrame, people: pd.DataFrame, summary: dict, stats: dict) -> None:
-        self._con = con
+
+class CohortResult:
+    """person_weeks, people, summary and stats in memory; person_days stay in the engine, one table per
+    batch of people (``days_tables``), until asked for (``person_days``), unless the run handed each batch
+    to ``on_days`` and let it go."""
+
+    def __init__(
+        self, con, days_tables: list[str], person_weeks: pd.DataFrame, people: pd.DataFrame, summary: dict, stats: dict
+    ) -> None:
+        self.con = con
+        self.days_tables = days_tables  # in the people's order
         self.person_weeks = person_weeks
         self.people = people  # one row per person: profile, group, whole-period verdicts
         self.summary = summary  # the group summary (JSON contract)
         self.stats = stats  # rows, distinct keys, files, people
 
-    def _days_sql(self) -> str:
-        counted = [f"{c}_counted" for c in NUTRIENT_COLUMNS]
-        upper = [f"{c}_upper" for c in day_sql.BOUND_COLUMNS]
-        extra = ["grams", *counted, *upper, *(f"{n.column}_supplemental" for n in ASSESSED)]
-        return day_sql.person_days_output_sql("person_days", "cohort_people", "cohort_dates", extra)
-
     @property
     def person_days(self) -> pd.DataFrame:
         """person, date, complete, entries, energy_kcal, nutrient columns, coverage, counted, bounds."""
-        return self._con.execute(self._days_sql()).df()
-
-    def write_person_days(
-        self, path: str, columns: list[str], parquet: bool, decimals: dict[str, int] | None = None
-    ) -> None:
-        """``columns`` of the person-days to a file; in CSV, each column of ``decimals`` to that many
-        decimals (a value no decimal can hold, an infinity, is left empty as unknown)."""
-        decimals = {} if parquet else (decimals or {})
-        selected = [f"TRY_CAST({c} AS DECIMAL(18, {decimals[c]})) AS {c}" if c in decimals else c for c in columns]
-        query = f"SELECT {', '.join(selected)} FROM ({self._days_sql()})"
-        target = "(FORMAT parquet)" if parquet else "(FORMAT csv, HEADER true)"
-        self._con.execute(f"COPY ({query}) TO {sources._quote(path)} {target}")
+        if not self.days_tables:
+            raise ValueError("the person-days were handed to on_days as they were made, and not kept")
+        frames = [self.con.execute(days_sql(t)).df() for t in self.days_tables]
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     def close(self) -> None:
-        self._con.close()
+        self.con.close()
 
 
 def _matcher(settings: CohortSettings):
@@ -65,9 +64,8 @@ def _matcher(settings: CohortSettings):
 
 
 def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd.DataFrame], dict]:
-    """Every input's food rows into the engine: ``food_keys`` (pid, pday, key_id), ``cohort_keys`` (the
-    analysed keys, skipped ones left out) and the view ``food_rows`` joining them; (profile cells per
-    file, counts)."""
+    """Every input's food rows into the engine: ``food_keys`` (pday, key_id) and ``cohort_keys`` (the
+    analysed keys, skipped ones left out); (profile cells per file, counts)."""
     paths = sources.expand_inputs(inputs)
     match, _ = _matcher(settings)
     files, profile_cells = [], []
@@ -101,19 +99,20 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
         con.unregister(f"keys_{number}_frame")
     keys = (f"SELECT * FROM keys_{n} WHERE status <> 'skipped'" for n in range(len(files)))
     con.execute("CREATE TEMP TABLE cohort_keys AS " + " UNION ALL ".join(f"({k})" for k in keys))
-    con.execute(f"CREATE TEMP VIEW food_rows AS {day_sql.food_rows_view_sql('food_keys', 'cohort_keys')}")
     return profile_cells, stats
 
 
 def _number_rows(con, files: list) -> int:
-    """``food_keys`` (pid, pday, key_id) of every file's dated rows, the people and dates numbered
+    """``food_keys`` (pday, key_id) of every file's dated rows, the people and dates numbered
     (``_number_people_and_days``); the number of rows read."""
     parts = [sources.food_keys_sql(con, rows, dates, cells, layout) for _, layout, rows, dates, cells, _ in files]
     _number_people_and_days(con, len(files))
     # (person, day, key_id) numbered as they are read: the rows are never held with their names (at 50M
-    # rows the named rows and the numbered ones were the peak of memory)
+    # rows the named rows and the numbered ones were the peak of memory); the person's number is pday's
+    # high bits, and a key's fits 32 bits: 12 bytes a row, held until the last batch of people
     numbered = (
-        f"SELECT p.pid, CAST(p.pid AS BIGINT) * {day_sql.DAY_SPAN} + r.day AS pday, r.key_id FROM ({part}) r "
+        f"SELECT CAST(p.pid AS BIGINT) * {day_sql.DAY_SPAN} + r.day AS pday, CAST(r.key_id AS INTEGER) AS key_id "
+        f"FROM ({part}) r "
         "JOIN cohort_person_all p ON p.person = r.person"
         for part in parts
     )
@@ -138,45 +137,78 @@ def _source_rows(con, files: int) -> int:
     return sum(con.execute(f"SELECT count(*) FROM rows_{n}").fetchall()[0][0] for n in range(files))
 
 
-def day_totals(con, table) -> None:
-    """Engine tables ``day_totals`` (per person-day sums and counts) and ``day_upper`` (upper bounds)."""
-    con.execute(f"CREATE TEMP TABLE day_totals AS {day_sql.person_days_sql('food_rows')}")
-    # people with a dated food row only (the others are read but have nothing to assess)
+def people_and_bounds(con, table) -> None:
+    """``cohort_person_ids`` (person, pid, food_rows: the people with a dated food row; the others are read
+    but have nothing to assess) and ``key_bounds`` (what each key's rows' upper bounds are made of)."""
+    pid = day_sql._pid_of("r.pday")
+    counts = f"SELECT {pid} AS pid FROM food_keys r JOIN cohort_keys k ON k.key_id = r.key_id"
     con.execute(
-        "CREATE TEMP TABLE cohort_person_ids AS SELECT a.person, a.pid FROM cohort_person_all a "
-        "WHERE a.pid IN (SELECT pid FROM day_totals)"
+        "CREATE TEMP TABLE cohort_person_ids AS SELECT a.person, a.pid, c.food_rows FROM cohort_person_all a "
+        f"JOIN (SELECT pid, count(*) AS food_rows FROM ({counts}) r GROUP BY pid) c ON c.pid = a.pid"
     )
     con.execute("DROP TABLE cohort_person_all")
     foods = day_sql.register_foods(con, table)
     con.execute(f"CREATE TEMP TABLE key_bounds AS {day_sql.key_bounds_sql('cohort_keys', foods)}")
-    con.execute(f"CREATE TEMP TABLE bound_needs AS {day_sql.needs_sql('food_keys', 'key_bounds')}")
+
+
+def batches(food_rows: np.ndarray, pids: np.ndarray, batch_rows: int) -> list[tuple[int, int]]:
+    """People (``pids`` in order, each with its ``food_rows``) in consecutive batches [first, last] of at
+    most ``batch_rows`` food rows each (a person with more is a batch alone): every figure is per person,
+    so a batch is computed on its own, and the engine holds one batch's rows and days at a time."""
+    out, total = [], 0
+    for pid, rows in zip(pids.tolist(), food_rows.tolist(), strict=True):
+        if out and total + rows <= batch_rows:
+            out[-1], total = (out[-1][0], pid), total + rows
+        else:
+            out.append((pid, pid))
+            total = rows
+    return out
+
+
+def batch_days(con, table: str, first: int, last: int) -> str:
+    """``table``: person_days of the people numbered first..last (day totals, upper bounds and
+    completeness, as ``days.complete_days_sql``); returns the SQL of its week summaries' table."""
+    span = day_sql.DAY_SPAN
+    con.execute(
+        f"CREATE TEMP TABLE batch_keys AS SELECT {day_sql._pid_of('pday')} AS pid, pday, key_id FROM food_keys "
+        f"WHERE pday >= {first * span} AND pday < {(last + 1) * span}"
+    )
+    con.execute(f"CREATE TEMP TABLE bound_needs AS {day_sql.needs_sql('batch_keys', 'key_bounds')}")
     wanted = con.execute("SELECT bit_or(need) FROM bound_needs").fetchall()[0][0] or 0
     quantiles = {}
     for column in day_sql.BOUND_COLUMNS:
         for kind in day_sql.KINDS:
             if wanted & day_sql.need_bit(column, kind):  # no person reads it: no table, read as unbounded
                 name = f"q_{kind}_{column}"
-                sql = day_sql.quantile_sql("food_keys", "key_bounds", "bound_needs", column, kind)
+                sql = day_sql.quantile_sql("batch_keys", "key_bounds", "bound_needs", column, kind)
                 con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
                 quantiles[(column, kind)] = name
     con.execute(f"CREATE TEMP TABLE person_q AS {day_sql.person_quantiles_sql('bound_needs', quantiles)}")
-    sql = day_sql.upper_bounds_sql("food_keys", "key_bounds", "person_q", quantiles)
-    con.execute(f"CREATE TEMP TABLE day_upper AS {sql}")
+    # sums, bounds and completeness in one statement: a table of each was 3.3 GB at 50M rows in one batch
+    upper = f"({day_sql.upper_bounds_sql('batch_keys', 'key_bounds', 'person_q', quantiles)})"
+    rows = day_sql.food_rows_view_sql("batch_keys", "cohort_keys")
+    sums = f"({day_sql.person_days_sql(f'({rows})')})"
+    con.execute(f"CREATE TEMP TABLE {table} AS {day_sql.complete_days_sql(sums, upper, 'cohort_people')}")
+    for name in ["batch_keys", "bound_needs", "person_q", *quantiles.values()]:
+        con.execute(f"DROP TABLE {name}")
+    con.execute(f"CREATE TEMP TABLE {table}_weeks AS {day_sql.week_stats_sql(table)}")
+    return f"{table}_weeks"
 
 
-def run(inputs: list[str], settings: CohortSettings, progress=None, con=None) -> CohortResult:
+def run(inputs: list[str], settings: CohortSettings, progress=None, con=None, on_days=None) -> CohortResult:
     """``con``: the engine connection (DuckDB's by default; anything that runs the same SQL, such as the
-    PySpark adapter in benchmarks/cohort_spark.py)."""
+    PySpark adapter in benchmarks/cohort_spark.py). ``on_days(con, table)``: called with each batch's
+    person_days table as soon as it is made (in the people's order), which is then let go rather than
+    kept for ``CohortResult.person_days`` (the command writes them so: kept, 50M rows' days spilled)."""
     from nutri.pipeline import food_table
 
     con = con if con is not None else engine()
     try:
         profile_cells, stats = food_rows(con, inputs, settings)
         _, match = _matcher(settings)
-        day_totals(con, food_table(match))
-        # every numbered person has a dated food row, so a day of totals
-        numbered = con.execute("SELECT person, pid FROM cohort_person_ids ORDER BY pid").fetchall()
-        names = [r[0] for r in numbered]
+        people_and_bounds(con, food_table(match))
+        numbered = con.execute("SELECT person, pid, food_rows FROM cohort_person_ids ORDER BY pid").df()
+        names = numbered["person"].tolist()
         if not names:
             raise UsageError("no dated food entries in the inputs; check the date column", option="columns")
         people_profiles, people = profiles_for(names, settings.profiles, profile_cells)
@@ -184,14 +216,27 @@ def run(inputs: list[str], settings: CohortSettings, progress=None, con=None) ->
         number = {p: i for i, p in enumerate(distinct)}
         index = np.array([number[people_profiles[p]] for p in names], dtype=np.int64)
         distinct = representatives(distinct)  # the rules of each profile, read once per age band
-        register_people(con, names, distinct, index, np.array([r[1] for r in numbered], dtype=np.int64))
-        sql = day_sql.complete_days_sql("day_totals", "day_upper", "cohort_people")
-        con.execute(f"CREATE TEMP TABLE person_days AS {sql}")
-        con.execute("DROP TABLE day_totals")
-        con.execute("DROP TABLE day_upper")
+        pids = numbered["pid"].to_numpy(dtype=np.int64)
+        register_people(con, names, distinct, index, pids)
+        parts = batches(numbered["food_rows"].to_numpy(dtype=np.int64), pids, settings.batch_rows)
+        tables, weeks = [], []
+        for k, (first, last) in enumerate(parts):
+            weeks.append(batch_days(con, f"person_days_{k}", first, last))
+            if on_days is None:
+                tables.append(f"person_days_{k}")
+            else:
+                on_days(con, f"person_days_{k}")
+                con.execute(f"DROP TABLE person_days_{k}")
+        for name in ("food_keys", "key_bounds"):  # 600 MB at 50M rows
+            con.execute(f"DROP TABLE {name}")
+        con.execute(
+            "CREATE TEMP TABLE cohort_week_stats AS " + " UNION ALL ".join(f"(SELECT * FROM {w})" for w in weeks)
+        )
+        for name in weeks:
+            con.execute(f"DROP TABLE {name}")
         rules = rules_by_profile(distinct)
-        weeks = verdicts(period_stats(con, "person_days", "cohort_people", "cohort_dates", "week"), rules)
-        overall_stats = period_stats(con, "person_days", "cohort_people", "cohort_dates", "all")
+        week_stats, overall_stats = period_stats(con, "cohort_week_stats", "cohort_people")
+        weeks = verdicts(week_stats, rules)
     except BaseException:
         con.close()
         raise
@@ -199,4 +244,4 @@ def run(inputs: list[str], settings: CohortSettings, progress=None, con=None) ->
     people = people.merge(overall, on="person", how="left")
     stats["people"] = len(people)
     summary = group_summary(people, overall_stats, distinct, stats)
-    return CohortResult(con, weeks, people, summary, stats)
+    return CohortResult(con, tables, weeks, people, summary, stats)

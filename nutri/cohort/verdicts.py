@@ -1,9 +1,9 @@
 """Per person-week (and per person over the whole period): the single-diary verdicts, all at once.
 
-The engine summarises each period's judged days (``days.period_stats_sql``: what ``assess.period_evidence``
-would give, as ``assess.PeriodStats``); ``assess.assess_many`` then judges every period of every person
-in one call per nutrient, with each person's DRI row and variation as arrays. It is the same code that
-``assess.assess`` runs for one period of one report.
+The engine summarises each period's judged days (``days.week_stats_sql``, ``days.whole_period_sql``:
+what ``assess.period_evidence`` would give, as ``assess.PeriodStats``); ``assess.assess_many`` then
+judges every period of every person in one call per nutrient, with each person's DRI row and variation
+as arrays. It is the same code that ``assess.assess`` runs for one period of one report.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from nutri.cohort import days as day_sql
 from nutri.cohort.profiles import dri_rows
 from nutri.dri import Profile
 from nutri.nutrients import ASSESSED
-
-STATS = ("days", "mean", "upper", "sd", "dose", "dose_sd", "counted")
 
 
 def iso_week(date: str) -> str:
@@ -41,14 +39,15 @@ def register_people(con, people: list[str], profiles: list[Profile], index: np.n
     return "cohort_people"
 
 
-def register_weeks(con, dates: str) -> str:
-    """Engine table day -> ISO week ('2026-W47'), computed once per distinct date (``dates``: day, date)
-    by ``iso_week``."""
-    dates = con.execute(f"SELECT DISTINCT day, date FROM {dates}").fetchall()
-    frame = pd.DataFrame(
-        {"day": np.array([d for d, _ in dates], dtype=np.int64), "week": [iso_week(t) for _, t in dates]}
-    )
-    frame["week"] = frame["week"].astype(object)
+def register_week_labels(con, week_stats: str) -> str:
+    """Engine table monday -> ISO week label ('2026-W47') of every week of ``week_stats``
+    (``days.week_stats_sql``), by ``iso_week`` once per distinct week."""
+    mondays = con.execute(
+        f"SELECT DISTINCT pweek - {day_sql._pid_of('pweek')} * {day_sql.DAY_SPAN} FROM {week_stats}"
+    ).fetchall()
+    days = np.array([m for (m,) in mondays], dtype=np.int64)
+    labels = [iso_week(dt.date.fromordinal(int(m)).isoformat()) for m in days]
+    frame = pd.DataFrame({"monday": days, "week": pd.Series(labels, dtype=object)})
     con.register("cohort_weeks_frame", frame)
     con.execute("CREATE OR REPLACE TEMP TABLE cohort_weeks AS SELECT * FROM cohort_weeks_frame")
     con.unregister("cohort_weeks_frame")
@@ -98,10 +97,19 @@ def _take(rules: Rules, index: np.ndarray) -> Rules:
     return Rules(*(getattr(rules, f)[index] for f in Rules.__dataclass_fields__))
 
 
-def period_stats(con, days: str, people: str, dates: str, period: str) -> pd.DataFrame:
-    """One row per person and period ('week' or 'all') with the engine's summary of its judged days."""
-    weeks = register_weeks(con, dates) if period == "week" else None
-    frame = con.execute(day_sql.period_stats_sql(days, people, weeks)).df()
+def period_stats(con, week_stats: str, people: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The engine's summary of each period's judged days: one row per person and ISO week (``week_stats``:
+    ``days.week_stats_sql``'s table), and one per person over the whole period (week 'all'), combined from
+    the weeks (``days.whole_period_sql``)."""
+    labels = register_week_labels(con, week_stats)
+    weeks = _stats_frame(con, day_sql.period_frame_sql(week_stats, people, labels))
+    whole = _stats_frame(con, day_sql.period_frame_sql(f"({day_sql.whole_period_sql(week_stats)})", people, None))
+    con.execute(f"DROP TABLE {week_stats}")  # 430 MB at 50M rows, beside the person-days still written
+    return weeks, whole
+
+
+def _stats_frame(con, sql: str) -> pd.DataFrame:
+    frame = con.execute(sql).df()
     for n in ASSESSED:
         for name in ("sd", "dose_sd"):  # one judged day: no spread (the engine gives NULL)
             frame[f"{n.column}__{name}"] = frame[f"{n.column}__{name}"].fillna(0.0)
@@ -117,7 +125,7 @@ def verdicts(stats: pd.DataFrame, rules: dict[str, Rules]) -> pd.DataFrame:
     names = np.array([s.value for s in STATUSES], dtype=object)
     for n in ASSESSED:
         c = n.column
-        column = {name: stats[f"{c}__{name}"].to_numpy(dtype=float) for name in STATS}
+        column = {name: stats[f"{c}__{name}"].to_numpy(dtype=float) for name in day_sql.STATS}
         period = PeriodStats(
             column["days"], column["mean"], column["upper"], column["sd"], column["dose"], column["dose_sd"]
         )
