@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from nutri.cache import paused_gc
 from nutri.diary import Diary, same_text, text_array
 from nutri.foods import NUTRIENT_COLUMNS, FoodTable
 from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
@@ -147,6 +148,7 @@ class _TextMatches:
 class _PerKey:
     """The resolutions of the distinct (amount, unit, text) keys, and each row's key (``codes``)."""
 
+    @paused_gc()  # each new key's resolution is a dozen objects kept to the end (cache.paused_gc)
     def __init__(self, entries: pd.DataFrame, matcher: Matcher, portions: PortionWeights, progress=None) -> None:
         # One integer key per distinct (amount, unit, text): each column is hashed once in C (the
         # categorical columns by their codes, without a str object per row)

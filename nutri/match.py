@@ -24,10 +24,13 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
+from re import _constants as re_constants
+from re import _parser as re_parser
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from nutri.cache import paused_gc
 from nutri.errors import DataFileError
 from nutri.quantity import HOUSEHOLD_WORDS, singular
 from nutri.tables.base import SPECIAL_CATEGORIES, FoodTable, data_file
@@ -122,6 +125,52 @@ PHRASE_SYNONYMS = [
 ]
 ANY_PHRASE = re.compile("|".join(f"(?:{p})" for p, _ in PHRASE_SYNONYMS))
 PHRASE_SYNONYMS = [(re.compile(p), r) for p, r in PHRASE_SYNONYMS]
+
+
+def required_strings(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains ("skimmed" of semi-skimmed), or None
+    when the pattern's parse does not tell (case-insensitive, no literal run it must match)."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    return _required(re_parser.parse(pattern.pattern))
+
+
+def _required(items) -> frozenset[str] | None:
+    # each run of literals the sequence must match is required, as is what a group, a branch (one of
+    # its alternatives' requirements) or a repeat of at least once requires; the longest is kept
+    required: list[frozenset[str]] = []
+    run = ""
+    for op, value in [*items, (None, None)]:
+        if op is re_constants.LITERAL:
+            run += chr(value)
+            continue
+        if run:
+            required.append(frozenset([run]))
+            run = ""
+        inner = None
+        if op is re_constants.SUBPATTERN and not value[1] & re.IGNORECASE:
+            inner = _required(value[-1])
+        elif op is re_constants.BRANCH:
+            branches = [_required(branch) for branch in value[1]]
+            inner = frozenset().union(*branches) if all(branches) else None
+        elif op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT) and value[0] >= 1:
+            inner = _required(value[2])
+        if inner:
+            required.append(inner)
+    return max(required, key=lambda strings: min(map(len, strings)), default=None)
+
+
+# What each phrase needs in the text: a text lacking it cannot match, so its substitution is skipped
+# (a description holding one phrase tried all 60; the index build tokenizes 3,600 such texts).
+PHRASE_NEEDS = [required_strings(pattern) for pattern, _ in PHRASE_SYNONYMS]
+
+
+def _phrase_synonyms(text: str) -> str:
+    for (pattern, replacement), needs in zip(PHRASE_SYNONYMS, PHRASE_NEEDS, strict=True):
+        if needs is None or any(n in text for n in needs):
+            text = pattern.sub(replacement, text)
+    return text
+
 
 # Single words (after singularising): British or everyday -> the word SR28 uses.
 WORD_SYNONYMS = {
@@ -494,25 +543,38 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+SPACED_PERCENT = re.compile(r"(\d)\s*%")
+NOT_A_WORD = re.compile(r"[^\w%]+")
+
+
 @lru_cache(maxsize=200_000)
 def tokenize(text: str, drop_noise: bool = True) -> tuple[str, ...]:
     """Normalised tokens: lower case, no accents or punctuation (keeps '2%'), singular,
     synonyms applied; noise words dropped from diary text (``drop_noise``)."""
     text = _strip_accents(str(text).lower()).replace("&", " and ")
-    text = re.sub(r"(\d)\s*%", r"\1%", text)
-    text = re.sub(r"[^\w%]+", " ", text.replace("'", ""))
+    if "%" in text:  # most texts have none: the substitution's scan is skipped
+        text = SPACED_PERCENT.sub(r"\1%", text)
+    text = NOT_A_WORD.sub(" ", text.replace("'", ""))
     if ANY_PHRASE.search(text):
-        for pattern, replacement in PHRASE_SYNONYMS:
-            text = pattern.sub(replacement, text)
-    tokens = []
+        text = _phrase_synonyms(text)
+    tokens: list[str] = []
     for word in text.split():
-        word = WORD_SYNONYMS.get(word, word)
-        for part in word.split():
-            part = WORD_SYNONYMS.get(singular(part), singular(part))
-            if drop_noise and part in NOISE_WORDS:
-                continue
-            tokens.extend(part.split())
-    return tuple(t for t in tokens if t not in STOP_WORDS)
+        tokens.extend(_word_tokens(word, drop_noise))
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=100_000)
+def _word_tokens(word: str, drop_noise: bool) -> tuple[str, ...]:
+    """One word's tokens (synonyms, singular, noise and stop words dropped): texts share their words,
+    so each is read once (a cold cohort tokenizes tens of thousands of texts, the index build 40,000)."""
+    tokens: list[str] = []
+    word = WORD_SYNONYMS.get(word, word)
+    for part in word.split():
+        part = WORD_SYNONYMS.get(singular(part), singular(part))
+        if drop_noise and part in NOISE_WORDS:
+            continue
+        tokens.extend(t for t in part.split() if t not in STOP_WORDS)
+    return tuple(tokens)
 
 
 def normalise(text: str) -> str:
@@ -545,7 +607,7 @@ class Match:
     # line may change with the product
     ranges: tuple[tuple[str, float, float], ...] = ()
 
-    @property
+    @cached_property  # asked once per diary key (amount, unit, text), the same for every key of a text
     def alternatives_text(self) -> str:
         return "|".join(f"{fid}:{desc}" for fid, desc, _ in self.alternatives)
 
@@ -1038,8 +1100,7 @@ def negated_words(text: str) -> frozenset[str]:
     if not NEGATION_HINT.search(text):
         return frozenset(words)
     if ANY_PHRASE.search(text):  # "non-alcoholic", "not fortified" are qualifiers of their own; "unsalted" a negation
-        for pattern, replacement in PHRASE_SYNONYMS:
-            text = pattern.sub(replacement, text)
+        text = _phrase_synonyms(text)
     for found in NEGATION_RE.finditer(text):
         words |= set(tokenize(found.group(1), False)) - NEGATION_FILLER
     return frozenset(words)
@@ -1083,6 +1144,7 @@ class Matcher:
     """Matches text to foods of one FoodTable (all its tables). Build once per run; ``match`` is
     cached per text. The index is a function of (table, aliases) only: build_*_index above."""
 
+    @paused_gc()  # the index and the lists below are some hundred thousand objects (cache.paused_gc)
     def __init__(self, table: FoodTable, user_aliases: dict[str, Alias] | None = None) -> None:
         self.table = table
         self.user_aliases = user_aliases or {}
@@ -1128,6 +1190,8 @@ class Matcher:
         self._added: dict[int, frozenset[str]] = {}
         self._preparation_masks = priors.preparation
         self._alike: dict[tuple, tuple[str, ...]] = {}
+        self._searched: dict[tuple[str, int], list[tuple[str, str, float]]] = {}
+        self._ranked: dict[tuple, list[tuple[str, str, float]]] = {}  # _rank per corrected words
         self._example_names = table.example_names()  # rows whose additional names are examples (FNDDS)
 
     # -- typo layer -------------------------------------------------------------------------
@@ -1320,8 +1384,11 @@ class Matcher:
         return same
 
     def search(self, text: str, limit: int = 10) -> list[tuple[str, str, float]]:
-        """Ranked (food_id, description, score) candidates from the index (no aliases)."""
-        return self._same_foods(self._rank(tuple(tokenize(text)), limit))
+        """Ranked (food_id, description, score) candidates from the index (no aliases); once per (text,
+        limit): ``nearby`` asks again for every amount and unit of a text (a cohort: each of its keys)."""
+        if (text, limit) not in self._searched:
+            self._searched[(text, limit)] = self._same_foods(self._rank(tuple(tokenize(text)), limit))
+        return list(self._searched[(text, limit)])
 
     # -- internals --------------------------------------------------------------------------
     def _match(  # noqa: C901 - the matcher's decision: aliases, ranking, then each review reason in turn
@@ -1463,7 +1530,7 @@ class Matcher:
         chain_words = {w for name in named for w in name.split()}
         return sorted(text_words - self.token_sets[row] - chain_words)
 
-    def _rank(  # noqa: C901 - the ranking's priors, one adjustment each
+    def _rank(
         self,
         tokens: tuple[str, ...],
         limit: int,
@@ -1472,12 +1539,30 @@ class Matcher:
     ) -> list[tuple[str, str, float]]:
         """Score only the foods sharing a word with the text: IDF coverage plus priors.
         Words of a comma-separated text's first segment (``head``) weigh double; foods having a
-        word the text negates (``excluded``) go down, foods saying they lack it go up."""
+        word the text negates (``excluded``) go down, foods saying they lack it go up.
+
+        The ranking reads the text's words only as corrected (``_correct``: a word, its typo-free
+        spelling, or None when unknown), so it is kept per corrected words: "raw baana", "raw bnana"
+        and "raw banana" are ranked once (a cold cohort's 8,600 rankings are 3,500)."""
         words = [t for t in tokens if t]
         if not words:
             return []
-        corrected = [c for c in (self._correct(w) for w in words) if c is not None]
-        emphasis = {self._correct(w) for w in head} - {None}
+        corrections = tuple(self._correct(w) for w in words)
+        emphasis = frozenset({self._correct(w) for w in head} - {None})
+        key = (corrections, emphasis, limit, excluded)
+        if key not in self._ranked:
+            self._ranked[key] = self._ranked_foods(corrections, emphasis, limit, excluded)
+        return list(self._ranked[key])
+
+    def _ranked_foods(  # noqa: C901 - the ranking's priors, one adjustment each
+        self,
+        corrections: tuple[str | None, ...],
+        emphasis: frozenset[str],
+        limit: int,
+        excluded: frozenset[str],
+    ) -> list[tuple[str, str, float]]:
+        """``_rank`` of a text's corrected words (None for a word no description has)."""
+        corrected = [c for c in corrections if c is not None]
 
         def weight(token: str | None) -> float:
             # A word SR28 has never seen (a brand, a product line) counts less than a food word;
@@ -1485,7 +1570,7 @@ class Matcher:
             base = self.idf.get(token or "", UNKNOWN_WORD_WEIGHT) * (CUT_WORD_WEIGHT if token in CUT_WORDS else 1.0)
             return base * (HEAD_WEIGHT if token in emphasis else 1.0)
 
-        query_weight = sum(weight(self._correct(w)) for w in words) or 1.0
+        query_weight = sum(weight(c) for c in corrections) or 1.0
         unique_tokens = list(dict.fromkeys(corrected))
         if not unique_tokens:
             return []

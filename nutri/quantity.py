@@ -849,6 +849,13 @@ def _dimensions(measure: object) -> tuple[str, ...]:
     return tuple(re.findall(r"\d+", text)) if DIMENSION_WORDS.search(text) else ()
 
 
+@lru_cache(maxsize=65536)
+def _measure_words_of(text: str) -> tuple[str, ...]:
+    """The words and numbers of a text as portions are matched on: once per text, not per diary key
+    (a cohort asks for each of a text's amounts and units)."""
+    return tuple(re.findall(r"[a-z]+|\d+", text.lower()))
+
+
 class PortionWeights:
     """Grams per unit for a food, from its own portion weights, else a generic everyday measure.
 
@@ -933,10 +940,8 @@ class PortionWeights:
         if quantity.kind in ("volume", "household", "count"):
             # sizes written as numbers ("slice - 3 1/2\" diameter") also pick among portions
             measure_words = self._measure_words(food_id)
-            written = {
-                v for w in re.findall(r"[a-z]+|\d+", quantity.detail.lower()) for v in (w, DETAIL_SYNONYMS.get(w, w))
-            }
-            words = frozenset(re.findall(r"[a-z]+|\d+", food_text.lower()) + sorted(written)) & measure_words
+            written = {v for w in _measure_words_of(quantity.detail) for v in (w, DETAIL_SYNONYMS.get(w, w))}
+            words = frozenset((*_measure_words_of(food_text), *written)) & measure_words
             described = {w for w in written if w.isalpha()} - DETAIL_FILLER
             if described and not described & measure_words:
                 unmatched = quantity.detail  # "cup, whole pieces" where the food has a plain "cup"

@@ -438,8 +438,27 @@ def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
 
 
+_PATTERNS_READ_WITH: list = [None, None, None, []]  # the registry, then what _registry_patterns gives for it
+
+
+def _registry_patterns() -> tuple[re.Pattern[str], re.Pattern[str], list[str]]:
+    """(any tracked nutrient's name, any untracked mineral's name, the untracked minerals), made again
+    only when the registry changes (a nutrient registered at run time): a cold cohort asks per text,
+    and building the keys and patterns' names each time was most of the asking."""
+    if _PATTERNS_READ_WITH[0] is not registry.SUPPLEMENTABLE:
+        tracked = {n.key for n in registry.SUPPLEMENTABLE}
+        untracked = sorted({s.nutrient for s in salts()} - tracked)
+        _PATTERNS_READ_WITH[:] = [
+            registry.SUPPLEMENTABLE,
+            _any_of(tuple(n.supplement_pattern for n in registry.SUPPLEMENTABLE)),
+            _any_of(tuple(rf"\b{re.escape(key)}\b" for key in untracked)),
+            untracked,
+        ]
+    return _PATTERNS_READ_WITH[1], _PATTERNS_READ_WITH[2], _PATTERNS_READ_WITH[3]
+
+
 def _names_a_nutrient(text: str) -> bool:
-    return bool(_any_of(tuple(n.supplement_pattern for n in registry.SUPPLEMENTABLE)).search(text))
+    return bool(_registry_patterns()[0].search(text))
 
 
 def names_a_mineral_or_vitamin(text: str) -> bool:
@@ -450,9 +469,8 @@ def names_a_mineral_or_vitamin(text: str) -> bool:
 
 def _named_untracked(text: str) -> str | None:
     """A mineral of the salts table the registry does not track yet ("Zinc 30 mg")."""
-    tracked = {n.key for n in registry.SUPPLEMENTABLE}
-    untracked = sorted({s.nutrient for s in salts()} - tracked)
-    if not _any_of(tuple(rf"\b{re.escape(key)}\b" for key in untracked)).search(text):
+    _names, any_untracked, untracked = _registry_patterns()
+    if not any_untracked.search(text):
         return None
     return next(key for key in untracked if re.search(rf"\b{re.escape(key)}\b", text, re.IGNORECASE))
 

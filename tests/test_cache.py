@@ -1,5 +1,7 @@
 """The match index is cached per (tables, aliases, code): a changed table is a new key; no cache still works."""
 
+import pytest
+
 from nutri import cache
 from nutri.foods import load_custom_foods, load_foods
 from nutri.match import Matcher
@@ -182,3 +184,29 @@ def test_the_tables_from_the_cache_equal_the_tables_read(tmp_path, monkeypatch):
     loaded = cache.cached("tables", key, lambda: None)  # from the file
     assert loaded.foods.equals(read.foods) and loaded.portions.equals(read.portions)
     assert loaded.editions == read.editions and (loaded.foods.dtypes == read.foods.dtypes).all()
+
+
+def test_the_collector_is_paused_inside_and_left_as_it_was_after():
+    import gc
+
+    was = gc.isenabled()
+    try:
+        for before in (True, False):
+            (gc.enable if before else gc.disable)()
+            with cache.paused_gc():
+                assert not gc.isenabled()
+                with cache.paused_gc():  # nested: the inner one must not switch it back on
+                    pass
+                assert not gc.isenabled()
+            assert gc.isenabled() is before
+
+            @cache.paused_gc()
+            def fails():
+                assert not gc.isenabled()
+                raise ValueError("inside")
+
+            with pytest.raises(ValueError):
+                fails()
+            assert gc.isenabled() is before
+    finally:
+        (gc.enable if was else gc.disable)()

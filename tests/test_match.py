@@ -472,3 +472,99 @@ def test_an_unknown_first_segment_is_a_brand_not_the_foods_name(matcher, text, w
 )
 def test_a_negated_filling_is_no_added_ingredient(matcher, text, food_id):
     assert matcher.match(text).food_id == food_id
+
+
+def test_a_search_asked_again_gives_the_same_ranking_and_a_list_of_its_own(table):
+    from nutri.match import Matcher, tokenize
+
+    fresh = Matcher(table)
+    first = fresh.search("canned kidney beans", 4)
+    first.append(("x", "changed by the caller", 0.0))
+    again = fresh.search("canned kidney beans", 4)
+    assert again == first[:-1] and again is not first
+    # the same ranking as a matcher that never searched before, and the text's own tokens ranked
+    assert Matcher(table).search("canned kidney beans", 4) == again
+    assert again == Matcher(table)._same_foods(Matcher(table)._rank(tuple(tokenize("canned kidney beans")), 4))
+    assert fresh.search("canned kidney beans", 10)[:4] != [] and len(fresh.search("canned kidney beans", 1)) == 1
+
+
+def test_tokens_are_read_word_by_word_as_from_the_whole_text(table):
+    """tokenize reads each word once (_word_tokens); the tokens are those of the text read whole."""
+    from nutri import match
+
+    def whole(text: str, drop_noise: bool) -> tuple[str, ...]:  # the reading before words were cached
+        text = match._strip_accents(str(text).lower()).replace("&", " and ")
+        text = re.sub(r"[^\w%]+", " ", re.sub(r"(\d)\s*%", r"\1%", text).replace("'", ""))
+        if match.ANY_PHRASE.search(text):
+            for pattern, replacement in match.PHRASE_SYNONYMS:
+                text = pattern.sub(replacement, text)
+        tokens = []
+        for word in text.split():
+            for part in match.WORD_SYNONYMS.get(word, word).split():
+                part = match.WORD_SYNONYMS.get(match.singular(part), match.singular(part))
+                if not (drop_noise and part in match.NOISE_WORDS):
+                    tokens.extend(part.split())
+        return tuple(t for t in tokens if t not in match.STOP_WORDS)
+
+    texts = [*map(str, table.foods["description"].iloc[::7]), "Organic Semi-Skimmed Milk & Honey, 2 %"]
+    texts += ["the jacket potatoes with beans", "Crème Brûlée", "homemade spring onions (store bought) - lunch"]
+    for text in texts:
+        for drop_noise in (True, False):
+            assert match.tokenize(text, drop_noise) == whole(text, drop_noise), text
+    assert match.tokenize("organic apples") == ("apple",) and match.tokenize("organic apples", False) == (
+        "organic",
+        "apple",
+    )
+
+
+def test_a_phrase_is_tried_only_on_texts_holding_what_it_needs(table):
+    from nutri import match
+
+    assert match.required_strings(re.compile(r"\bsemi[ -]?skimmed\b")) == {"skimmed"}
+    assert match.required_strings(re.compile(r"\bunsalted\b|\bno salt added\b")) == {"unsalted", "no salt added"}
+    assert match.required_strings(re.compile(r"\bgarbanzo( beans?)?\b")) == {"garbanzo"}
+    assert match.required_strings(re.compile(r"(ab)+c?")) == {"ab"}
+    assert match.required_strings(re.compile(r"\b(?:no|without) meat\b")) == {" meat"}
+    assert match.required_strings(re.compile(r"x|\d+")) is None  # one alternative needs no literal
+    assert match.required_strings(re.compile(r"(?:ab)?[cd]*")) is None
+    assert match.required_strings(re.compile(r"skimmed", re.IGNORECASE)) is None  # "SKIMMED" matches too
+    assert match.required_strings(re.compile(r"semi(?i:skimmed)")) == {"semi"}
+    # every phrase match holds one of its needed strings, on every description and texts of each phrase
+    texts = [str(d).lower() for d in table.foods["description"]] + [
+        "semi skimmed milk", "non-alcoholic beer", "no added sugar jam", "hotdogs", "redfish", "with added calcium",
+    ]  # fmt: skip
+    for (pattern, _), needs in zip(match.PHRASE_SYNONYMS, match.PHRASE_NEEDS, strict=True):
+        assert needs is not None, pattern.pattern  # each of nutri's phrases has a literal part
+        for text in texts:
+            if pattern.search(text):
+                assert any(n in text for n in needs), (pattern.pattern, text)
+    # and the synonyms applied are those of trying every phrase in turn
+    for text in texts:
+        every = text
+        for pattern, replacement in match.PHRASE_SYNONYMS:
+            every = pattern.sub(replacement, every)
+        assert match._phrase_synonyms(text) == every, text
+
+
+class _Forgetful(dict):
+    """A memo that never remembers: every ranking computed afresh."""
+
+    def __contains__(self, key) -> bool:
+        return False
+
+
+def test_rankings_kept_per_corrected_words_are_those_computed_afresh(table):
+    from nutri.match import Matcher
+
+    foods = ["banana", "peanut butter", "chicken breast", "greek yogurt", "whole wheat bread", "brown rice"]
+    texts = []
+    for food in foods:
+        typo = food[:2] + food[3:]  # "baana", "penut butter"
+        for text in (food, typo, f"raw {typo}", f"{typo}, raw", f"{typo} without salt", f"homemade {food}"):
+            texts += [text, text.upper(), f"Brand - {text}"]
+    remembering, afresh = Matcher(table), Matcher(table)
+    afresh._ranked = _Forgetful()
+    for text in texts:
+        assert remembering.match(text) == afresh.match(text), text
+        assert remembering.search(text, 4) == afresh.search(text, 4), text
+    assert len(remembering._ranked) < len(texts)  # typos of one food were ranked once

@@ -12,7 +12,7 @@ LONG_FUNCTION_EXCEPTIONS: dict[str, str] = {
     "nutri/diary.py:_entry_columns": "one column per role of the entries frame; split further it would pass a dozen arrays",
     "nutri/match.py:build_word_index": "one pass over the descriptions fills every word structure at once (speed)",
     "nutri/match.py:_match": "the matcher's decision: aliases, ranking, then each review reason in turn",
-    "nutri/match.py:_rank": "the ranking's priors, one adjustment each, on whole arrays",
+    "nutri/match.py:_ranked_foods": "the ranking's priors, one adjustment each, on whole arrays",
     "nutri/quantity.py:_parse_plain": "one branch per amount form people write",
     "nutri/report/build.py:build_report": "the report dict's keys (the JSON contract), which the typed report model is read from",
 }

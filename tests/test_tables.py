@@ -3,6 +3,7 @@
 import csv
 import json
 
+import pytest
 from conftest import ROOT
 
 from nutri.tables.base import CATEGORIES
@@ -72,3 +73,12 @@ def test_portions_are_classified_when_the_table_is_built(table, monkeypatch):
     quantity_text = parse_quantity("2 cups spinach")
     per_unit, how = PortionWeights(table).grams_per_unit("11457", quantity_text, quantity_text.food_text)
     assert abs(per_unit - 30) < 1e-9 and "cup" in how
+
+
+def test_a_foods_description_and_category_are_its_cells_as_text(table):
+    ids = list(table.foods.index[:50]) + list(table.foods.index[-50:])
+    for food_id in ids:
+        assert table.description(food_id) == str(table.foods.at[food_id, "description"])
+        assert table.category(food_id) == str(table.foods.at[food_id, "category"])
+    with pytest.raises(KeyError):
+        table.description("no such food")

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from nutri import diary as reader
+from nutri.cache import paused_gc
 from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
 from nutri.nutrients import NUTRIENT_COLUMNS
 
@@ -254,6 +255,7 @@ def key_cells(con, rows: str, layout: Layout, number: int, first_id: int) -> tup
     return relation, con.execute(f"SELECT * FROM {relation} ORDER BY key_id").df()
 
 
+@paused_gc()  # tens of thousands of entries and resolutions, kept to the end (cache.paused_gc)
 def analyse_keys(source: Source, layout: Layout, keys: pd.DataFrame, match) -> pd.DataFrame:
     """The key cells (``key_cells``) turned into entries and analysed once each (Python only: no engine
     statement, so the engine can number the rows meanwhile): key_id and ``RESULT_COLUMNS``."""
