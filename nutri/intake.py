@@ -8,7 +8,8 @@ never 0, and totals carry the share of grams whose food had a value (coverage).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -106,7 +107,7 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher | _TextMatches,
                 found.food_id, quantity, text, lambda: matcher.alike(found), lambda: matcher.nearby(found)
             )
             per_unit = np.nan if value is None else value
-        if (np.isnan(per_unit) or grams_note.startswith(GRAMS_DOUBT)) and found.status == "matched":
+        if (math.isnan(per_unit) or grams_note.startswith(GRAMS_DOUBT)) and found.status == "matched":
             grams_status = "needs_review"
     elif quantity.kind == "mass" and quantity.amount is not None and quantity.per_unit:
         per_unit = quantity.per_unit  # a weight needs no food: it bounds what the unknown row can hold
@@ -134,11 +135,20 @@ class _TextMatches:
     def __init__(self, matcher: Matcher) -> None:
         self._matcher = matcher
         self._found: dict[str, object] = {}
+        self._by_lower: dict[str, object] = {}
 
     def match(self, text: str):
         found = self._found.get(text)
         if found is None:
-            found = self._found[text] = self._matcher.match(text)
+            # A match reads the text in lower case only (its words, brand and segments; the query is
+            # the text as written), so "FRESH BROWN RICE" is "fresh brown rice" read once (a cohort's
+            # 36k texts are 23k in lower case); the first one found is this text's, renamed.
+            first = self._by_lower.get(text.lower())
+            if first is None:
+                found = self._by_lower[text.lower()] = self._matcher.match(text)
+            else:
+                found = replace(first, query=text)
+            self._found[text] = found
         return found
 
     def __getattr__(self, name: str):  # the rest of the matcher as it is (alike, table...)

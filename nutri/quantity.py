@@ -941,7 +941,7 @@ class PortionWeights:
             # sizes written as numbers ("slice - 3 1/2\" diameter") also pick among portions
             measure_words = self._measure_words(food_id)
             written = {v for w in _measure_words_of(quantity.detail) for v in (w, DETAIL_SYNONYMS.get(w, w))}
-            words = frozenset((*_measure_words_of(food_text), *written)) & measure_words
+            words = frozenset((*_measure_words_of(food_text), *written)) & measure_words if measure_words else words
             described = {w for w in written if w.isalpha()} - DETAIL_FILLER
             if described and not described & measure_words:
                 unmatched = quantity.detail  # "cup, whole pieces" where the food has a plain "cup"

@@ -438,6 +438,12 @@ def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _any_product() -> re.Pattern[str]:
+    """Any product's pattern (the product table is read once): asked of every text a run reads."""
+    return _any_of(tuple(p.pattern.pattern for p in products()))
+
+
 _PATTERNS_READ_WITH: list = [None, None, None, []]  # the registry, then what _registry_patterns gives for it
 
 
@@ -509,7 +515,7 @@ def _about_text(text: str) -> _TextFacts:
 
 
 def _read_text(text: str) -> _TextFacts:
-    maybe = _any_of(tuple(p.pattern.pattern for p in products())).search(text)
+    maybe = _any_product().search(text)
     product = next((p for p in products() if p.pattern.search(text)), None) if maybe else None
     if product is not None or FOOD_WORDS.search(text):  # the rest is not read
         return _TextFacts(product, product is None, (), False, None, False)

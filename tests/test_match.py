@@ -568,3 +568,28 @@ def test_rankings_kept_per_corrected_words_are_those_computed_afresh(table):
         assert remembering.match(text) == afresh.match(text), text
         assert remembering.search(text, 4) == afresh.search(text, 4), text
     assert len(remembering._ranked) < len(texts)  # typos of one food were ranked once
+
+
+def test_texts_differing_in_case_are_matched_once_and_each_keeps_its_own_query(table):
+    from nutri.intake import _TextMatches
+    from nutri.match import Matcher
+
+    texts = ["Fresh Brown Rice", "FRESH BROWN RICE", "fresh brown rice", "Organic - RAW Baana", "organic - raw baana"]
+    texts += [
+        "Peanut Butter, NO SALT",
+        "peanut butter, no salt",
+        "Tofu, Firm",
+        "TOFU, FIRM",
+        "Ñame, cooked",
+        "ÑAME, COOKED",
+    ]
+    calls = []
+    shared = Matcher(table)
+    counted = _TextMatches(shared)
+    original = shared.match
+    shared.match = lambda text: calls.append(text) or original(text)
+    for text in texts:
+        found = counted.match(text)
+        assert found == Matcher(table).match(text), text  # what a matcher that saw no other text gives
+        assert found.query == text and counted.match(text) is found
+    assert len(calls) == len({t.lower() for t in texts})
