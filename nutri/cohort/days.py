@@ -31,19 +31,26 @@ INFINITY = "CAST('Infinity' AS DOUBLE)"  # DuckDB and Spark both read it
 
 def person_days_sql(food_rows: str) -> str:
     """``intake.daily_totals`` per person: SUM keeps an all-unknown day NULL (unknown is not zero); the
-    counted rows per nutrient (coverage is counted / entries) and, for assessed nutrients, supplements.
-    The person-day number split into pid and day here: stored columns (not expressions of pday) give
-    the engine the true size of the table, so that its joins build on the smaller side."""
+    counted rows per nutrient (coverage is counted / entries) and, for assessed nutrients, supplements
+    (0 on a day without). The person-day number split into pid and day here: stored columns (not
+    expressions of pday) give the engine the true size of the table, so that its joins build on the
+    smaller side."""
     parts = ["pday", "count(*) AS entries", "SUM(grams) AS grams"]
-    assessed = {n.column for n in ASSESSED}
     for c in NUTRIENT_COLUMNS:
         parts += [f"SUM({c}) AS {c}", f"count({c}) AS {c}_counted"]
-        if c in assessed:
-            parts.append(f"SUM(CASE WHEN supplemental AND {c} IS NOT NULL THEN {c} ELSE 0 END) AS {c}_supplemental")
+    # supplements summed apart, over the supplement rows only, and joined to the days that have any: as six
+    # more sums of a CASE over every row they were a third of the day totals' CPU at 10M rows
+    assessed = [n.column for n in ASSESSED]
+    doses = ", ".join(f"SUM({c}) AS {c}_supplemental" for c in assessed)
+    supplements = f"SELECT pday, {doses} FROM {food_rows} WHERE supplemental GROUP BY pday"
     # exact: a power of two divides a double exactly, and pday is far below 2**53
     pid = f"CAST(FLOOR(CAST(s.pday AS DOUBLE) / {DAY_SPAN}) AS BIGINT)"
     sums = f"SELECT {', '.join(parts)} FROM {food_rows} GROUP BY pday"
-    return f"SELECT s.*, {pid} AS pid, s.pday - {pid} * {DAY_SPAN} AS day FROM ({sums}) s"
+    columns = ["s.*", *(f"COALESCE(u.{c}_supplemental, 0) AS {c}_supplemental" for c in assessed)]
+    return (
+        f"SELECT {', '.join(columns)}, {pid} AS pid, s.pday - {pid} * {DAY_SPAN} AS day FROM ({sums}) s "
+        f"LEFT JOIN ({supplements}) u ON u.pday = s.pday"
+    )
 
 
 def food_rows_view_sql(food_keys: str, keys: str) -> str:
