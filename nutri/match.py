@@ -167,8 +167,10 @@ PHRASE_NEEDS = [required_strings(pattern) for pattern, _ in PHRASE_SYNONYMS]
 
 def _phrase_synonyms(text: str) -> str:
     for (pattern, replacement), needs in zip(PHRASE_SYNONYMS, PHRASE_NEEDS, strict=True):
-        if needs is None or any(n in text for n in needs):
-            text = pattern.sub(replacement, text)
+        for needed in needs if needs is not None else ("",):  # "" is in every text
+            if needed in text:
+                text = pattern.sub(replacement, text)
+                break
     return text
 
 
@@ -876,10 +878,12 @@ def _identity_words(description: str) -> tuple[frozenset[str], tuple[frozenset[s
         words = set(tokenize(text, False)) - NEUTRAL_WORDS - CATEGORY_WORDS
         return {w for w in words if not w.isdigit() and "%" not in w}
 
-    groups = [kept(f"{a} {b}") for a, b in re.findall(r"([a-z][\w-]*) or ([a-z][\w-]*)", plain)]
+    # (both "or" patterns need " or ": most descriptions have none, and their scans were a quarter of this)
+    alternatives = re.findall(r"([a-z][\w-]*) or ([a-z][\w-]*)", plain) if " or " in plain else []
+    groups = [kept(f"{a} {b}") for a, b in alternatives]
     # "meatless" names no ingredient: "Burrito with beans, meatless" adds beans only (a meat
     # substitute, "Bacon, meatless", is another food by its category: build_prior_index)
-    singles = kept(re.sub(r"[a-z][\w-]* or [a-z][\w-]*", " ", plain)) - {"meatless"}
+    singles = kept(re.sub(r"[a-z][\w-]* or [a-z][\w-]*", " ", plain) if alternatives else plain) - {"meatless"}
     in_name = "," not in plain
     # what follows "with" and is negated adds nothing: "Nachos with cheese, meatless, no beans" adds cheese
     lacking = negated_words(added) | {w.lower() for w in NEGATION_WORD_RE.findall(added)}

@@ -593,3 +593,16 @@ def test_texts_differing_in_case_are_matched_once_and_each_keeps_its_own_query(t
         assert found == Matcher(table).match(text), text  # what a matcher that saw no other text gives
         assert found.query == text and counted.match(text) is found
     assert len(calls) == len({t.lower() for t in texts})
+
+
+def test_identity_words_read_or_alternatives_only_where_the_description_has_them():
+    from nutri.match import _identity_words
+
+    singles, groups, added, in_name = _identity_words("Bread, french or vienna (includes sourdough)")
+    assert singles == {"bread"} and groups == (frozenset({"french", "vienna"}),) and not added and not in_name
+    singles, groups, added, in_name = _identity_words("Taco or tostada with beef, cheese and lettuce")
+    assert groups == (frozenset({"taco", "tostada"}),) and {"beef", "cheese", "lettuce"} <= added
+    singles, groups, _added, _in_name = _identity_words("Broccoli, chinese, cooked")
+    assert groups == () and "broccoli" in singles and "chinese" in singles
+    # "or" inside a word is no alternative
+    assert _identity_words("Corn, sweet, yellow, raw")[1] == () and "corn" in _identity_words("Corn, sweet")[0]
