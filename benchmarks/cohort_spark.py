@@ -71,9 +71,10 @@ class SparkEngine:
                 self.cached.append(frame)
             frame.createOrReplaceTempView(name)
             return _Result(None)
-        dropped = DROP.match(sql)
-        if dropped:
-            self.spark.catalog.dropTempView(dropped.group(1))
+        if DROP.match(sql):
+            # kept: Spark's dropTempView also uncaches the view, and every cached table computed from it
+            # would then be computed again from the input (the pipeline drops its row tables once the
+            # person-days are made); the session's caches go at close
             return _Result(None)
         return _Result(self.spark.sql(sql))
 
