@@ -58,6 +58,7 @@ class SparkEngine:
     @staticmethod
     def _dialect(sql: str) -> str:
         sql = re.sub(r"read_parquet\('((?:[^']|'')*)'\)", lambda m: f"parquet.`{m.group(1)}`", sql)
+        sql = re.sub(r"\bfsum\(", "sum(", sql)  # DuckDB's compensated sum; Spark's SUM (compared within 1e-9)
         return re.sub(r'CAST\("((?:[^"]|"")*)" AS STRING\)', lambda m: f"CAST(`{m.group(1)}` AS STRING)", sql)
 
     def execute(self, sql: str) -> _Result:

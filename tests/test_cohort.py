@@ -418,3 +418,17 @@ def test_many_periods_at_once_are_judged_as_one_at_a_time():
         probability = None if np.isnan(many.probability[i]) else float(many.probability[i])
         assert probability == one.probability_adequate, i
     assert len({s for s in many.status}) >= 4  # the periods reach several verdicts
+
+
+def test_day_totals_are_compensated_sums_as_the_reports(tmp_path):
+    """A day's totals are the compensated sums pandas gives the report (0.1 + 0.2 + 0.3 is 0.6, not
+    0.6000000000000001 as added in that order): a plain sum's last bit followed the order the engine's
+    threads met the rows, and a day exactly on its completeness floor flipped between runs."""
+    lines = ["Participant,Date,Food,Amount,Unit,Energy (kcal)"]
+    lines += [f"ann,2026-11-09,food {i},1,g,{kcal}" for i, kcal in enumerate(["0.1", "0.2", "0.3"])]
+    path = tmp_path / "study.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    days = run_cohort([str(path)], CohortSettings()).person_days
+    report = _report(path, "ann")
+    day = next(d for w in report["weeks"] for d in w["days"] if d["logged"])
+    assert days[ENERGY.column].tolist() == [day[ENERGY.column]] == [0.6]

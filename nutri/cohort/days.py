@@ -37,7 +37,10 @@ def person_days_sql(food_rows: str) -> str:
     smaller side."""
     parts = ["pday", "count(*) AS entries", "SUM(grams) AS grams"]
     for c in NUTRIENT_COLUMNS:
-        parts += [f"SUM({c}) AS {c}", f"count({c}) AS {c}_counted"]
+        # fsum (compensated, as pandas' groupby sums are): a plain SUM's result varied in its last bit with
+        # the order the engine's threads met a day's rows, and a day whose energy sat exactly on its
+        # completeness floor flipped between runs
+        parts += [f"fsum({c}) AS {c}", f"count({c}) AS {c}_counted"]
     # supplements summed apart, over the supplement rows only, and joined to the days that have any: as six
     # more sums of a CASE over every row they were a third of the day totals' CPU at 10M rows
     assessed = [n.column for n in ASSESSED]
