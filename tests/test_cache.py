@@ -210,3 +210,26 @@ def test_the_collector_is_paused_inside_and_left_as_it_was_after():
             assert gc.isenabled() is before
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_cohorts_analysed_keys_are_moved_out_of_the_collectors_sight(tmp_path):
+    """What the analysis built lives to the end of `nutri cohort`: frozen (gc.freeze), later collections
+    skip it; the collector is left on as it was."""
+    import gc
+
+    pytest.importorskip("duckdb")
+    from nutri.cohort import CohortSettings, run_cohort
+
+    path = tmp_path / "cohort.csv"
+    lines = ["Person,Date,Food,Amount,Unit"]
+    lines += [f"p{p},2024-01-0{d},{food},1,cup" for p in (1, 2) for d in (1, 2) for food in ("milk", "Raw Baana")]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    was, before = gc.isenabled(), gc.get_freeze_count()
+    gc.enable()
+    try:
+        result = run_cohort([str(path)], CohortSettings(engine_bytes=0))
+        assert len(result.people) == 2
+        assert gc.get_freeze_count() > before and gc.isenabled()
+    finally:
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()
