@@ -29,6 +29,12 @@ LARGEST = "1.7976931348623157e308"  # numpy's nan_to_num(nan=inf) turns an unbou
 INFINITY = "CAST('Infinity' AS DOUBLE)"  # DuckDB and Spark both read it
 
 
+def _pid_of(pday: str) -> str:
+    """The person's number of a person-day (or person-week) number: exact, as a power of two divides a
+    double exactly and pday is far below 2**53 (integer division is spelled differently per engine)."""
+    return f"CAST(FLOOR(CAST({pday} AS DOUBLE) / {DAY_SPAN}) AS BIGINT)"
+
+
 def person_days_sql(food_rows: str) -> str:
     """``intake.daily_totals`` per person: SUM keeps an all-unknown day NULL (unknown is not zero); the
     counted rows per nutrient (coverage is counted / entries) and, for assessed nutrients, supplements
@@ -46,8 +52,7 @@ def person_days_sql(food_rows: str) -> str:
     assessed = [n.column for n in ASSESSED]
     doses = ", ".join(f"SUM({c}) AS {c}_supplemental" for c in assessed)
     supplements = f"SELECT pday, {doses} FROM {food_rows} WHERE supplemental GROUP BY pday"
-    # exact: a power of two divides a double exactly, and pday is far below 2**53
-    pid = f"CAST(FLOOR(CAST(s.pday AS DOUBLE) / {DAY_SPAN}) AS BIGINT)"
+    pid = _pid_of("s.pday")
     sums = f"SELECT {', '.join(parts)} FROM {food_rows} GROUP BY pday"
     columns = ["s.*", *(f"COALESCE(u.{c}_supplemental, 0) AS {c}_supplemental" for c in assessed)]
     return (
@@ -222,20 +227,14 @@ def complete_days_sql(sums: str, upper: str, people: str) -> str:
 STATS = ("days", "mean", "upper", "sd", "dose", "dose_sd", "counted")  # per assessed nutrient, ``<col>__<stat>``
 
 
-def _pid_of(pday: str) -> str:
-    """The person's number of a person-day (or person-week) number: exact, as a power of two divides a
-    double exactly and pday is far below 2**53 (integer division is spelled differently per engine)."""
-    return f"CAST(FLOOR(CAST({pday} AS DOUBLE) / {DAY_SPAN}) AS BIGINT)"
-
-
 def week_stats_sql(days: str) -> str:
     """``assess.period_evidence`` summarised as ``assess.PeriodStats`` per person and ISO week: judged days
     are complete days with the nutrient counted; coverage counts the food rows of every logged day.
 
     A week is one integer, the person-day number of its Monday (``pday - (day - 1) % 7``: day 1,
-    0001-01-01, is a Monday), and nothing is joined inside the aggregate: at 50M rows, grouping the 8.3M
-    days by (person, week label) with people and weeks joined in spilled 7.8 GB and took 35 CPU-s.
-    People and labels are joined to the result (``period_frame_sql``)."""
+    0001-01-01, is a Monday), and nothing is joined inside the aggregate, whose groups are then keyed by
+    one integer rather than a person's number and a week's label joined in for every day; people and
+    labels are joined to the weeks (``period_frame_sql``)."""
     parts = [
         "pweek",
         "count(*) AS days_logged",
