@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nutri.cohort import sources
 from nutri.cohort.summary import render_html, render_json, render_markdown
 from nutri.errors import UnreadableInputError
 from nutri.nutrients import ENERGY, ENTRY_NUTRIENT_COLUMNS
@@ -33,14 +34,10 @@ def _write_table(con, frame: pd.DataFrame, path: Path, parquet: bool) -> Path:
     con.register("out_frame", frame)
     try:
         target = "(FORMAT parquet)" if parquet else "(FORMAT csv, HEADER true)"
-        con.execute(f"COPY out_frame TO {_quote(path)} {target}")
+        con.execute(f"COPY out_frame TO {sources._quote(str(path))} {target}")
     finally:
         con.unregister("out_frame")
     return path
-
-
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _folder(folder: Path) -> Path:
@@ -72,7 +69,9 @@ class DaysWriter:
         header = "true" if not self.parts else "false"
         target = "(FORMAT parquet)" if self.parquet else f"(FORMAT csv, HEADER {header})"
         self.parts.append(part)
-        con.execute(f"COPY (SELECT {', '.join(selected)} FROM ({days_sql(table)})) TO {_quote(part)} {target}")
+        con.execute(
+            f"COPY (SELECT {', '.join(selected)} FROM ({days_sql(table)})) TO {sources._quote(str(part))} {target}"
+        )
 
     def finish(self, con) -> Path:
         """The parts joined into the file, and removed."""
@@ -80,8 +79,10 @@ class DaysWriter:
             if len(self.parts) == 1:
                 self.parts[0].replace(self.path)
             elif self.parquet:
-                files = ", ".join(_quote(p) for p in self.parts)
-                con.execute(f"COPY (SELECT * FROM read_parquet([{files}])) TO {_quote(self.path)} (FORMAT parquet)")
+                files = ", ".join(sources._quote(str(p)) for p in self.parts)
+                con.execute(
+                    f"COPY (SELECT * FROM read_parquet([{files}])) TO {sources._quote(str(self.path))} (FORMAT parquet)"
+                )
             else:
                 with open(self.path, "wb") as out:
                     for part in self.parts:

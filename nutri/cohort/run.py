@@ -167,7 +167,8 @@ def batches(food_rows: np.ndarray, pids: np.ndarray, batch_rows: int) -> list[tu
 
 def batch_days(con, table: str, first: int, last: int) -> str:
     """``table``: person_days of the people numbered first..last (day totals, upper bounds and
-    completeness, as ``days.complete_days_sql``); returns the SQL of its week summaries' table."""
+    completeness, as ``days.complete_days_sql``); returns the name of the table of its week summaries
+    (``days.week_stats_sql``)."""
     span = day_sql.DAY_SPAN
     con.execute(
         f"CREATE TEMP TABLE batch_keys AS SELECT {day_sql._pid_of('pday')} AS pid, pday, key_id FROM food_keys "
