@@ -6,6 +6,7 @@ once, one row per person-week and per person (their summaries) and the people.
 
 from __future__ import annotations
 
+import gc
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -204,8 +205,15 @@ def run(inputs: list[str], settings: CohortSettings, progress=None, con=None, on
     from nutri.pipeline import food_table
 
     con = con if con is not None else engine()
+    freeze = gc.get_freeze_count() == 0  # a caller's own frozen objects would be given back with ours
     try:
         profile_cells, stats = food_rows(con, inputs, settings)
+        # What the analysis built (the food tables, the match index, the resolutions) lives to the end of
+        # the run: out of the collector's sight, the collections after the analysis do not walk it again
+        # and again (10M cold: 0.9 -> 0.06 s of collections); given back at the end of the run, so that a
+        # caller's own objects frozen with it are not kept from the collector for good
+        if freeze:
+            gc.freeze()
         _, match = _matcher(settings)
         people_and_bounds(con, food_table(match))
         numbered = con.execute("SELECT person, pid, food_rows FROM cohort_person_ids ORDER BY pid").df()
@@ -241,6 +249,9 @@ def run(inputs: list[str], settings: CohortSettings, progress=None, con=None, on
     except BaseException:
         con.close()
         raise
+    finally:
+        if freeze:
+            gc.unfreeze()
     overall = verdicts(overall_stats, rules).drop(columns=["week"])
     people = people.merge(overall, on="person", how="left")
     stats["people"] = len(people)
