@@ -147,14 +147,7 @@ def test_the_package_digest_covers_sr28_foods_beside_the_package(tmp_path, monke
     from nutri.tables import sr28
 
     before = cache.package_digest()
-    edited = tmp_path / "foods.csv"
-    edited.write_bytes(sr28.foods_csv_path().read_bytes() + b"\n")
-    monkeypatch.setattr(sr28, "foods_csv_path", lambda: edited)
-    cache.package_digest.cache_clear()
-    try:
-        assert cache.package_digest() != before
-    finally:
-        cache.package_digest.cache_clear()
+    assert _digest_with_foods_csv(tmp_path, monkeypatch, sr28.foods_csv_path().read_bytes() + b"\n") != before
 
 
 def test_an_edit_that_keeps_a_files_length_changes_the_package_digest(tmp_path, monkeypatch):
@@ -164,12 +157,19 @@ def test_an_edit_that_keeps_a_files_length_changes_the_package_digest(tmp_path, 
     before = cache.package_digest()
     data = bytearray(sr28.foods_csv_path().read_bytes())
     data[-2] = ord("9") if data[-2] != ord("9") else ord("8")  # one byte of the last row, same length
+    assert _digest_with_foods_csv(tmp_path, monkeypatch, bytes(data)) != before
+
+
+def _digest_with_foods_csv(tmp_path, monkeypatch, data: bytes) -> bytes:
+    """The package digest with SR28's foods.csv replaced by ``data``."""
+    from nutri.tables import sr28
+
     edited = tmp_path / "foods.csv"
-    edited.write_bytes(bytes(data))
+    edited.write_bytes(data)
     monkeypatch.setattr(sr28, "foods_csv_path", lambda: edited)
     cache.package_digest.cache_clear()
     try:
-        assert cache.package_digest() != before
+        return cache.package_digest()
     finally:
         cache.package_digest.cache_clear()
 
