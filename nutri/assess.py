@@ -160,8 +160,15 @@ _NONE = -1  # no verdict from this rule
 
 
 def normal_cdf(z) -> np.ndarray:
-    """Phi(z) elementwise, exactly as ``statistics.NormalDist().cdf`` computes it: 0.5 * erfc(-z / sqrt(2))."""
-    return 0.5 * np.asarray(_ERFC(-np.asarray(z, dtype=float) / _SQRT2), dtype=float)
+    """Phi(z) elementwise, exactly as ``statistics.NormalDist().cdf`` computes it: 0.5 * erfc(-z / sqrt(2)).
+
+    ``math.erfc`` is called per element, so only on finite z: an infinite z is 0 or 1 exactly as erfc gives
+    it, and NaN stays NaN (a cohort's periods without a spread or a limit: most of the UL tests)."""
+    z = np.asarray(z, dtype=float)
+    out = np.where(z == np.inf, 1.0, np.where(z == -np.inf, 0.0, np.nan))
+    finite = np.isfinite(z)
+    out[finite] = 0.5 * np.asarray(_ERFC(-z[finite] / _SQRT2), dtype=float)
+    return out
 
 
 @dataclass(frozen=True)

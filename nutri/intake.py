@@ -9,6 +9,7 @@ never 0, and totals carry the share of grams whose food had a value (coverage).
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from nutri import forked
 from nutri.cache import paused_gc
 from nutri.diary import Diary, same_text, text_array
 from nutri.foods import NUTRIENT_COLUMNS, FoodTable
@@ -151,6 +153,10 @@ class _TextMatches:
             self._found[text] = found
         return found
 
+    def build(self) -> None:
+        """The matcher's index built now (it is built on first use)."""
+        self._matcher.match("")  # a lazy matcher (nutri/pipeline.py) is built on its first match
+
     def __getattr__(self, name: str):  # the rest of the matcher as it is (alike, table...)
         return getattr(self._matcher, name)
 
@@ -172,21 +178,37 @@ class _PerKey:
         amounts, units, foods = (_texts([str(v) for v in u]) for u in values)
         keys = list(zip(amounts[amount_codes], units[unit_codes], foods[food_codes], strict=True))
         known = _KnownResolutions(matcher) if len(distinct) else None
-        # each key's _KEY_FIELDS: from earlier runs, else resolved now (progress every 500 keys, as they go)
+        # each key's _KEY_FIELDS: from earlier runs, else resolved now
         self.resolved: list[tuple | None] = list(map(known.get, keys)) if known is not None else []
-        texts_matched, reported = _TextMatches(matcher), 0
-        for done in (i for i, found in enumerate(self.resolved) if found is None):
-            while progress is not None and reported <= done:
-                progress(reported, len(keys))
-                reported += 500
-            self.resolved[done] = _KEY_FIELDS(_resolve(*keys[done], texts_matched, portions))
-            known.add(keys[done], self.resolved[done])
-        while progress is not None and reported < len(keys):
-            progress(reported, len(keys))
-            reported += 500
-        if known is not None:
+        todo = [i for i, found in enumerate(self.resolved) if found is None]
+        if progress is not None:
+            progress(0, len(keys))
+        if todo:
+            found = _resolve_keys([keys[i] for i in todo], matcher, portions, progress)
+            for i, fields in zip(todo, found, strict=True):
+                self.resolved[i] = fields
+                known.add(keys[i], fields)
             known.save()
         self.keys = _KeyColumns(self.resolved)
+
+
+def _resolve_keys(keys: list[tuple[str, str, str]], matcher, portions: PortionWeights, progress=None) -> list[tuple]:
+    """``_KEY_FIELDS`` of each (amount, unit, text) key, shared among forked processes when there are many
+    (nutri/forked.py): a key's resolution is pure Python over the match index and the food tables. A
+    text's keys go to one process, which matches the text once (``_TextMatches``)."""
+    texts_matched = _TextMatches(matcher)
+    workers = forked.workers_for(len(keys))
+    if workers > 1:
+        texts_matched.build()  # once, before the fork: every process shares the built index
+
+    def resolve(key: tuple[str, str, str]) -> tuple:
+        return _KEY_FIELDS(_resolve(*key, texts_matched, portions))
+
+    def process_of(key: tuple[str, str, str]) -> int:
+        return zlib.crc32(key[2].lower().encode("utf-8", "surrogatepass"))
+
+    reported = None if progress is None else (lambda done: progress(done, len(keys)))
+    return forked.forked_map(resolve, keys, process_of, workers, reported)
 
 
 def _sorted_codes(combined: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

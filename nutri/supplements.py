@@ -530,12 +530,12 @@ def read_supplement(food: str, amount_text: str, unit_text: str, quantity: Quant
 
     ``quantity`` is what the cells (or, without cells, the text) say as nutri/quantity.py reads them."""
     text = (food or "").strip()
-    cells = read_cells(amount_text, unit_text, quantity)
     facts = _about_text(text)
+    if facts.food:  # whatever the cells say (most rows: their cells are not read)
+        return None
+    cells = read_cells(amount_text, unit_text, quantity)
     if facts.product is not None:
         return _read_product(facts.product, cells)
-    if facts.food:
-        return None
     named = list(facts.named)
     found = find_doses(f"{text} {cells.per_unit}".strip()) if facts.names else []
     if found or (cells.dose and named):
