@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import math
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -432,3 +433,38 @@ def test_day_totals_are_compensated_sums_as_the_reports(tmp_path):
     report = _report(path, "ann")
     day = next(d for w in report["weeks"] for d in w["days"] if d["logged"])
     assert days[ENERGY.column].tolist() == [day[ENERGY.column]] == [0.6]
+
+
+def test_keys_resolved_in_forked_copies_agree_and_fork_after_the_engine_numbered_the_rows(tmp_path, monkeypatch):
+    """A first run's keys shared with a forked copy (nutri/forked.py) give the same figures as one report
+    per person, and the copy is made only once the engine has numbered the rows (no engine statement at
+    work while the process is copied)."""
+    from nutri import forked
+    from nutri.cohort import run as cohort_run
+
+    monkeypatch.setenv("NUTRI_CACHE_DIR", "off")
+    monkeypatch.setenv("NUTRI_WORKERS", "2")
+    monkeypatch.setattr(forked, "MIN_ITEMS_PER_WORKER", 1)
+    numbered, forks = [], []
+    number_rows, forked_map, resolving = cohort_run._number_rows, forked.forked_map, threading.Event()
+
+    def numbering(*args):  # ends only once the keys are being resolved: a fork beside it would come first
+        rows = number_rows(*args)
+        resolving.wait(30)
+        numbered.append(1)
+        return rows
+
+    def resolve(*args):
+        resolving.set()
+        return forked_map(*args)
+
+    monkeypatch.setattr(cohort_run, "_number_rows", numbering)
+    monkeypatch.setattr(forked, "forked_map", resolve)
+    start = forked._Child.__init__
+    monkeypatch.setattr(forked._Child, "__init__", lambda self, *a: forks.append(len(numbered)) or start(self, *a))
+    rows = [(p, d, e) for d in range(8) for p in ("ann", "bob") for e in range(len(ENTRIES))]
+    path = _write_cohort(tmp_path / "study.csv", rows, blank_dates=False)
+    result = run_cohort([str(path)], CohortSettings(engine_bytes=0))
+    assert forks == [1]  # one copy, made after the numbering ended
+    for person in ("ann", "bob"):
+        _check_person(result, path, person)

@@ -102,3 +102,22 @@ def test_a_diary_resolved_in_forked_processes_gives_the_entries_of_one_process(m
         shared = pipeline.match_entries(diary).entries
         assert shared.equals(alone), path.name
     assert len(children) == 2 * len(examples)
+
+
+def test_the_work_waits_for_what_the_program_runs_beside_it_before_forking():
+    waited = []
+    with forked.quiet_before_fork(lambda: waited.append(len(waited))):
+        forked.forked_map(lambda i: i, list(range(10)), lambda i: i, 1)
+        assert waited == []  # no fork, no wait: the work runs beside the program's threads
+        forked.forked_map(lambda i: i, list(range(10)), lambda i: i, 2)
+        assert waited == [0]
+    forked.forked_map(lambda i: i, list(range(10)), lambda i: i, 2)
+    assert waited == [0]  # the block is over
+
+    def failed():
+        raise RuntimeError("the engine failed")
+
+    with pytest.raises(RuntimeError, match="the engine failed"), forked.quiet_before_fork(failed):
+        forked.forked_map(lambda i: i, list(range(10)), lambda i: i, 2)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # nothing was forked

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
+from nutri import forked
 from nutri.cache import paused_gc
 from nutri.cohort import CohortSettings, engine, sources
 from nutri.cohort import days as day_sql
@@ -88,11 +89,14 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
         profile_cells.append(sources.profile_cells(con, rows, layout))
         files.append((source, layout, rows, dates, cells, keys))
     # the engine numbers the rows (its statements let go of Python's lock) while Python analyses the keys,
-    # which uses no engine statement: at 10M rows each is seconds
+    # which uses no engine statement: at 10M rows each is seconds. Keys never resolved before are shared
+    # with forked copies of the process once the numbering is done (nutri/forked.py): the match index is
+    # built meanwhile
     with ThreadPoolExecutor(max_workers=1) as pool:
         numbering = pool.submit(_number_rows, con, files)
         try:
-            analysed = [sources.analyse_keys(source, layout, keys, match) for source, layout, *_, keys in files]
+            with forked.quiet_before_fork(numbering.result):
+                analysed = [sources.analyse_keys(s, layout, keys, match) for s, layout, *_, keys in files]
         finally:
             stats["rows"] = numbering.result()
     for number, frame in enumerate(analysed):
