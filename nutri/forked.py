@@ -110,13 +110,21 @@ class _Child:
     """A forked copy computing ``function`` over its ``share`` of the items, its results read from a pipe."""
 
     def __init__(self, function, items, share: list[int]) -> None:
-        self.share = share
-        reader, writer = os.pipe()
-        with warnings.catch_warnings():
-            # Python 3.12+ warns that forking a threaded process may deadlock the child: the engine's
-            # threads are not copied, and the child runs only ``function`` (pure Python), never the engine
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
+        self.share, self.reader, self.running = share, None, False  # reader: None once read
+        try:
+            reader, writer = os.pipe()
+        except OSError:  # no descriptors left: the parent computes the share
+            return
+        try:
+            with warnings.catch_warnings():
+                # Python 3.12+ warns that forking a threaded process may deadlock the child: the engine's
+                # threads are not copied, and the child runs only ``function`` (pure Python), never the engine
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+        except OSError:  # no process to be had (a limit, memory): the parent computes the share
+            os.close(reader)
+            os.close(writer)
+            return
         if pid == 0:  # the child: compute, send, leave without running anything of the parent's
             code = 1
             try:
@@ -128,10 +136,12 @@ class _Child:
             finally:
                 os._exit(code)
         os.close(writer)
-        self.pid, self.reader, self.running = pid, reader, True  # reader: None once read
+        self.pid, self.reader, self.running = pid, reader, True
 
     def collect(self) -> list | None:
-        """The child's results, or None if it failed (it is reaped either way)."""
+        """The child's results, or None if it failed or was never made (it is reaped either way)."""
+        if not self.running:
+            return None
         chunks, reader = [], self.reader
         self.reader = None  # the file below owns (and closes) the pipe
         with os.fdopen(reader, "rb") as handle:

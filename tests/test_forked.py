@@ -121,3 +121,11 @@ def test_the_work_waits_for_what_the_program_runs_beside_it_before_forking():
         forked.forked_map(lambda i: i, list(range(10)), lambda i: i, 2)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # nothing was forked
+
+
+def test_no_process_to_be_had_costs_time_only(monkeypatch):
+    def refused():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    assert forked.forked_map(lambda i: i * 3, list(range(30)), lambda i: i, 3) == [i * 3 for i in range(30)]
