@@ -79,7 +79,7 @@ def forked_map(
     shares: list[list[int]] = [[] for _ in range(workers)]
     for i, item in enumerate(items):
         shares[share_of(item) % workers].append(i)
-    children = [_Child(function, items, share) for share in shares[1:]]
+    children = [_Child(function, items, share) for share in shares[1:] if share]
     results: list = [None] * len(items)
     try:
         scale = len(items) / max(len(shares[0]), 1)

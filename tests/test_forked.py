@@ -129,3 +129,11 @@ def test_no_process_to_be_had_costs_time_only(monkeypatch):
 
     monkeypatch.setattr(os, "fork", refused)
     assert forked.forked_map(lambda i: i * 3, list(range(30)), lambda i: i, 3) == [i * 3 for i in range(30)]
+
+
+def test_a_share_with_no_items_makes_no_copy(monkeypatch):
+    made = []
+    start = forked._Child.__init__
+    monkeypatch.setattr(forked._Child, "__init__", lambda self, *a: made.append(1) or start(self, *a))
+    assert forked.forked_map(lambda i: -i, [2, 4, 6], lambda i: 0, 3) == [-2, -4, -6]
+    assert made == []  # every item is the parent's
