@@ -24,8 +24,6 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
-from re import _constants as re_constants
-from re import _parser as re_parser
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -127,12 +125,23 @@ ANY_PHRASE = re.compile("|".join(f"(?:{p})" for p, _ in PHRASE_SYNONYMS))
 PHRASE_SYNONYMS = [(re.compile(p), r) for p, r in PHRASE_SYNONYMS]
 
 
+try:  # the regular-expression parser is private to ``re`` (Python 3.11+): only a shortcut depends on it
+    from re import _constants as re_constants
+    from re import _parser as re_parser
+except ImportError:  # another Python: every phrase is tried on every text, with the same results
+    re_constants = re_parser = None
+
+
 def required_strings(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Strings one of which every match of ``pattern`` contains ("skimmed" of semi-skimmed), or None
-    when the pattern's parse does not tell (case-insensitive, no literal run it must match)."""
-    if pattern.flags & re.IGNORECASE:
+    when the pattern's parse does not tell (case-insensitive, no literal run it must match, or no parser
+    of ``re`` to read it with)."""
+    if pattern.flags & re.IGNORECASE or re_parser is None:
         return None
-    return _required(re_parser.parse(pattern.pattern))
+    try:
+        return _required(re_parser.parse(pattern.pattern))
+    except Exception:  # a parse tree of another shape than this reading knows: no shortcut
+        return None
 
 
 def _required(items) -> frozenset[str] | None:

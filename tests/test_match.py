@@ -529,6 +529,13 @@ def test_a_phrase_is_tried_only_on_texts_holding_what_it_needs(table):
     assert match.required_strings(re.compile(r"(?:ab)?[cd]*")) is None
     assert match.required_strings(re.compile(r"skimmed", re.IGNORECASE)) is None  # "SKIMMED" matches too
     assert match.required_strings(re.compile(r"semi(?i:skimmed)")) == {"semi"}
+    # without re's private parser (another Python) nothing is required: every phrase is tried, same results
+    parser = match.re_parser
+    try:
+        match.re_parser = None
+        assert match.required_strings(re.compile(r"\bsemi[ -]?skimmed\b")) is None
+    finally:
+        match.re_parser = parser
     # every phrase match holds one of its needed strings, on every description and texts of each phrase
     texts = [str(d).lower() for d in table.foods["description"]] + [
         "semi skimmed milk", "non-alcoholic beer", "no added sugar jam", "hotdogs", "redfish", "with added calcium",
