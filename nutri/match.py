@@ -1153,6 +1153,20 @@ def _indexes(table: FoodTable) -> tuple[AliasIndex, WordIndex, PriorIndex]:
     return cached("match-index", key_of(parts), build)
 
 
+class _Memo(dict):
+    """A memo of results that are pure functions of their key, which starts again once it holds
+    ``LIMIT`` entries: a program matching millions of different texts with one Matcher (a long-lived
+    service) keeps its memory bounded, and pays only the recomputation. A diary or cohort stays far
+    below (the 50M-row cohort: 36,500 texts)."""
+
+    LIMIT = 100_000
+
+    def __setitem__(self, key, value) -> None:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        super().__setitem__(key, value)
+
+
 class Matcher:
     """Matches text to foods of one FoodTable (all its tables). Build once per run; ``match`` is
     cached per text. The index is a function of (table, aliases) only: build_*_index above."""
@@ -1195,16 +1209,16 @@ class Matcher:
         self.different_words = priors.different_words
         self.prior_static, self.prior_default_state = priors.prior_static, priors.prior_default_state
         self.alcoholic, self.alcohol_words = priors.alcoholic, priors.alcohol_words
-        self._cache: dict[tuple[str, frozenset[str], frozenset[str], tuple[str, ...]], Match] = {}
+        self._cache: dict[tuple[str, frozenset[str], frozenset[str], tuple[str, ...]], Match] = _Memo()
         self._negated: dict[int, frozenset[str]] = {}  # description row -> words it says are absent
         self._nutrients: np.ndarray | None = None  # for nutrient ranges, built on first use
         self._last_ranked: tuple = ((), [])
-        self._corrections: dict[str, str | None] = {}
+        self._corrections: dict[str, str | None] = _Memo()
         self._added: dict[int, frozenset[str]] = {}
         self._preparation_masks = priors.preparation
-        self._alike: dict[tuple, tuple[str, ...]] = {}
-        self._searched: dict[tuple[str, int], list[tuple[str, str, float]]] = {}
-        self._ranked: dict[tuple, list[tuple[str, str, float]]] = {}  # _rank per corrected words
+        self._alike: dict[tuple, tuple[str, ...]] = _Memo()
+        self._searched: dict[tuple[str, int], list[tuple[str, str, float]]] = _Memo()
+        self._ranked: dict[tuple, list[tuple[str, str, float]]] = _Memo()  # _rank per corrected words
         self._example_names = table.example_names()  # rows whose additional names are examples (FNDDS)
 
     # -- typo layer -------------------------------------------------------------------------

@@ -613,3 +613,19 @@ def test_identity_words_read_or_alternatives_only_where_the_description_has_them
     assert groups == () and "broccoli" in singles and "chinese" in singles
     # "or" inside a word is no alternative
     assert _identity_words("Corn, sweet, yellow, raw")[1] == () and "corn" in _identity_words("Corn, sweet")[0]
+
+
+def test_the_matchers_memos_stay_bounded_and_give_what_a_fresh_matcher_gives(table, monkeypatch):
+    from nutri import match
+
+    monkeypatch.setattr(match._Memo, "LIMIT", 5)
+    texts = ["banana", "baana", "peanut butter", "penut butter", "brown rice", "greek yogurt", "tofu, firm"]
+    texts += [f"raw {t}" for t in texts] + texts  # the last ones asked again after the memos started over
+    bounded, remembering = match.Matcher(table), match.Matcher(table)
+    for name in ("_cache", "_ranked", "_searched", "_corrections", "_alike"):
+        setattr(remembering, name, {})  # memos that keep everything
+    for text in texts:
+        assert bounded.match(text) == remembering.match(text), text
+        assert bounded.search(text, 3) == remembering.search(text, 3), text
+    for memo in (bounded._cache, bounded._ranked, bounded._searched, bounded._corrections, bounded._alike):
+        assert isinstance(memo, match._Memo) and len(memo) <= 5
