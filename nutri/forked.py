@@ -79,9 +79,10 @@ def forked_map(
     shares: list[list[int]] = [[] for _ in range(workers)]
     for i, item in enumerate(items):
         shares[share_of(item) % workers].append(i)
-    children = [_Child(function, items, share) for share in shares[1:] if share]
+    children: list[_Child] = []
     results: list = [None] * len(items)
     try:
+        children += (_Child(function, items, share) for share in shares[1:] if share)
         scale = len(items) / max(len(shares[0]), 1)
         for i, value in zip(shares[0], _computed(function, items, shares[0], progress, scale), strict=True):
             results[i] = value

@@ -137,3 +137,25 @@ def test_a_share_with_no_items_makes_no_copy(monkeypatch):
     monkeypatch.setattr(forked._Child, "__init__", lambda self, *a: made.append(1) or start(self, *a))
     assert forked.forked_map(lambda i: -i, [2, 4, 6], lambda i: 0, 3) == [-2, -4, -6]
     assert made == []  # every item is the parent's
+
+
+def test_a_failure_while_the_copies_are_made_stops_those_already_made(monkeypatch):
+    real_fork, forks = os.fork, []
+
+    def second_fails():
+        forks.append(1)
+        if len(forks) == 2:
+            raise RuntimeError("interrupted")
+        return real_fork()
+
+    def slow(i: int) -> int:
+        import time
+
+        time.sleep(60)  # the first copy: killed long before
+        return i
+
+    monkeypatch.setattr(os, "fork", second_fails)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        forked.forked_map(slow, list(range(9)), lambda i: i, 3)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the first copy was killed and reaped
