@@ -334,6 +334,90 @@ def test_cli_errors_are_one_line(tmp_path, run):
     assert result.exit_code == 2 and "no column 'Nobody'" in result.output
 
 
+def test_damaged_and_mislabelled_files_are_one_line_naming_the_file(tmp_path, run, monkeypatch):
+    """What the engine cannot read is the input's fault, named: a truncated Parquet file, a CSV named
+    .parquet, a large text file with a line that is not UTF-8 (its row), never an internal error."""
+    import duckdb
+
+    good = tmp_path / "good.parquet"
+    duckdb.sql("SELECT 'ann' AS Person, '2026-11-17' AS Date, 'banana' AS Food, 1 AS Amount").write_parquet(str(good))
+    (tmp_path / "cut.parquet").write_bytes(good.read_bytes()[:200])
+    (tmp_path / "text.parquet").write_text("Date,Food\n2026-11-17,banana\n", encoding="utf-8")
+    late = tmp_path / "late.csv"
+    late.write_bytes(
+        b"Date,Food,Amount,Unit\n" + b"2026-11-17,banana,1,medium\n" * 50 + b"2026-11-18,\xff\xfe pear,1,medium\n"
+    )
+    for name, said in (
+        ("cut.parquet", "cut.parquet: the engine cannot read it"),
+        ("text.parquet", "text.parquet: the"),
+    ):
+        result = run("cohort", tmp_path / name, "-o", tmp_path / "out")
+        assert result.exit_code == 1 and said in result.output and "internal error" not in result.output, result.output
+        assert "export it again" in result.output and len(result.output.strip().splitlines()) == 1
+    from nutri.cohort import sources
+    from nutri.errors import UnreadableInputError
+
+    monkeypatch.setattr(sources, "HEAD_BYTES", 256)  # the bad line past the part read to find the header
+    with pytest.raises(UnreadableInputError) as caught:
+        run_cohort([str(late)], CohortSettings(engine_bytes=0))
+    assert caught.value.file == str(late) and caught.value.row == 52 and "utf-8" in caught.value.message.lower()
+    # a damaged file among several is still named
+    with pytest.raises(UnreadableInputError) as caught:
+        run_cohort([str(good), str(tmp_path / "cut.parquet")], CohortSettings())
+    assert caught.value.file == str(tmp_path / "cut.parquet")
+
+
+def test_memory_limit_reached_or_misspelt_is_one_line(tmp_path, monkeypatch, run):
+    import duckdb
+
+    from nutri.cohort import run as cohort_run
+    from nutri.errors import UnreadableInputError, UsageError
+
+    monkeypatch.setenv("NUTRI_COHORT_MEMORY", "lots")
+    result = run("cohort", _summary_cohort(tmp_path), "-o", tmp_path / "out")
+    assert result.exit_code == 2 and "NUTRI_COHORT_MEMORY='lots' is not an amount of memory" in result.output
+    with pytest.raises(UsageError):
+        run_cohort([str(_summary_cohort(tmp_path))])
+    monkeypatch.setenv("NUTRI_COHORT_MEMORY", "900MB")
+
+    def full(*args, **kwargs):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: failed to pin block")
+
+    monkeypatch.setattr(cohort_run, "batch_days", full)
+    with pytest.raises(UnreadableInputError) as caught:
+        run_cohort([str(_summary_cohort(tmp_path))])
+    assert "memory limit (900MB)" in str(caught.value) and "NUTRI_COHORT_MEMORY" in str(caught.value)
+
+
+def test_large_text_files_are_read_through_a_parquet_copy_that_is_removed(tmp_path, monkeypatch):
+    """A text file the engine scans is copied once to Parquet (whose row count the engine knows: with a
+    guessed count its joins built their hash tables on the file's side) in a folder of its own, gone
+    after the run; the results are the reader's."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    path = _summary_cohort(tmp_path)
+    seen = []
+    from nutri.cohort import sources
+
+    scan = sources._scan_text
+
+    def watched(con, path, relation, overrides, workspace):
+        source = scan(con, path, relation, overrides, workspace)
+        seen.append(sorted(p.name for p in workspace.iterdir()))
+        seen.append(con.execute(f"SELECT sql FROM duckdb_views() WHERE view_name = '{relation}'").fetchall()[0][0])
+        return source
+
+    monkeypatch.setattr(sources, "_scan_text", watched)
+    scanned = run_cohort([str(path)], CohortSettings(engine_bytes=0))
+    read = run_cohort([str(path)], CohortSettings(engine_bytes=2**30))
+    assert seen[0] == ["cells_0.parquet"] and "read_parquet" in seen[1]
+    assert [p.name for p in (tmp_path / "tmp").iterdir() if p.name.startswith("nutri-cohort-")] == []
+    pd.testing.assert_frame_equal(scanned.person_days, read.person_days)
+    pd.testing.assert_frame_equal(scanned.person_weeks, read.person_weeks, check_exact=False, rtol=1e-12)
+
+
 def test_missing_engine_message(monkeypatch):
     import sys
 

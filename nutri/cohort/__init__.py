@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nutri.errors import NutriError
+from nutri.errors import NutriError, UsageError
 
 INSTALL_HINT = 'pip install "nutri-diary[cohort]"'
 
@@ -27,15 +27,27 @@ class EngineMissingError(NutriError):
         super().__init__("nutri cohort needs DuckDB, which is not installed", fix=f"install it with {INSTALL_HINT}")
 
 
+def memory_limit() -> str:
+    """The engine's memory limit: NUTRI_COHORT_MEMORY, default 1.5GB."""
+    return os.environ.get("NUTRI_COHORT_MEMORY", "1.5GB")
+
+
 def engine():
-    """A DuckDB connection with bounded memory and a spill folder (NUTRI_COHORT_MEMORY, default 1.5GB)."""
+    """A DuckDB connection with bounded memory (``memory_limit``) and a spill folder."""
     try:
         import duckdb
     except ImportError:
         raise EngineMissingError() from None
     con = duckdb.connect(":memory:")
     spill = Path(tempfile.gettempdir()) / "nutri-cohort-spill"
-    con.execute(f"SET memory_limit = '{os.environ.get('NUTRI_COHORT_MEMORY', '1.5GB')}'")
+    try:
+        con.execute(f"SET memory_limit = '{memory_limit().replace(chr(39), '')}'")
+    except duckdb.Error:
+        con.close()
+        raise UsageError(
+            f"NUTRI_COHORT_MEMORY={memory_limit()!r} is not an amount of memory",
+            fix="set it as a number and a unit, e.g. NUTRI_COHORT_MEMORY=4GB",
+        ) from None
     con.execute(f"SET temp_directory = '{spill}'")
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = false")  # the CLI prints its own one-line summary

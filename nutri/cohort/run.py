@@ -7,7 +7,9 @@ once, one row per person-week and per person (their summaries) and the people.
 from __future__ import annotations
 
 import gc
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -70,11 +72,29 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
     """Every input's food rows into the engine: ``food_keys`` (pday, key_id) and ``cohort_keys`` (the
     analysed keys, skipped ones left out); (profile cells per file, counts)."""
     paths = sources.expand_inputs(inputs)
+    # large text files are read through a copy (sources.load), removed once the rows are numbered: the
+    # views over it (cells_<n>, rows_<n>) are not read after that
+    with tempfile.TemporaryDirectory(prefix="nutri-cohort-") as workspace, sources.read_errors(paths):
+        profile_cells, stats, analysed = _read_and_analyse(con, paths, settings, Path(workspace))
+    for number, frame in enumerate(analysed):
+        con.register(f"keys_{number}_frame", frame)
+        con.execute(f"CREATE TEMP TABLE keys_{number} AS SELECT * FROM keys_{number}_frame")
+        con.unregister(f"keys_{number}_frame")
+    keys = (f"SELECT * FROM keys_{n} WHERE status <> 'skipped'" for n in range(len(analysed)))
+    con.execute("CREATE TEMP TABLE cohort_keys AS " + " UNION ALL ".join(f"({k})" for k in keys))
+    return profile_cells, stats
+
+
+def _read_and_analyse(con, paths: list[Path], settings: CohortSettings, workspace: Path) -> tuple[list, dict, list]:
+    """Each file's rows, dates and distinct keys in the engine; the rows numbered (``_number_rows``) while
+    the keys are analysed; (profile cells per file, counts, the analysed keys per file)."""
     match, _ = _matcher(settings)
     files, profile_cells = [], []
     stats = {"files": len(paths), "rows": 0, "distinct_keys": 0}
     for number, path in enumerate(paths):
-        source = sources.load(con, path, number, settings.sheet, dict(settings.columns), settings.engine_bytes)
+        source = sources.load(
+            con, path, number, settings.sheet, dict(settings.columns), settings.engine_bytes, workspace
+        )
         layout = sources.layout_of(source, dict(settings.columns), settings.person)
         if settings.person is not None and layout.person is None and len(paths) == 1:
             raise UsageError(
@@ -82,11 +102,12 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
                 file=str(path),
                 option="person",
             )
-        rows = sources.rows_relation(con, source, layout, number, settings.person is not None)
-        dates = sources.dates_relation(con, rows, number, settings.dayfirst)
-        cells, keys = sources.key_cells(con, rows, layout, number, stats["distinct_keys"])
+        with sources.read_errors([path]):
+            rows = sources.rows_relation(con, source, layout, number, settings.person is not None)
+            dates = sources.dates_relation(con, rows, number, settings.dayfirst)
+            cells, keys = sources.key_cells(con, rows, layout, number, stats["distinct_keys"])
+            profile_cells.append(sources.profile_cells(con, rows, layout))
         stats["distinct_keys"] += len(keys)
-        profile_cells.append(sources.profile_cells(con, rows, layout))
         files.append((source, layout, rows, dates, cells, keys))
     # the engine numbers the rows (its statements let go of Python's lock) while Python analyses the keys,
     # which uses no engine statement: at 10M rows each is seconds. Keys never resolved before are shared
@@ -99,13 +120,7 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
                 analysed = [sources.analyse_keys(s, layout, keys, match) for s, layout, *_, keys in files]
         finally:
             stats["rows"] = numbering.result()
-    for number, frame in enumerate(analysed):
-        con.register(f"keys_{number}_frame", frame)
-        con.execute(f"CREATE TEMP TABLE keys_{number} AS SELECT * FROM keys_{number}_frame")
-        con.unregister(f"keys_{number}_frame")
-    keys = (f"SELECT * FROM keys_{n} WHERE status <> 'skipped'" for n in range(len(files)))
-    con.execute("CREATE TEMP TABLE cohort_keys AS " + " UNION ALL ".join(f"({k})" for k in keys))
-    return profile_cells, stats
+    return profile_cells, stats, analysed
 
 
 def _number_rows(con, files: list) -> int:
@@ -220,11 +235,30 @@ def run(inputs: list[str], settings: CohortSettings, progress=None, con=None, on
     """``con``: the engine connection (DuckDB's by default; anything that runs the same SQL, such as the
     PySpark adapter in benchmarks/cohort_spark.py). ``on_days(con, table)``: called with each batch's
     person_days table as soon as it is made (in the people's order), which is then let go rather than
-    kept for ``CohortResult.person_days`` (the command writes them so: kept, 50M rows' days spilled)."""
-    from nutri.pipeline import food_table
-
+    kept for ``CohortResult.person_days`` (the command writes them so: kept, 50M rows' days spilled).
+    The engine's memory limit reached anywhere is one line of nutri's (``sources.memory_error``)."""
     con = con if con is not None else engine()
     freeze = gc.get_freeze_count() == 0  # a caller's own frozen objects would be given back with ours
+    try:
+        return _run(con, inputs, settings, freeze, on_days)
+    except Exception as exc:
+        if _out_of_memory(exc):
+            raise sources.memory_error() from None
+        raise
+
+
+def _out_of_memory(exc: Exception) -> bool:
+    try:
+        import duckdb
+    except ImportError:
+        return False
+    return isinstance(exc, duckdb.OutOfMemoryException)
+
+
+def _run(con, inputs: list[str], settings: CohortSettings, freeze: bool, on_days) -> CohortResult:
+    """``run`` on the engine ``con``."""
+    from nutri.pipeline import food_table
+
     try:
         profile_cells, stats = _food_rows_frozen(con, inputs, settings, freeze)
         _, match = _matcher(settings)
