@@ -323,6 +323,32 @@ def test_folder_of_files_one_person_each_and_parquet(tmp_path, run):
     assert summary["inputs"]["people"] == 2
 
 
+def test_many_files_are_put_together_a_few_at_a_time_with_the_same_results(tmp_path, monkeypatch):
+    """Every file's rows, names, dates and keys are put together FILES_PER_STATEMENT files a statement (500
+    small files in one statement ran out of the engine's memory): a folder of one file per person gives
+    what one file with a person column gives."""
+    from nutri.cohort import run as cohort_run
+
+    monkeypatch.setattr(cohort_run, "FILES_PER_STATEMENT", 2)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    combined = ["Participant,Date,Food,Amount,Unit"]
+    for number, person in enumerate(["ann", "bob", "cy", "dee", "eve"]):
+        lines = ["Date,Food,Amount,Unit"]
+        for day in range(3):
+            for food, amount, unit in ENTRIES[number : number + 4]:
+                date = (START + dt.timedelta(days=day + number)).isoformat()
+                lines.append(f'{date},"{food}",{amount},{unit}')
+                combined.append(f'{person},{date},"{food}",{amount},{unit}')
+        (folder / f"{person}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "all.csv").write_text("\n".join(combined) + "\n", encoding="utf-8")
+    apart = run_cohort([str(folder)], CohortSettings())
+    together = run_cohort([str(tmp_path / "all.csv")], CohortSettings(person="Participant"))
+    assert apart.stats["files"] == 5 and apart.stats["rows"] == together.stats["rows"] == 60
+    pd.testing.assert_frame_equal(apart.person_days, together.person_days)
+    pd.testing.assert_frame_equal(apart.person_weeks, together.person_weeks, check_exact=False, rtol=1e-12)
+
+
 def test_cli_errors_are_one_line(tmp_path, run):
     result = run("cohort", tmp_path / "missing.csv", "-o", tmp_path / "out")
     assert result.exit_code == 1 and "no such file" in result.output and "internal error" not in result.output

@@ -80,8 +80,9 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
         con.register(f"keys_{number}_frame", frame)
         con.execute(f"CREATE TEMP TABLE keys_{number} AS SELECT * FROM keys_{number}_frame")
         con.unregister(f"keys_{number}_frame")
-    keys = (f"SELECT * FROM keys_{n} WHERE status <> 'skipped'" for n in range(len(analysed)))
-    con.execute("CREATE TEMP TABLE cohort_keys AS " + " UNION ALL ".join(f"({k})" for k in keys))
+    create_union(
+        con, "cohort_keys", [f"SELECT * FROM keys_{n} WHERE status <> 'skipped'" for n in range(len(analysed))]
+    )
     return profile_cells, stats
 
 
@@ -131,27 +132,49 @@ def _number_rows(con, files: list) -> int:
     # (person, day, key_id) numbered as they are read: the rows are never held with their names (at 50M
     # rows the named rows and the numbered ones were the peak of memory); the person's number is pday's
     # high bits, and a key's fits 32 bits: 12 bytes a row, held until the last batch of people
-    numbered = (
+    numbered = [
         f"SELECT CAST(p.pid AS BIGINT) * {day_sql.DAY_SPAN} + r.day AS pday, CAST(r.key_id AS INTEGER) AS key_id "
         f"FROM ({part}) r "
         "JOIN cohort_person_all p ON p.person = r.person"
         for part in parts
-    )
-    con.execute("CREATE TEMP TABLE food_keys AS " + " UNION ALL ".join(f"({q})" for q in numbered))
+    ]
+    create_union(con, "food_keys", numbered)
     return _source_rows(con, len(files))
+
+
+# Files per statement when every file's rows are put together: a statement over 500 small files' joins
+# held their 1,500 hash tables at once and ran out of the engine's 1.5 GB (35k rows in all)
+FILES_PER_STATEMENT = 32
+
+
+def create_union(con, name: str, selects: list[str], distinct: bool = False) -> None:
+    """Temp table ``name``: the rows of ``selects`` (UNION ALL, or UNION with ``distinct``), made
+    ``FILES_PER_STATEMENT`` selects at a time and then put together when there are more."""
+    glue = " UNION " if distinct else " UNION ALL "
+    if len(selects) <= FILES_PER_STATEMENT:
+        con.execute(f"CREATE TEMP TABLE {name} AS " + glue.join(f"({q})" for q in selects))
+        return
+    parts = [f"{name}_part{k}" for k in range(0, len(selects), FILES_PER_STATEMENT)]
+    for part, start in zip(parts, range(0, len(selects), FILES_PER_STATEMENT), strict=True):
+        chunk = selects[start : start + FILES_PER_STATEMENT]
+        con.execute(f"CREATE TEMP TABLE {part} AS " + glue.join(f"({q})" for q in chunk))
+    con.execute(f"CREATE TEMP TABLE {name} AS " + glue.join(f"(SELECT * FROM {p})" for p in parts))
+    for part in parts:
+        con.execute(f"DROP TABLE {part}")
 
 
 def _number_people_and_days(con, files: int) -> None:
     """``cohort_person_all`` (person, pid) of every file's rows and ``cohort_dates`` (day, date): the rows
     carry integers, which the engine groups and joins several times faster than names and dates as text;
     numbered in the names' order, so that ordering by pid orders by person."""
-    names = " UNION ".join(f"SELECT DISTINCT person FROM rows_{n}" for n in range(files))
+    create_union(con, "cohort_person_names", [f"SELECT DISTINCT person FROM rows_{n}" for n in range(files)], True)
     con.execute(
         "CREATE TEMP TABLE cohort_person_all AS SELECT person, row_number() OVER (ORDER BY person) - 1 AS pid "
-        f"FROM ({names}) p"
+        "FROM cohort_person_names"
     )
-    dates = " UNION ".join(f"SELECT day, iso AS date FROM dates_{n} WHERE iso <> ''" for n in range(files))
-    con.execute(f"CREATE TEMP TABLE cohort_dates AS {dates}")
+    con.execute("DROP TABLE cohort_person_names")
+    dates = [f"SELECT day, iso AS date FROM dates_{n} WHERE iso <> ''" for n in range(files)]
+    create_union(con, "cohort_dates", dates, True)
 
 
 def _source_rows(con, files: int) -> int:
