@@ -87,11 +87,11 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
 
 
 def _read_and_analyse(con, paths: list[Path], settings: CohortSettings, workspace: Path) -> tuple[list, dict, list]:
-    """Each file's rows, dates and distinct keys in the engine; the rows numbered (``_number_rows``) while
-    the keys are analysed; (profile cells per file, counts, the analysed keys per file)."""
+    """Each file's rows in the engine, files of one shape together (``sources.group_rows``), each group's
+    dates and distinct keys; the rows numbered (``_number_rows``) while the keys are analysed, once per
+    group; (profile cells per group, counts, the analysed keys per group)."""
     match, _ = _matcher(settings)
-    files, profile_cells = [], []
-    stats = {"files": len(paths), "rows": 0, "distinct_keys": 0}
+    read, groups = [], {}
     for number, path in enumerate(paths):
         source = sources.load(
             con, path, number, settings.sheet, dict(settings.columns), settings.engine_bytes, workspace
@@ -104,9 +104,17 @@ def _read_and_analyse(con, paths: list[Path], settings: CohortSettings, workspac
                 option="person",
             )
         with sources.read_errors([path]):
-            rows = sources.rows_relation(con, source, layout, number, settings.person is not None)
-            dates = sources.dates_relation(con, rows, number, settings.dayfirst)
-            cells, keys = sources.key_cells(con, rows, layout, number, stats["distinct_keys"])
+            sources.rows_relation(con, source, layout, number, settings.person is not None)
+        read.append((source, layout))
+        groups.setdefault(sources.shape_of(source, layout), []).append(number)
+    files, profile_cells = [], []
+    stats = {"files": len(paths), "rows": 0, "distinct_keys": 0}
+    for group, numbers in enumerate(groups.values()):
+        source, layout = read[numbers[0]]
+        with sources.read_errors([paths[n] for n in numbers]):
+            rows = sources.group_rows(con, numbers, group)
+            dates = sources.dates_relation(con, rows, group, settings.dayfirst)
+            cells, keys = sources.key_cells(con, rows, layout, group, stats["distinct_keys"])
             profile_cells.append(sources.profile_cells(con, rows, layout))
         stats["distinct_keys"] += len(keys)
         files.append((source, layout, rows, dates, cells, keys))
@@ -125,10 +133,10 @@ def _read_and_analyse(con, paths: list[Path], settings: CohortSettings, workspac
 
 
 def _number_rows(con, files: list) -> int:
-    """``food_keys`` (pday, key_id) of every file's dated rows, the people and dates numbered
+    """``food_keys`` (pday, key_id) of every group's dated rows, the people and dates numbered
     (``_number_people_and_days``); the number of rows read."""
     parts = [sources.food_keys_sql(con, rows, dates, cells, layout) for _, layout, rows, dates, cells, _ in files]
-    _number_people_and_days(con, len(files))
+    _number_people_and_days(con, [rows for _, _, rows, *_ in files], [dates for *_, dates, _, _ in files])
     # (person, day, key_id) numbered as they are read: the rows are never held with their names (at 50M
     # rows the named rows and the numbered ones were the peak of memory); the person's number is pday's
     # high bits, and a key's fits 32 bits: 12 bytes a row, held until the last batch of people
@@ -139,7 +147,7 @@ def _number_rows(con, files: list) -> int:
         for part in parts
     ]
     create_union(con, "food_keys", numbered)
-    return _source_rows(con, len(files))
+    return sum(con.execute(f"SELECT count(*) FROM {rows}").fetchall()[0][0] for _, _, rows, *_ in files)
 
 
 # Files per statement when every file's rows are put together: a statement over 500 small files' joins
@@ -163,22 +171,17 @@ def create_union(con, name: str, selects: list[str], distinct: bool = False) -> 
         con.execute(f"DROP TABLE {part}")
 
 
-def _number_people_and_days(con, files: int) -> None:
-    """``cohort_person_all`` (person, pid) of every file's rows and ``cohort_dates`` (day, date): the rows
+def _number_people_and_days(con, rows: list[str], dates: list[str]) -> None:
+    """``cohort_person_all`` (person, pid) of every group's rows and ``cohort_dates`` (day, date): the rows
     carry integers, which the engine groups and joins several times faster than names and dates as text;
     numbered in the names' order, so that ordering by pid orders by person."""
-    create_union(con, "cohort_person_names", [f"SELECT DISTINCT person FROM rows_{n}" for n in range(files)], True)
+    create_union(con, "cohort_person_names", [f"SELECT DISTINCT person FROM {r}" for r in rows], True)
     con.execute(
         "CREATE TEMP TABLE cohort_person_all AS SELECT person, row_number() OVER (ORDER BY person) - 1 AS pid "
         "FROM cohort_person_names"
     )
     con.execute("DROP TABLE cohort_person_names")
-    dates = [f"SELECT day, iso AS date FROM dates_{n} WHERE iso <> ''" for n in range(files)]
-    create_union(con, "cohort_dates", dates, True)
-
-
-def _source_rows(con, files: int) -> int:
-    return sum(con.execute(f"SELECT count(*) FROM rows_{n}").fetchall()[0][0] for n in range(files))
+    create_union(con, "cohort_dates", [f"SELECT DISTINCT day, iso AS date FROM {d} WHERE iso <> ''" for d in dates], True)
 
 
 def people_and_bounds(con, table) -> None:
