@@ -349,6 +349,36 @@ def test_many_files_are_put_together_a_few_at_a_time_with_the_same_results(tmp_p
     pd.testing.assert_frame_equal(apart.person_weeks, together.person_weeks, check_exact=False, rtol=1e-12)
 
 
+def test_files_read_as_one_keep_their_own_date_style_and_blank_dates(tmp_path):
+    """Files of one shape are read as one relation, but each file keeps its own date-style vote (one
+    export's 03/11 is 3 November, the other's 11/03) and a blank date continues only its own file's
+    last date (the second file's leading blank rows have none): as each file run alone."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "ann.csv").write_text(
+        "Date,Food,Amount,Unit\n13/11/2026,banana,1,medium\n03/11/2026,spinach,1,cup\n,almonds,30,g\n",
+        encoding="utf-8",
+    )
+    (folder / "bob.csv").write_text(
+        "Date,Food,Amount,Unit\n,oatmeal,1,cup\n11/13/2026,banana,1,medium\n11/03/2026,2% milk,2,cup\n",
+        encoding="utf-8",
+    )
+    together = run_cohort([str(folder)], CohortSettings())
+    days = together.person_days.set_index(["person", "date"])
+    assert sorted(days.index) == [
+        ("ann", "2026-11-03"),
+        ("ann", "2026-11-13"),
+        ("bob", "2026-11-03"),
+        ("bob", "2026-11-13"),
+    ]
+    assert days.loc[("ann", "2026-11-03"), "entries"] == 2  # the blank-dated almonds: ann's 03/11
+    assert days.loc[("bob", "2026-11-13"), "entries"] == 1  # bob's blank first row: no date, not ann's
+    for name in ("ann", "bob"):
+        alone = run_cohort([str(folder / f"{name}.csv")], CohortSettings()).person_days
+        mine = together.person_days[together.person_days["person"] == name].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone)
+
+
 def test_cli_errors_are_one_line(tmp_path, run):
     result = run("cohort", tmp_path / "missing.csv", "-o", tmp_path / "out")
     assert result.exit_code == 1 and "no such file" in result.output and "internal error" not in result.output

@@ -150,8 +150,9 @@ def _number_rows(con, files: list) -> int:
     return sum(con.execute(f"SELECT count(*) FROM {rows}").fetchall()[0][0] for _, _, rows, *_ in files)
 
 
-# Files per statement when every file's rows are put together: a statement over 500 small files' joins
-# held their 1,500 hash tables at once and ran out of the engine's 1.5 GB (35k rows in all)
+# Selects per statement when every group's rows (or names, dates, keys) are put together: one statement
+# over 500 files' joins held their 1,500 hash tables at once and ran out of the engine's 1.5 GB at 35k
+# rows (files of one shape are now one group: this bounds files of many shapes)
 FILES_PER_STATEMENT = 32
 
 
