@@ -182,7 +182,9 @@ def _number_people_and_days(con, rows: list[str], dates: list[str]) -> None:
         "FROM cohort_person_names"
     )
     con.execute("DROP TABLE cohort_person_names")
-    create_union(con, "cohort_dates", [f"SELECT DISTINCT day, iso AS date FROM {d} WHERE iso <> ''" for d in dates], True)
+    create_union(
+        con, "cohort_dates", [f"SELECT DISTINCT day, iso AS date FROM {d} WHERE iso <> ''" for d in dates], True
+    )
 
 
 def people_and_bounds(con, table) -> None:
