@@ -32,7 +32,10 @@ class Profile:
         if self.life_stage not in ("general", "pregnancy", "lactation"):
             raise UsageError(f"life stage {self.life_stage!r}: use general, pregnancy or lactation")
         if self.life_stage != "general" and (self.sex != "female" or not 14 <= self.age <= 50):
-            raise UsageError("pregnancy and lactation DRIs exist for females aged 14-50; check --sex/--age")
+            raise UsageError(
+                "pregnancy and lactation DRIs exist for females aged 14-50",
+                fix="check the sex and age given, or leave pregnancy and lactation out",
+            )
 
     def describe(self) -> str:
         stage = {"pregnancy": ", pregnant", "lactation": ", lactating"}.get(self.life_stage, "")

@@ -300,6 +300,43 @@ def test_bad_profiles_file_names_the_row(tmp_path):
         run_cohort([str(_summary_cohort(tmp_path))], CohortSettings(profiles=profiles))
 
 
+def test_a_person_with_two_profiles_is_refused_and_profile_errors_name_no_flag(tmp_path):
+    from nutri.cli import error_line
+    from nutri.errors import DataFileError
+
+    profiles = tmp_path / "profiles.csv"
+    profiles.write_text("person,sex,age\nA,female,30\nB,male,40\nA,F,30.0\nA,male,30\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:  # the same profile written twice is one; another is refused
+        run_cohort([str(_summary_cohort(tmp_path))], CohortSettings(profiles=profiles))
+    assert (caught.value.row, caught.value.message) == (5, "person 'A' has another profile on row 2")
+    profiles.write_text("person,sex,age,pregnant\nA,male,30,yes\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        run_cohort([str(_summary_cohort(tmp_path))], CohortSettings(profiles=profiles))
+    line = error_line(caught.value)
+    assert "row 2" in line and "females aged 14-50" in line and "--" not in line and "leave pregnancy" in line
+
+
+def test_a_sheet_names_the_workbooks_sheet_in_a_folder_with_text_files(tmp_path):
+    from openpyxl import Workbook
+
+    from nutri.errors import UsageError
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "ann.csv").write_text("Date,Food,Amount,Unit\n2026-11-16,banana,1,medium\n", encoding="utf-8")
+    book = Workbook()
+    book.active.title = "Notes"
+    book.active.append(["nothing here"])
+    diary = book.create_sheet("Diary")
+    diary.append(["Date", "Food", "Amount", "Unit"])
+    diary.append(["2026-11-17", "spinach", 1, "cup"])
+    book.save(folder / "bob.xlsx")
+    result = run_cohort([str(folder)], CohortSettings(sheet="Diary"))
+    assert sorted(result.person_days["person"]) == ["ann", "bob"]
+    with pytest.raises(UsageError, match="a sheet applies to workbooks"):  # no workbook at all: said so
+        run_cohort([str(folder / "ann.csv")], CohortSettings(sheet="Diary"))
+
+
 def test_folder_of_files_one_person_each_and_parquet(tmp_path, run):
     folder = tmp_path / "exports"
     folder.mkdir()

@@ -52,7 +52,7 @@ def _profile(sex: object, age: object, pregnant: object, lactating: object, wher
             sex_given=sex_text not in BLANK or stage != "general",
         )
     except NutriError as exc:
-        raise DataFileError(exc.message, **where) from None
+        raise DataFileError(exc.message, **{"fix": exc.fix, **where}) from None
 
 
 def read_profiles(path: Path) -> dict[str, Profile]:
@@ -65,15 +65,25 @@ def read_profiles(path: Path) -> dict[str, Profile]:
         raise DataFileError("no person column", file=str(path), fix="write a header: person,sex,age,pregnant,lactating")
     blank = [None] * len(frame)
     fields = [frame[columns[k]].tolist() if k in columns else blank for k in ("sex", "age", "pregnant", "lactating")]
-    out, known = {}, {}
+    out, known, rows = {}, {}, {}
     for i, (person, *cells) in enumerate(zip(frame[columns["person"]].tolist(), *fields, strict=True)):
         # once per distinct combination of cells (a study has few): the first row with them is the one
         # an error names, as when every row was read
         key = tuple(cells)
         if key not in known:
             known[key] = _profile(*cells, {"file": str(path), "row": i + 2})
+        name = str(person).strip()
+        if name in rows and known[key] != known[rows[name][1]]:
+            # two profiles for one person: either could be the wrong one, so neither is taken
+            raise DataFileError(
+                f"person {name!r} has another profile on row {rows[name][0]}",
+                file=str(path),
+                row=i + 2,
+                fix="keep one row per person",
+            )
+        rows.setdefault(name, (i + 2, key))
         if known[key] is not None:
-            out[str(person).strip()] = known[key]
+            out[name] = known[key]
     return out
 
 

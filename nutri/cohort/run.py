@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nutri import diary as reader
 from nutri import forked
 from nutri.cache import paused_gc
 from nutri.cohort import CohortSettings, engine, sources
@@ -92,10 +93,12 @@ def _read_and_analyse(con, paths: list[Path], settings: CohortSettings, workspac
     group; (profile cells per group, counts, the analysed keys per group)."""
     match, _ = _matcher(settings)
     read, groups = [], {}
+    # a sheet names a sheet of the workbooks among the inputs (a folder may hold CSV exports beside them);
+    # with no workbook at all the reader says what a sheet applies to
+    workbooks = any(p.suffix.lower() in reader.WORKBOOK_SUFFIXES for p in paths)
     for number, path in enumerate(paths):
-        source = sources.load(
-            con, path, number, settings.sheet, dict(settings.columns), settings.engine_bytes, workspace
-        )
+        sheet = settings.sheet if path.suffix.lower() in reader.WORKBOOK_SUFFIXES or not workbooks else None
+        source = sources.load(con, path, number, sheet, dict(settings.columns), settings.engine_bytes, workspace)
         layout = sources.layout_of(source, dict(settings.columns), settings.person)
         if settings.person is not None and layout.person is None and len(paths) == 1:
             raise UsageError(
