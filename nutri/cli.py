@@ -728,6 +728,7 @@ def cohort_command(
         foods_path,
         nutrients_from,
         accept_review,
+        outputs=output,
     )
     days = DaysWriter(output, parquet)  # each batch of people's days is written as soon as it is made
     try:

@@ -416,6 +416,18 @@ def test_files_read_as_one_keep_their_own_date_style_and_blank_dates(tmp_path):
         pd.testing.assert_frame_equal(mine, alone)
 
 
+def test_an_output_folder_inside_the_input_folder_is_not_read_again(tmp_path, run):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "ann.csv").write_text("Date,Food,Amount,Unit\n2026-11-16,banana,1,medium\n", encoding="utf-8")
+    out = folder / "results"
+    for _ in range(2):  # the second run finds the first run's CSV files inside the folder it reads
+        result = run("cohort", folder, "-o", out)
+        assert result.exit_code == 0, result.output
+        assert "1 people, 1 rows from 1 file(s)" in result.output
+    assert run("cohort", str(folder / "**" / "*.csv"), "-o", out).exit_code == 0
+
+
 def test_cli_errors_are_one_line(tmp_path, run):
     result = run("cohort", tmp_path / "missing.csv", "-o", tmp_path / "out")
     assert result.exit_code == 1 and "no such file" in result.output and "internal error" not in result.output

@@ -70,6 +70,9 @@ class CohortSettings:
     # the engine's memory (10M rows, 1.7M person-days, ran in 1.6 GB without spilling; 50M in one batch
     # spilled 8 GB and took most of its time reading it back)
     batch_rows: int = 10_000_000
+    # A folder whose files are not inputs when a folder or pattern is expanded: the run's own output folder,
+    # which a second run into a folder inside the inputs would otherwise read as diaries
+    outputs: Path | None = None
 
 
 def run_cohort(

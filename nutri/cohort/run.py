@@ -72,7 +72,7 @@ def _matcher(settings: CohortSettings):
 def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd.DataFrame], dict]:
     """Every input's food rows into the engine: ``food_keys`` (pday, key_id) and ``cohort_keys`` (the
     analysed keys, skipped ones left out); (profile cells per file, counts)."""
-    paths = sources.expand_inputs(inputs)
+    paths = sources.expand_inputs(inputs, settings.outputs)
     # large text files are read through a copy (sources.load), removed once the rows are numbered: the
     # views over it (cells_<n>, rows_<n>) are not read after that
     with tempfile.TemporaryDirectory(prefix="nutri-cohort-") as workspace, sources.read_errors(paths):

@@ -49,19 +49,27 @@ class Source:
     cells: reader._Cells  # delimiter and encoding, for the decimal-comma rule
 
 
-def expand_inputs(inputs: list[str]) -> list[Path]:
-    """Files, folders (their diary files, recursively) and globs, each file once, in a stable order."""
+def expand_inputs(inputs: list[str], outputs: Path | None = None) -> list[Path]:
+    """Files, folders (their diary files, recursively) and globs, each file once, in a stable order; a
+    folder's or pattern's files inside ``outputs`` (the run's output folder) are not inputs."""
     found: list[Path] = []
+    skipped = outputs.resolve() if outputs is not None else None
+
+    def wanted(p: Path) -> bool:
+        return skipped is None or not p.resolve().is_relative_to(skipped)
+
     for given in inputs:
         path = Path(given)
         if path.is_dir():
-            matches = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DIARY_SUFFIXES)
+            matches = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DIARY_SUFFIXES and wanted(p)
+            )
             if not matches:
                 raise UnreadableInputError(
                     "the folder holds no diary files (.csv, .tsv, .xlsx, .ods, .parquet)", file=given
                 )
         elif any(ch in given for ch in "*?["):
-            matches = sorted(Path(p) for p in glob.glob(given, recursive=True) if Path(p).is_file())
+            matches = sorted(Path(p) for p in glob.glob(given, recursive=True) if Path(p).is_file() and wanted(Path(p)))
             if not matches:
                 raise UnreadableInputError(
                     "no file matches this pattern", file=given, fix="check the pattern (quote it in the shell)"
