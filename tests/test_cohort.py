@@ -428,6 +428,31 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_again(tmp_path, ru
     assert run("cohort", str(folder / "**" / "*.csv"), "-o", out).exit_code == 0
 
 
+def test_people_named_like_formulas_or_with_control_characters_are_written_safely(tmp_path, run):
+    """The names come from the diary: in CSV a name a spreadsheet would run gets a leading apostrophe, and
+    control characters are visible escapes in every file (nutri/report/safe.py, the report's rules)."""
+    import duckdb
+
+    names = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "bell\x07\x1b[31mred", "plain"]
+    lines = ["Person,Date,Food,Amount,Unit"]
+    lines += ['"' + name.replace('"', '""') + '",2026-11-16,banana,1,medium' for name in names]
+    path = tmp_path / "study.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shown = ['\'=HYPERLINK("http://x","y")', "'+1", "'@SUM(A1)", "bell\\x07\\x1b[31mred", "plain"]
+    out = tmp_path / "out"
+    assert run("cohort", path, "--person", "Person", "-o", out).exit_code == 0
+    for name in ("person_days.csv", "person_weeks.csv", "people.csv"):
+        written = pd.read_csv(out / name, keep_default_na=False)
+        assert sorted(written["person"]) == sorted(shown), name
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+    assert run("cohort", path, "--person", "Person", "-o", out, "--parquet").exit_code == 0
+    for name in ("person_days.parquet", "person_weeks.parquet", "people.parquet"):
+        written = duckdb.sql(f"SELECT person FROM read_parquet('{out / name}')").fetchall()
+        assert sorted(p for (p,) in written) == sorted(["bell\\x07\\x1b[31mred", *names[:3], "plain"]), name
+    result = run_cohort([str(path)], CohortSettings(person="Person"))  # the data itself keeps the names
+    assert sorted(result.person_weeks["person"]) == sorted(names)
+
+
 def test_cli_errors_are_one_line(tmp_path, run):
     result = run("cohort", tmp_path / "missing.csv", "-o", tmp_path / "out")
     assert result.exit_code == 1 and "no such file" in result.output and "internal error" not in result.output

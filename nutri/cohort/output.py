@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -10,8 +12,9 @@ import pandas as pd
 
 from nutri.cohort import sources
 from nutri.cohort.summary import render_html, render_json, render_markdown
-from nutri.errors import UnreadableInputError
+from nutri.errors import OutputError, UnreadableInputError
 from nutri.nutrients import ENERGY, ENTRY_NUTRIENT_COLUMNS
+from nutri.report import safe
 
 # person_days.csv: what other tools read (the names are a contract)
 DAY_COLUMNS = [
@@ -30,14 +33,41 @@ DAY_DECIMALS = 4
 DAY_AMOUNTS = [c for c in DAY_COLUMNS if c not in ("person", "date", "complete", "entries")]
 
 
-def _write_table(con, frame: pd.DataFrame, path: Path, parquet: bool) -> Path:
-    con.register("out_frame", frame)
+def shown_names(names: pd.Series, parquet: bool) -> pd.Series:
+    """People's names as the report's writers show any text from a diary (nutri/report/safe.py): control
+    characters as visible escapes, and in CSV text a spreadsheet would run as a formula ("=HYPERLINK(..."
+    as a person's name) with a leading apostrophe. Once per distinct name."""
+    show = safe.clean_text if parquet else (lambda name: safe.neutralise(safe.clean_text(name)))
+    return names.map({name: show(name) for name in pd.unique(names) if isinstance(name, str)})
+
+
+def _replaced(path: Path, write) -> Path:
+    """``write(temporary)`` then the temporary file renamed over ``path``: never half a file (the
+    report's rule, ``safe.write_atomic``); the temporary file removed on any failure."""
+    temporary = path.with_name(f".{path.name}.tmp")
     try:
-        target = "(FORMAT parquet)" if parquet else "(FORMAT csv, HEADER true)"
-        con.execute(f"COPY out_frame TO {sources._quote(str(path))} {target}")
+        write(temporary)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write it ({safe._os_problem(exc)})", file=path) from None
     finally:
-        con.unregister("out_frame")
+        with contextlib.suppress(OSError):
+            temporary.unlink()
     return path
+
+
+def _write_table(con, frame: pd.DataFrame, path: Path, parquet: bool) -> Path:
+    frame = frame.assign(person=shown_names(frame["person"], parquet))
+
+    def write(target: Path) -> None:
+        con.register("out_frame", frame)
+        try:
+            style = "(FORMAT parquet)" if parquet else "(FORMAT csv, HEADER true)"
+            con.execute(f"COPY out_frame TO {sources._quote(str(target))} {style}")
+        finally:
+            con.unregister("out_frame")
+
+    return _replaced(path, write)
 
 
 def _folder(folder: Path) -> Path:
@@ -59,35 +89,44 @@ class DaysWriter:
         self.path = _folder(folder) / f"person_days{'.parquet' if parquet else '.csv'}"
         self.parquet = parquet
         self.parts: list[Path] = []
+        self.names = None  # the engine table of pid -> the person's name as shown (``shown_names``)
 
     def __call__(self, con, table: str) -> None:
         from nutri.cohort.run import days_sql
 
+        if self.names is None:
+            people = con.execute("SELECT pid, person FROM cohort_people").df()
+            people["person"] = shown_names(people["person"], self.parquet)
+            con.register("days_names_frame", people)
+            con.execute("CREATE OR REPLACE TEMP TABLE days_names AS SELECT * FROM days_names_frame")
+            con.unregister("days_names_frame")
+            self.names = "days_names"
         decimals = {} if self.parquet else {c: DAY_DECIMALS for c in DAY_AMOUNTS}
         selected = [f"TRY_CAST({c} AS DECIMAL(18, {decimals[c]})) AS {c}" if c in decimals else c for c in DAY_COLUMNS]
         part = self.path.with_name(f".{self.path.name}.part{len(self.parts)}")
         header = "true" if not self.parts else "false"
         target = "(FORMAT parquet)" if self.parquet else f"(FORMAT csv, HEADER {header})"
         self.parts.append(part)
-        con.execute(
-            f"COPY (SELECT {', '.join(selected)} FROM ({days_sql(table)})) TO {sources._quote(str(part))} {target}"
-        )
+        days = days_sql(table, self.names)
+        con.execute(f"COPY (SELECT {', '.join(selected)} FROM ({days})) TO {sources._quote(str(part))} {target}")
 
     def finish(self, con) -> Path:
         """The parts joined into the file, and removed."""
-        try:
-            if len(self.parts) == 1:
-                self.parts[0].replace(self.path)
-            elif self.parquet:
-                files = ", ".join(sources._quote(str(p)) for p in self.parts)
+        parts = ", ".join(sources._quote(str(p)) for p in self.parts)
+
+        def join(target: Path) -> None:
+            if self.parquet:
                 con.execute(
-                    f"COPY (SELECT * FROM read_parquet([{files}])) TO {sources._quote(str(self.path))} (FORMAT parquet)"
+                    f"COPY (SELECT * FROM read_parquet([{parts}])) TO {sources._quote(str(target))} (FORMAT parquet)"
                 )
-            else:
-                with open(self.path, "wb") as out:
-                    for part in self.parts:
-                        with open(part, "rb") as handle:
-                            shutil.copyfileobj(handle, out, 2**22)
+                return
+            with open(target, "wb") as out:
+                for part in self.parts:
+                    with open(part, "rb") as handle:
+                        shutil.copyfileobj(handle, out, 2**22)
+
+        try:
+            _replaced(self.path, self.parts[0].replace if len(self.parts) == 1 else join)
         finally:
             self.discard()
         return self.path
@@ -130,6 +169,6 @@ def _write_others(result, folder: Path, suffix: str, parquet: bool) -> tuple[Pat
         con.close()
     summaries = []
     for name, render in (("summary.md", render_markdown), ("summary.html", render_html), ("summary.json", render_json)):
-        (folder / name).write_text(render(result.summary), encoding="utf-8")
+        safe.write_atomic(folder / name, render(result.summary).encode("utf-8"))
         summaries.append(folder / name)
     return weeks_path, people_path, summaries

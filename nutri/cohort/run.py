@@ -26,13 +26,14 @@ from nutri.errors import UsageError
 from nutri.nutrients import ASSESSED, NUTRIENT_COLUMNS
 
 
-def days_sql(table: str) -> str:
+def days_sql(table: str, people: str = "cohort_people") -> str:
     """A person_days table (``batch_days``) named, dated and in order: person, date, complete, entries,
-    energy_kcal, nutrient columns, coverage, counted, bounds, supplements."""
+    energy_kcal, nutrient columns, coverage, counted, bounds, supplements. ``people``: pid -> person (the
+    names as written, or as a writer shows them)."""
     counted = [f"{c}_counted" for c in NUTRIENT_COLUMNS]
     upper = [f"{c}_upper" for c in day_sql.BOUND_COLUMNS]
     extra = ["grams", *counted, *upper, *(f"{n.column}_supplemental" for n in ASSESSED)]
-    return day_sql.person_days_output_sql(table, "cohort_people", "cohort_dates", extra)
+    return day_sql.person_days_output_sql(table, people, "cohort_dates", extra)
 
 
 class CohortResult:
