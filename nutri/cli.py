@@ -654,7 +654,7 @@ def report_command(
     "--profiles",
     "profiles_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV: person,sex,age,pregnant,lactating.",
+    help="CSV, TSV or workbook with columns person,sex,age,pregnant,lactating (one row per person).",
 )
 @click.option(
     "-o",

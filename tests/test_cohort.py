@@ -337,6 +337,32 @@ def test_a_sheet_names_the_workbooks_sheet_in_a_folder_with_text_files(tmp_path)
         run_cohort([str(folder / "ann.csv")], CohortSettings(sheet="Diary"))
 
 
+def test_profiles_are_read_as_diaries_are_semicolons_cp1252_and_workbooks(tmp_path):
+    """A profiles file saved by a spreadsheet: semicolons, cp1252, a title row above the header, or a
+    workbook; rows keep their own numbers in errors."""
+    from openpyxl import Workbook
+
+    from nutri.errors import DataFileError
+
+    cohort = [str(_summary_cohort(tmp_path))]
+    expected = {"A": ("male", 30.0), "B": ("female", 61.0), "C": ("female", 40.0)}
+    semicolons = tmp_path / "profiles.csv"
+    semicolons.write_bytes("Study profiles\nperson;sex;age;note\nA;male;30;caf\xe9\n\nB;female;61;\n".encode("cp1252"))
+    book = Workbook()
+    book.active.append(["person", "sex", "age"])
+    book.active.append(["A", "male", 30])
+    book.active.append(["B", "female", 61])
+    book.save(tmp_path / "profiles.xlsx")
+    for profiles in (semicolons, tmp_path / "profiles.xlsx"):
+        people = run_cohort(cohort, CohortSettings(profiles=profiles)).people.set_index("person")
+        assert {p: (r["sex"], r["age"]) for p, r in people.iterrows()} == expected, profiles.name
+        assert list(people["profile_from"]) == ["file", "file", "assumed"]
+    semicolons.write_text("Study profiles\nperson;sex;age\nA;male;30\nB;female;old\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        run_cohort(cohort, CohortSettings(profiles=semicolons))
+    assert caught.value.row == 4 and "age 'old'" in caught.value.message
+
+
 def test_folder_of_files_one_person_each_and_parquet(tmp_path, run):
     folder = tmp_path / "exports"
     folder.mkdir()

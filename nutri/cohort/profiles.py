@@ -55,33 +55,55 @@ def _profile(sex: object, age: object, pregnant: object, lactating: object, wher
         raise DataFileError(exc.message, **{"fix": exc.fix, **where}) from None
 
 
-def read_profiles(path: Path) -> dict[str, Profile]:
+def _profile_table(path: Path) -> pd.DataFrame:
+    """The profiles file's rows as text under its header (the first row naming a person column), read as
+    a diary is read: CSV or TSV in any delimiter and encoding the reader detects (a spreadsheet saved
+    with semicolons or in cp1252), or a workbook's first sheet."""
+    from nutri import diary as reader
+
+    name = str(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError) as exc:
-        raise DataFileError(f"cannot read the profiles file ({exc})", file=str(path)) from None
-    columns = {header_key(c): c for c in frame.columns}
-    if "person" not in columns:
-        raise DataFileError("no person column", file=str(path), fix="write a header: person,sex,age,pregnant,lactating")
+        cells = reader._read_cells(name, reader._load_bytes(path), path.suffix.lower(), None, {})
+    except NutriError as exc:
+        raise DataFileError(f"cannot read the profiles file: {exc.message}", file=name, fix=exc.fix) from None
+    rows = [[reader._cell_text(c) for c in row] for row in cells.rows]
+    header = next((i for i, row in enumerate(rows) if "person" in {header_key(c) for c in row}), None)
+    if header is None:
+        raise DataFileError("no person column", file=name, fix="write a header: person,sex,age,pregnant,lactating")
+    width = len(rows[header])
+    body = [(row + [""] * width)[:width] for row in rows[header + 1 :]]
+    frame = pd.DataFrame(body, columns=[c or f"column {i + 1}" for i, c in enumerate(rows[header])], dtype=object)
+    frame.index = range(header + 2, header + 2 + len(body))  # each row's line or spreadsheet row
+    return frame
+
+
+def read_profiles(path: Path) -> dict[str, Profile]:
+    frame = _profile_table(path)
+    columns = {}
+    for column in frame.columns:
+        columns.setdefault(header_key(column), column)
     blank = [None] * len(frame)
     fields = [frame[columns[k]].tolist() if k in columns else blank for k in ("sex", "age", "pregnant", "lactating")]
     out, known, rows = {}, {}, {}
-    for i, (person, *cells) in enumerate(zip(frame[columns["person"]].tolist(), *fields, strict=True)):
+    people = frame[columns["person"]].tolist()
+    for line, person, *cells in zip(frame.index, people, *fields, strict=True):
+        name = str(person).strip()
+        if not name and not any(str(c or "").strip() for c in cells):
+            continue  # a blank row
         # once per distinct combination of cells (a study has few): the first row with them is the one
         # an error names, as when every row was read
         key = tuple(cells)
         if key not in known:
-            known[key] = _profile(*cells, {"file": str(path), "row": i + 2})
-        name = str(person).strip()
+            known[key] = _profile(*cells, {"file": str(path), "row": line})
         if name in rows and known[key] != known[rows[name][1]]:
             # two profiles for one person: either could be the wrong one, so neither is taken
             raise DataFileError(
                 f"person {name!r} has another profile on row {rows[name][0]}",
                 file=str(path),
-                row=i + 2,
+                row=line,
                 fix="keep one row per person",
             )
-        rows.setdefault(name, (i + 2, key))
+        rows.setdefault(name, (line, key))
         if known[key] is not None:
             out[name] = known[key]
     return out
