@@ -738,11 +738,11 @@ def cohort_command(
         days.discard()
         raise
     if not quiet:
+        from nutri.cohort.summary import rows_read
+
         stats = result.stats
         click.echo(
-            f"{stats['people']} people, {stats['rows']:,} rows from {stats['files']} file(s), "
-            f"{stats['distinct_keys']:,} distinct entries matched; written to {output}",
-            err=True,
+            f"{rows_read(stats)}; {stats['distinct_keys']:,} distinct entries matched; written to {output}", err=True
         )
 
 

@@ -504,6 +504,32 @@ def test_a_messy_text_file_reads_the_same_through_the_engine(tmp_path):
     ]
 
 
+def test_every_row_read_is_accounted_for(tmp_path, run):
+    """Rows no day can hold (no valid date, none above in the file) and rows the app marks deleted are
+    counted and said, not dropped silently: counted + skipped + without a date = rows read."""
+    lines = ["Date,Name,Icon,Meal,Quantity,Units,Deleted"]
+    lines += [
+        "not a date,Banana,,Breakfast,1,medium,false",  # nothing above it to continue: no day
+        "2026-11-16,Banana,,Breakfast,1,medium,false",
+        "2026-11-16,Spinach,,Lunch,1,cup,true",  # deleted in Lose It!
+        ",Almonds,,Snack,30,g,false",  # blank: continues 2026-11-16
+        "2026-11-17,Oatmeal,,Breakfast,1,cup,false",
+    ]
+    path = tmp_path / "loseit.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cohort([str(path)], CohortSettings())
+    stats = result.stats
+    assert (stats["rows"], stats["rows_counted"], stats["rows_skipped"], stats["rows_without_date"]) == (5, 3, 1, 1)
+    assert int(result.person_days["entries"].sum()) == 3
+    said = run("cohort", path, "-o", tmp_path / "out")
+    assert said.exit_code == 0
+    assert (
+        "5 rows from 1 file(s); 1 without a valid date, left out; 1 marked deleted in the app, skipped" in said.output
+    )
+    summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+    assert "1 without a valid date, left out" in summary
+
+
 def test_cli_errors_are_one_line(tmp_path, run):
     result = run("cohort", tmp_path / "missing.csv", "-o", tmp_path / "out")
     assert result.exit_code == 1 and "no such file" in result.output and "internal error" not in result.output

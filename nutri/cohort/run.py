@@ -288,6 +288,17 @@ def _out_of_memory(exc: Exception) -> bool:
     return isinstance(exc, duckdb.OutOfMemoryException)
 
 
+def account_for_rows(stats: dict, dated: int, numbered: pd.DataFrame) -> None:
+    """Where every row read went (nothing is dropped unsaid): ``rows_counted``, the food rows assessed;
+    ``rows_skipped``, dated rows the reader's rules skip (marked deleted in the app);
+    ``rows_without_date``, rows with no valid date and none above them in their file to continue, which
+    no day can hold. ``dated``: the rows numbered with a day."""
+    counted = int(numbered["food_rows"].sum())
+    stats["rows_counted"] = counted
+    stats["rows_skipped"] = int(dated) - counted
+    stats["rows_without_date"] = stats["rows"] - int(dated)
+
+
 def _run(con, inputs: list[str], settings: CohortSettings, freeze: bool, on_days) -> CohortResult:
     """``run`` on the engine ``con``."""
     from nutri.pipeline import food_table
@@ -297,6 +308,7 @@ def _run(con, inputs: list[str], settings: CohortSettings, freeze: bool, on_days
         _, match = _matcher(settings)
         people_and_bounds(con, food_table(match))
         numbered = con.execute("SELECT person, pid, food_rows FROM cohort_person_ids ORDER BY pid").df()
+        account_for_rows(stats, con.execute("SELECT count(*) FROM food_keys").fetchall()[0][0], numbered)
         names = numbered["person"].tolist()
         if not names:
             raise UsageError("no dated food entries in the inputs; check the date column", option="columns")

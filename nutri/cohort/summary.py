@@ -188,12 +188,26 @@ HEADER = [
 ]
 
 
+def rows_read(inputs: dict) -> str:
+    """'59524 people, 10,000,000 rows from 1 file(s)', and where rows that count for nobody went."""
+    text = f"{inputs.get('people', 0)} people, {inputs.get('rows', 0):,} rows from {inputs.get('files', 0)} file(s)"
+    left = [
+        f"{inputs[key]:,} {what}"
+        for key, what in (
+            ("rows_without_date", "without a valid date, left out"),
+            ("rows_skipped", "marked deleted in the app, skipped"),
+        )
+        if inputs.get(key)
+    ]
+    return "; ".join([text, *left])
+
+
 def render_markdown(summary: dict) -> str:
     inputs = summary["inputs"]
     lines = [
         "# nutri cohort: group summary",
         "",
-        f"{inputs.get('people', 0)} people, {inputs.get('rows', 0):,} rows from {inputs.get('files', 0)} file(s).",
+        f"{rows_read(inputs)}.",
         "",
         f"Method: {summary['method']}.",
         "",
@@ -216,9 +230,8 @@ def render_html(summary: dict) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>nutri cohort: group summary</title>'
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;"
         "padding:.2em .5em;text-align:right}td:nth-child(2),td:first-child{text-align:left}</style></head><body>\n"
-        f"<h1>nutri cohort: group summary</h1>\n<p>{inputs.get('people', 0)} people, "
-        f"{inputs.get('rows', 0):,} rows from "
-        f"{inputs.get('files', 0)} file(s).</p>\n<p>Method: {html.escape(summary['method'])}.</p>\n"
+        f"<h1>nutri cohort: group summary</h1>\n<p>{html.escape(rows_read(inputs))}.</p>\n"
+        f"<p>Method: {html.escape(summary['method'])}.</p>\n"
         f"<p>Limits: {html.escape(summary['limits'])}</p>\n<table><thead><tr>{head}</tr></thead><tbody>\n{body}"
         "</tbody></table>\n</body></html>\n"
     )
