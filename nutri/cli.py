@@ -731,8 +731,12 @@ def cohort_command(
         outputs=output,
     )
     days = DaysWriter(output, parquet)  # each batch of people's days is written as soon as it is made
+    # each step on a line of its own, on a terminal only (a large cohort takes minutes)
+    say = None if quiet or not sys.stderr.isatty() else (lambda text: click.echo(f"nutri cohort: {text}...", err=True))
     try:
-        result = run_cohort(list(inputs), settings, on_days=days)
+        result = run_cohort(list(inputs), settings, progress=say, on_days=days)
+        if say:
+            say(f"writing {output}")
         write_outputs(result, output, parquet, days)
     except BaseException:
         days.discard()

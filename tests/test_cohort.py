@@ -530,6 +530,19 @@ def test_every_row_read_is_accounted_for(tmp_path, run):
     assert "1 without a valid date, left out" in summary
 
 
+def test_progress_names_each_step_as_it_starts(tmp_path):
+    said = []
+    run_cohort([str(_summary_cohort(tmp_path))], CohortSettings(batch_rows=2), progress=said.append)
+    assert said == [
+        "reading 1 file(s)",
+        "matching 6 distinct entries",
+        "day totals of 3 people (batch 1 of 3)",
+        "day totals of 3 people (batch 2 of 3)",
+        "day totals of 3 people (batch 3 of 3)",
+        "verdicts and the group summary",
+    ]
+
+
 def test_cli_errors_are_one_line(tmp_path, run):
     result = run("cohort", tmp_path / "missing.csv", "-o", tmp_path / "out")
     assert result.exit_code == 1 and "no such file" in result.output and "internal error" not in result.output

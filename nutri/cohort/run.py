@@ -70,14 +70,16 @@ def _matcher(settings: CohortSettings):
     return (lambda diary: match_entries(diary, match).entries), match
 
 
-def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd.DataFrame], dict]:
+def food_rows(con, inputs: list[str], settings: CohortSettings, say=None) -> tuple[list[pd.DataFrame], dict]:
     """Every input's food rows into the engine: ``food_keys`` (pday, key_id) and ``cohort_keys`` (the
-    analysed keys, skipped ones left out); (profile cells per file, counts)."""
+    analysed keys, skipped ones left out); (profile cells per file, counts). ``say(text)``: progress."""
+    say = say or _silent
     paths = sources.expand_inputs(inputs, settings.outputs)
+    say(f"reading {len(paths):,} file(s)")
     # large text files are read through a copy (sources.load), removed once the rows are numbered: the
     # views over it (cells_<n>, rows_<n>) are not read after that
     with tempfile.TemporaryDirectory(prefix="nutri-cohort-") as workspace, sources.read_errors(paths):
-        profile_cells, stats, analysed = _read_and_analyse(con, paths, settings, Path(workspace))
+        profile_cells, stats, analysed = _read_and_analyse(con, paths, settings, Path(workspace), say)
     for number, frame in enumerate(analysed):
         con.register(f"keys_{number}_frame", frame)
         con.execute(f"CREATE TEMP TABLE keys_{number} AS SELECT * FROM keys_{number}_frame")
@@ -88,7 +90,9 @@ def food_rows(con, inputs: list[str], settings: CohortSettings) -> tuple[list[pd
     return profile_cells, stats
 
 
-def _read_and_analyse(con, paths: list[Path], settings: CohortSettings, workspace: Path) -> tuple[list, dict, list]:
+def _read_and_analyse(
+    con, paths: list[Path], settings: CohortSettings, workspace: Path, say
+) -> tuple[list, dict, list]:
     """Each file's rows in the engine, files of one shape together (``sources.group_rows``), each group's
     dates and distinct keys; the rows numbered (``_number_rows``) while the keys are analysed, once per
     group; (profile cells per group, counts, the analysed keys per group)."""
@@ -122,6 +126,7 @@ def _read_and_analyse(con, paths: list[Path], settings: CohortSettings, workspac
             profile_cells.append(sources.profile_cells(con, rows, layout))
         stats["distinct_keys"] += len(keys)
         files.append((source, layout, rows, dates, cells, keys))
+    say(f"matching {stats['distinct_keys']:,} distinct entries")
     # the engine numbers the rows (its statements let go of Python's lock) while Python analyses the keys,
     # which uses no engine statement: at 10M rows each is seconds. Keys never resolved before are shared
     # with forked copies of the process once the numbering is done (nutri/forked.py): the match index is
@@ -250,7 +255,7 @@ def batch_days(con, table: str, first: int, last: int) -> str:
     return f"{table}_weeks"
 
 
-def _food_rows_frozen(con, inputs: list[str], settings: CohortSettings, freeze: bool) -> tuple[list, dict]:
+def _food_rows_frozen(con, inputs: list[str], settings: CohortSettings, freeze: bool, say) -> tuple[list, dict]:
     """``food_rows``. What its analysis builds (the food tables, the match index, the resolutions) lives to
     the end of the run: frozen (``freeze``), out of the collector's sight, the collections after the
     analysis do not walk it again and again (10M cold: 0.9 -> 0.06 s of collections); ``run`` gives it
@@ -258,14 +263,19 @@ def _food_rows_frozen(con, inputs: list[str], settings: CohortSettings, freeze: 
     good. Frozen before the collector is back on: the full collection that settles a paused block's
     objects (``paused_gc``) would walk them all once more (10M cold: 0.3 s)."""
     with paused_gc():
-        read = food_rows(con, inputs, settings)
+        read = food_rows(con, inputs, settings, say)
         if freeze:
             gc.freeze()
     return read
 
 
+def _silent(text: str) -> None:
+    pass
+
+
 def run(inputs: list[str], settings: CohortSettings, progress=None, con=None, on_days=None) -> CohortResult:
-    """``con``: the engine connection (DuckDB's by default; anything that runs the same SQL, such as the
+    """``progress(text)``: called with each step as it starts ('matching 124,358 distinct entries').
+    ``con``: the engine connection (DuckDB's by default; anything that runs the same SQL, such as the
     PySpark adapter in benchmarks/cohort_spark.py). ``on_days(con, table)``: called with each batch's
     person_days table as soon as it is made (in the people's order), which is then let go rather than
     kept for ``CohortResult.person_days`` (the command writes them so: kept, 50M rows' days spilled).
@@ -273,7 +283,7 @@ def run(inputs: list[str], settings: CohortSettings, progress=None, con=None, on
     con = con if con is not None else engine()
     freeze = gc.get_freeze_count() == 0  # a caller's own frozen objects would be given back with ours
     try:
-        return _run(con, inputs, settings, freeze, on_days)
+        return _run(con, inputs, settings, freeze, on_days, progress or _silent)
     except Exception as exc:
         if _out_of_memory(exc):
             raise sources.memory_error() from None
@@ -299,12 +309,12 @@ def account_for_rows(stats: dict, dated: int, numbered: pd.DataFrame) -> None:
     stats["rows_without_date"] = stats["rows"] - int(dated)
 
 
-def _run(con, inputs: list[str], settings: CohortSettings, freeze: bool, on_days) -> CohortResult:
+def _run(con, inputs: list[str], settings: CohortSettings, freeze: bool, on_days, say) -> CohortResult:
     """``run`` on the engine ``con``."""
     from nutri.pipeline import food_table
 
     try:
-        profile_cells, stats = _food_rows_frozen(con, inputs, settings, freeze)
+        profile_cells, stats = _food_rows_frozen(con, inputs, settings, freeze, say)
         _, match = _matcher(settings)
         people_and_bounds(con, food_table(match))
         numbered = con.execute("SELECT person, pid, food_rows FROM cohort_person_ids ORDER BY pid").df()
@@ -322,6 +332,8 @@ def _run(con, inputs: list[str], settings: CohortSettings, freeze: bool, on_days
         parts = batches(numbered["food_rows"].to_numpy(dtype=np.int64), pids, settings.batch_rows)
         tables, weeks = [], []
         for k, (first, last) in enumerate(parts):
+            of = f" (batch {k + 1} of {len(parts)})" if len(parts) > 1 else ""
+            say(f"day totals of {len(names):,} people{of}")
             weeks.append(batch_days(con, f"person_days_{k}", first, last))
             if on_days is None:
                 tables.append(f"person_days_{k}")
@@ -336,6 +348,7 @@ def _run(con, inputs: list[str], settings: CohortSettings, freeze: bool, on_days
         for name in weeks:
             con.execute(f"DROP TABLE {name}")
         rules = rules_by_profile(distinct)
+        say("verdicts and the group summary")
         week_stats, overall_stats = period_stats(con, "cohort_week_stats", "cohort_people")
         weeks = verdicts(week_stats, rules)
     except BaseException:
