@@ -705,7 +705,7 @@ def cohort_command(
 ) -> None:
     """Many people's diaries: per person-week verdicts, per person-day totals and a group summary.
 
-    INPUTS are CSV, TSV, Parquet or XLSX files, folders or globs. Needs the cohort extra
+    INPUTS are CSV, TSV, Parquet, XLSX or ODS files, MyFitnessPal printable diary pages, folders or globs. Needs the cohort extra
     (pip install "nutri-diary[cohort]").
 
     \b

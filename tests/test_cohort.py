@@ -543,6 +543,26 @@ def test_progress_names_each_step_as_it_starts(tmp_path):
     ]
 
 
+def test_a_folder_reads_myfitnesspal_printable_pages_and_no_other_page(tmp_path):
+    page = (
+        "<!DOCTYPE html><html><head><title>Printable Nutrition Report</title></head><body>"
+        '<h2 class="main-title-2" id="date">January 2, 2019</h2><table class="table0" id="food"><thead><tr>'
+        '<td class="first">Foods</td><td>Calories</td></tr></thead><tbody><tr class="title">'
+        '<td class="first last" colspan="9">Breakfast</td></tr><tr><td class="first">Kroger - Milk 2%, 1 cup</td>'
+        '<td>122</td></tr><tr><td class="first">Banana, 1 medium</td><td>105</td></tr>'
+        '<tr><td class="first">Oatmeal, 1 cup</td><td>166</td></tr></tbody></table></body></html>'
+    )
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "ann.csv").write_text("Date,Food,Amount,Unit\n2026-11-16,banana,1,medium\n", encoding="utf-8")
+    (folder / "bob.htm").write_text(page, encoding="utf-8")
+    (folder / "notes.html").write_text("<html><body><p>shopping list</p></body></html>", encoding="utf-8")
+    result = run_cohort([str(folder)], CohortSettings())
+    assert result.stats["files"] == 2
+    days = result.person_days.set_index("person")
+    assert days.loc["bob", "date"] == "2019-01-02" and days.loc["bob", "entries"] == 3
+
+
 def test_cli_errors_are_one_line(tmp_path, run):
     result = run("cohort", tmp_path / "missing.csv", "-o", tmp_path / "out")
     assert result.exit_code == 1 and "no such file" in result.output and "internal error" not in result.output

@@ -27,6 +27,7 @@ from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
 from nutri.nutrients import NUTRIENT_COLUMNS
 
 DIARY_SUFFIXES = reader.TEXT_SUFFIXES | reader.WORKBOOK_SUFFIXES | {".parquet"}
+PAGE_SUFFIXES = {".htm", ".html"}  # in a folder: read when the page is MyFitnessPal's printable diary
 PLACEHOLDER_DATE = "2000-01-03"  # the distinct-cells diary needs a valid date; real dates are joined per row
 HEAD_BYTES = 4 * 2**20  # read to find the header of a file the engine scans
 # Columns of an analysed entry that the cohort keeps per row.
@@ -58,15 +59,21 @@ def expand_inputs(inputs: list[str], outputs: Path | None = None) -> list[Path]:
     def wanted(p: Path) -> bool:
         return skipped is None or not p.resolve().is_relative_to(skipped)
 
+    def diary_file(p: Path) -> bool:
+        suffix = p.suffix.lower()
+        if suffix in PAGE_SUFFIXES:  # a saved page only if it is MyFitnessPal's printable diary
+            return _printable_diary_page(p)
+        return suffix in DIARY_SUFFIXES
+
     for given in inputs:
         path = Path(given)
         if path.is_dir():
-            matches = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DIARY_SUFFIXES and wanted(p)
-            )
+            matches = sorted(p for p in path.rglob("*") if p.is_file() and diary_file(p) and wanted(p))
             if not matches:
                 raise UnreadableInputError(
-                    "the folder holds no diary files (.csv, .tsv, .xlsx, .ods, .parquet)", file=given
+                    "the folder holds no diary files (.csv, .tsv, .xlsx, .ods, .parquet, MyFitnessPal's printable "
+                    "diary page)",
+                    file=given,
                 )
         elif any(ch in given for ch in "*?["):
             matches = sorted(Path(p) for p in glob.glob(given, recursive=True) if Path(p).is_file() and wanted(Path(p)))
@@ -80,6 +87,16 @@ def expand_inputs(inputs: list[str], outputs: Path | None = None) -> list[Path]:
             raise UnreadableInputError("no such file or folder", file=given, fix="check the path")
         found.extend(matches)
     return list(dict.fromkeys(found))
+
+
+def _printable_diary_page(path: Path) -> bool:
+    """Whether a saved page is MyFitnessPal's printable diary (the reader's own test on its first bytes): a
+    folder of exports may hold other pages (a report, notes), which are not diaries."""
+    try:
+        with open(path, "rb") as handle:
+            return reader._is_printable_diary(handle.read(4096))
+    except OSError:
+        return False
 
 
 def load(
