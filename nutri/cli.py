@@ -705,8 +705,8 @@ def cohort_command(
 ) -> None:
     """Many people's diaries: per person-week verdicts, per person-day totals and a group summary.
 
-    INPUTS are CSV, TSV, Parquet, XLSX or ODS files, MyFitnessPal printable diary pages, folders or globs. Needs the cohort extra
-    (pip install "nutri-diary[cohort]").
+    INPUTS are CSV, TSV, Parquet, XLSX or ODS files, MyFitnessPal printable diary pages, folders or
+    globs. Needs the cohort extra (pip install "nutri-diary[cohort]").
 
     \b
     Example:
