@@ -125,7 +125,7 @@ def _read_and_analyse(
             cells, keys = sources.key_cells(con, rows, layout, group, stats["distinct_keys"])
             profile_cells.append(sources.profile_cells(con, rows, layout))
         stats["distinct_keys"] += len(keys)
-        files.append((source, layout, rows, dates, cells, keys))
+        files.append((source, layout, rows, dates, cells, keys, len(numbers)))
     say(f"matching {stats['distinct_keys']:,} distinct entries")
     # the engine numbers the rows (its statements let go of Python's lock) while Python analyses the keys,
     # which uses no engine statement: at 10M rows each is seconds. Keys never resolved before are shared
@@ -135,7 +135,7 @@ def _read_and_analyse(
         numbering = pool.submit(_number_rows, con, files)
         try:
             with forked.quiet_before_fork(numbering.result):
-                analysed = [sources.analyse_keys(s, layout, keys, match) for s, layout, *_, keys in files]
+                analysed = [sources.analyse_keys(s, layout, keys, match) for s, layout, *_, keys, _ in files]
         finally:
             stats["rows"] = numbering.result()
     return profile_cells, stats, analysed
@@ -144,8 +144,11 @@ def _read_and_analyse(
 def _number_rows(con, files: list) -> int:
     """``food_keys`` (pday, key_id) of every group's dated rows, the people and dates numbered
     (``_number_people_and_days``); the number of rows read."""
-    parts = [sources.food_keys_sql(con, rows, dates, cells, layout) for _, layout, rows, dates, cells, _ in files]
-    _number_people_and_days(con, [rows for _, _, rows, *_ in files], [dates for *_, dates, _, _ in files])
+    parts = [
+        sources.food_keys_sql(con, rows, dates, cells, layout, count)
+        for _, layout, rows, dates, cells, _, count in files
+    ]
+    _number_people_and_days(con, [rows for _, _, rows, *_ in files], [dates for _, _, _, dates, *_ in files])
     # (person, day, key_id) numbered as they are read: the rows are never held with their names (at 50M
     # rows the named rows and the numbered ones were the peak of memory); the person's number is pday's
     # high bits, and a key's fits 32 bits: 12 bytes a row, held until the last batch of people

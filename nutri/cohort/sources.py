@@ -429,23 +429,25 @@ def analyse_keys(source: Source, layout: Layout, keys: pd.DataFrame, match) -> p
     return result
 
 
-def food_keys_sql(con, rows: str, dates: str, keys: str, layout: Layout) -> str:
-    """(person, day, key_id) of the dated rows of one group of files (``group_rows``; ``keys``:
+def food_keys_sql(con, rows: str, dates: str, keys: str, layout: Layout, files: int) -> str:
+    """(person, day, key_id) of the dated rows of one group of ``files`` files (``group_rows``; ``keys``:
     ``key_cells``; rows of skipped keys are left out where the rows join the analysed keys). A blank date
     continues the last valid date above it in its file, as the reader does (the rows are held in file
-    order only when needed)."""
+    order only when needed). Dates are joined by file only where the group has several."""
     using = ", ".join(f"k{i}" for i in layout.key)
     blanks = con.execute(f"SELECT count(*) FROM {rows} WHERE date_raw = ''").fetchall()[0][0]
     valid = "CASE WHEN d.iso <> '' THEN d.day END"
     day = valid
+    by_file = "PARTITION BY r.file " if files > 1 else ""
     if blanks:
         con.execute(f"CREATE TEMP TABLE {rows}_held AS SELECT * FROM {rows}")
         rows = f"{rows}_held"
         day = (
             f"CASE WHEN r.date_raw = '' THEN last_value({valid} IGNORE NULLS) OVER "
-            f"(PARTITION BY r.file ORDER BY r.rowid ROWS UNBOUNDED PRECEDING) ELSE {valid} END"
+            f"({by_file}ORDER BY r.rowid ROWS UNBOUNDED PRECEDING) ELSE {valid} END"
         )
-    dated = f"SELECT r.*, {day} AS day FROM {rows} r LEFT JOIN {dates} d ON r.file = d.file AND r.date_raw = d.date_raw"
+    same_file = "r.file = d.file AND " if files > 1 else ""
+    dated = f"SELECT r.*, {day} AS day FROM {rows} r LEFT JOIN {dates} d ON {same_file}r.date_raw = d.date_raw"
     return f"SELECT r.person, r.day, k.key_id FROM ({dated}) r JOIN {keys} k USING ({using}) WHERE r.day IS NOT NULL"
 
 
