@@ -113,7 +113,9 @@ class DaysWriter:
     def _shown(self, con) -> str:
         """pid -> the name as ``shown_names`` shows it: the engine finds the few names it changes (none in
         most studies; 60k names fetched and mapped were 0.1 s of a 10M-row run's critical path)."""
-        changed = con.execute("SELECT pid, person FROM cohort_people WHERE regexp_matches(person, ?)", [CHANGED]).df()
+        changed = con.execute(
+            f"SELECT pid, person FROM cohort_people WHERE regexp_matches(person, {sources._quote(CHANGED)})"
+        ).df()
         if changed.empty:
             return "cohort_people"
         changed["person"] = shown_names(changed["person"], self.parquet)
