@@ -601,6 +601,10 @@ def test_damaged_and_mislabelled_files_are_one_line_naming_the_file(tmp_path, ru
     with pytest.raises(UnreadableInputError) as caught:
         run_cohort([str(late)], CohortSettings(engine_bytes=0))
     assert caught.value.file == str(late) and caught.value.row == 52 and "utf-8" in caught.value.message.lower()
+    # a statement nutri got wrong is a bug, shown as one, not the file's fault
+    assert sources.input_error(duckdb.BinderException("Binder Error: no such column"), [late]) is None
+    assert sources.input_error(duckdb.InterruptException("INTERRUPT"), [late]) is None
+    assert sources.input_error(duckdb.IOException("IO Error: cannot open"), [late]).file == str(late)
     # a damaged file among several is still named
     with pytest.raises(UnreadableInputError) as caught:
         run_cohort([str(good), str(tmp_path / "cut.parquet")], CohortSettings())

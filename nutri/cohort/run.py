@@ -121,7 +121,7 @@ def _read_and_analyse(
         source, layout = read[numbers[0]]
         with sources.read_errors([paths[n] for n in numbers]):
             rows = sources.group_rows(con, numbers, group)
-            dates = sources.dates_relation(con, rows, group, settings.dayfirst)
+            dates = sources.dates_relation(con, rows, group, settings.dayfirst, len(numbers))
             cells, keys = sources.key_cells(con, rows, layout, group, stats["distinct_keys"])
             profile_cells.append(sources.profile_cells(con, rows, layout))
         stats["distinct_keys"] += len(keys)
@@ -168,18 +168,19 @@ def _number_rows(con, files: list) -> int:
 FILES_PER_STATEMENT = 32
 
 
-def create_union(con, name: str, selects: list[str], distinct: bool = False) -> None:
-    """Temp table ``name``: the rows of ``selects`` (UNION ALL, or UNION with ``distinct``), made
-    ``FILES_PER_STATEMENT`` selects at a time and then put together when there are more."""
+def create_union(con, name: str, selects: list[str], distinct: bool = False, outer: str = "{rows}") -> None:
+    """Temp table ``name``: ``outer`` over the rows of ``selects`` (UNION ALL, or UNION with ``distinct``),
+    made ``FILES_PER_STATEMENT`` selects at a time and then put together when there are more."""
     glue = " UNION " if distinct else " UNION ALL "
-    if len(selects) <= FILES_PER_STATEMENT:
-        con.execute(f"CREATE TEMP TABLE {name} AS " + glue.join(f"({q})" for q in selects))
-        return
-    parts = [f"{name}_part{k}" for k in range(0, len(selects), FILES_PER_STATEMENT)]
-    for part, start in zip(parts, range(0, len(selects), FILES_PER_STATEMENT), strict=True):
-        chunk = selects[start : start + FILES_PER_STATEMENT]
-        con.execute(f"CREATE TEMP TABLE {part} AS " + glue.join(f"({q})" for q in chunk))
-    con.execute(f"CREATE TEMP TABLE {name} AS " + glue.join(f"(SELECT * FROM {p})" for p in parts))
+    parts = []
+    if len(selects) > FILES_PER_STATEMENT:
+        parts = [f"{name}_part{k}" for k in range(0, len(selects), FILES_PER_STATEMENT)]
+        for part, start in zip(parts, range(0, len(selects), FILES_PER_STATEMENT), strict=True):
+            chunk = selects[start : start + FILES_PER_STATEMENT]
+            con.execute(f"CREATE TEMP TABLE {part} AS " + glue.join(f"({q})" for q in chunk))
+        selects = [f"SELECT * FROM {p}" for p in parts]
+    union = glue.join(f"({q})" for q in selects)
+    con.execute(f"CREATE TEMP TABLE {name} AS " + outer.format(rows=union))
     for part in parts:
         con.execute(f"DROP TABLE {part}")
 
@@ -188,15 +189,11 @@ def _number_people_and_days(con, rows: list[str], dates: list[str]) -> None:
     """``cohort_person_all`` (person, pid) of every group's rows and ``cohort_dates`` (day, date): the rows
     carry integers, which the engine groups and joins several times faster than names and dates as text;
     numbered in the names' order, so that ordering by pid orders by person."""
-    create_union(con, "cohort_person_names", [f"SELECT DISTINCT person FROM {r}" for r in rows], True)
-    con.execute(
-        "CREATE TEMP TABLE cohort_person_all AS SELECT person, row_number() OVER (ORDER BY person) - 1 AS pid "
-        "FROM cohort_person_names"
-    )
-    con.execute("DROP TABLE cohort_person_names")
-    create_union(
-        con, "cohort_dates", [f"SELECT DISTINCT day, iso AS date FROM {d} WHERE iso <> ''" for d in dates], True
-    )
+    numbered = "SELECT person, row_number() OVER (ORDER BY person) - 1 AS pid FROM ({rows}) p"
+    names = [f"SELECT DISTINCT person FROM {r}" for r in rows]
+    create_union(con, "cohort_person_all", names, True, numbered)
+    days = [f"SELECT DISTINCT day, iso AS date FROM {d} WHERE iso <> ''" for d in dates]
+    create_union(con, "cohort_dates", days, True)
 
 
 def people_and_bounds(con, table) -> None:

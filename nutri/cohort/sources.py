@@ -216,9 +216,11 @@ def input_error(exc: Exception, paths: Sequence[Path]) -> UnreadableInputError |
         import duckdb
     except ImportError:  # another engine (a cluster's): its errors are its own
         return None
-    if not isinstance(exc, duckdb.Error) or isinstance(
-        exc, (duckdb.InterruptException, duckdb.InternalException, duckdb.FatalException)
-    ):
+    # what a file can cause: unreadable bytes (the engine's own base class for a damaged Parquet footer),
+    # text that is no value, running out of memory; not a statement nutri got wrong (binder, catalog,
+    # parser errors are bugs, shown as such), an interruption or the engine's own failure
+    read = (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException, duckdb.OutOfMemoryException)
+    if not (isinstance(exc, read) or type(exc) is duckdb.Error):
         return None
     text = str(exc)
     named = [p for p in paths if str(p) in text]
@@ -351,22 +353,25 @@ def shape_of(source: Source, layout: Layout) -> tuple:
 
 def group_rows(con, numbers: list[int], group: int) -> str:
     """One relation of the rows of files ``numbers`` (``rows_relation``'s, all of one shape), each row
-    with its file's number (``file``), file after file in file order. A folder of 500 exports was 500 of
-    each statement below, 28-40 ms a file, and the analysis of each file's keys apart."""
+    with its file's number (``file``), file after file in file order; a file alone is its own rows (no
+    file number: nothing is joined by it). A folder of 500 exports was 500 of each statement below,
+    28-40 ms a file, and the analysis of each file's keys apart."""
+    if len(numbers) == 1:
+        return f"rows_{numbers[0]}"
     relation = f"group_rows_{group}"
     union = " UNION ALL ".join(f"(SELECT {n} AS file, * FROM rows_{n})" for n in numbers)
     con.execute(f"CREATE TEMP VIEW {relation} AS {union}")
     return relation
 
 
-def dates_relation(con, rows: str, number: int, dayfirst: bool | None) -> str:
-    """ISO date per file and distinct raw date, by the reader's own style vote within each file (one
+def dates_relation(con, rows: str, number: int, dayfirst: bool | None, files: int = 1) -> str:
+    """ISO date per file (of ``files``) and distinct raw date, by the reader's own style vote within each file (one
     export's "03/04/2026" may be March, another's April) and its parser ('' when invalid), and ``day``,
     its day number (0 when invalid): rows are grouped by the number, the date is joined back once per
     person-day."""
-    counts = con.execute(
-        f"SELECT file, date_raw, count(*) FROM {rows} WHERE date_raw <> '' GROUP BY file, date_raw"
-    ).fetchall()
+    by = "file, date_raw" if files > 1 else "date_raw"  # ``group_rows``: a file alone has no file number
+    file = "file" if files > 1 else "0 AS file"
+    counts = con.execute(f"SELECT {file}, date_raw, count(*) FROM {rows} WHERE date_raw <> '' GROUP BY {by}").fetchall()
     by_file: dict[int, dict[str, int]] = {}
     for file, value, n in counts:
         by_file.setdefault(file, {})[value] = n
