@@ -471,6 +471,9 @@ def test_people_named_like_formulas_or_with_control_characters_are_written_safel
         written = pd.read_csv(out / name, keep_default_na=False)
         assert sorted(written["person"]) == sorted(shown), name
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert {p.stat().st_mode & 0o777 for p in out.iterdir()} == {0o666 & ~umask}  # as any program's output
     assert run("cohort", path, "--person", "Person", "-o", out, "--parquet").exit_code == 0
     for name in ("person_days.parquet", "person_weeks.parquet", "people.parquet"):
         written = duckdb.sql(f"SELECT person FROM read_parquet('{out / name}')").fetchall()

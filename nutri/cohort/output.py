@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -49,9 +50,16 @@ def shown_names(names: pd.Series, parquet: bool) -> pd.Series:
 def _replaced(path: Path, write) -> Path:
     """``write(temporary)`` then the temporary file renamed over ``path``: never half a file (the
     report's rule, ``safe.write_atomic``); the temporary file removed on any failure."""
-    temporary = path.with_name(f".{path.name}.tmp")
     try:
-        write(temporary)
+        # a name of its own beside the target (two runs writing into one folder do not share it)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+        os.close(handle)
+    except OSError as exc:
+        raise OutputError(f"cannot write it ({safe._os_problem(exc)})", file=path) from None
+    temporary = Path(name)
+    try:
+        write(temporary)  # over the empty file (the engine's COPY, a rename, or an open for writing)
+        os.chmod(temporary, 0o666 & ~safe._umask())  # as any program's output, not mkstemp's 0600
         os.replace(temporary, path)
     except OSError as exc:
         raise OutputError(f"cannot write it ({safe._os_problem(exc)})", file=path) from None
