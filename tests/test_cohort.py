@@ -566,6 +566,21 @@ def test_a_folder_reads_myfitnesspal_printable_pages_and_no_other_page(tmp_path)
     assert days.loc["bob", "date"] == "2019-01-02" and days.loc["bob", "entries"] == 3
 
 
+def test_an_empty_file_among_others_is_counted_and_named_not_fatal(tmp_path, run):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "ann.csv").write_text("Date,Food,Amount,Unit\n2026-11-16,banana,1,medium\n", encoding="utf-8")
+    (folder / "[bob](x).csv").write_bytes(b"")  # a participant who never logged; a name that is no link
+    result = run("cohort", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "1 empty file(s) skipped ([bob](x).csv)" in result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["inputs"]["files"] == 2 and summary["inputs"]["empty_files"] == [str(folder / "[bob](x).csv")]
+    assert "skipped (\\[bob\\](x).csv)" in (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+    alone = run("cohort", folder / "[bob](x).csv", "-o", tmp_path / "out")  # alone: nothing to run on
+    assert alone.exit_code == 1 and "the file is empty" in alone.output
+
+
 def test_cli_errors_are_one_line(tmp_path, run):
     result = run("cohort", tmp_path / "missing.csv", "-o", tmp_path / "out")
     assert result.exit_code == 1 and "no such file" in result.output and "internal error" not in result.output

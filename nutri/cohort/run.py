@@ -75,11 +75,17 @@ def food_rows(con, inputs: list[str], settings: CohortSettings, say=None) -> tup
     analysed keys, skipped ones left out); (profile cells per file, counts). ``say(text)``: progress."""
     say = say or _silent
     paths = sources.expand_inputs(inputs, settings.outputs)
+    # an empty file among others (a participant who never logged) has no rows to lose: it is counted and
+    # named, not a reason to stop the study's run; alone, it is the reader's error
+    empty = [p for p in paths if _empty(p)] if len(paths) > 1 else []
+    paths = [p for p in paths if p not in empty] or paths
     say(f"reading {len(paths):,} file(s)")
     # large text files are read through a copy (sources.load), removed once the rows are numbered: the
     # views over it (cells_<n>, rows_<n>) are not read after that
     with tempfile.TemporaryDirectory(prefix="nutri-cohort-") as workspace, sources.read_errors(paths):
         profile_cells, stats, analysed = _read_and_analyse(con, paths, settings, Path(workspace), say)
+    stats["files"] += len(empty)
+    stats["empty_files"] = [str(p) for p in empty]
     for number, frame in enumerate(analysed):
         con.register(f"keys_{number}_frame", frame)
         con.execute(f"CREATE TEMP TABLE keys_{number} AS SELECT * FROM keys_{number}_frame")
@@ -88,6 +94,13 @@ def food_rows(con, inputs: list[str], settings: CohortSettings, say=None) -> tup
         con, "cohort_keys", [f"SELECT * FROM keys_{n} WHERE status <> 'skipped'" for n in range(len(analysed))]
     )
     return profile_cells, stats
+
+
+def _empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:  # gone since the folder was listed: the reader says so
+        return False
 
 
 def _read_and_analyse(

@@ -75,14 +75,14 @@ def expand_inputs(inputs: list[str], outputs: Path | None = None) -> list[Path]:
                     "diary page)",
                     file=given,
                 )
+        elif path.is_file():  # before patterns: a file may be named "week[1].csv"
+            matches = [path]
         elif any(ch in given for ch in "*?["):
             matches = sorted(Path(p) for p in glob.glob(given, recursive=True) if Path(p).is_file() and wanted(Path(p)))
             if not matches:
                 raise UnreadableInputError(
                     "no file matches this pattern", file=given, fix="check the pattern (quote it in the shell)"
                 )
-        elif path.is_file():
-            matches = [path]
         else:
             raise UnreadableInputError("no such file or folder", file=given, fix="check the path")
         found.extend(matches)

@@ -19,12 +19,14 @@ from __future__ import annotations
 import html
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from nutri.cohort.profiles import dri_rows, group_of
 from nutri.nutrients import ASSESSED
+from nutri.report import safe
 
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 METHOD = (
@@ -199,6 +201,10 @@ def rows_read(inputs: dict) -> str:
         )
         if inputs.get(key)
     ]
+    empty = [safe.clean_text(Path(f).name) for f in inputs.get("empty_files") or []]  # a file's name is user text
+    if empty:
+        named = ", ".join(empty[:3]) + (", ..." if len(empty) > 3 else "")
+        left.append(f"{len(empty):,} empty file(s) skipped ({named})")
     return "; ".join([text, *left])
 
 
@@ -207,7 +213,7 @@ def render_markdown(summary: dict) -> str:
     lines = [
         "# nutri cohort: group summary",
         "",
-        f"{rows_read(inputs)}.",
+        f"{safe.markdown_inert(rows_read(inputs))}.",
         "",
         f"Method: {summary['method']}.",
         "",
