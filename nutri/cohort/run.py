@@ -72,7 +72,7 @@ def _matcher(settings: CohortSettings):
 
 def food_rows(con, inputs: list[str], settings: CohortSettings, say=None) -> tuple[list[pd.DataFrame], dict]:
     """Every input's food rows into the engine: ``food_keys`` (pday, key_id) and ``cohort_keys`` (the
-    analysed keys, skipped ones left out); (profile cells per file, counts). ``say(text)``: progress."""
+    analysed keys, skipped ones left out); (profile cells per group of files, counts). ``say(text)``: progress."""
     say = say or _silent
     paths = sources.expand_inputs(inputs, settings.outputs)
     # an empty file among others (a participant who never logged) has no rows to lose: it is counted and

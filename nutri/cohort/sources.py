@@ -210,8 +210,8 @@ def input_error(exc: Exception, paths: Sequence[Path]) -> UnreadableInputError |
     """An engine error as the input's fault, naming the file (the one of ``paths`` its text names, or the
     only one): a damaged, truncated or mislabelled file ("No magic bytes found at end of file", a
     decompression failure, a CSV named .parquet), text the scanner cannot read, or more than the engine's
-    memory limit holds. None for anything else (an interruption, the engine's own failure): not the
-    file's fault."""
+    memory limit holds. None for anything else (a statement nutri got wrong, an interruption, the
+    engine's own failure): not the file's fault."""
     try:
         import duckdb
     except ImportError:  # another engine (a cluster's): its errors are its own
