@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
-from nutri.nutrients import NUTRIENT_BY_COLUMN, from_export_header
+from nutri.nutrients import NUTRIENT_BY_COLUMN, NUTRIENTS, from_export_header
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"}
@@ -430,9 +430,18 @@ class _Nutrient:
     factor: float
 
 
-def _nutrient_headers(headers: list[str]) -> list[_Nutrient]:
-    """The export nutrient columns, first header per nutrient. Vitamin D IU uses the registry's IU factor."""
+def _nutrient_headers(headers: list[str], layout: AppLayout | None = None) -> list[_Nutrient]:
+    """The export nutrient columns, first header per nutrient. Vitamin D IU uses the registry's IU factor.
+    A layout whose app names nutrients by its own variables (ASA24's MAGN, VITD) is read by those, in the
+    registry's units; such short names are read in that layout only ("ALC" means nothing elsewhere)."""
     found: dict[str, _Nutrient] = {}
+    if layout is not None and layout.asa24_variables:
+        by_variable = {n.asa24_variable: n for n in NUTRIENTS if n.asa24_variable}
+        for index, header in enumerate(headers):
+            record = by_variable.get(str(header).strip().upper())
+            if record is not None and record.column not in found:
+                found[record.column] = _Nutrient(record.column, index, str(header), 1.0)
+        return list(found.values())
     for index, header in enumerate(headers):
         match = NUTRIENT_HEADER_RE.match(str(header).strip())
         if not match:
@@ -482,13 +491,27 @@ class AppLayout:
     headers: frozenset[str]
     ignore_roles: tuple[str, ...] = ()  # roles whose header the app uses for something else
     row_rules: RowRule | None = None  # rows the app marks as no food or deleted: (mask, status, note)
+    roles: tuple[tuple[str, str], ...] = ()  # (role, header key) where the app's header is its own word
+    asa24_variables: bool = False  # nutrients in ASA24's variables (``Nutrient.asa24_variable``)
 
+
+# NCI's ASA24 researcher analysis files (2016 to 2024 versions): the Items file is one row per food or
+# drink of a recall, with the respondent (UserName), the recall's day (IntakeStartDateTime, "01/01/2025
+# 0:00"; ReportingDate is the day after, when it was reported), the FNDDS description and the grams
+# eaten (FoodAmt), and the nutrients ASA24 computed from FNDDS for those grams.
+ASA24_ROLES = (("date", "intakestartdatetime"), ("person", "username"))
 
 LAYOUTS = (
     # Cronometer's Amount holds "1.00 cup": number and unit in one cell
     AppLayout("cronometer", frozenset({"day", "foodname", "amount", "energykcal"}), ("unit",), _cronometer_rows),
     AppLayout("macrofactor", frozenset({"foodname", "servingsize", "servingqty", "servingweightg"})),
     AppLayout("loseit", frozenset({"name", "icon", "meal", "quantity", "units", "deleted"}), (), _loseit_rows),
+    AppLayout(
+        "asa24",
+        frozenset({"username", "intakestartdatetime", "foodcode", "foodamt", "fooddescription"}),
+        roles=(*ASA24_ROLES, ("food", "fooddescription"), ("grams", "foodamt")),
+        asa24_variables=True,
+    ),
 )
 GENERIC = AppLayout("generic", frozenset())
 
@@ -496,6 +519,24 @@ GENERIC = AppLayout("generic", frozenset())
 def _detect_layout(headers: list[str]) -> AppLayout:
     keys = {header_key(h) for h in headers}
     return next((layout for layout in LAYOUTS if layout.headers <= keys), GENERIC)
+
+
+def header_columns(
+    name: str, headers: list[str], overrides: dict[str, str]
+) -> tuple[dict[str, int], AppLayout, list[_Nutrient]]:
+    """What a header row says: role -> column index (the user's overrides, then the app's own headers, then
+    the first header of each role's synonyms), the app layout, and the export nutrient columns."""
+    role_index = _role_columns(name, headers, overrides)
+    layout = _detect_layout(headers)
+    for role in layout.ignore_roles:
+        role_index.pop(role, None)
+    keys = [header_key(h) for h in headers]
+    for role, key in layout.roles:
+        if role not in overrides and key in keys:
+            index = keys.index(key)
+            role_index = {r: i for r, i in role_index.items() if i != index}
+            role_index[role] = index
+    return role_index, layout, _nutrient_headers(headers, layout)
 
 
 # -- columns as codes ------------------------------------------------------------------
@@ -863,6 +904,82 @@ def _body(name: str, cells: _Cells, header_index: int, width: int) -> pd.DataFra
     return pd.DataFrame({i: c.array() for i, c in enumerate(columns)}, dtype=object)
 
 
+@dataclass(frozen=True)
+class Companion:
+    """A file an app exports beside its diary that holds no food rows nutri can read, recognised by header
+    keys it always has (and no food header besides them): named for what it is, with where the diary is."""
+
+    headers: frozenset[str]
+    what: str
+    instead: str
+
+
+COMPANIONS = (
+    Companion(
+        frozenset({"username", "recallno", "intakestartdatetime"}),
+        "an ASA24 analysis file other than Items (Totals, TNS, TS, INS or Responses)",
+        "nutri reads a recall's foods from its Items file (..._Items.csv)",
+    ),
+    Companion(
+        frozenset({"date", "energykcal", "completed"}),
+        "Cronometer's Daily Nutrition export (day totals, no foods)",
+        "export the Servings instead (Settings > Export Data > Food & Recipe Entries)",
+    ),
+    Companion(
+        frozenset({"date", "meal", "calories", "fatg", "carbohydratesg", "proteing"}),
+        "MyFitnessPal's Nutrition Summary (meal totals, no foods)",
+        "save the Printable Diary (Reports > Printable Diary) as a web page",
+    ),
+    Companion(
+        frozenset({"date", "foodcals", "exercisecals", "budgetcals"}),
+        "Lose It!'s daily calorie summary",
+        "nutri reads food-logs.csv of the same export",
+    ),
+    Companion(
+        frozenset({"date", "value", "secondaryvalue", "lastupdated"}),
+        "Lose It!'s water intake",
+        "nutri reads food-logs.csv of the same export",
+    ),
+    Companion(
+        frozenset({"name", "uniqueid", "quantity", "measure"}),
+        "Lose It!'s custom foods or recipes (what a food is, not what was eaten)",
+        "nutri reads food-logs.csv of the same export",
+    ),
+)
+
+
+class CompanionFileError(DiaryFormatError):
+    """The file is an app's export of something other than its diary (``COMPANIONS``)."""
+
+    def __init__(self, name: str, companion: Companion) -> None:
+        super().__init__(f"this is {companion.what}", file=name, fix=companion.instead)
+        self.companion = companion
+
+
+def companion_of(headers: list[object]) -> Companion | None:
+    """The companion file a header row is, if it is one and no app diary (``LAYOUTS``)."""
+    keys = {header_key(h) for h in headers if _cell_text(h)}
+    if _detect_layout(list(keys)) is not GENERIC:
+        return None
+    foods = set(ROLE_HEADERS["food"])
+    return next((c for c in COMPANIONS if c.headers <= keys and not (keys - c.headers) & foods), None)
+
+
+def header_row(name: str, rows: list[list[object]], overrides: dict[str, str]) -> int:
+    """The index of the header row; a file without data, a companion file (``companion_of``, read in its
+    first non-blank row unless the user named the food column) or no food column is an error."""
+    first = next((r for r in rows if any(_cell_text(c) for c in r)), None)
+    if first is None:
+        raise UnreadableInputError("the file has no data", file=name, fix="export the diary again")
+    companion = None if "food" in overrides else companion_of(first)
+    if companion is not None:
+        raise CompanionFileError(name, companion)
+    index = _find_header(rows, overrides)
+    if index is None:
+        raise _no_header_error(name, rows, overrides)
+    return index
+
+
 def _no_header_error(name: str, rows: list[list[object]], overrides: dict[str, str]) -> Exception:
     first = next((r for r in rows if any(_cell_text(c) for c in r)), [])
     seen = ", ".join(repr(_cell_text(c)) for c in first[:12] if _cell_text(c)) or "none"
@@ -895,18 +1012,10 @@ def read_diary(
         data = _load_bytes(path)
     overrides = columns or {}
     cells = _read_cells(name, data, path.suffix.lower(), sheet, overrides)
-    if not any(any(_cell_text(c) for c in row) for row in cells.rows):
-        raise UnreadableInputError("the file has no data", file=name, fix="export the diary again")
-    header_index = _find_header(cells.rows, overrides)
-    if header_index is None:
-        raise _no_header_error(name, cells.rows, overrides)
+    header_index = header_row(name, cells.rows, overrides)
     headers = [_cell_text(c) for c in cells.rows[header_index]]
-    role_index = _role_columns(name, headers, overrides)
-    layout = _detect_layout(headers)
-    for role in layout.ignore_roles:
-        role_index.pop(role, None)
+    role_index, layout, nutrients = header_columns(name, headers, overrides)
     body = _body_columns(name, cells, header_index, len(headers))
-    nutrients = _nutrient_headers(headers)
     fields, blank_rows, use_dayfirst = _entry_columns(
         body, cells, header_index, len(headers), role_index, layout, nutrients, dayfirst
     )

@@ -36,6 +36,10 @@ class Nutrient:
     iu_per_unit: float | None = None  # international units per display unit, where IU are defined
     decimals: int = 0  # decimals shown in day tables (values of 100 and more are shown whole)
     short: str = ""  # column heading in day tables ("Mg"); the label when empty
+    # the variable of NCI's ASA24 analysis files (Items, INS) holding it, in this record's column unit
+    # (ASA24 researcher data dictionaries: minerals and B vitamins in mg, vitamin D and B12 in mcg,
+    # alcohol and moisture in g, energy in kcal)
+    asa24_variable: str | None = None
 
     @property
     def assessed(self) -> bool:
@@ -83,6 +87,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         "mg",
         short="Mg",
         decimals=1,
+        asa24_variable="MAGN",
     ),
     Nutrient(
         "calcium",
@@ -96,6 +101,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         "mg",
         short="Ca",
         decimals=1,
+        asa24_variable="CALC",
     ),
     Nutrient(
         "vitamin_d",
@@ -110,6 +116,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         iu_per_unit=IU_PER_UG_VITAMIN_D,
         decimals=1,
         short="Vit D",
+        asa24_variable="VITD",
     ),
     Nutrient(
         "vitamin_b12",
@@ -123,6 +130,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         "mcg",
         decimals=1,
         short="B12",
+        asa24_variable="VB12",
     ),
     Nutrient(
         "thiamin",
@@ -136,6 +144,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         "mg",
         decimals=2,
         short="B1",
+        asa24_variable="VB1",
     ),
     Nutrient(
         "vitamin_b6",
@@ -149,13 +158,57 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         "mg",
         decimals=2,
         short="B6",
+        asa24_variable="VB6",
     ),
-    Nutrient("caffeine", "caffeine_mg", "Caffeine", "mg", Role.LIFESTYLE, "262", r"^caffeine$", short="Caffeine"),
-    Nutrient("alcohol", "alcohol_g", "Alcohol", "g", Role.LIFESTYLE, "221", r"^alcohol$", decimals=1, short="Alcohol"),
-    Nutrient("water", "water_g", "Water", "g", Role.LIFESTYLE, "255", r"^water$", short="Water"),
-    Nutrient("energy", "energy_kcal", "Energy", "kcal", Role.CONTEXT, "208", r"^(energy|calories)$", short="kcal"),
-    Nutrient("potassium", "potassium_mg", "Potassium", "mg", Role.CONTEXT, "306", r"^potassium$", per_entry=False),
-    Nutrient("sodium", "sodium_mg", "Sodium", "mg", Role.CONTEXT, "307", r"^sodium$", per_entry=False),
+    Nutrient(
+        "caffeine",
+        "caffeine_mg",
+        "Caffeine",
+        "mg",
+        Role.LIFESTYLE,
+        "262",
+        r"^caffeine$",
+        short="Caffeine",
+        asa24_variable="CAFF",
+    ),
+    Nutrient(
+        "alcohol",
+        "alcohol_g",
+        "Alcohol",
+        "g",
+        Role.LIFESTYLE,
+        "221",
+        r"^alcohol$",
+        decimals=1,
+        short="Alcohol",
+        asa24_variable="ALC",
+    ),
+    Nutrient("water", "water_g", "Water", "g", Role.LIFESTYLE, "255", r"^water$", short="Water", asa24_variable="MOIS"),
+    Nutrient(
+        "energy",
+        "energy_kcal",
+        "Energy",
+        "kcal",
+        Role.CONTEXT,
+        "208",
+        r"^(energy|calories)$",
+        short="kcal",
+        asa24_variable="KCAL",
+    ),
+    Nutrient(
+        "potassium",
+        "potassium_mg",
+        "Potassium",
+        "mg",
+        Role.CONTEXT,
+        "306",
+        r"^potassium$",
+        per_entry=False,
+        asa24_variable="POTA",
+    ),
+    Nutrient(
+        "sodium", "sodium_mg", "Sodium", "mg", Role.CONTEXT, "307", r"^sodium$", per_entry=False, asa24_variable="SODI"
+    ),
 )
 
 NUTRIENT_BY_KEY: dict[str, Nutrient] = {n.key: n for n in NUTRIENTS}

@@ -309,3 +309,87 @@ def test_ods_and_named_sheet(tmp_path):
     diary = read_diary(ods)
     assert diary.sheet == "Diary" and list(diary.entries["input"]) == ["1 1/2 cups spinach", "banana", "2% milk"]
     assert list(diary.entries["date"]) == ["2026-11-16", "2026-11-16", "2026-11-17"]
+
+
+def test_asa24_items_file_is_read_by_its_own_headers_and_variables(tmp_path, table, matcher):
+    """NCI's ASA24 Items file: the respondent, the recall's day, the FNDDS description, the grams eaten and
+    ASA24's own nutrients (MAGN, VITD, ...: the registry's asa24_variable, in its units)."""
+    from conftest import asa24_items
+
+    from nutri.intake import analyse
+
+    milk = {"KCAL": "149", "MOIS": "215.6", "CALC": "276", "MAGN": "24.4", "VITD": "3.2", "VB12": "1.1"}
+    path = write(
+        tmp_path / "Study_2025-02-24_30731_Items.csv",
+        asa24_items(
+            [
+                {"UserName": "P01", "IntakeStartDateTime": "01/31/2025 0:00", "FoodCode": "11111000"}
+                | {"FoodAmt": "244.0", "Food_Description": "Milk, whole", "ALC": "0.0", "CAFF": "0.0"}
+                | milk,
+                {"UserName": "P01", "IntakeStartDateTime": "02/16/2025 0:00", "FoodCode": "92101000"}
+                | {"FoodAmt": "240", "Food_Description": "Coffee, brewed", "CAFF": "96", "MAGN": "7.2"},
+            ]
+        ),
+    )
+    diary = read_diary(path)
+    assert diary.layout == "asa24"
+    assert diary.columns == {
+        "date": "IntakeStartDateTime",
+        "person": "UserName",
+        "food": "Food_Description",
+        "grams": "FoodAmt",
+    }
+    assert diary.nutrient_headers["magnesium_mg"] == "MAGN" and diary.nutrient_headers["vitamin_d_ug"] == "VITD"
+    assert diary.nutrient_headers["water_g"] == "MOIS" and diary.nutrient_headers["energy_kcal"] == "KCAL"
+    result = analyse(diary, table, matcher)
+    assert list(result["date"]) == ["2025-01-31", "2025-02-16"]
+    assert list(result["grams"]) == [244.0, 240.0]
+    milk_row = result.iloc[0]
+    assert milk_row["magnesium_mg"] == 24.4 and milk_row["vitamin_d_ug"] == 3.2 and milk_row["water_g"] == 215.6
+    assert milk_row["origin"].startswith("export")
+    assert result.iloc[1]["caffeine_mg"] == 96.0 and result.iloc[1]["magnesium_mg"] == 7.2
+
+
+def test_short_survey_variables_are_nutrients_only_in_their_layout(tmp_path):
+    """'CALC' or 'ALC' in a hand-made sheet is whatever its author meant, not ASA24's calcium or alcohol."""
+    path = write(tmp_path / "diary.csv", "Date,Food,Amount,Unit,CALC,ALC,MAGN\n2026-11-16,milk,1,cup,1,2,3\n")
+    diary = read_diary(path)
+    assert diary.layout == "generic" and diary.nutrient_headers == {}
+
+
+@pytest.mark.parametrize(
+    "header, what",
+    [
+        ("conftest:ASA24_TOTALS_HEADER", "ASA24 analysis file other than Items"),
+        ("Date,Energy (kcal),Water (g),Magnesium (mg),Calcium (mg),Completed", "Daily Nutrition"),
+        (
+            "Date,Meal,Calories,Fat (g),Saturated Fat,Polyunsaturated Fat,Monounsaturated Fat,Trans Fat,Cholesterol,"
+            "Sodium (mg),Potassium,Carbohydrates (g),Fiber,Sugar,Protein (g),Vitamin A,Vitamin C,Calcium,Iron,Note",
+            "Nutrition Summary",
+        ),
+        ("Date,Food cals,Exercise cals,Budget cals,EER", "daily calorie summary"),
+        ("Date,Value,Secondary Value,Last Updated", "water intake"),
+        (
+            "Name,UniqueId,Brand,Image,Quantity,Measure,Calories,Fat (g),Protein (g),Carbohydrates (g)",
+            "custom foods",
+        ),
+    ],
+)
+def test_an_apps_other_exports_are_named_for_what_they_are(tmp_path, header, what):
+    """Files an app exports beside its diary (day totals, supplements, custom foods) are no diary: the error
+    says which file it is and where the diary is, rather than 'no food column' or 'no date column'."""
+    from conftest import ASA24_TOTALS_HEADER
+
+    from nutri.diary import CompanionFileError
+
+    header = ASA24_TOTALS_HEADER if header.startswith("conftest:") else header
+    width = len(header.split(","))
+    path = write(tmp_path / "export.csv", header + "\n" + ",".join(["11/16/2026"] + ["1"] * (width - 1)) + "\n")
+    with pytest.raises(CompanionFileError) as error:
+        read_diary(path)
+    assert what in str(error.value) and "export.csv" in str(error.value)
+
+
+def test_a_diary_with_a_food_column_is_no_companion_whatever_else_it_holds(tmp_path):
+    path = write(tmp_path / "diary.csv", "Date,Food,Energy (kcal),Completed\n2026-11-16,banana,105,true\n")
+    assert read_diary(path).entries["input"].tolist() == ["banana"]

@@ -110,13 +110,21 @@ def _read_and_analyse(
     dates and distinct keys; the rows numbered (``_number_rows``) while the keys are analysed, once per
     group; (profile cells per group, counts, the analysed keys per group)."""
     match, _ = _matcher(settings)
-    read, groups = [], {}
+    read, groups, companions = {}, {}, []
     # a sheet names a sheet of the workbooks among the inputs (a folder may hold CSV exports beside them);
     # with no workbook at all the reader says what a sheet applies to
     workbooks = any(p.suffix.lower() in reader.WORKBOOK_SUFFIXES for p in paths)
     for number, path in enumerate(paths):
         sheet = settings.sheet if path.suffix.lower() in reader.WORKBOOK_SUFFIXES or not workbooks else None
-        source = sources.load(con, path, number, sheet, dict(settings.columns), settings.engine_bytes, workspace)
+        try:
+            source = sources.load(con, path, number, sheet, dict(settings.columns), settings.engine_bytes, workspace)
+        except reader.CompanionFileError as exc:
+            # an app's export saved beside the diaries (an ASA24 study's Totals, Cronometer's day totals) holds
+            # no food rows: among other files it is named and counted, not a reason to stop; alone, the error
+            if len(paths) == 1:
+                raise
+            companions.append((path, exc))
+            continue
         layout = sources.layout_of(source, dict(settings.columns), settings.person)
         if settings.person is not None and layout.person is None and len(paths) == 1:
             raise UsageError(
@@ -126,10 +134,13 @@ def _read_and_analyse(
             )
         with sources.read_errors([path]):
             sources.rows_relation(con, source, layout, number, settings.person is not None)
-        read.append((source, layout))
+        read[number] = (source, layout)
         groups.setdefault(sources.shape_of(source, layout), []).append(number)
+    if not read:  # every file is an app's other export: the first one's error says what it is
+        raise companions[0][1]
     files, profile_cells = [], []
     stats = {"files": len(paths), "rows": 0, "distinct_keys": 0}
+    stats["companion_files"] = [{"file": str(path), "is": exc.companion.what} for path, exc in companions]
     for group, numbers in enumerate(groups.values()):
         source, layout = read[numbers[0]]
         with sources.read_errors([paths[n] for n in numbers]):

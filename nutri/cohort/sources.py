@@ -119,7 +119,7 @@ def load(
         return _scan_text(con, path, relation, overrides, workspace)
     data = reader._load_bytes(path)
     cells = reader._read_cells(name, data, suffix, sheet, overrides)
-    header_index = _header_index(name, cells.rows, overrides)
+    header_index = reader.header_row(name, cells.rows, overrides)
     headers = [reader._cell_text(c) for c in cells.rows[header_index]]
     frame = reader._body(name, cells, header_index, len(headers)).iloc[:, : len(headers)]
     if cells.text is None:  # workbook cells: the reader's own text of each distinct value
@@ -148,7 +148,7 @@ def _scan_text(con, path: Path, relation: str, overrides: dict[str, str], worksp
         )
     delimiter = reader._sniff_delimiter(text, path.suffix.lower())
     rows = reader._head_records(name, text, delimiter)
-    header_index = _header_index(name, rows, overrides)
+    header_index = reader.header_row(name, rows, overrides)
     headers = [reader._cell_text(c) for c in rows[header_index]]
     types = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
     columns = ", ".join(f"TRIM(COALESCE(c{i}, '')) AS c{i}" for i in range(len(headers)))
@@ -245,15 +245,6 @@ def input_error(exc: Exception, paths: Sequence[Path]) -> UnreadableInputError |
     return UnreadableInputError(f"{where}the engine cannot read it: {reason}", file=file, row=row, fix=fix)
 
 
-def _header_index(name: str, rows: list, overrides: dict[str, str]) -> int:
-    if not any(any(reader._cell_text(c) for c in row) for row in rows):
-        raise UnreadableInputError("the file has no data", file=name, fix="export the diary again")
-    index = reader._find_header(rows, overrides)
-    if index is None:
-        raise reader._no_header_error(name, rows, overrides)
-    return index
-
-
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -276,10 +267,9 @@ class Layout:
 
 def layout_of(source: Source, overrides: dict[str, str], person_column: str | None) -> Layout:
     name, headers = str(source.path), source.headers
-    role_index = reader._role_columns(name, headers, {k: v for k, v in overrides.items() if k != "person"})
-    app = reader._detect_layout(headers)
-    for role in app.ignore_roles:
-        role_index.pop(role, None)
+    role_index, app, nutrients = reader.header_columns(
+        name, headers, {k: v for k, v in overrides.items() if k != "person"}
+    )
     keys = [reader.header_key(h) for h in headers]
     person = None
     if person_column is not None:
@@ -301,7 +291,6 @@ def layout_of(source: Source, overrides: dict[str, str], person_column: str | No
             option="columns",
             option_value="date=HEADER",
         )
-    nutrients = reader._nutrient_headers(headers)
     used = {role_index[r] for r in ("food", "amount", "unit", "grams", "deleted") if r in role_index}
     key = sorted(used | {n.index for n in nutrients})
     profile = {field: keys.index(k) for field, names in PROFILE_HEADERS.items() for k in keys if k in names}

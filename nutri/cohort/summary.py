@@ -205,6 +205,10 @@ def rows_read(inputs: dict) -> str:
     if empty:
         named = ", ".join(empty[:3]) + (", ..." if len(empty) > 3 else "")
         left.append(f"{len(empty):,} empty file(s) skipped ({named})")
+    others = [f"{safe.clean_text(Path(c['file']).name)}: {c['is']}" for c in inputs.get("companion_files") or []]
+    if others:
+        named = "; ".join(others[:3]) + ("; ..." if len(others) > 3 else "")
+        left.append(f"{len(others):,} file(s) without food rows skipped ({named})")
     return "; ".join([text, *left])
 
 
