@@ -369,7 +369,7 @@ def _role_of(header: object) -> str | None:
 
 def _find_header(rows: list[list[object]], overrides: dict[str, str] | None = None) -> int | None:
     """Index of the first row naming the food column, among the first HEADER_SCAN_ROWS non-blank rows."""
-    food_headers = {header_key(overrides["food"])} if overrides and "food" in overrides else set(ROLE_HEADERS["food"])
+    food_headers = {header_key(overrides["food"])} if overrides and "food" in overrides else APP_FOOD_HEADERS
     seen = 0
     for index, row in enumerate(rows):
         keys = {header_key(c) for c in row if c not in (None, "")}
@@ -493,6 +493,7 @@ class AppLayout:
     row_rules: RowRule | None = None  # rows the app marks as no food or deleted: (mask, status, note)
     roles: tuple[tuple[str, str], ...] = ()  # (role, header key) where the app's header is its own word
     asa24_variables: bool = False  # nutrients in ASA24's variables (``Nutrient.asa24_variable``)
+    supplements: bool = False  # every row is a supplement taken (the magnesium UL applies to its doses)
 
 
 # NCI's ASA24 researcher analysis files (2016 to 2024 versions): the Items file is one row per food or
@@ -512,8 +513,24 @@ LAYOUTS = (
         roles=(*ASA24_ROLES, ("food", "fooddescription"), ("grams", "foodamt")),
         asa24_variables=True,
     ),
+    # ASA24's INS file: the recall's supplements, one row per product taken (SupplAmount of SupplUnit,
+    # "Dose(s)"), with the nutrients ASA24 gives for that amount
+    AppLayout(
+        "asa24-supplements",
+        frozenset({"username", "intakestartdatetime", "supplcode", "suppldescription", "supplamount"}),
+        roles=(*ASA24_ROLES, ("food", "suppldescription"), ("amount", "supplamount"), ("unit", "supplunit")),
+        asa24_variables=True,
+        supplements=True,
+    ),
 )
 GENERIC = AppLayout("generic", frozenset())
+# a header row names the food column by a synonym or by an app's own word for it (ASA24's Suppl_Description)
+APP_FOOD_HEADERS = set(ROLE_HEADERS["food"]) | {key for app in LAYOUTS for role, key in app.roles if role == "food"}
+
+
+def layout_named(name: str) -> AppLayout:
+    """The app layout a diary was read with (``Diary.layout``)."""
+    return next((layout for layout in LAYOUTS if layout.name == name), GENERIC)
 
 
 def _detect_layout(headers: list[str]) -> AppLayout:
@@ -917,8 +934,8 @@ class Companion:
 COMPANIONS = (
     Companion(
         frozenset({"username", "recallno", "intakestartdatetime"}),
-        "an ASA24 analysis file other than Items (Totals, TNS, TS, INS or Responses)",
-        "nutri reads a recall's foods from its Items file (..._Items.csv)",
+        "an ASA24 analysis file other than Items and INS (Totals, TNS, TS or Responses)",
+        "nutri reads a recall's foods from its Items file (..._Items.csv) and supplements from its INS file",
     ),
     Companion(
         frozenset({"date", "energykcal", "completed"}),

@@ -19,7 +19,7 @@ import pandas as pd
 
 from nutri import forked
 from nutri.cache import paused_gc
-from nutri.diary import Diary, same_text, text_array
+from nutri.diary import Diary, layout_named, same_text, text_array
 from nutri.foods import NUTRIENT_COLUMNS, FoodTable
 from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
 from nutri.quantity import GRAMS_DOUBT, PortionWeights, Quantity, parse_amount_cell, parse_quantity
@@ -352,6 +352,8 @@ def analyse(
     # supplement rows with doses are supplemental intake (the magnesium UL applies to these only); a
     # dose row carries its doses and known zeros (a vitamin D pill holds no calcium), NaN where unknown
     supplemental = keys.supplemental[codes]
+    if layout_named(diary.layout).supplements:  # a file of supplements taken (ASA24's INS): every row is one
+        supplemental = np.ones(len(codes), dtype=bool)
     result, status, export_grams, match = _matched_rows(diary.entries, keys, codes, supplemental)
     _flag_implausible(result, status, keys.given_grams[codes], keys.limit[codes], export_grams)
     exported = _add_nutrients(result, status, diary, table, keys, (codes, match), supplemental, nutrients_from)
@@ -486,7 +488,7 @@ def _flag_implausible(
         notes[i] = "; ".join(filter(None, [notes[i], message]))
 
 
-ORIGINS = np.array(["", "table", "supplement", "export", "export+table"], dtype=object)
+ORIGINS = np.array(["", "table", "supplement", "export", "export+table", "export+supplement"], dtype=object)
 
 
 def _add_nutrients(
@@ -525,7 +527,9 @@ def _add_nutrients(
             use_export = ~np.isnan(exported)
             exported_mask[column] = use_export
             values = np.where(use_export, exported, values)
-            origin = np.where(use_export & (origin == 1), 4, np.where(use_export & (origin == 0), 3, origin))
+            origin = np.select(
+                [use_export & (origin == 1), use_export & (origin == 0), use_export & (origin == 2)], [4, 3, 5], origin
+            )
         result[column] = values
     result["origin"] = text_array(ORIGINS, np.where(status.eq("skipped"), 0, origin))
     return exported_mask
@@ -566,6 +570,11 @@ def _count_only_confident(
     reason = np.where((reason == REASONS.index("needs review")) & ~weighed, REASONS.index(NO_GRAMS), reason)
     reason = np.where(confident & ~weighed, REASONS.index(NO_GRAMS), reason)
     reason = np.where(from_table | any_export | skipped, 0, reason)
+    # a supplement's note is nutri's reading of its text; where the app gave the dose's nutrients (ASA24's
+    # INS file gives every one) those are the figures shown and counted, and the note says so
+    _join_where(
+        result["note"], np.flatnonzero(supplemental & any_export), "counted: the app's own values where it gives them"
+    )
     result["uncounted"] = text_array(_texts(REASONS), reason)
     result["status"] = text_array(_texts(status.labels), status.codes)
 

@@ -66,18 +66,20 @@ REALISTIC_DAY = [
 
 # The header of an ASA24-2022 Items analysis file (NCI's researcher site), verbatim; tests fill their own rows
 ASA24_ITEMS_HEADER = "RecallRecId,UserName,UserID,RecallNo,RecallAttempt,RecallStatus,IntakeStartDateTime,IntakeEndDateTime,ReportingDate,Lang,Occ_No,Occ_Time,Occ_Name,EatWith,WatchTVuseComputer,Location,FoodNum,FoodType,FoodSrce,CodeNum,FoodCode,ModCode,HowMany,SubCode,PortionCode,FoodAmt,KCAL,PROT,TFAT,CARB,MOIS,ALC,CAFF,THEO,SUGR,FIBE,CALC,IRON,MAGN,PHOS,POTA,SODI,ZINC,COPP,SELE,VC,VB1,VB2,NIAC,VB6,FOLA,FA,FF,FDFE,VB12,VARA,RET,BCAR,ACAR,CRYP,LYCO,LZ,ATOC,VK,CHOLE,SFAT,S040,S060,S080,S100,S120,S140,S160,S180,MFAT,M161,M181,M201,M221,PFAT,P182,P183,P184,P204,P205,P225,P226,VITD,CHOLN,VITE_ADD,B12_ADD,F_TOTAL,F_CITMLB,F_OTHER,F_JUICE,V_TOTAL,V_DRKGR,V_REDOR_TOTAL,V_REDOR_TOMATO,V_REDOR_OTHER,V_STARCHY_TOTAL,V_STARCHY_POTATO,V_STARCHY_OTHER,V_OTHER,V_LEGUMES,G_TOTAL,G_WHOLE,G_REFINED,PF_TOTAL,PF_MPS_TOTAL,PF_MEAT,PF_CUREDMEAT,PF_ORGAN,PF_POULT,PF_SEAFD_HI,PF_SEAFD_LOW,PF_EGGS,PF_SOY,PF_NUTSDS,PF_LEGUMES,D_TOTAL,D_MILK,D_YOGURT,D_CHEESE,OILS,SOLID_FATS,ADD_SUGARS,A_DRINKS,FoodComp,Food_Description,ASA24Version"
+ASA24_INS_HEADER = "RecallRecId,UserName,UserID,RecallNo,RecallAttempt,RecallStatus,IntakeStartDateTime,IntakeEndDateTime,ReportingDate,Lang,Occ_No,Occ_Time,Occ_Name,SupplNum,SupplCode,SupplUnit,SupplAmount,KCAL,PROT,TFAT,CARB,CAFF,SUGR,FIBE,CALC,IRON,MAGN,PHOS,POTA,SODI,ZINC,COPP,SELE,VC,VB1,VB2,NIAC,VB6,FOLA,FA,FDFE,VB12,VARA,BCAR,ACAR,CRYP,LYCO,LZ,ATOC,VK,CHOLE,SFAT,S080,S100,S140,S160,S180,MFAT,M181,PFAT,P182,P183,P204,P205,P225,P226,VITD,CHOLN,VITE_ADD,B12_ADD,SupplComp,Suppl_Description,ASA24Version"
 ASA24_TOTALS_HEADER = "RecallRecId,UserName,UserID,RecallNo,RecallAttempt,RecallStatus,IntakeStartDateTime,IntakeEndDateTime,ReportingDate,Lang,NumFoods,NumCodes,AmtUsual,KCAL,PROT,TFAT,CARB,MOIS,ALC,CAFF,CALC,MAGN,VITD"
 
 
-def asa24_items(rows: list[dict]) -> str:
-    """An ASA24 Items file: each row's cells by header (UserName, IntakeStartDateTime, FoodCode, FoodAmt,
-    Food_Description, nutrient variables), the other cells of a completed recall filled in."""
-    names = ASA24_ITEMS_HEADER.split(",")
+def asa24_items(rows: list[dict], header: str = ASA24_ITEMS_HEADER) -> str:
+    """An ASA24 Items file (or INS file, with its header): each row's cells by header (UserName,
+    IntakeStartDateTime, FoodAmt or SupplAmount, the description, nutrient variables), the other cells of
+    a completed recall filled in."""
+    names = header.split(",")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
     for number, row in enumerate(rows, 1):
         assert set(row) <= set(names), "unknown header in test row"
-        cells = {"RecallNo": 1, "RecallStatus": 2, "FoodNum": number, "FoodType": 1, "ASA24Version": "ASA24-2022"}
+        cells = {"RecallNo": 1, "RecallStatus": 2, "FoodNum": number, "SupplNum": number, "ASA24Version": "ASA24-2022"}
         writer.writerow([{**cells, **row}.get(name, "") for name in names])
     return out.getvalue()

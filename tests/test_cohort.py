@@ -817,9 +817,10 @@ def test_keys_resolved_in_forked_copies_agree_and_fork_after_the_engine_numbered
 
 
 def test_an_asa24_study_folder_reads_the_items_and_names_the_other_files(tmp_path, run):
-    """An ASA24 download: the Items file is the diary (respondents by UserName, ASA24's own nutrients); its
-    Totals beside it is named and counted, not read as foods and not a reason to stop."""
-    from conftest import ASA24_TOTALS_HEADER, asa24_items
+    """An ASA24 download: the Items file is the diary (respondents by UserName, ASA24's own nutrients), the
+    INS file adds their supplements; the Totals beside them is named and counted, not read as foods and not
+    a reason to stop."""
+    from conftest import ASA24_INS_HEADER, ASA24_TOTALS_HEADER, asa24_items
 
     folder = tmp_path / "asa24"
     folder.mkdir()
@@ -829,12 +830,15 @@ def test_an_asa24_study_folder_reads_the_items_and_names_the_other_files(tmp_pat
         for person, grams, magnesium, energy in [("P01", 244, 24.4, 149), ("P02", 122, 12.2, 74.5)] * 2
     ]
     (folder / "S_Items.csv").write_text(asa24_items(rows), encoding="utf-8")
+    pill = {"UserName": "P01", "IntakeStartDateTime": "01/31/2025 0:00", "SupplUnit": "Dose(s)", "SupplAmount": "1"}
+    pill |= {"Suppl_Description": "MAGNESIUM 250 MG", "MAGN": "250"}
+    (folder / "S_INS.csv").write_text(asa24_items([pill], ASA24_INS_HEADER), encoding="utf-8")
     (folder / "S_Totals.csv").write_text(ASA24_TOTALS_HEADER + "\n" + ",".join(["x"] * 23) + "\n", encoding="utf-8")
     result = run("cohort", folder, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "1 file(s) without food rows skipped (S_Totals.csv: an ASA24 analysis file other than Items" in result.output
     days = pd.read_csv(tmp_path / "out" / "person_days.csv").set_index("person")
-    assert days.loc["P01", "magnesium_mg"] == 48.8 and days.loc["P02", "energy_kcal"] == 149
+    assert days.loc["P01", "magnesium_mg"] == 298.8 and days.loc["P02", "energy_kcal"] == 149  # foods + INS
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert [c["file"] for c in summary["inputs"]["companion_files"]] == [str(folder / "S_Totals.csv")]
     alone = run("cohort", folder / "S_Totals.csv", "-o", tmp_path / "out2")  # alone: the reader's error

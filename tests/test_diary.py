@@ -393,3 +393,27 @@ def test_an_apps_other_exports_are_named_for_what_they_are(tmp_path, header, wha
 def test_a_diary_with_a_food_column_is_no_companion_whatever_else_it_holds(tmp_path):
     path = write(tmp_path / "diary.csv", "Date,Food,Energy (kcal),Completed\n2026-11-16,banana,105,true\n")
     assert read_diary(path).entries["input"].tolist() == ["banana"]
+
+
+def test_asa24_ins_file_rows_are_supplements_taken_with_asa24s_values(tmp_path, table, matcher):
+    """ASA24's INS file: every row is a supplement (its magnesium counts toward the UL's supplemental
+    magnesium) whatever nutri makes of its name, and ASA24's values are the ones counted and said to be."""
+    from conftest import ASA24_INS_HEADER, asa24_items
+
+    from nutri.intake import analyse
+
+    day = {"UserName": "P01", "IntakeStartDateTime": "01/31/2025 0:00", "SupplUnit": "Dose(s)", "SupplAmount": "1.0"}
+    rows = [
+        day | {"Suppl_Description": "GENERIC PRENATAL VITAMINS", "VITD": "20.1", "CALC": "200", "MAGN": "0.0"},
+        day | {"Suppl_Description": "MAGNESIUM 250 MG", "SupplAmount": "2.0", "MAGN": "500", "VITD": "0.0"},
+        day | {"Suppl_Description": "ELDERBERRY GUMMIES", "MAGN": "0.0", "VITD": "0.0"},
+    ]
+    diary = read_diary(write(tmp_path / "S_INS.csv", asa24_items(rows, ASA24_INS_HEADER)))
+    assert diary.layout == "asa24-supplements"
+    assert diary.columns["food"] == "Suppl_Description" and diary.columns["amount"] == "SupplAmount"
+    result = analyse(diary, table, matcher)
+    assert result["supplemental"].tolist() == [True, True, True]
+    assert result["vitamin_d_ug"].tolist() == [20.1, 0.0, 0.0]  # ASA24's, not the generic prenatal's 15
+    assert result["magnesium_mg"].tolist() == [0.0, 500.0, 0.0]
+    assert set(result["origin"]) == {"export+supplement"} and set(result["uncounted"]) == {""}
+    assert all(note.endswith("counted: the app's own values where it gives them") for note in result["note"])
