@@ -107,7 +107,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def diary_options(func):
     for option in reversed(
         [
-            click.option("--sheet", help="Workbook sheet to read (default: the first with a food header)."),
+            click.option(
+                "--sheet", help="Workbook sheet to read (default: the one with a diary; several are refused)."
+            ),
             click.option("--columns", "columns", help="Header overrides, e.g. 'food=Item,date=When,amount=Qty'."),
             click.option(
                 "--dayfirst",
@@ -664,7 +666,10 @@ def report_command(
     help="Folder for person_weeks, person_days and the summary.",
 )
 @click.option("--parquet", is_flag=True, help="Write person_weeks/person_days as Parquet instead of CSV.")
-@click.option("--sheet", help="Workbook sheet to read (default: the first with a food header).")
+@click.option(
+    "--sheet",
+    help="Workbook sheet to read (default: the one with a diary); '*': every sheet with a diary, a person each.",
+)
 @click.option("--columns", "columns", help="Header overrides, e.g. 'food=Item,date=When,amount=Qty'.")
 @click.option(
     "--dayfirst",

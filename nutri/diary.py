@@ -340,7 +340,12 @@ def _read_cells(name: str, data: bytes, suffix: str, sheet: str | None, override
             suffix if suffix in WORKBOOK_SUFFIXES else (".ods" if b"opendocument" in data[:200] else ".xlsx")
         )
         rows, used = read_workbook_rows(
-            name, data, workbook_suffix, sheet, lambda r: _find_header(r, overrides) is not None
+            name,
+            data,
+            workbook_suffix,
+            sheet,
+            lambda r: _find_header(r, overrides) is not None,
+            lambda r: holds_diary(r, overrides),
         )
         return _Cells(rows, sheet=used, size=len(data))
     if sheet is not None:
@@ -980,6 +985,19 @@ def companion_of(headers: list[object]) -> Companion | None:
         return None
     foods = set(ROLE_HEADERS["food"])
     return next((c for c in COMPANIONS if c.headers <= keys and not (keys - c.headers) & foods), None)
+
+
+def holds_diary(rows: list[list[object]], overrides: dict[str, str]) -> bool:
+    """Whether a sheet's rows are a diary: a header naming a food and a date, and a row below it (a sheet of
+    favourite foods, or a report's advice, names no date)."""
+    index = _find_header(rows, overrides)
+    if index is None:
+        return False
+    try:
+        role_index, _, _ = header_columns("", [_cell_text(c) for c in rows[index]], overrides)
+    except UsageError:  # an overridden header this sheet lacks: not the diary the user means
+        return False
+    return "date" in role_index and any(any(_cell_text(c) for c in row) for row in rows[index + 1 :])
 
 
 def header_row(name: str, rows: list[list[object]], overrides: dict[str, str]) -> int:

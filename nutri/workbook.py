@@ -212,10 +212,76 @@ def check_workbook_zip(name: str, data: bytes) -> None:
         raise UnreadableInputError(f"not a valid workbook ({str(exc)[:80]})", file=name, fix=HOSTILE_FIX) from None
 
 
+ALL_SHEETS = "*"  # nutri cohort's --sheet for every sheet that holds a diary, each its own person
+
+
 def read_workbook_rows(
-    name: str, data: bytes, suffix: str, sheet: str | None, has_header
+    name: str, data: bytes, suffix: str, sheet: str | None, has_header, holds_diary=None
 ) -> tuple[list[list[object]], str | None]:
-    """(rows of one sheet, its name): the named sheet, else the first whose rows ``has_header``."""
+    """(rows of one sheet, its name): the named sheet, else the one that ``holds_diary``, else the first
+    whose rows ``has_header``. Two or
+    more sheets that each ``holds_diary`` (weeks, or people, one a sheet) and no sheet named is a usage
+    error naming them: reading the first alone would leave the others out unsaid."""
+    workbook = _open(name, data, suffix)
+    try:
+        names = workbook.sheet_names
+        if sheet == ALL_SHEETS:
+            raise UsageError(
+                "--sheet '*' (every sheet that holds a diary, each a person) is for nutri cohort",
+                file=name,
+                fix="pass --sheet NAME for one sheet",
+            )
+        if sheet is not None:
+            if sheet not in names:
+                raise UsageError(f"no sheet named {sheet!r}; sheets are: {', '.join(names)}", file=name)
+            return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False), sheet
+        found, diaries = None, []
+        for sheet_name in names:
+            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            if found is None and has_header(rows):
+                found = rows, sheet_name
+                if holds_diary is None:
+                    break
+            if holds_diary is not None and holds_diary(rows):
+                if not diaries:  # the one diary sheet goes before a sheet that only names foods
+                    found = rows, sheet_name
+                diaries.append(sheet_name)
+        if len(diaries) > 1:
+            raise UsageError(
+                f"sheets {', '.join(repr(d) for d in diaries)} each hold a diary",
+                file=name,
+                fix="pass --sheet NAME to read one (nutri cohort: --sheet '*' reads each, a person named by its sheet)",
+            )
+        if found is not None:
+            return found
+        first = names[0] if names else None
+        return (workbook.get_sheet_by_name(first).to_python(skip_empty_area=False) if first else []), first
+    except (UsageError, UnreadableInputError):
+        raise
+    except Exception as exc:  # calamine raises its own error types for broken or encrypted files
+        raise _unreadable(name, exc) from None
+
+
+def diary_sheets(name: str, data: bytes, suffix: str, holds_diary) -> list[str]:
+    """The sheets of a workbook that each ``holds_diary``, in order."""
+    workbook = _open(name, data, suffix)
+    try:
+        sheets = workbook.sheet_names
+        return [n for n in sheets if holds_diary(workbook.get_sheet_by_name(n).to_python(skip_empty_area=False))]
+    except Exception as exc:  # calamine's own error types, as in read_workbook_rows
+        raise _unreadable(name, exc) from None
+
+
+def _unreadable(name: str, exc: Exception) -> UnreadableInputError:
+    return UnreadableInputError(
+        f"cannot read the workbook ({type(exc).__name__}: {str(exc)[:120]})",
+        file=name,
+        fix="save it again as .xlsx or CSV",
+    )
+
+
+def _open(name: str, data: bytes, suffix: str):
+    """The workbook (calamine's), after the checks that refuse what is no workbook or a hostile one."""
     from python_calamine import CalamineWorkbook
 
     if data.startswith(b"\xd0\xcf\x11\xe0") and suffix in (".xlsx", ".xlsm"):
@@ -227,23 +293,6 @@ def read_workbook_rows(
     elif suffix in (".xlsx", ".xlsm", ".ods"):
         raise UnreadableInputError(f"not a real {suffix} workbook", file=name, fix="if it is text, rename it to .csv")
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = workbook.sheet_names
-        if sheet is not None:
-            if sheet not in names:
-                raise UsageError(f"no sheet named {sheet!r}; sheets are: {', '.join(names)}", file=name)
-            return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False), sheet
-        for sheet_name in names:
-            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            if has_header(rows):
-                return rows, sheet_name
-        first = names[0] if names else None
-        return (workbook.get_sheet_by_name(first).to_python(skip_empty_area=False) if first else []), first
-    except (UsageError, UnreadableInputError):
-        raise
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for broken or encrypted files
-        raise UnreadableInputError(
-            f"cannot read the workbook ({type(exc).__name__}: {str(exc)[:120]})",
-            file=name,
-            fix="save it again as .xlsx or CSV",
-        ) from None
+        raise _unreadable(name, exc) from None

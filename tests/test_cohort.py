@@ -843,3 +843,25 @@ def test_an_asa24_study_folder_reads_the_items_and_names_the_other_files(tmp_pat
     assert [c["file"] for c in summary["inputs"]["companion_files"]] == [str(folder / "S_Totals.csv")]
     alone = run("cohort", folder / "S_Totals.csv", "-o", tmp_path / "out2")  # alone: the reader's error
     assert alone.exit_code == 1 and "Items file" in alone.output and "internal error" not in alone.output
+
+
+def test_a_caseload_workbook_is_read_a_person_a_sheet_with_sheet_star(tmp_path, run):
+    """A dietitian's workbook, one client a sheet: refused without --sheet (the reader would have read the
+    first sheet alone), every diary sheet with --sheet '*', each person named by the sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Ann"
+    book.active.append(["Date", "Food", "Amount", "Unit"])
+    book.active.append([dt.datetime(2026, 11, 16), "banana", 1, "medium"])
+    bob = book.create_sheet("Bob")
+    bob.append(["Date", "Food", "Amount", "Unit"])
+    bob.append([dt.datetime(2026, 11, 17), "spinach", 1, "cup"])
+    book.create_sheet("Notes").append(["Food ideas"])
+    book.save(tmp_path / "caseload.xlsx")
+    refused = run("cohort", tmp_path / "caseload.xlsx", "-o", tmp_path / "out")
+    assert refused.exit_code == 2 and "sheets 'Ann', 'Bob' each hold a diary" in refused.output
+    result = run("cohort", tmp_path / "caseload.xlsx", "--sheet", "*", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    days = pd.read_csv(tmp_path / "out" / "person_days.csv")
+    assert days[["person", "date"]].values.tolist() == [["Ann", "2026-11-16"], ["Bob", "2026-11-17"]]

@@ -24,6 +24,7 @@ from nutri.cohort.summary import group_summary
 from nutri.cohort.verdicts import period_stats, register_people, representatives, rules_by_profile, verdicts
 from nutri.errors import UsageError
 from nutri.nutrients import ASSESSED, NUTRIENT_COLUMNS
+from nutri.workbook import ALL_SHEETS
 
 
 def days_sql(table: str, people: str = "cohort_people") -> str:
@@ -103,6 +104,24 @@ def _empty(path: Path) -> bool:
         return False
 
 
+def _sheets(paths: list[Path], settings: CohortSettings) -> list[tuple[Path, str | None, str]]:
+    """What is read, in order: (file, sheet, its one person's name when no column names people: '' for the
+    file's stem). A sheet names a sheet of the workbooks among the inputs (a folder may hold CSV exports
+    beside them; with no workbook at all the reader says what a sheet applies to); --sheet '*' reads every
+    sheet of a workbook that holds a diary, each a person named by its sheet (a dietitian's caseload)."""
+    workbooks = any(p.suffix.lower() in reader.WORKBOOK_SUFFIXES for p in paths)
+    units = []
+    for path in paths:
+        is_workbook = path.suffix.lower() in reader.WORKBOOK_SUFFIXES
+        if is_workbook and settings.sheet == ALL_SHEETS:
+            found = sources.diary_sheets(path, dict(settings.columns))
+            # a workbook with no diary sheet is read as one, for the reader's own error about it
+            units += [(path, sheet, sheet) for sheet in found] or [(path, None, "")]
+        else:
+            units.append((path, settings.sheet if is_workbook or not workbooks else None, ""))
+    return units
+
+
 def _read_and_analyse(
     con, paths: list[Path], settings: CohortSettings, workspace: Path, say
 ) -> tuple[list, dict, list]:
@@ -111,22 +130,21 @@ def _read_and_analyse(
     group; (profile cells per group, counts, the analysed keys per group)."""
     match, _ = _matcher(settings)
     read, groups, companions = {}, {}, []
-    # a sheet names a sheet of the workbooks among the inputs (a folder may hold CSV exports beside them);
-    # with no workbook at all the reader says what a sheet applies to
-    workbooks = any(p.suffix.lower() in reader.WORKBOOK_SUFFIXES for p in paths)
-    for number, path in enumerate(paths):
-        sheet = settings.sheet if path.suffix.lower() in reader.WORKBOOK_SUFFIXES or not workbooks else None
+    units = _sheets(paths, settings)
+    for number, (path, sheet, person) in enumerate(units):
         try:
-            source = sources.load(con, path, number, sheet, dict(settings.columns), settings.engine_bytes, workspace)
+            source = sources.load(
+                con, path, number, sheet, dict(settings.columns), settings.engine_bytes, workspace, person
+            )
         except reader.CompanionFileError as exc:
             # an app's export saved beside the diaries (an ASA24 study's Totals, Cronometer's day totals) holds
             # no food rows: among other files it is named and counted, not a reason to stop; alone, the error
-            if len(paths) == 1:
+            if len(units) == 1:
                 raise
             companions.append((path, exc))
             continue
         layout = sources.layout_of(source, dict(settings.columns), settings.person)
-        if settings.person is not None and layout.person is None and len(paths) == 1:
+        if settings.person is not None and layout.person is None and len(units) == 1:
             raise UsageError(
                 f"no column {settings.person!r}; headers are: {', '.join(h for h in source.headers if h)}",
                 file=str(path),
@@ -143,7 +161,7 @@ def _read_and_analyse(
     stats["companion_files"] = [{"file": str(path), "is": exc.companion.what} for path, exc in companions]
     for group, numbers in enumerate(groups.values()):
         source, layout = read[numbers[0]]
-        with sources.read_errors([paths[n] for n in numbers]):
+        with sources.read_errors([units[n][0] for n in numbers]):
             rows = sources.group_rows(con, numbers, group)
             dates = sources.dates_relation(con, rows, group, settings.dayfirst, len(numbers))
             cells, keys = sources.key_cells(con, rows, layout, group, stats["distinct_keys"])

@@ -48,6 +48,11 @@ class Source:
     relation: str  # engine table or view name
     headers: list[str]
     cells: reader._Cells  # delimiter and encoding, for the decimal-comma rule
+    person: str = ""  # the one person of a source no column names people for: its sheet's name, else the file's stem
+
+    @property
+    def one_person(self) -> str:
+        return self.person or self.path.stem
 
 
 def expand_inputs(inputs: list[str], outputs: Path | None = None) -> list[Path]:
@@ -99,11 +104,27 @@ def _printable_diary_page(path: Path) -> bool:
         return False
 
 
+def diary_sheets(path: Path, overrides: dict[str, str]) -> list[str]:
+    """The sheets of a workbook that hold a diary (``diary.holds_diary``), for --sheet '*'."""
+    from nutri.workbook import diary_sheets as sheets_of
+
+    data = reader._load_bytes(path)
+    return sheets_of(str(path), data, path.suffix.lower(), lambda rows: reader.holds_diary(rows, overrides))
+
+
 def load(
-    con, path: Path, index: int, sheet: str | None, overrides: dict[str, str], engine_bytes: int, workspace: Path
+    con,
+    path: Path,
+    index: int,
+    sheet: str | None,
+    overrides: dict[str, str],
+    engine_bytes: int,
+    workspace: Path,
+    person: str = "",
 ) -> Source:
     """The file's cells in the engine. Parquet and text files over ``engine_bytes`` are scanned by the engine
-    (a text file once, into a Parquet copy in ``workspace``, a folder that lives while the rows are read)."""
+    (a text file once, into a Parquet copy in ``workspace``, a folder that lives while the rows are read).
+    ``person``: the source's one person when no column names people (``Source.person``)."""
     name, suffix = str(path), path.suffix.lower()
     relation = f"cells_{index}"
     if suffix == ".parquet":
@@ -131,7 +152,7 @@ def load(
     con.execute(f"CREATE TEMP TABLE {relation} AS SELECT * FROM {relation}_frame")
     con.unregister(relation + "_frame")
     return Source(
-        path, relation, headers, reader._Cells([], text="", encoding=cells.encoding, delimiter=cells.delimiter)
+        path, relation, headers, reader._Cells([], text="", encoding=cells.encoding, delimiter=cells.delimiter), person
     )
 
 
@@ -313,12 +334,13 @@ def _names_people(con, source: Source, index: int, non_blank: str) -> bool:
 def rows_relation(con, source: Source, layout: Layout, number: int, chosen: bool) -> str:
     """The source's non-blank rows as person, date_raw, profile cells and the key cells k<i> (a view: the
     engine reads the file again where it is used, rather than holding its cells). Without a person column
-    (or ``chosen`` by the user, one that names people) the file is one person, named by its stem."""
+    (or ``chosen`` by the user, one that names people) the file is one person, named by its stem (a sheet
+    read with --sheet '*': by the sheet)."""
     width = len(source.headers)
     non_blank = " OR ".join(f"c{i} <> ''" for i in range(width)) or "false"
-    person = _quote(source.path.stem)
+    person = _quote(source.one_person)
     if layout.person is not None and (chosen or _names_people(con, source, layout.person, non_blank)):
-        person = f"COALESCE(NULLIF(c{layout.person}, ''), {_quote(source.path.stem)})"
+        person = f"COALESCE(NULLIF(c{layout.person}, ''), {_quote(source.one_person)})"
     profile = ", ".join(f"c{i} AS p_{field}" for field, i in layout.profile.items())
     keys = ", ".join(f"c{i} AS k{i}" for i in layout.key)
     relation = f"rows_{number}"
