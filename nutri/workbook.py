@@ -235,31 +235,37 @@ def read_workbook_rows(
             if sheet not in names:
                 raise UsageError(f"no sheet named {sheet!r}; sheets are: {', '.join(names)}", file=name)
             return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False), sheet
-        found, diaries = None, []
-        for sheet_name in names:
-            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            if found is None and has_header(rows):
-                found = rows, sheet_name
-                if holds_diary is None:
-                    break
-            if holds_diary is not None and holds_diary(rows):
-                if not diaries:  # the one diary sheet goes before a sheet that only names foods
-                    found = rows, sheet_name
-                diaries.append(sheet_name)
-        if len(diaries) > 1:
-            raise UsageError(
-                f"sheets {', '.join(repr(d) for d in diaries)} each hold a diary",
-                file=name,
-                fix="pass --sheet NAME to read one (nutri cohort: --sheet '*' reads each, a person named by its sheet)",
-            )
-        if found is not None:
-            return found
-        first = names[0] if names else None
-        return (workbook.get_sheet_by_name(first).to_python(skip_empty_area=False) if first else []), first
+        return _chosen_sheet(name, workbook, has_header, holds_diary)
     except (UsageError, UnreadableInputError):
         raise
     except Exception as exc:  # calamine raises its own error types for broken or encrypted files
         raise _unreadable(name, exc) from None
+
+
+def _chosen_sheet(name: str, workbook, has_header, holds_diary) -> tuple[list[list[object]], str | None]:
+    """``read_workbook_rows`` with no sheet named."""
+    names = workbook.sheet_names
+    found, diaries = None, []
+    for sheet_name in names:
+        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        if found is None and has_header(rows):
+            found = rows, sheet_name
+            if holds_diary is None:
+                break
+        if holds_diary is not None and holds_diary(rows):
+            if not diaries:  # the one diary sheet goes before a sheet that only names foods
+                found = rows, sheet_name
+            diaries.append(sheet_name)
+    if len(diaries) > 1:
+        raise UsageError(
+            f"sheets {', '.join(repr(d) for d in diaries)} each hold a diary",
+            file=name,
+            fix="pass --sheet NAME to read one (nutri cohort: --sheet '*' reads each, a person named by its sheet)",
+        )
+    if found is not None:
+        return found
+    first = names[0] if names else None
+    return (workbook.get_sheet_by_name(first).to_python(skip_empty_area=False) if first else []), first
 
 
 def diary_sheets(name: str, data: bytes, suffix: str, holds_diary) -> list[str]:
