@@ -667,10 +667,30 @@ def per_distinct(values: pd.Series, func) -> pd.Series:
 # -- dates ----------------------------------------------------------------------------------
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-SLASH_DATE_RE = re.compile(r"^\s*(\d{1,2})[/](\d{1,2})[/](\d{4})(?:[ T].*)?$")
-DOT_DATE_RE = re.compile(r"^\s*(\d{1,2})[.](\d{1,2})[.](\d{4})\.?(?:[ T].*)?$")
-ISO_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
-NAMED_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%a %d %b %Y", "%A %d %B %Y")
+# A two-digit year (ASA24's "1/18/22 0:00", a US "3/4/24") is read as Python's %y reads it: 69-99 the 1900s,
+# 00-68 the 2000s.
+SLASH_DATE_RE = re.compile(r"^\s*(\d{1,2})[/](\d{1,2})[/](\d{4}|\d{2})(?:[ T].*)?$")
+DOT_DATE_RE = re.compile(r"^\s*(\d{1,2})[.](\d{1,2})[.](\d{4}|\d{2})\.?(?:[ T].*)?$")
+# year first is year-month-day in every convention: 2024-03-04, 2024/03/04 (East Asian spreadsheets),
+# 2024.03.04, and 20240304 (survey and SAS exports' basic form)
+ISO_DATE_RE = re.compile(r"^\s*(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T].*)?$")
+BASIC_DATE_RE = re.compile(r"^\s*((?:19|20)\d{2})(\d{2})(\d{2})\s*$")
+# "04MAR2024" (SAS's DATE9, in research files) and "04-Mar-2024" (a spreadsheet's d-mmm-yyyy) as "04 Mar 2024"
+GLUED_NAMED_RE = re.compile(r"^(\d{1,2})[- ]?([A-Za-z]{3,9})[- ]?(\d{4})$")
+NAMED_FORMATS = (
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%a %d %b %Y",
+    "%A %d %B %Y",
+    "%a %b %d %Y",
+    "%A %B %d %Y",
+)
+
+
+def _full_year(year: str) -> int:
+    return int(year) if len(year) == 4 else dt.datetime.strptime(year, "%y").year
 
 
 def _slash_order(value: object) -> bool | None:
@@ -727,11 +747,13 @@ def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:  # noqa: C901 
         return "", "no date"
     try:
         if m := ISO_DATE_RE.match(text):
+            return dt.date(int(m.group(1)), int(m.group(3)), int(m.group(4))).isoformat(), ""
+        if m := BASIC_DATE_RE.match(text):
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat(), ""
         if m := DOT_DATE_RE.match(text):
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat(), ""
+            return dt.date(_full_year(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat(), ""
         if m := SLASH_DATE_RE.match(text):
-            a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            a, b, year = int(m.group(1)), int(m.group(2)), _full_year(m.group(3))
             day, month = (a, b) if dayfirst else (b, a)
             return dt.date(year, month, day).isoformat(), ""
         if re.fullmatch(r"\d{5}(\.0+)?", text):
@@ -740,6 +762,8 @@ def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:  # noqa: C901 
         return "", f"date {text!r} does not exist"
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(",", " "))
     cleaned = re.sub(r"\s+", " ", cleaned)
+    if m := GLUED_NAMED_RE.match(cleaned):
+        cleaned = " ".join(m.groups())
     for fmt in NAMED_FORMATS:
         try:
             return dt.datetime.strptime(cleaned, fmt).date().isoformat(), ""

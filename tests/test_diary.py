@@ -191,6 +191,20 @@ def test_xlsx_with_title_rows_and_datetime_cells(tmp_path):
         ("20.11.2026", False, "2026-11-20"),
         (45000, False, "2023-03-15"),
         ("Mon 16 Nov 2026", False, "2026-11-16"),
+        # year first, in any separator, and survey exports' basic form
+        ("2024/03/04", True, "2024-03-04"),
+        ("2024.03.04", False, "2024-03-04"),
+        ("20240304", False, "2024-03-04"),
+        # SAS's DATE9 and a spreadsheet's d-mmm-yyyy; long dates with the weekday
+        ("04MAR2024", False, "2024-03-04"),
+        ("4-Mar-2024", True, "2024-03-04"),
+        ("Monday, March 4, 2024", False, "2024-03-04"),
+        ("Mon Mar 4 2024", False, "2024-03-04"),
+        # two-digit years (ASA24's Totals write "1/18/22 0:00")
+        ("1/18/22 0:00", False, "2022-01-18"),
+        ("4/3/24", True, "2024-03-04"),
+        ("04.03.24", False, "2024-03-04"),
+        ("12/31/99", False, "1999-12-31"),
     ],
 )
 def test_dates(value, dayfirst, expected):
@@ -200,6 +214,8 @@ def test_dates(value, dayfirst, expected):
 def test_impossible_and_unreadable_dates():
     assert parse_date("2026-02-30", False)[1] == "date '2026-02-30' does not exist"
     assert parse_date("next tuesday", False)[0] == ""
+    assert parse_date("20241304", False)[1] == "date '20241304' does not exist"
+    assert parse_date("12345678", False)[0] == "" and parse_date("2024-03/04", False)[0] == ""
 
 
 def test_slash_dates_decided_by_the_files_evidence(tmp_path):
