@@ -559,7 +559,7 @@ def read_supplement(food: str, amount_text: str, unit_text: str, quantity: Quant
         return SupplementRead(
             (),
             "needs_review",
-            "looks like a supplement nutri cannot read, so no dose of nutri's is counted "
+            "looks like a supplement nutri cannot read: no dose is read from its text "
             f"and no food is guessed; if it contains {_tracked_labels()}, write each with its dose "
             "(e.g. 'Magnesium 100 mg')",
         )
