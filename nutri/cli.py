@@ -638,7 +638,10 @@ def report_command(
     )
     report = weekly_report(matched, ReportSettings(profile, start, end))
     if not report["weeks"]:
-        raise UsageError(f"{diary}: no dated entries to report{' in the chosen period' if (start or end) else ''}")
+        if start or end:
+            raise UsageError(f"{diary}: no dated entries to report in the chosen period")
+        problem = matched.date_problem()  # day numbers of a food record, a date style nutri does not read
+        raise UsageError(f"{diary}: no dated entries to report" + (f"; {problem}" if problem else ""))
     colour = output is None and sys.stdout.isatty() and fmt == "text"
     emit(output, render(report, fmt, matched, colour=colour))
     if not quiet:

@@ -569,6 +569,9 @@ def _count_only_confident(
     reason = status.per_label(lambda s: REASONS.index(UNCOUNTED_REASONS.get(s, "")), np.int8)
     reason = np.where((reason == REASONS.index("needs review")) & ~weighed, REASONS.index(NO_GRAMS), reason)
     reason = np.where(confident & ~weighed, REASONS.index(NO_GRAMS), reason)
+    # an invalid row without a date is invalid for its date (the reader's), whatever its amount
+    no_date = np.asarray(result["date"], dtype=object) == ""
+    reason = np.where(status.eq("invalid") & no_date, REASONS.index(INVALID_DATE), reason)
     reason = np.where(from_table | any_export | skipped, 0, reason)
     # a supplement's note is nutri's reading of its text; where the app gave the dose's nutrients (ASA24's
     # INS file gives every one) those are the figures shown and counted, and the note says so
@@ -579,7 +582,8 @@ def _count_only_confident(
     result["status"] = text_array(_texts(status.labels), status.codes)
 
 
-REASONS = ["", *UNCOUNTED_REASONS.values(), NO_GRAMS]
+INVALID_DATE = "invalid date"
+REASONS = ["", *UNCOUNTED_REASONS.values(), NO_GRAMS, INVALID_DATE]
 
 
 def summary_counts(analysed: pd.DataFrame) -> dict[str, int]:

@@ -69,6 +69,15 @@ class Matched:
 
         return summary_counts(self.entries)
 
+    def date_problem(self) -> str:
+        """Why the first row without a date has none ('row 2: date '1' is not a date nutri reads ...'), or ''."""
+        undated = self.entries[(self.entries["date"] == "") & (self.entries["status"] != "skipped")]
+        if undated.empty:
+            return ""
+        row = undated.iloc[0]
+        reason = next((part for part in str(row["note"]).split("; ") if "date" in part), "no date")
+        return f"row {row['row']}: {reason}"
+
 
 class ManyPeopleError(UsageError):
     """A file names several people and no one person was chosen."""

@@ -462,3 +462,21 @@ def test_a_workbook_with_several_diary_sheets_is_refused_naming_them(tmp_path):
     favourites = [["Food", "Amount", "Unit"], ["almonds", 1, "oz"]]
     path = _workbook(tmp_path / "e.xlsx", {"Favourites": favourites, "Diary": diary, "Template": diary[:1]})
     assert read_diary(path).sheet == "Diary"
+
+
+def test_rows_without_a_readable_date_say_so(tmp_path, run):
+    """A food record of day numbers ("Day 1", 2, 3) has no calendar dates: each row's reason is its date,
+    not its amount, and the report's refusal shows what the date cells hold."""
+    path = write(tmp_path / "record.csv", "Participant,Day,Food,Grams\n001,1,banana,118\n001,2,apple,182\n")
+    assert run("match", path, "-o", tmp_path / "m.csv").exit_code == 0
+    rows = pd.read_csv(tmp_path / "m.csv")
+    assert rows["uncounted"].tolist() == ["invalid date", "invalid date"]
+    report = run("report", path)
+    assert report.exit_code == 2
+    assert "no dated entries to report; row 2: date '1' is not a date nutri reads" in report.output
+    cohort_folder = tmp_path / "cohort"
+    cohort_folder.mkdir()
+    (cohort_folder / "record.csv").write_bytes(path.read_bytes())
+    pytest.importorskip("duckdb")
+    cohort = run("cohort", cohort_folder, "-o", tmp_path / "out")
+    assert cohort.exit_code == 2 and "the date cells read '1', '2': date '1' is not a date" in cohort.output

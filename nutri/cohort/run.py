@@ -311,6 +311,18 @@ def _food_rows_frozen(con, inputs: list[str], settings: CohortSettings, freeze: 
     return read
 
 
+def _unread_dates(con, groups: int) -> str:
+    """What the date cells held, when no row has a date: '; its dates read '1', '2' ...' and why the first is
+    none (day numbers of a food record, a text nutri does not read)."""
+    raw = []
+    for group in range(groups):
+        raw += [r[0] for r in con.execute(f"SELECT date_raw FROM dates_{group} WHERE iso = '' LIMIT 3").fetchall()]
+    if not raw:
+        return ""
+    shown = ", ".join(repr(v) for v in raw[:3])
+    return f"; the date cells read {shown}: {reader.parse_date(raw[0], False)[1]}"
+
+
 def _silent(text: str) -> None:
     pass
 
@@ -363,7 +375,11 @@ def _run(con, inputs: list[str], settings: CohortSettings, freeze: bool, on_days
         account_for_rows(stats, con.execute("SELECT count(*) FROM food_keys").fetchall()[0][0], numbered)
         names = numbered["person"].tolist()
         if not names:
-            raise UsageError("no dated food entries in the inputs; check the date column", option="columns")
+            raise UsageError(
+                f"no dated food entries in the inputs{_unread_dates(con, len(profile_cells))}",
+                fix="check the date column",
+                option="columns",
+            )
         people_profiles, people = profiles_for(names, settings.profiles, profile_cells)
         distinct = list(dict.fromkeys(people_profiles[p] for p in names))
         number = {p: i for i, p in enumerate(distinct)}
