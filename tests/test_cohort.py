@@ -291,6 +291,22 @@ def test_profile_columns_in_the_diary(tmp_path):
     assert people.loc["B", "profile_assumed"]
 
 
+def test_profiles_file_in_a_dietitians_words(tmp_path):
+    """The headers that name people and profile fields in a diary name them in a profiles file too
+    (Client, Gender, Breastfeeding), and an age may carry its unit ("51 years"; "18 months" is 1.5)."""
+    profiles = tmp_path / "clients.csv"
+    profiles.write_text(
+        "Client;Gender;Age;Breastfeeding\nA;M;51 years;\nB;F;29 y;yes\nC;f;18 months;\n", encoding="utf-8"
+    )
+    people = run_cohort([str(_summary_cohort(tmp_path))], CohortSettings(profiles=profiles)).people
+    found = {p: (r["sex"], r["age"], r["life_stage"]) for p, r in people.set_index("person").iterrows()}
+    assert found == {
+        "A": ("male", 51.0, "general"),
+        "B": ("female", 29.0, "lactation"),
+        "C": ("female", 1.5, "general"),
+    }
+
+
 def test_bad_profiles_file_names_the_row(tmp_path):
     from nutri.errors import DataFileError
 

@@ -3,15 +3,25 @@ assumed default (an adult woman aged 31-50), marked as assumed."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from nutri.diary import header_key
+from nutri.diary import ROLE_HEADERS, header_key
 from nutri.dri import Profile, references
 from nutri.errors import DataFileError, NutriError
 
+# Headers of the profile fields, in a profiles file and in a diary's own columns (compared by header_key)
+PROFILE_HEADERS = {
+    "sex": {"sex", "gender"},
+    "age": {"age", "ageyears"},
+    "pregnant": {"pregnant", "pregnancy"},
+    "lactating": {"lactating", "lactation", "breastfeeding"},
+}
+# An age as people write it: 34, 34.5, "34 years", "34 y", "6 months" (an infant's DRI group)
+AGE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:(y|yr|yrs|year|years)|(mo|mos|month|months))?\.?$", re.IGNORECASE)
 YES = {"yes", "y", "true", "1", "x"}
 NO = {"", "no", "n", "false", "0"}
 BLANK = {"", "nan", "none", "null", "n/a", "na"}
@@ -40,10 +50,12 @@ def _profile(sex: object, age: object, pregnant: object, lactating: object, wher
     )
     if sex_text in BLANK and age_text.lower() in BLANK and stage == "general":
         return None
-    try:
-        years = float(age_text) if age_text.lower() not in BLANK else 40.0
-    except ValueError:
-        raise DataFileError(f"age {age_text!r} is not a number of years", **where) from None
+    years = 40.0
+    if age_text.lower() not in BLANK:
+        found = AGE_RE.match(age_text)
+        if found is None:
+            raise DataFileError(f"age {age_text!r} is not a number of years (or months)", **where)
+        years = float(found.group(1)) / (12 if found.group(3) else 1)
     try:
         return Profile(
             sex_text if sex_text not in BLANK else "female",
@@ -67,7 +79,8 @@ def _profile_table(path: Path) -> pd.DataFrame:
     except NutriError as exc:
         raise DataFileError(f"cannot read the profiles file: {exc.message}", file=name, fix=exc.fix) from None
     rows = [[reader._cell_text(c) for c in row] for row in cells.rows]
-    header = next((i for i, row in enumerate(rows) if "person" in {header_key(c) for c in row}), None)
+    people = set(ROLE_HEADERS["person"])  # the headers that name people in a diary: Person, Client, ID
+    header = next((i for i, row in enumerate(rows) if people & {header_key(c) for c in row}), None)
     if header is None:
         raise DataFileError("no person column", file=name, fix="write a header: person,sex,age,pregnant,lactating")
     width = len(rows[header])
@@ -79,9 +92,16 @@ def _profile_table(path: Path) -> pd.DataFrame:
 
 def read_profiles(path: Path) -> dict[str, Profile]:
     frame = _profile_table(path)
-    columns = {}
+    columns = {}  # field -> the first header naming it
     for column in frame.columns:
-        columns.setdefault(header_key(column), column)
+        key = header_key(column)
+        field = (
+            "person"
+            if key in ROLE_HEADERS["person"]
+            else next((f for f, h in PROFILE_HEADERS.items() if key in h), None)
+        )
+        if field is not None:
+            columns.setdefault(field, column)
     blank = [None] * len(frame)
     fields = [frame[columns[k]].tolist() if k in columns else blank for k in ("sex", "age", "pregnant", "lactating")]
     out, known, rows = {}, {}, {}

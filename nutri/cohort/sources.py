@@ -23,6 +23,7 @@ import pandas as pd
 
 from nutri import diary as reader
 from nutri.cache import paused_gc
+from nutri.cohort.profiles import PROFILE_HEADERS
 from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
 from nutri.nutrients import NUTRIENT_COLUMNS
 
@@ -32,12 +33,6 @@ PLACEHOLDER_DATE = "2000-01-03"  # the distinct-cells diary needs a valid date; 
 HEAD_BYTES = 4 * 2**20  # read to find the header of a file the engine scans
 # Columns of an analysed entry that the cohort keeps per row.
 RESULT_COLUMNS = ["status", "uncounted", "supplemental", "grams", "amount", "unit", "food_id", *NUTRIENT_COLUMNS]
-PROFILE_HEADERS = {
-    "sex": {"sex", "gender"},
-    "age": {"age", "ageyears"},
-    "pregnant": {"pregnant", "pregnancy"},
-    "lactating": {"lactating", "lactation", "breastfeeding"},
-}
 
 
 @dataclass(frozen=True)
