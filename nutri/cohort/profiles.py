@@ -20,7 +20,7 @@ PROFILE_HEADERS = {
     "pregnant": {"pregnant", "pregnancy"},
     "lactating": {"lactating", "lactation", "breastfeeding"},
 }
-# An age as people write it: 34, 34.5, "34 years", "34 y", "6 months" (an infant's DRI group)
+# An age as people write it: 34, 34.5, "34 years", "34 y", "18 months" (a toddler's)
 AGE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:(y|yr|yrs|year|years)|(mo|mos|month|months))?\.?$", re.IGNORECASE)
 YES = {"yes", "y", "true", "1", "x"}
 NO = {"", "no", "n", "false", "0"}

@@ -312,8 +312,8 @@ def _food_rows_frozen(con, inputs: list[str], settings: CohortSettings, freeze: 
 
 
 def _unread_dates(con, groups: int) -> str:
-    """What the date cells held, when no row has a date: '; its dates read '1', '2' ...' and why the first is
-    none (day numbers of a food record, a text nutri does not read)."""
+    """What the date cells held, when no row has a date: "; the date cells read '1', '2': ..." and why the
+    first is no date (a food record's day numbers, a text nutri does not read)."""
     raw = []
     for group in range(groups):
         raw += [r[0] for r in con.execute(f"SELECT date_raw FROM dates_{group} WHERE iso = '' LIMIT 3").fetchall()]
