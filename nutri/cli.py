@@ -238,7 +238,9 @@ def read_one_person(diary_path: Path, settings):
         return read_diary(diary_path, settings)
     except ManyPeopleError as exc:
         hint = "; if it names no people, add --columns person=none" if exc.by_values else ""
-        raise UsageError(f"{exc}; add --person {exc.people[0]!r} (or another name in {exc.column!r}){hint}") from None
+        raise UsageError(
+            f"{exc}; add --person {exc.people[0]!r} (or another name in {exc.person_column!r}){hint}"
+        ) from None
 
 
 def match_settings(aliases_path, foods_path, config: dict, nutrients_from: str, accept_review: bool):

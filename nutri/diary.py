@@ -408,9 +408,11 @@ def _role_columns(name: str, headers: list[str], overrides: dict[str, str]) -> d
     """role -> header index: the user's overrides first, then the first header of each role."""
     role_index: dict[str, int] = {}
     keys = [header_key(h) for h in headers]
+    taken = set()  # roles the user settled, found or not
     for role, header in overrides.items():
+        taken.add(role)
         if role == "person" and header_key(header) == "none" and "none" not in keys:
-            continue  # --columns person=none: no column names people, whatever the values look like
+            continue  # --columns person=none: no column names people, whatever its header or values
         if header_key(header) not in keys:
             raise UsageError(
                 f"column override {role}={header}: no such header; headers are: {', '.join(h for h in headers if h)}",
@@ -420,7 +422,7 @@ def _role_columns(name: str, headers: list[str], overrides: dict[str, str]) -> d
         role_index[role] = keys.index(header_key(header))
     for index, header in enumerate(headers):
         role = _role_of(header)
-        if role and role not in role_index and index not in role_index.values():
+        if role and role not in taken and role not in role_index and index not in role_index.values():
             role_index[role] = index
     return role_index
 

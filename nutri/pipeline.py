@@ -83,12 +83,13 @@ class ManyPeopleError(UsageError):
     """A file names several people and no one person was chosen."""
 
     def __init__(self, path: Path, column: str, people: list[str], by_values: bool = False) -> None:
-        self.path, self.column, self.people, self.by_values = path, column, people, by_values
         shown = ", ".join(people[:5]) + (", ..." if len(people) > 5 else "")
         how = " (recognised by its values: several names, each on several dates)" if by_values else ""
         super().__init__(
             f"{path}: column {column!r}{how} names {len(people)} people ({shown}); a report is for one person: pick one"
         )
+        # after the base class, whose own ``column`` (where an error is) is None here: the people's column is apart
+        self.path, self.person_column, self.people, self.by_values = path, column, people, by_values
 
 
 def read_diary(path: str | Path, settings: ReadSettings = ReadSettings(), data: bytes | None = None) -> Diary:

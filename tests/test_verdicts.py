@@ -206,6 +206,15 @@ def test_a_column_naming_people_is_recognised_by_its_values(run, tmp_path):
     assert run("report", mixed, "--columns", "person=none").exit_code == 0
 
 
+def test_a_person_header_names_its_column_and_person_none_overrules_it(run, tmp_path):
+    """The refusal names the column to pick from ('Person', not None), and --columns person=none reads a
+    file whose person header names no one (a shared kitchen's 'User' of who typed the row) as one diary."""
+    shared = _shared_days_file(tmp_path, "Person,Date,Food,Amount,Unit\n", lambda person, day, i: person)
+    refused = run("report", shared)
+    assert refused.exit_code == 2 and "(or another name in 'Person')" in refused.output
+    assert run("report", shared, "--columns", "person=none").exit_code == 0
+
+
 @pytest.mark.parametrize(
     "header, label_of",
     [
