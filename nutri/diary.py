@@ -1236,11 +1236,12 @@ def _filled_cell(value: object) -> bool:
 
 
 def _grams_values(grams_text: _Col) -> tuple[np.ndarray, _Col]:
-    """A grams column as numbers (a decimal comma read as a point), and a note where one is not a number."""
+    """A grams column as numbers (a decimal comma read as a point), and a note where one is not a number or
+    is negative (taken as no grams, not as the amount eaten)."""
     cells = pd.Series(grams_text.values, dtype=object)
     number = pd.to_numeric(cells.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
     notes = [
-        f"grams {v} is not a number" if v != "" and np.isnan(x) else ""
+        f"grams {v} is not a number" if v != "" and np.isnan(x) else f"grams {v} is negative; ignored" if x < 0 else ""
         for v, x in zip(grams_text.values, number, strict=True)
     ]
     return number[grams_text.codes], _Col(grams_text.codes, _objects(notes))

@@ -480,3 +480,9 @@ def test_rows_without_a_readable_date_say_so(tmp_path, run):
     pytest.importorskip("duckdb")
     cohort = run("cohort", cohort_folder, "-o", tmp_path / "out")
     assert cohort.exit_code == 2 and "the date cells read '1', '2': date '1' is not a date" in cohort.output
+
+
+def test_negative_export_grams_are_said_to_be_ignored(tmp_path):
+    path = write(tmp_path / "d.csv", "Date,Food,Grams\n2026-11-16,banana,-5\n2026-11-16,apple,abc\n")
+    notes = read_diary(path).entries["pre_note"].astype(str).tolist()
+    assert "grams -5 is negative; ignored" in notes[0] and "grams abc is not a number" in notes[1]
