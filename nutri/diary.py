@@ -535,10 +535,6 @@ GENERIC = AppLayout("generic", frozenset())
 APP_FOOD_HEADERS = set(ROLE_HEADERS["food"]) | {key for app in LAYOUTS for role, key in app.roles if role == "food"}
 
 
-def layout_named(name: str) -> AppLayout:
-    """The app layout a diary was read with (``Diary.layout``)."""
-    return next((layout for layout in LAYOUTS if layout.name == name), GENERIC)
-
 
 def _detect_layout(headers: list[str]) -> AppLayout:
     keys = {header_key(h) for h in headers}
@@ -1222,6 +1218,8 @@ def _entry_columns(
         "pre_status": status.column(),
         "pre_note": _joined(notes),
         "person": pick("person"),
+        # a row of a file of supplements taken (ASA24's INS) is a supplement whatever nutri reads in its text
+        "as_supplement": np.full(n, layout.supplements, dtype=bool),
         **export,
     }
     return fields, int((~keep).sum()), use_dayfirst

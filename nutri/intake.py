@@ -19,7 +19,7 @@ import pandas as pd
 
 from nutri import forked
 from nutri.cache import paused_gc
-from nutri.diary import Diary, layout_named, same_text, text_array
+from nutri.diary import Diary, same_text, text_array
 from nutri.foods import NUTRIENT_COLUMNS, FoodTable
 from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
 from nutri.quantity import GRAMS_DOUBT, PortionWeights, Quantity, parse_amount_cell, parse_quantity
@@ -352,8 +352,8 @@ def analyse(
     # supplement rows with doses are supplemental intake (the magnesium UL applies to these only); a
     # dose row carries its doses and known zeros (a vitamin D pill holds no calcium), NaN where unknown
     supplemental = keys.supplemental[codes]
-    if layout_named(diary.layout).supplements:  # a file of supplements taken (ASA24's INS): every row is one
-        supplemental = np.ones(len(codes), dtype=bool)
+    if "as_supplement" in diary.entries:  # a file of supplements taken (ASA24's INS): every row is one
+        supplemental = supplemental | diary.entries["as_supplement"].to_numpy(dtype=bool)
     result, status, export_grams, match = _matched_rows(diary.entries, keys, codes, supplemental)
     _flag_implausible(result, status, keys.given_grams[codes], keys.limit[codes], export_grams)
     exported = _add_nutrients(result, status, diary, table, keys, (codes, match), supplemental, nutrients_from)
