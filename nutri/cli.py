@@ -226,16 +226,19 @@ def read_settings(sheet, columns, dayfirst, person):
     return ReadSettings(sheet, parse_column_overrides(columns), dayfirst, person)
 
 
-def read_one_person(diary_path: Path, settings):
-    """The pipeline's read, with the option that resolves a file of several people named in the message."""
-    from nutri.pipeline import ManyPeopleError, read_diary
+def read_one_person(diary_paths: tuple[Path, ...], settings):
+    """The pipeline's read of one person's files (one diary), with the option that resolves a file of several
+    people named in the message."""
+    from nutri.diary import STDIN_NAME, read_bounded
+    from nutri.pipeline import ManyPeopleError, read_diaries
 
+    if sum(str(p) == "-" for p in diary_paths) > 1:
+        raise UsageError("standard input (-) can be read once; give the other diaries as files")
+    # standard input, as CSV tools read it
+    paths = [STDIN_NAME if str(p) == "-" else p for p in diary_paths]
     try:
-        if str(diary_path) == "-":  # standard input, as CSV tools read it
-            from nutri.diary import STDIN_NAME, read_bounded
-
-            return read_diary(STDIN_NAME, settings, data=read_bounded(sys.stdin.buffer, STDIN_NAME))
-        return read_diary(diary_path, settings)
+        stdin = read_bounded(sys.stdin.buffer, STDIN_NAME) if STDIN_NAME in paths else None
+        return read_diaries(paths, settings, stdin)
     except ManyPeopleError as exc:
         hint = "; if it names no people, add --columns person=none" if exc.by_values else ""
         raise UsageError(
@@ -285,7 +288,7 @@ def summary_line(matched) -> str:
         extra.append(f"layout {diary.layout}")
     tail = f" ({'; '.join(extra)})" if extra else ""
     return printable(
-        f"{diary.path.name}: {len(matched.entries)} rows read: {c['matched']} matched, "
+        f"{diary.name}: {len(matched.entries)} rows read: {c['matched']} matched, "
         f"{c['needs_review']} need review, {c['unmatched']} unmatched, "
         f"{c['skipped']} skipped, {c['invalid']} invalid{tail}"
     )
@@ -416,7 +419,7 @@ def foods_top(
 
 
 @cli.command("match")
-@click.argument("diary", type=click.Path(path_type=Path))
+@click.argument("diary", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=OutputPath(), help="Write OUT.csv, OUT.xlsx or OUT.json (default: CSV on stdout).")
 @click.option(
     "--review",
@@ -426,7 +429,7 @@ def foods_top(
 )
 @diary_options
 def match_command(
-    diary: Path,
+    diary: tuple[Path, ...],
     output,
     review_path,
     sheet,
@@ -443,7 +446,8 @@ def match_command(
     """Match every diary row to a food and turn its amount into grams and nutrients.
 
     One output row per input row, in input order, with status (matched, needs_review,
-    unmatched, skipped, invalid) and the reason in `note`.
+    unmatched, skipped, invalid) and the reason in `note`. Several DIARY files of one person are
+    one diary, each row with its `file`.
 
     \b
     Example:
@@ -455,14 +459,15 @@ def match_command(
 
     if output is not None and output.suffix.lower() not in MATCH_FORMATS:
         raise UsageError(f"-o {output}: use a .csv, .xlsx or .json file name")
-    check_outputs({"-o": output, "--review": review_path}, diary, aliases_path, foods_path, config_path)
+    check_outputs({"-o": output, "--review": review_path}, *diary, aliases_path, foods_path, config_path)
     config = load_config(config_path)
     diary_read = read_one_person(diary, read_settings(sheet, columns, dayfirst, person))
     matched = run_matching(
         diary_read, match_settings(aliases_path, foods_path, config, nutrients_from, accept_review), quiet
     )
     analysed = matched.entries
-    frame = analysed[MATCH_COLUMNS + EXTRA_COLUMNS].round(
+    files = ["file"] if "file" in analysed else []  # several files: each row's, first
+    frame = analysed[files + MATCH_COLUMNS + EXTRA_COLUMNS].round(
         {"grams": 1, "amount": 3, **{c: 3 for c in ENTRY_NUTRIENT_COLUMNS}}
     )
     kind = MATCH_FORMATS.get(output.suffix.lower()) if output else "csv"
@@ -570,7 +575,7 @@ def build_profile(sex, age, pregnant, lactating, profile_path, config):
 
 
 @cli.command("report")
-@click.argument("diary", type=click.Path(path_type=Path))
+@click.argument("diary", nargs=-1, required=True, type=click.Path(path_type=Path))
 @profile_options
 @click.option("--week", help="One ISO week, e.g. 2026-W47.")
 @click.option("--from", "date_from", help="First day (YYYY-MM-DD).")
@@ -586,7 +591,7 @@ def build_profile(sex, age, pregnant, lactating, profile_path, config):
 @click.option("-o", "--output", type=OutputPath(), help="Write the report to this file.")
 @diary_options
 def report_command(
-    diary: Path,
+    diary: tuple[Path, ...],
     sex,
     age,
     pregnant,
@@ -610,6 +615,8 @@ def report_command(
 ) -> None:
     """Weekly intake report: totals against the DRIs, shortfalls next to the document's food sources.
 
+    Several DIARY files of one person (a history exported a year at a time) are one diary.
+
     \b
     Example:
         nutri report examples/two-weeks.csv --sex female --age 34
@@ -631,7 +638,7 @@ def report_command(
         )
     if fmt == "xlsx" and not output:
         raise UsageError("--format xlsx needs -o FILE.xlsx")
-    check_outputs({"-o": output}, diary, aliases_path, foods_path, config_path, profile_path)
+    check_outputs({"-o": output}, *diary, aliases_path, foods_path, config_path, profile_path)
     config = load_config(config_path)
     profile = build_profile(sex, age, pregnant, lactating, profile_path, config)
     diary_read = read_one_person(diary, read_settings(sheet, columns, dayfirst, person))
@@ -640,10 +647,11 @@ def report_command(
     )
     report = weekly_report(matched, ReportSettings(profile, start, end))
     if not report["weeks"]:
+        named = " + ".join(str(p) for p in diary)
         if start or end:
-            raise UsageError(f"{diary}: no dated entries to report in the chosen period")
+            raise UsageError(f"{named}: no dated entries to report in the chosen period")
         problem = matched.date_problem()  # day numbers of a food record, a date style nutri does not read
-        raise UsageError(f"{diary}: no dated entries to report" + (f"; {problem}" if problem else ""))
+        raise UsageError(f"{named}: no dated entries to report" + (f"; {problem}" if problem else ""))
     colour = output is None and sys.stdout.isatty() and fmt == "text"
     emit(output, render(report, fmt, matched, colour=colour))
     if not quiet:

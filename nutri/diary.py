@@ -117,6 +117,12 @@ class Diary:
     dayfirst: bool | None = None
     sha256: str | None = None  # of the bytes read (stdin and FIFOs cannot be read twice)
     person_by_values: bool = False  # the person column was recognised by its values, not its header
+    files: tuple[tuple[str, str | None], ...] = ()  # (name, SHA-256) of each file when several are one diary
+
+    @property
+    def name(self) -> str:
+        """The file's name, or the files' names joined ('servings-2023.csv + servings-2024.csv')."""
+        return " + ".join(name for name, _ in self.files) if self.files else self.path.name
 
 
 # -- reading the cells ----------------------------------------------------------------------
@@ -533,7 +539,6 @@ LAYOUTS = (
 GENERIC = AppLayout("generic", frozenset())
 # a header row names the food column by a synonym or by an app's own word for it (ASA24's Suppl_Description)
 APP_FOOD_HEADERS = set(ROLE_HEADERS["food"]) | {key for app in LAYOUTS for role, key in app.roles if role == "food"}
-
 
 
 def _detect_layout(headers: list[str]) -> AppLayout:
@@ -1096,6 +1101,49 @@ def read_diary(
         use_dayfirst,
         hashlib.sha256(data).hexdigest(),
         person_by_values and "person" not in overrides,
+    )
+
+
+def combine(diaries: list[Diary]) -> Diary:
+    """Several files of one person as one diary: a history exported a year at a time, or ASA24's Items and
+    INS files of the same recalls. Entries in file order, each with its file's name (``file``). Two files
+    of one app layout that share a day are refused: exports of overlapping ranges would count that day
+    twice (files of different layouts, foods and supplements, share their days by design)."""
+    if len(diaries) == 1:
+        return diaries[0]
+    days: dict[str, tuple[Diary, set]] = {}
+    for diary in diaries:
+        dated = set(diary.entries["date"][diary.entries["date"] != ""])
+        earlier = days.get(diary.layout)
+        if earlier is not None and dated & earlier[1]:
+            shared = sorted(dated & earlier[1])
+            raise UsageError(
+                f"{earlier[0].path.name} and {diary.path.name} both hold {shared[0]}"
+                + (f" and {len(shared) - 1} more day(s)" if len(shared) > 1 else "")
+                + ": their days would be counted twice",
+                fix="give exports of ranges that do not overlap",
+            )
+        days[diary.layout] = (diary, dated | (earlier[1] if earlier else set()))
+    entries = pd.concat([d.entries.assign(file=d.path.name) for d in diaries], ignore_index=True)
+    for column in COMPACT_COLUMNS:  # categories differ per file: the joined column is made one again
+        if column in entries:
+            entries[column] = entries[column].astype("category")
+    first = diaries[0]
+    layouts = list(dict.fromkeys(d.layout for d in diaries))
+    return Diary(
+        first.path,
+        entries,
+        layouts[0] if len(layouts) == 1 else "+".join(layouts),
+        first.encoding,
+        first.sheet,
+        first.header_row,
+        sum(d.blank_rows for d in diaries),
+        first.columns,
+        {k: v for d in diaries for k, v in d.nutrient_headers.items()},
+        first.dayfirst,
+        None,
+        any(d.person_by_values for d in diaries),
+        tuple((d.path.name, d.sha256) for d in diaries),
     )
 
 

@@ -366,6 +366,8 @@ def analyse(
     result["alternative_amount"] = keys.from_supplement(
         lambda s: s.alternative[1] if s.alternative else np.nan, np.nan, float
     )[codes]
+    if "file" in diary.entries:  # several files of one person (diary.combine): each row's file
+        result["file"] = diary.entries["file"].array
     # one frame of the columns as made, none copied (a frame made column by column re-made its blocks)
     return pd.DataFrame(result, copy=False)
 

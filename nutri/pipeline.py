@@ -103,6 +103,16 @@ def read_diary(path: str | Path, settings: ReadSettings = ReadSettings(), data: 
     return select_person(diary, settings.person)
 
 
+def read_diaries(paths: list[str | Path], settings: ReadSettings = ReadSettings(), stdin: bytes | None = None) -> Diary:
+    """Several files of one person as one diary (``diary.combine``), each read and its person picked as
+    ``read_diary`` does; ``stdin``: the bytes of the one path that is standard input."""
+    from nutri.diary import STDIN_NAME, combine
+
+    return combine(
+        [read_diary(p, settings, data=stdin) if str(p) == STDIN_NAME else read_diary(p, settings) for p in paths]
+    )
+
+
 def people(diary: Diary) -> list[str]:
     """The people a diary's person column names, in order of appearance; [] when it has none.
 
@@ -216,11 +226,15 @@ def weekly_report(matched: Matched, settings: ReportSettings | Profile | None = 
         settings = ReportSettings(profile=settings)
     profile = settings.profile or Profile(assumed=True)
     diary = matched.diary
-    from_stdin = str(diary.path) == STDIN_NAME  # no file to name or hash again; the bytes read were hashed
+    # no file to name or hash again (standard input, several files): the bytes read were hashed
+    read_hashed = str(diary.path) == STDIN_NAME or bool(diary.files)
     report = build_report(
-        matched.entries, profile, matched.table, None if from_stdin else diary.path, settings.start, settings.end
+        matched.entries, profile, matched.table, None if read_hashed else diary.path, settings.start, settings.end
     )
-    if from_stdin:
+    if diary.files:
+        names, hashes = zip(*diary.files, strict=True)
+        report["sources"].update(input_file="; ".join(names), input_sha256="; ".join(h or "-" for h in hashes))
+    elif read_hashed:
         report["sources"].update(input_file=diary.path.name, input_sha256=diary.sha256)
     # every renderer gets the report through the output-safety layer (no NaN/inf, no control characters)
     return clean(report)

@@ -348,3 +348,50 @@ def test_alias_errors_name_the_file_line_after_comments(run, tmp_path):
     diary = write(tmp_path / "d.csv", "Date,Food,Amount,Unit\n2026-11-16,spinach,1,cup\n")
     result = run("match", diary, "--aliases", aliases)
     assert result.exit_code != 0 and "line 5" in result.output
+
+
+def test_several_files_of_one_person_are_one_diary(run, tmp_path):
+    """A history exported a year (here a week) at a time: the report of the files is the report of the
+    whole diary, the match output names each row's file, and exports of overlapping ranges are refused
+    rather than counting a day twice."""
+    lines = (ROOT / "examples" / "two-weeks.csv").read_text(encoding="utf-8").splitlines()
+    header, body = lines[0], lines[1:]
+    first = write(tmp_path / "week-1.csv", "\n".join([header, *(r for r in body if r < "2026-11-16")]) + "\n")
+    second = write(tmp_path / "week-2.csv", "\n".join([header, *(r for r in body if r >= "2026-11-16")]) + "\n")
+    whole = json.loads(run("report", ROOT / "examples" / "two-weeks.csv", "-f", "json", "-q").output)
+    result = run("report", first, second, "-f", "json", "-q")
+    assert result.exit_code == 0, result.output
+    both = json.loads(result.output)
+    assert both["weeks"] == whole["weeks"] and both["whole_period"] == whole["whole_period"]
+    assert both["sources"]["input_file"] == "week-1.csv; week-2.csv"
+    assert len(both["sources"]["input_sha256"].split("; ")) == 2
+    matched = run("match", first, second, "-o", tmp_path / "m.csv")
+    assert matched.exit_code == 0 and "week-1.csv + week-2.csv:" in matched.output
+    rows = list(csv.DictReader((tmp_path / "m.csv").open(encoding="utf-8")))
+    assert list(rows[0])[:2] == ["file", "row"] and len(rows) == len(body)
+    assert (rows[0]["file"], rows[0]["row"]) == ("week-1.csv", "2") and rows[-1]["file"] == "week-2.csv"
+    overlap = run("report", first, ROOT / "examples" / "two-weeks.csv")
+    assert overlap.exit_code == 2
+    days = len({r.split(",")[0] for r in body if r < "2026-11-16"})
+    assert f"week-1.csv and two-weeks.csv both hold 2026-11-09 and {days - 1} more day(s)" in overlap.output
+    twice = run("report", "-", "-")
+    assert twice.exit_code == 2 and "standard input (-) can be read once" in twice.output
+
+
+def test_an_asa24_respondents_items_and_supplements_are_one_report(run, tmp_path):
+    """ASA24's Items and INS files share their recalls' days by design: one report, the INS file's
+    magnesium counted as supplemental."""
+    from conftest import ASA24_INS_HEADER, asa24_items
+
+    recall = {"UserName": "P01", "IntakeStartDateTime": "01/31/2025 0:00"}
+    items = write(
+        tmp_path / "S_Items.csv",
+        asa24_items([recall | {"FoodAmt": "244", "Food_Description": "Milk, whole", "MAGN": "24.4", "KCAL": "149"}]),
+    )
+    pill = recall | {"SupplUnit": "Dose(s)", "SupplAmount": "1", "Suppl_Description": "MAGNESIUM 400 MG"}
+    supplements = write(tmp_path / "S_INS.csv", asa24_items([pill | {"MAGN": "400"}], ASA24_INS_HEADER))
+    result = run("report", items, supplements, "-f", "json", "-q")
+    assert result.exit_code == 0, result.output
+    day = next(d for d in json.loads(result.output)["weeks"][0]["days"] if d["logged"])
+    # 400 mg of supplemental magnesium: above its UL (350 mg, supplements only); the milk's 24 mg is not
+    assert day["magnesium_mg"] == pytest.approx(424.4) and day["above_ul"] == ["magnesium"]

@@ -521,12 +521,15 @@ def _problem_rows(rows: pd.DataFrame, limit: int = 50) -> list[dict]:
     """One line per distinct text (first row, how many rows, why), most frequent first."""
     if rows.empty:
         return []
+    several = "file" in rows  # several files of one person: a row number is its file's
+    files = {"file": ("file", "first")} if several else {}
     grouped = rows.groupby("input", sort=False).agg(
-        row=("row", "first"), rows=("row", "size"), food=("food", "first"), note=("note", "first")
+        row=("row", "first"), rows=("row", "size"), food=("food", "first"), note=("note", "first"), **files
     )
     grouped = grouped.sort_values(["rows", "row"], ascending=[False, True]).head(limit)
     return [
         {"row": int(r.row), "rows": int(r.rows), "input": text, "food": r.food, "note": r.note}
+        | ({"file": r.file} if several else {})
         for text, r in zip(grouped.index, grouped.itertuples(), strict=False)
     ]
 
@@ -666,7 +669,7 @@ def build_report(
     counts = summary_counts(analysed)
     # only the columns read from these rows: a copy of every column of the rows needing review (400k of
     # a 1M-row diary) was the peak of its report
-    listed = analysed[["row", "input", "food", "note"]]
+    listed = analysed[["row", "input", "food", "note", *(["file"] if "file" in analysed else [])]]
     review = listed[analysed["status"] == "needs_review"]
     unmatched = listed[analysed["status"] == "unmatched"]
     invalid = listed[analysed["status"] == "invalid"]

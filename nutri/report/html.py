@@ -176,7 +176,7 @@ def _data_quality(report: Report) -> list[str]:
     for kind, items in (("needs review", q.needs_review), ("unmatched", q.unmatched), ("invalid", q.invalid)):
         for item in items[:20]:
             more = f" (+{item.rows - 1} more)" if item.rows > 1 else ""
-            out.append(f"<li>row {item.row}{more} {e(kind)}: {e(item.input)}: {e(item.note)}</li>")
+            out.append(f"<li>{e(item.where)}{more} {e(kind)}: {e(item.input)}: {e(item.note)}</li>")
     out += [f"<li>{e(line)}</li>" for line in unknown_value_lines(q)]
     out.append("</ul></section>")
     return out

@@ -492,6 +492,12 @@ class ProblemRow(Model):
     input: str
     food: str
     note: str
+    file: str = ""  # the row's file, when several files are one diary
+
+    @property
+    def where(self) -> str:
+        """'row 431', or 'row 431 of servings-2024.csv'."""
+        return f"row {self.row}" + (f" of {self.file}" if self.file else "")
 
 
 @dataclass(frozen=True)

@@ -285,7 +285,7 @@ def _data_quality_lines(q: DataQuality, markdown: bool) -> list[str]:
         f"Rows: {q.rows}; matched {c['matched']}, needs review {c['needs_review']}, unmatched {c['unmatched']}, skipped {c['skipped']}, invalid {c['invalid']}"
     )
     for kind, items in (("needs review", q.needs_review), ("unmatched", q.unmatched), ("invalid", q.invalid)):
-        out += [f"- row {item.row}{_more(item)} {kind}: {item.input!r}: {item.note}" for item in items[:10]]
+        out += [f"- {item.where}{_more(item)} {kind}: {item.input!r}: {item.note}" for item in items[:10]]
     out += [f"- {line}" for line in unknown_value_lines(q)]
     out.append("")
     return out

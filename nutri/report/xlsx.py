@@ -239,6 +239,7 @@ def _days_sheet(workbook, report: Report) -> None:
 
 
 ENTRY_HEADERS = {
+    "file": Column("File", 24),
     "row": Column("Row", 6, "0"),
     "date": Column("Date", 11, DATE_FORMAT),
     "meal": Column("Meal", 12),
@@ -258,11 +259,12 @@ def _entries_sheet(workbook, entries: pd.DataFrame | None) -> None:
     from nutri.intake import MATCH_COLUMNS
 
     units = {n.column: Column(f"{n.label} ({n.unit})", 10, decimals_format(n.decimals)) for n in ENTRY_NUTRIENTS}
-    columns = [ENTRY_HEADERS.get(c) or units.get(c) or Column(c, 12) for c in MATCH_COLUMNS]
     if entries is None:
         entries = pd.DataFrame(columns=MATCH_COLUMNS)
-    values = entries[MATCH_COLUMNS].astype(object).where(entries[MATCH_COLUMNS].notna(), None)
-    dates = MATCH_COLUMNS.index("date")
+    shown = (["file"] if "file" in entries else []) + MATCH_COLUMNS  # several files: each row's, first
+    columns = [ENTRY_HEADERS.get(c) or units.get(c) or Column(c, 12) for c in shown]
+    values = entries[shown].astype(object).where(entries[shown].notna(), None)
+    dates = shown.index("date")
     rows = ([_as_date(v) if i == dates else v for i, v in enumerate(row)] for row in values.itertuples(index=False))
     write_sheet(workbook, "Entries", columns, rows)
 
