@@ -492,7 +492,7 @@ class ProblemRow(Model):
     input: str
     food: str
     note: str
-    file: str = ""  # the row's file, when several files are one diary
+    file: str | None = field(default=None, metadata=OMIT)  # the row's file, when several files are one diary
 
     @property
     def where(self) -> str:
