@@ -25,6 +25,7 @@ __all__ = [
     "ReportSettings",
     "analyse",
     "match_entries",
+    "read_diaries",
     "read_diary",
     "render",
     "weekly_report",

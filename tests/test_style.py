@@ -39,5 +39,5 @@ def test_the_command_line_runs_the_stages_only_through_the_pipeline():
     source = (ROOT / "nutri" / "cli.py").read_text(encoding="utf-8")
     for stage_call in ("build_report(", "analyse(", "Matcher(", "_tables_and_matcher", "load_foods(", "daily_totals("):
         assert stage_call not in source, stage_call
-    for call in ("read_diary(", "match_entries(", "weekly_report(", "render("):
+    for call in ("read_diaries(", "match_entries(", "weekly_report(", "render("):
         assert call in source, call
