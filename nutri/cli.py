@@ -286,6 +286,10 @@ def summary_line(matched) -> str:
         extra.append(f"read as {diary.encoding}")
     if diary.layout != "generic":
         extra.append(f"layout {diary.layout}")
+    if diary.date_by_values:
+        extra.append(f"dates from column {diary.columns['date']!r}, recognised by its values")
+    elif "date" not in diary.columns:
+        extra.append("no column holds dates: no row has a day")
     tail = f" ({'; '.join(extra)})" if extra else ""
     return printable(
         f"{diary.name}: {len(matched.entries)} rows read: {c['matched']} matched, "

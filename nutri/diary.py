@@ -118,6 +118,7 @@ class Diary:
     sha256: str | None = None  # of the bytes read (stdin and FIFOs cannot be read twice)
     person_by_values: bool = False  # the person column was recognised by its values, not its header
     files: tuple[tuple[str, str | None], ...] = ()  # (name, SHA-256) of each file when several are one diary
+    date_by_values: bool = False  # the date column was recognised by its values, not its header
 
     @property
     def name(self) -> str:
@@ -1078,6 +1079,14 @@ def read_diary(
     headers = [_cell_text(c) for c in cells.rows[header_index]]
     role_index, layout, nutrients = header_columns(name, headers, overrides)
     body = _body_columns(name, cells, header_index, len(headers))
+    if "date" not in role_index:  # a date column under a header of its own ("Timestamp", "Logged at")
+        found = date_column_by_values(headers, role_index, nutrients, lambda i: body[i].values[:DATE_SAMPLE])
+        if found is not None:
+            role_index["date"] = found
+    date_by_values = (
+        "date" in role_index and "date" not in overrides and _role_of(headers[role_index["date"]]) != "date"
+    )
+    date_by_values &= all(role != "date" for role, _ in layout.roles)
     fields, blank_rows, use_dayfirst = _entry_columns(
         body, cells, header_index, len(headers), role_index, layout, nutrients, dayfirst
     )
@@ -1101,6 +1110,7 @@ def read_diary(
         use_dayfirst,
         hashlib.sha256(data).hexdigest(),
         person_by_values and "person" not in overrides,
+        date_by_values=date_by_values,
     )
 
 
@@ -1309,6 +1319,34 @@ class _Status:
 
     def column(self) -> _Col:
         return _Col(self.codes, _objects(self.labels))
+
+
+DATE_SAMPLE = 500  # distinct values of a column looked at to tell whether it holds dates
+# a date as text has its parts apart (2026-11-16, 16.11.2026, 11/16/2026) or a month's name: a bare number
+# (an amount, a count, an id) is no date, whatever Excel would make of it
+DATE_LIKE_RE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|[A-Za-z]{3,}.*\d{4}|\d{1,2}[- ]?[A-Za-z]{3,9}[- ]?\d{2,4}")
+
+
+def date_column_by_values(headers: list[str], role_index: dict[str, int], nutrients: list, values) -> int | None:
+    """The first column no role or export nutrient has taken whose values are dates (nine in ten of its
+    distinct non-blank values, ``values(index)``, read as dates in either day order): the date column of a
+    diary that names it its own way ("Timestamp", "Logged at", "Fecha")."""
+    taken = set(role_index.values()) | {n.index for n in nutrients}
+    for index in range(len(headers)):
+        if index in taken:
+            continue
+        cells = [v for v in values(index) if _cell_text(v)]
+        if not cells:
+            continue
+        dated = sum(
+            1
+            for v in cells
+            if isinstance(v, dt.date)
+            or (isinstance(v, str) and DATE_LIKE_RE.search(v) and (parse_date(v, False)[0] or parse_date(v, True)[0]))
+        )
+        if dated >= 0.9 * len(cells):
+            return index
+    return None
 
 
 def _person_column_by_values(

@@ -71,6 +71,8 @@ class Matched:
 
     def date_problem(self) -> str:
         """Why the first row without a date has none ('row 2: date '1' is not a date nutri reads ...'), or ''."""
+        if "date" not in self.diary.columns:
+            return "no column holds dates; name it Date, or pass --columns date=HEADER"
         undated = self.entries[(self.entries["date"] == "") & (self.entries["status"] != "skipped")]
         if undated.empty:
             return ""

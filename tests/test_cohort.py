@@ -881,3 +881,20 @@ def test_a_caseload_workbook_is_read_a_person_a_sheet_with_sheet_star(tmp_path, 
     assert result.exit_code == 0, result.output
     days = pd.read_csv(tmp_path / "out" / "person_days.csv")
     assert days[["person", "date"]].values.tolist() == [["Ann", "2026-11-16"], ["Bob", "2026-11-17"]]
+
+
+def test_a_date_column_under_a_header_of_its_own_is_found_by_its_values(tmp_path):
+    """As the reader finds it: the cohort's engine samples the column's distinct values."""
+    path = tmp_path / "study.csv"
+    path.write_text(
+        "Participant,Logged at,Food,Amount,Unit\n"
+        + "".join(f"{p},2026-11-{d} 08:30,banana,1,medium\n" for p in ("ann", "bob") for d in (16, 17)),
+        encoding="utf-8",
+    )
+    days = run_cohort([str(path)], CohortSettings()).person_days
+    assert days[["person", "date"]].values.tolist() == [
+        ["ann", "2026-11-16"],
+        ["ann", "2026-11-17"],
+        ["bob", "2026-11-16"],
+        ["bob", "2026-11-17"],
+    ]

@@ -486,3 +486,25 @@ def test_negative_export_grams_are_said_to_be_ignored(tmp_path):
     path = write(tmp_path / "d.csv", "Date,Food,Grams\n2026-11-16,banana,-5\n2026-11-16,apple,abc\n")
     notes = read_diary(path).entries["pre_note"].astype(str).tolist()
     assert "grams -5 is negative; ignored" in notes[0] and "grams abc is not a number" in notes[1]
+
+
+def test_a_date_column_under_a_header_of_its_own_is_found_by_its_values(tmp_path, run):
+    """'Timestamp', 'Logged at', 'Fecha': a column of dates is the date column whatever its header; a
+    column of amounts, ids or notes is not (bare numbers are no dates)."""
+    path = write(
+        tmp_path / "log.csv",
+        "Entry,Logged at,Food,Amount,Unit,Notes\n"
+        "45001,2026-11-16 08:30,banana,1,medium,at work\n"
+        "45002,16.11.2026,milk,1,cup,\n"
+        "45003,Nov 17 2026,apple,1,medium,snack 2026\n",
+    )
+    diary = read_diary(path)
+    assert diary.columns["date"] == "Logged at" and diary.date_by_values
+    assert diary.entries["date"].tolist() == ["2026-11-16", "2026-11-16", "2026-11-17"]
+    matched = run("match", path, "-o", tmp_path / "m.csv")
+    assert "dates from column 'Logged at', recognised by its values" in matched.output
+    undated = write(tmp_path / "undated.csv", "Entry,Food,Amount,Unit\n45001,banana,1,medium\n45002,milk,1,cup\n")
+    assert "date" not in read_diary(undated).columns
+    refused = run("report", undated)
+    assert refused.exit_code == 2 and "no column holds dates; name it Date" in refused.output
+    assert read_diary(write(tmp_path / "d.csv", "Date,Food\n2026-11-16,banana\n")).date_by_values is False

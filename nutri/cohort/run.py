@@ -143,7 +143,7 @@ def _read_and_analyse(
                 raise
             companions.append((path, exc))
             continue
-        layout = sources.layout_of(source, dict(settings.columns), settings.person)
+        layout = sources.layout_of(source, dict(settings.columns), settings.person, con)
         if settings.person is not None and layout.person is None and len(units) == 1:
             raise UsageError(
                 f"no column {settings.person!r}; headers are: {', '.join(h for h in source.headers if h)}",

@@ -281,11 +281,17 @@ class Layout:
     profile: dict[str, int]
 
 
-def layout_of(source: Source, overrides: dict[str, str], person_column: str | None) -> Layout:
+def layout_of(source: Source, overrides: dict[str, str], person_column: str | None, con=None) -> Layout:
+    """The roles' columns of a source (``diary.header_columns``; with ``con``, a date column under a header of
+    its own is found by its values, as the reader finds it)."""
     name, headers = str(source.path), source.headers
     role_index, app, nutrients = reader.header_columns(
         name, headers, {k: v for k, v in overrides.items() if k != "person"}
     )
+    if "date" not in role_index and con is not None:
+        found = reader.date_column_by_values(headers, role_index, nutrients, lambda i: _distinct(con, source, i))
+        if found is not None:
+            role_index["date"] = found
     keys = [reader.header_key(h) for h in headers]
     person = None
     if person_column is not None:
@@ -312,6 +318,11 @@ def layout_of(source: Source, overrides: dict[str, str], person_column: str | No
     profile = {field: keys.index(k) for field, names in PROFILE_HEADERS.items() for k in keys if k in names}
     profile = {f: i for f, i in profile.items() if i not in role_index.values() and i != person}
     return Layout(role_index, app, nutrients, key, person, profile)
+
+
+def _distinct(con, source: Source, index: int) -> list[str]:
+    query = f"SELECT DISTINCT c{index} FROM {source.relation} WHERE c{index} <> '' LIMIT {reader.DATE_SAMPLE}"
+    return [row[0] for row in con.execute(query).fetchall()]
 
 
 def _role_at(role_index: dict[str, int], index: int) -> str:
