@@ -898,3 +898,18 @@ def test_a_date_column_under_a_header_of_its_own_is_found_by_its_values(tmp_path
         ["bob", "2026-11-16"],
         ["bob", "2026-11-17"],
     ]
+
+
+def test_files_named_alike_in_participants_folders_are_different_people(tmp_path):
+    """Cronometer names every export servings.csv: a folder a participant, each with its servings.csv, is
+    as many people, named by their paths; two files were one person 'servings' before (their days summed)."""
+    for person, food in (("ann", "banana"), ("bob", "apple")):
+        (tmp_path / "study" / person).mkdir(parents=True)
+        (tmp_path / "study" / person / "servings.csv").write_text(
+            f"Date,Food,Amount,Unit\n2026-11-16,{food},1,medium\n", encoding="utf-8"
+        )
+    (tmp_path / "study" / "cat.csv").write_text("Date,Food,Amount,Unit\n2026-11-16,milk,1,cup\n", encoding="utf-8")
+    for settings in (CohortSettings(), CohortSettings(engine_bytes=1)):  # read by the reader, or scanned
+        days = run_cohort([str(tmp_path / "study")], settings).person_days
+        assert days["person"].tolist() == ["ann/servings", "bob/servings", "cat"]
+        assert days["entries"].tolist() == [1, 1, 1]

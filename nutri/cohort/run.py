@@ -7,6 +7,7 @@ once, one row per person-week and per person (their summaries) and the people.
 from __future__ import annotations
 
 import gc
+import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -119,7 +120,24 @@ def _sheets(paths: list[Path], settings: CohortSettings) -> list[tuple[Path, str
             units += [(path, sheet, sheet) for sheet in found] or [(path, None, "")]
         else:
             units.append((path, settings.sheet if is_workbook or not workbooks else None, ""))
-    return units
+    return _unique_names(units)
+
+
+def _unique_names(units: list[tuple[Path, str | None, str]]) -> list[tuple[Path, str | None, str]]:
+    """Files named alike (each participant's folder holding Cronometer's servings.csv) are different people:
+    a file's one person is its stem unless another file has that stem, then its path from the folder the
+    files share, without the suffix ('ann/servings', 'bob/servings'), never one person made of two files."""
+    stems: dict[str, list[Path]] = {}
+    for path, _, person in units:
+        if not person:
+            stems.setdefault(path.stem, []).append(path)
+    named = {}
+    for paths in stems.values():
+        distinct = list(dict.fromkeys(p.resolve() for p in paths))
+        if len(distinct) > 1:
+            common = Path(os.path.commonpath([p.parent for p in distinct]))
+            named.update({p: p.relative_to(common).with_suffix("").as_posix() for p in distinct})
+    return [(path, sheet, person or named.get(path.resolve(), "")) for path, sheet, person in units]
 
 
 def _read_and_analyse(

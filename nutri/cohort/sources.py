@@ -10,6 +10,7 @@ their results are joined back to the rows in the engine. Dates are parsed once p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import glob
 import re
@@ -129,10 +130,10 @@ def load(
         columns = ", ".join(f"TRIM(COALESCE(CAST({_ident(h)} AS STRING), '')) AS c{i}" for i, h in enumerate(headers))
         con.execute(f"CREATE TEMP VIEW {relation} AS SELECT {columns} FROM read_parquet({_quote(name)})")
         return Source(
-            path, relation, [str(h) for h in headers], reader._Cells([], text="", encoding=None, delimiter=",")
+            path, relation, [str(h) for h in headers], reader._Cells([], text="", encoding=None, delimiter=","), person
         )
     if suffix in reader.TEXT_SUFFIXES and path.stat().st_size > engine_bytes:
-        return _scan_text(con, path, relation, overrides, workspace)
+        return dataclasses.replace(_scan_text(con, path, relation, overrides, workspace), person=person)
     data = reader._load_bytes(path)
     cells = reader._read_cells(name, data, suffix, sheet, overrides)
     header_index = reader.header_row(name, cells.rows, overrides)
