@@ -909,7 +909,7 @@ def test_files_named_alike_in_participants_folders_are_different_people(tmp_path
             f"Date,Food,Amount,Unit\n2026-11-16,{food},1,medium\n", encoding="utf-8"
         )
     (tmp_path / "study" / "cat.csv").write_text("Date,Food,Amount,Unit\n2026-11-16,milk,1,cup\n", encoding="utf-8")
-    for settings in (CohortSettings(), CohortSettings(engine_bytes=1)):  # read by the reader, or scanned
-        days = run_cohort([str(tmp_path / "study")], settings).person_days
+    for cohort_settings in (CohortSettings(), CohortSettings(engine_bytes=1)):  # read by the reader, or scanned
+        days = run_cohort([str(tmp_path / "study")], cohort_settings).person_days
         assert days["person"].tolist() == ["ann/servings", "bob/servings", "cat"]
         assert days["entries"].tolist() == [1, 1, 1]
