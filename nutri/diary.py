@@ -976,6 +976,21 @@ COMPANIONS = (
         "export the Servings instead (Settings > Export Data > Food & Recipe Entries)",
     ),
     Companion(
+        frozenset({"day", "group", "exercise", "minutes", "caloriesburned"}),
+        "Cronometer's exercises export",
+        "nutri reads the Servings export (servings.csv)",
+    ),
+    Companion(
+        frozenset({"day", "group", "metric", "unit", "amount"}),
+        "Cronometer's biometrics export",
+        "nutri reads the Servings export (servings.csv)",
+    ),
+    Companion(
+        frozenset({"day", "group", "note"}),
+        "Cronometer's notes export",
+        "nutri reads the Servings export (servings.csv)",
+    ),
+    Companion(
         frozenset({"date", "meal", "calories", "fatg", "carbohydratesg", "proteing"}),
         "MyFitnessPal's Nutrition Summary (meal totals, no foods)",
         "save the Printable Diary (Reports > Printable Diary) as a web page",

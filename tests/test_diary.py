@@ -384,6 +384,9 @@ def test_short_survey_variables_are_nutrients_only_in_their_layout(tmp_path):
             "Nutrition Summary",
         ),
         ("Date,Food cals,Exercise cals,Budget cals,EER", "daily calorie summary"),
+        ("Day,Group,Exercise,Minutes,Calories Burned", "exercises"),
+        ("Day,Group,Metric,Unit,Amount", "biometrics"),
+        ("Day,Group,Note", "notes"),
         ("Date,Value,Secondary Value,Last Updated", "water intake"),
         (
             "Name,UniqueId,Brand,Image,Quantity,Measure,Calories,Fat (g),Protein (g),Carbohydrates (g)",
