@@ -913,3 +913,19 @@ def test_files_named_alike_in_participants_folders_are_different_people(tmp_path
         days = run_cohort([str(tmp_path / "study")], cohort_settings).person_days
         assert days["person"].tolist() == ["ann/servings", "bob/servings", "cat"]
         assert days["entries"].tolist() == [1, 1, 1]
+
+
+def test_one_persons_day_in_two_exports_of_one_kind_is_refused(tmp_path, run):
+    """Exports of overlapping ranges (January-February, February-March) would count the shared day twice:
+    the run stops naming the person, the day and both files, as the report does for one person."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    header = "Person,Date,Food,Amount,Unit\n"
+    (folder / "jan.csv").write_text(header + "ann,2026-11-16,banana,1,medium\nann,2026-11-17,milk,1,cup\n")
+    bob = "bob,2026-11-16,milk,1,cup\nbob,2026-11-17,milk,1,cup\n"
+    (folder / "feb.csv").write_text(header + "ann,2026-11-17,apple,1,medium\nann,2026-11-19,milk,1,cup\n" + bob)
+    result = run("cohort", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 2 and "ann's 2026-11-17 is in both" in result.output
+    assert "feb.csv" in result.output and "jan.csv" in result.output and "counted twice" in result.output
+    (folder / "feb.csv").write_text(header + "ann,2026-11-18,apple,1,medium\nann,2026-11-19,milk,1,cup\n" + bob)
+    assert run("cohort", folder, "-o", tmp_path / "out").exit_code == 0  # another person's same day is fine

@@ -182,6 +182,14 @@ def _read_and_analyse(
         with sources.read_errors([units[n][0] for n in numbers]):
             rows = sources.group_rows(con, numbers, group)
             dates = sources.dates_relation(con, rows, group, settings.dayfirst, len(numbers))
+            shared = sources.shared_day(con, rows, dates) if len(numbers) > 1 else None
+            if shared is not None:
+                person, day, first, other = shared
+                raise UsageError(
+                    f"{person}'s {day} is in both {units[first][0]} and {units[other][0]}: "
+                    "its rows would be counted twice",
+                    fix="give exports of ranges that do not overlap",
+                )
             cells, keys = sources.key_cells(con, rows, layout, group, stats["distinct_keys"])
             profile_cells.append(sources.profile_cells(con, rows, layout))
         stats["distinct_keys"] += len(keys)

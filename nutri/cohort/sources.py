@@ -382,6 +382,17 @@ def group_rows(con, numbers: list[int], group: int) -> str:
     return relation
 
 
+def shared_day(con, rows: str, dates: str) -> tuple[str, str, int, int] | None:
+    """A person's day in two files of one group (``group_rows``): (person, ISO date, file, other file), or
+    None. Exports of one kind that overlap (January-February and February-March) would count it twice."""
+    found = con.execute(
+        f"SELECT r.person, d.iso, min(r.file), max(r.file) FROM {rows} r "
+        f"JOIN {dates} d ON d.file = r.file AND d.date_raw = r.date_raw WHERE d.iso <> '' "
+        "GROUP BY r.person, d.iso HAVING min(r.file) <> max(r.file) ORDER BY d.iso, r.person LIMIT 1"
+    ).fetchall()
+    return tuple(found[0]) if found else None
+
+
 def dates_relation(con, rows: str, number: int, dayfirst: bool | None, files: int = 1) -> str:
     """ISO date per file (of ``files``) and distinct raw date, by the reader's own style vote within each file (one
     export's "03/04/2026" may be March, another's April) and its parser ('' when invalid), and ``day``,
