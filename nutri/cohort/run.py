@@ -140,15 +140,10 @@ def _unique_names(units: list[tuple[Path, str | None, str]]) -> list[tuple[Path,
     return [(path, sheet, person or named.get(path.resolve(), "")) for path, sheet, person in units]
 
 
-def _read_and_analyse(
-    con, paths: list[Path], settings: CohortSettings, workspace: Path, say
-) -> tuple[list, dict, list]:
-    """Each file's rows in the engine, files of one shape together (``sources.group_rows``), each group's
-    dates and distinct keys; the rows numbered (``_number_rows``) while the keys are analysed, once per
-    group; (profile cells per group, counts, the analysed keys per group)."""
-    match, _ = _matcher(settings)
+def _load_all(con, units: list, settings: CohortSettings, workspace: Path) -> tuple[dict, dict, list]:
+    """Each input's rows in the engine (``sources.rows_relation``): (number -> (source, layout), shape ->
+    numbers, the app's other exports set aside as (path, error))."""
     read, groups, companions = {}, {}, []
-    units = _sheets(paths, settings)
     for number, (path, sheet, person) in enumerate(units):
         try:
             source = sources.load(
@@ -174,6 +169,18 @@ def _read_and_analyse(
         groups.setdefault(sources.shape_of(source, layout), []).append(number)
     if not read:  # every file is an app's other export: the first one's error says what it is
         raise companions[0][1]
+    return read, groups, companions
+
+
+def _read_and_analyse(
+    con, paths: list[Path], settings: CohortSettings, workspace: Path, say
+) -> tuple[list, dict, list]:
+    """Each file's rows in the engine, files of one shape together (``sources.group_rows``), each group's
+    dates and distinct keys; the rows numbered (``_number_rows``) while the keys are analysed, once per
+    group; (profile cells per group, counts, the analysed keys per group)."""
+    match, _ = _matcher(settings)
+    units = _sheets(paths, settings)
+    read, groups, companions = _load_all(con, units, settings, workspace)
     files, profile_cells = [], []
     stats = {"files": len(paths), "rows": 0, "distinct_keys": 0}
     stats["companion_files"] = [{"file": str(path), "is": exc.companion.what} for path, exc in companions]
