@@ -956,8 +956,9 @@ def _body(name: str, cells: _Cells, header_index: int, width: int) -> pd.DataFra
 
 @dataclass(frozen=True)
 class Companion:
-    """A file an app exports beside its diary that holds no food rows nutri can read, recognised by header
-    keys it always has (and no food header besides them): named for what it is, with where the diary is."""
+    """A file an app or a survey exports beside its diary that holds no food rows nutri can read,
+    recognised by header keys it always has (and no food header besides them): named for what it is,
+    with where the diary is."""
 
     headers: frozenset[str]
     what: str
@@ -969,6 +970,24 @@ COMPANIONS = (
         frozenset({"username", "recallno", "intakestartdatetime"}),
         "an ASA24 analysis file other than Items and INS (Totals, TNS, TS or Responses)",
         "nutri reads a recall's foods from its Items file (..._Items.csv) and supplements from its INS file",
+    ),
+    # NHANES's dietary files (What We Eat in America) hold each food as a USDA food code with its grams and
+    # nutrients, and each recall as day 1 or 2: no food text to match and no calendar date to assess by
+    *(
+        Companion(
+            frozenset({"seqn", f"dr{day}ifdcd", f"dr{day}igrms"}),
+            f"an NHANES individual foods file (DR{day}IFF): food codes and grams, no food names or dates",
+            "give each row the food's description (NHANES's DRXFCD file) and the recall's date",
+        )
+        for day in (1, 2)
+    ),
+    *(
+        Companion(
+            frozenset({"seqn", f"dr{day}tkcal"}),
+            f"an NHANES total nutrients file (DR{day}TOT: each recall's day totals, no foods)",
+            "nutri reads foods: the individual foods file (DR1IFF), with descriptions and dates",
+        )
+        for day in (1, 2)
     ),
     Companion(
         frozenset({"date", "energykcal", "completed"}),

@@ -387,6 +387,8 @@ def test_short_survey_variables_are_nutrients_only_in_their_layout(tmp_path):
         ("Day,Group,Exercise,Minutes,Calories Burned", "exercises"),
         ("Day,Group,Metric,Unit,Amount", "biometrics"),
         ("Day,Group,Note", "notes"),
+        ("SEQN,WTDRD1,DR1ILINE,DR1DAY,DR1IFDCD,DR1IGRMS,DR1IKCAL,DR1IMAGN", "NHANES individual foods file (DR1IFF)"),
+        ("SEQN,WTDRD1,DR2TKCAL,DR2TMAGN", "NHANES total nutrients file (DR2TOT"),
         ("Date,Value,Secondary Value,Last Updated", "water intake"),
         (
             "Name,UniqueId,Brand,Image,Quantity,Measure,Calories,Fat (g),Protein (g),Carbohydrates (g)",
