@@ -118,6 +118,10 @@ def diary_options(func):
                 help="Read ambiguous slash dates as D/M/YYYY (the file's own evidence wins).",
             ),
             click.option(
+                "--first-day",
+                help="The date of day 1 of a food record dated by day numbers (Day 1, Day 2...), YYYY-MM-DD.",
+            ),
+            click.option(
                 "--nutrients-from",
                 type=click.Choice(["export", "table"]),
                 default="export",
@@ -219,11 +223,11 @@ def load_config(path: Path | None) -> dict:
     return {}
 
 
-def read_settings(sheet, columns, dayfirst, person):
+def read_settings(sheet, columns, dayfirst, person, first_day=None):
     from nutri.diary import parse_column_overrides
     from nutri.pipeline import ReadSettings
 
-    return ReadSettings(sheet, parse_column_overrides(columns), dayfirst, person)
+    return ReadSettings(sheet, parse_column_overrides(columns), dayfirst, person, _parse_day(first_day, "--first-day"))
 
 
 def read_one_person(diary_paths: tuple[Path, ...], settings):
@@ -439,6 +443,7 @@ def match_command(
     sheet,
     columns,
     dayfirst,
+    first_day,
     nutrients_from,
     aliases_path,
     foods_path,
@@ -465,7 +470,7 @@ def match_command(
         raise UsageError(f"-o {output}: use a .csv, .xlsx or .json file name")
     check_outputs({"-o": output, "--review": review_path}, *diary, aliases_path, foods_path, config_path)
     config = load_config(config_path)
-    diary_read = read_one_person(diary, read_settings(sheet, columns, dayfirst, person))
+    diary_read = read_one_person(diary, read_settings(sheet, columns, dayfirst, person, first_day))
     matched = run_matching(
         diary_read, match_settings(aliases_path, foods_path, config, nutrients_from, accept_review), quiet
     )
@@ -609,6 +614,7 @@ def report_command(
     sheet,
     columns,
     dayfirst,
+    first_day,
     nutrients_from,
     aliases_path,
     foods_path,
@@ -645,7 +651,7 @@ def report_command(
     check_outputs({"-o": output}, *diary, aliases_path, foods_path, config_path, profile_path)
     config = load_config(config_path)
     profile = build_profile(sex, age, pregnant, lactating, profile_path, config)
-    diary_read = read_one_person(diary, read_settings(sheet, columns, dayfirst, person))
+    diary_read = read_one_person(diary, read_settings(sheet, columns, dayfirst, person, first_day))
     matched = run_matching(
         diary_read, match_settings(aliases_path, foods_path, config, nutrients_from, accept_review), quiet
     )
@@ -695,6 +701,10 @@ def report_command(
     help="Read ambiguous slash dates as D/M/YYYY (each file's own evidence wins).",
 )
 @click.option(
+    "--first-day",
+    help="The date of day 1 of food records dated by day numbers (Day 1, Day 2...), YYYY-MM-DD.",
+)
+@click.option(
     "--nutrients-from",
     type=click.Choice(["export", "table"]),
     default="export",
@@ -719,6 +729,7 @@ def cohort_command(
     sheet,
     columns,
     dayfirst,
+    first_day,
     nutrients_from,
     aliases_path,
     foods_path,
@@ -751,6 +762,7 @@ def cohort_command(
         nutrients_from,
         accept_review,
         outputs=output,
+        first_day=_parse_day(first_day, "--first-day"),
     )
     days = DaysWriter(output, parquet)  # each batch of people's days is written as soon as it is made
     # each step on a line of its own, on a terminal only (a large cohort takes minutes)

@@ -776,9 +776,24 @@ def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:  # noqa: C901 
     return "", f"date {text!r} is not a date nutri reads (use YYYY-MM-DD)"
 
 
-def _parse_dates(raw: _Col, raw_text: _Col, dayfirst: bool | None) -> tuple[_Col, _Col, np.ndarray, bool]:
-    """(ISO dates, notes, invalid mask, day-first used), each date parsed once. ``raw`` and ``raw_text``
-    (the cells and their text) share codes. A blank date continues the last good date above it
+# A food record's day number ("1", "Day 2", "D3", "day #4"), a date once the record's first day is given
+DAY_NUMBER_RE = re.compile(r"^\s*(?:day|d)?\s*#?\s*(\d{1,3})(?:\.0+)?\s*$", re.IGNORECASE)
+
+
+def parse_day(value: object, dayfirst: bool, first_day: dt.date | None = None) -> tuple[str, str]:
+    """``parse_date``; with ``first_day`` (a food record's day 1), a day number is that many days on."""
+    if first_day is not None and not isinstance(value, bool):
+        found = DAY_NUMBER_RE.match(str(value)) if isinstance(value, (str, int, float)) else None
+        if found and 1 <= int(found.group(1)) <= 366:
+            return (first_day + dt.timedelta(days=int(found.group(1)) - 1)).isoformat(), ""
+    return parse_date(value, dayfirst)
+
+
+def _parse_dates(
+    raw: _Col, raw_text: _Col, dayfirst: bool | None, first_day: dt.date | None = None
+) -> tuple[_Col, _Col, np.ndarray, bool]:
+    """(ISO dates, notes, invalid mask, day-first used), each date parsed once (``parse_day``). ``raw`` and
+    ``raw_text`` (the cells and their text) share codes. A blank date continues the last good date above it
     (diaries write the day once); a broken or contradicting date is not replaced."""
     blank = (raw_text.values == "")[raw.codes] if len(raw.values) else np.zeros(len(raw.codes), dtype=bool)
     # rows per distinct date cell, in order of first appearance (value_counts(sort=False))
@@ -794,7 +809,7 @@ def _parse_dates(raw: _Col, raw_text: _Col, dayfirst: bool | None) -> tuple[_Col
                 f"date {value.strip()!r} contradicts the file's {text} dates ({style.evidence}); check this row"
             )
         else:
-            iso[code], reason[code] = parse_date(value, style.dayfirst)
+            iso[code], reason[code] = parse_day(value, style.dayfirst, first_day)
     carried = no_date = np.zeros(len(raw.codes), dtype=bool)
     codes = raw.codes
     if blank.any():
@@ -1101,8 +1116,10 @@ def read_diary(
     columns: dict[str, str] | None = None,
     dayfirst: bool | None = None,
     data: bytes | None = None,
+    first_day: dt.date | None = None,
 ) -> Diary:
-    """Read a diary. ``data``: the file's bytes when they come from elsewhere (stdin); ``path`` then only names it."""
+    """Read a diary. ``data``: the file's bytes when they come from elsewhere (stdin); ``path`` then only names
+    it. ``first_day``: the date of day 1 of a food record whose dates are day numbers."""
     path = Path(path)
     name = str(path)
     if data is None:
@@ -1122,7 +1139,7 @@ def read_diary(
     )
     date_by_values &= all(role != "date" for role, _ in layout.roles)
     fields, blank_rows, use_dayfirst = _entry_columns(
-        body, cells, header_index, len(headers), role_index, layout, nutrients, dayfirst
+        body, cells, header_index, len(headers), role_index, layout, nutrients, dayfirst, first_day
     )
     if "person" not in role_index and "person" not in overrides and "date" in role_index:
         taken = set(role_index.values()) | {n.index for n in nutrients}
@@ -1235,6 +1252,7 @@ def _entry_columns(
     layout: AppLayout,
     nutrients: list[_Nutrient],
     dayfirst: bool | None,
+    first_day: dt.date | None = None,
 ) -> tuple[dict[str, _Col | np.ndarray], int, bool]:
     """The entries' columns, each worked on once per distinct cell (codes into distinct values), so a
     100k-row diary costs a few passes of integer codes instead of string work per row."""
@@ -1278,7 +1296,7 @@ def _entry_columns(
     if "date" in role_index and n:
         index = role_index["date"]
         raw = columns[index] if index < len(columns) else _Col.constant(n, None)
-        dates, date_notes, invalid, use_dayfirst = _parse_dates(raw, text(index), dayfirst)
+        dates, date_notes, invalid, use_dayfirst = _parse_dates(raw, text(index), dayfirst, first_day)
         notes.append(date_notes)
         status.set(invalid, "invalid")
     food = pick("food")

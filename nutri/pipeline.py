@@ -34,6 +34,7 @@ class ReadSettings:
     columns: dict[str, str] = field(default_factory=dict)  # role -> header overrides, e.g. {"food": "Item"}
     dayfirst: bool | None = None  # ambiguous slash dates as D/M/YYYY (the file's own evidence wins)
     person: str | None = None  # the one person to read from a file naming several
+    first_day: dt.date | None = None  # the date of day 1 of a food record dated by day numbers
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,12 @@ def read_diary(path: str | Path, settings: ReadSettings = ReadSettings(), data: 
     from nutri.diary import read_diary as read_file
 
     diary = read_file(
-        path, sheet=settings.sheet, columns=dict(settings.columns) or None, dayfirst=settings.dayfirst, data=data
+        path,
+        sheet=settings.sheet,
+        columns=dict(settings.columns) or None,
+        dayfirst=settings.dayfirst,
+        data=data,
+        first_day=settings.first_day,
     )
     return select_person(diary, settings.person)
 

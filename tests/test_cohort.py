@@ -929,3 +929,18 @@ def test_one_persons_day_in_two_exports_of_one_kind_is_refused(tmp_path, run):
     assert "feb.csv" in result.output and "jan.csv" in result.output and "counted twice" in result.output
     (folder / "feb.csv").write_text(header + "ann,2026-11-18,apple,1,medium\nann,2026-11-19,milk,1,cup\n" + bob)
     assert run("cohort", folder, "-o", tmp_path / "out").exit_code == 0  # another person's same day is fine
+
+
+def test_food_records_dated_by_day_numbers_take_the_first_day(tmp_path, run):
+    path = tmp_path / "records.csv"
+    rows = "".join(f"{p},Day {d},banana,1,medium\n{p},Day {d},milk,1,cup\n" for p in ("ann", "bob") for d in (1, 2))
+    path.write_text("Client,Day,Food,Amount,Unit\n" + rows, encoding="utf-8")
+    result = run("cohort", path, "--first-day", "2026-11-16", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    days = pd.read_csv(tmp_path / "out" / "person_days.csv")
+    assert days[["person", "date"]].values.tolist() == [
+        ["ann", "2026-11-16"],
+        ["ann", "2026-11-17"],
+        ["bob", "2026-11-16"],
+        ["bob", "2026-11-17"],
+    ]

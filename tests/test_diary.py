@@ -1,6 +1,7 @@
 import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -513,3 +514,26 @@ def test_a_date_column_under_a_header_of_its_own_is_found_by_its_values(tmp_path
     refused = run("report", undated)
     assert refused.exit_code == 2 and "no column holds dates; name it Date" in refused.output
     assert read_diary(write(tmp_path / "d.csv", "Date,Food\n2026-11-16,banana\n")).date_by_values is False
+
+
+def test_a_food_records_day_numbers_are_dates_from_its_first_day(tmp_path, run):
+    """A 3-day food record dated 'Day 1', 'Day 2' (or 1, 2, 'D3'): with --first-day, day n is n-1 days on;
+    without it, no row has a date and the refusal says what the cells hold."""
+    from nutri.diary import parse_day
+
+    first = dt.date(2026, 11, 16)
+    assert [parse_day(v, False, first)[0] for v in ("Day 1", "day 2", "D3", 4, "5.0", "day #6")] == [
+        "2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20", "2026-11-21"
+    ]  # fmt: skip
+    assert parse_day("Day 400", False, first)[0] == "" and parse_day("2026-11-16", False, first)[0] == "2026-11-16"
+    assert parse_day("Day 1", False)[0] == ""  # no first day: no date
+    record = write(
+        tmp_path / "record.csv", "Day,Food,Amount,Unit\nDay 1,banana,1,medium\nDay 1,milk,1,cup\nDay 3,apple,1,medium\n"
+    )
+    report = json.loads(run("report", record, "--first-day", "2026-11-16", "-f", "json", "-q").output)
+    logged = [d["date"] for week in report["weeks"] for d in week["days"] if d["logged"]]
+    assert logged == ["2026-11-16", "2026-11-18"]
+    refused = run("report", record)
+    assert refused.exit_code == 2 and "row 2: date 'Day 1' is not a date nutri reads" in refused.output
+    wrong = run("report", record, "--first-day", "16/11/2026")
+    assert wrong.exit_code == 2 and "--first-day '16/11/2026': give a date as YYYY-MM-DD" in wrong.output

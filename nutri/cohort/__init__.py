@@ -10,6 +10,7 @@ reader's rules and ``intake.analyse``), the per-person days, and the verdicts pe
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ class CohortSettings:
     # A folder whose files are not inputs when a folder or pattern is expanded: the run's own output folder,
     # which a second run into a folder inside the inputs would otherwise read as diaries
     outputs: Path | None = None
+    first_day: dt.date | None = None  # the date of day 1 of food records dated by day numbers (Day 1, Day 2)
 
 
 def run_cohort(

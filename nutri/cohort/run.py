@@ -188,7 +188,7 @@ def _read_and_analyse(
         source, layout = read[numbers[0]]
         with sources.read_errors([units[n][0] for n in numbers]):
             rows = sources.group_rows(con, numbers, group)
-            dates = sources.dates_relation(con, rows, group, settings.dayfirst, len(numbers))
+            dates = sources.dates_relation(con, rows, group, settings.dayfirst, len(numbers), settings.first_day)
             shared = sources.shared_day(con, rows, dates) if len(numbers) > 1 else None
             if shared is not None:
                 person, day, first, other = shared

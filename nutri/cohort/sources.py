@@ -393,7 +393,9 @@ def shared_day(con, rows: str, dates: str) -> tuple[str, str, int, int] | None:
     return tuple(found[0]) if found else None
 
 
-def dates_relation(con, rows: str, number: int, dayfirst: bool | None, files: int = 1) -> str:
+def dates_relation(
+    con, rows: str, number: int, dayfirst: bool | None, files: int = 1, first_day: dt.date | None = None
+) -> str:
     """ISO date per file (of ``files``) and distinct raw date, by the reader's own style vote within each file (one
     export's "03/04/2026" may be March, another's April) and its parser ('' when invalid), and ``day``,
     its day number (0 when invalid): rows are grouped by the number, the date is joined back once per
@@ -409,7 +411,7 @@ def dates_relation(con, rows: str, number: int, dayfirst: bool | None, files: in
         series = pd.Series(values, dtype="int64")
         style = reader._date_style(series, dayfirst)
         for value in series.index:
-            iso = "" if value.strip() in style.contradicting else reader.parse_date(value, style.dayfirst)[0]
+            iso = "" if value.strip() in style.contradicting else reader.parse_day(value, style.dayfirst, first_day)[0]
             parsed.append((file, value, iso, dt.date.fromisoformat(iso).toordinal() if iso else 0))
     frame = pd.DataFrame(parsed, columns=["file", "date_raw", "iso", "day"])
     frame = frame.astype({"file": np.int64, "date_raw": object, "iso": object, "day": np.int64})
