@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import os
@@ -463,8 +464,7 @@ def match_command(
         nutri match examples/two-weeks.csv -o matched.csv --review review.csv
     """
     from nutri.intake import EXTRA_COLUMNS, MATCH_COLUMNS
-    from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
-    from nutri.report.safe import csv_bytes, frame_records, json_text
+    from nutri.report.safe import csv_bytes
 
     if output is not None and output.suffix.lower() not in MATCH_FORMATS:
         raise UsageError(f"-o {output}: use a .csv, .xlsx or .json file name")
@@ -476,27 +476,31 @@ def match_command(
     )
     analysed = matched.entries
     files = ["file"] if "file" in analysed else []  # several files: each row's, first
-    frame = analysed[files + MATCH_COLUMNS + EXTRA_COLUMNS].round(
-        {"grams": 1, "amount": 3, **{c: 3 for c in ENTRY_NUTRIENT_COLUMNS}}
-    )
-    kind = MATCH_FORMATS.get(output.suffix.lower()) if output else "csv"
-    if kind == "json":
-        data = json_text(frame_records(frame), indent=1).encode("utf-8")
-    elif kind == "xlsx":
-        from nutri.report.xlsx import frame_xlsx  # the one XLSX writer (report workbooks too)
-
-        data = frame_xlsx(frame)
-    else:
-        data = csv_bytes(frame)
-    emit(output, data)
+    emit(output, _match_table(analysed[files + MATCH_COLUMNS + EXTRA_COLUMNS], output))
     if review_path:
         review = analysed[analysed["status"] == "needs_review"]
         sheet_rows = review.assign(alias=review["input"], food_id_suggested=review["food_id"], food_id="")[
-            ["alias", "food_id", "food_id_suggested", "food", "score", "alternatives", "row", "note"]
+            ["alias", "food_id", "food_id_suggested", "food", "score", "alternatives", *files, "row", "note"]
         ]
         emit(review_path, csv_bytes(sheet_rows))
     if not quiet:
         click.echo(summary_line(matched), err=True)
+
+
+def _match_table(frame, output: Path | None) -> bytes:
+    """``nutri match``'s rows in -o's format (CSV on stdout), amounts and grams rounded for reading."""
+    from nutri.nutrients import ENTRY_NUTRIENT_COLUMNS
+    from nutri.report.safe import csv_bytes, frame_records, json_text
+
+    frame = frame.round({"grams": 1, "amount": 3, **{c: 3 for c in ENTRY_NUTRIENT_COLUMNS}})
+    kind = MATCH_FORMATS.get(output.suffix.lower()) if output else "csv"
+    if kind == "json":
+        return json_text(frame_records(frame), indent=1).encode("utf-8")
+    if kind == "xlsx":
+        from nutri.report.xlsx import frame_xlsx  # the one XLSX writer (report workbooks too)
+
+        return frame_xlsx(frame)
+    return csv_bytes(frame)
 
 
 def check_outputs(outputs: dict[str, Path | None], *inputs: Path | None) -> None:
@@ -751,16 +755,13 @@ def cohort_command(
     from nutri.cohort.output import DaysWriter, write_outputs
     from nutri.diary import parse_column_overrides
 
-    settings = CohortSettings(
-        person_column,
-        profiles_path,
-        sheet,
-        parse_column_overrides(columns),
-        dayfirst,
-        aliases_path,
-        foods_path,
-        nutrients_from,
-        accept_review,
+    settings = CohortSettings(person_column, profiles_path, sheet, parse_column_overrides(columns), dayfirst)
+    settings = dataclasses.replace(
+        settings,
+        aliases=aliases_path,
+        foods=foods_path,
+        nutrients_from=nutrients_from,
+        accept_review=accept_review,
         outputs=output,
         first_day=_parse_day(first_day, "--first-day"),
     )
