@@ -1165,6 +1165,19 @@ def read_diary(
     )
 
 
+def diary_sheets_of(path: Path, overrides: dict[str, str]) -> list[str]:
+    """The sheets of a workbook that hold a diary (``holds_diary``), in order."""
+    from nutri.workbook import diary_sheets
+
+    return diary_sheets(str(path), _load_bytes(path), path.suffix.lower(), lambda rows: holds_diary(rows, overrides))
+
+
+def _part_name(diary: Diary, diaries: list[Diary]) -> str:
+    """A part's name in a combined diary: its file's, with its sheet when the file gives several parts."""
+    shared = sum(d.path == diary.path for d in diaries) > 1
+    return f"{diary.path.name} [{diary.sheet}]" if shared and diary.sheet else diary.path.name
+
+
 def combine(diaries: list[Diary]) -> Diary:
     """Several files of one person as one diary: a history exported a year at a time, or ASA24's Items and
     INS files of the same recalls. Entries in file order, each with its file's name (``file``). Two files
@@ -1179,13 +1192,13 @@ def combine(diaries: list[Diary]) -> Diary:
         if earlier is not None and dated & earlier[1]:
             shared = sorted(dated & earlier[1])
             raise UsageError(
-                f"{earlier[0].path.name} and {diary.path.name} both hold {shared[0]}"
+                f"{_part_name(earlier[0], diaries)} and {_part_name(diary, diaries)} both hold {shared[0]}"
                 + (f" and {len(shared) - 1} more day(s)" if len(shared) > 1 else "")
                 + ": their days would be counted twice",
                 fix="give exports of ranges that do not overlap",
             )
         days[diary.layout] = (diary, dated | (earlier[1] if earlier else set()))
-    entries = pd.concat([d.entries.assign(file=d.path.name) for d in diaries], ignore_index=True)
+    entries = pd.concat([d.entries.assign(file=_part_name(d, diaries)) for d in diaries], ignore_index=True)
     for column in COMPACT_COLUMNS:  # categories differ per file: the joined column is made one again
         if column in entries:
             entries[column] = entries[column].astype("category")
@@ -1204,7 +1217,7 @@ def combine(diaries: list[Diary]) -> Diary:
         first.dayfirst,
         None,
         any(d.person_by_values for d in diaries),
-        tuple((d.path.name, d.sha256) for d in diaries),
+        tuple((_part_name(d, diaries), d.sha256) for d in diaries),
     )
 
 

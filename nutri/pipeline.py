@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nutri.errors import UsageError
+from nutri.workbook import ALL_SHEETS
 
 if TYPE_CHECKING:  # the heavy modules load only when a call needs them (nutri --help stays fast)
     import pandas as pd
@@ -113,12 +114,20 @@ def read_diary(path: str | Path, settings: ReadSettings = ReadSettings(), data: 
 
 def read_diaries(paths: list[str | Path], settings: ReadSettings = ReadSettings(), stdin: bytes | None = None) -> Diary:
     """Several files of one person as one diary (``diary.combine``), each read and its person picked as
-    ``read_diary`` does; ``stdin``: the bytes of the one path that is standard input."""
-    from nutri.diary import STDIN_NAME, combine
+    ``read_diary`` does; ``stdin``: the bytes of the one path that is standard input. With the sheet
+    '*', every sheet of a workbook that holds a diary is a part (a week a sheet)."""
+    from nutri.diary import STDIN_NAME, WORKBOOK_SUFFIXES, combine, diary_sheets_of
 
-    return combine(
-        [read_diary(p, settings, data=stdin) if str(p) == STDIN_NAME else read_diary(p, settings) for p in paths]
-    )
+    parts = []
+    for path in paths:
+        if str(path) == STDIN_NAME:
+            parts.append(read_diary(path, settings, data=stdin))
+        elif settings.sheet == ALL_SHEETS and Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+            sheets = diary_sheets_of(Path(path), dict(settings.columns)) or [None]  # none: the reader's error
+            parts += [read_diary(path, dataclasses.replace(settings, sheet=sheet)) for sheet in sheets]
+        else:
+            parts.append(read_diary(path, settings))
+    return combine(parts)
 
 
 def people(diary: Diary) -> list[str]:

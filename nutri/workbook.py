@@ -225,12 +225,8 @@ def read_workbook_rows(
     workbook = _open(name, data, suffix)
     try:
         names = workbook.sheet_names
-        if sheet == ALL_SHEETS:
-            raise UsageError(
-                "--sheet '*' (every sheet that holds a diary, each a person) is for nutri cohort",
-                file=name,
-                fix="pass --sheet NAME for one sheet",
-            )
+        if sheet == ALL_SHEETS:  # every sheet is read apart (nutri.pipeline.read_diaries, the cohort)
+            raise UsageError("--sheet '*' names every sheet with a diary, not one", file=name)
         if sheet is not None:
             if sheet not in names:
                 raise UsageError(f"no sheet named {sheet!r}; sheets are: {', '.join(names)}", file=name)
@@ -260,7 +256,7 @@ def _chosen_sheet(name: str, workbook, has_header, holds_diary) -> tuple[list[li
         raise UsageError(
             f"sheets {', '.join(repr(d) for d in diaries)} each hold a diary",
             file=name,
-            fix="pass --sheet NAME to read one (nutri cohort: --sheet '*' reads each, a person named by its sheet)",
+            fix="pass --sheet NAME to read one, or --sheet '*' for all (one person's; in nutri cohort, a person each)",
         )
     if found is not None:
         return found

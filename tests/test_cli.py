@@ -395,3 +395,26 @@ def test_an_asa24_respondents_items_and_supplements_are_one_report(run, tmp_path
     day = next(d for d in json.loads(result.output)["weeks"][0]["days"] if d["logged"])
     # 400 mg of supplemental magnesium: above its UL (350 mg, supplements only); the milk's 24 mg is not
     assert day["magnesium_mg"] == pytest.approx(424.4) and day["above_ul"] == ["magnesium"]
+
+
+def test_a_workbook_of_weeks_is_one_diary_with_sheet_star(run, tmp_path):
+    """A week a sheet: refused without --sheet; --sheet '*' reads every diary sheet as one person's diary,
+    each row with its file and sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Week 46"
+    book.active.append(["Date", "Food", "Amount", "Unit"])
+    book.active.append(["2026-11-09", "banana", 1, "medium"])
+    later = book.create_sheet("Week 47")
+    later.append(["Date", "Food", "Amount", "Unit"])
+    later.append(["2026-11-16", "apple", 1, "medium"])
+    book.save(tmp_path / "weeks.xlsx")
+    assert run("report", tmp_path / "weeks.xlsx").exit_code == 2
+    result = run("match", tmp_path / "weeks.xlsx", "--sheet", "*", "-o", tmp_path / "m.csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((tmp_path / "m.csv").open(encoding="utf-8")))
+    assert [(r["file"], r["date"]) for r in rows] == [
+        ("weeks.xlsx [Week 46]", "2026-11-09"),
+        ("weeks.xlsx [Week 47]", "2026-11-16"),
+    ]

@@ -460,10 +460,10 @@ def test_a_workbook_with_several_diary_sheets_is_refused_naming_them(tmp_path):
     path = _workbook(tmp_path / "d.xlsx", {"Week 46": diary, "Week 47": diary, "Notes": [["nothing"]]})
     with pytest.raises(UsageError, match="sheets 'Week 46', 'Week 47' each hold a diary") as error:
         read_diary(path)
-    assert "--sheet NAME" in str(error.value)
+    assert "--sheet NAME" in str(error.value) and "--sheet '*'" in str(error.value)
     assert read_diary(path, sheet="Week 47").entries.at[0, "input"] == "banana"
-    with pytest.raises(UsageError, match="is for nutri cohort"):
-        read_diary(path, sheet="*")
+    with pytest.raises(UsageError, match="names every sheet with a diary, not one"):
+        read_diary(path, sheet="*")  # the reader reads one sheet; nutri.read_diaries reads each
     # a sheet of favourite foods (no date) or a header with no rows is no second diary
     favourites = [["Food", "Amount", "Unit"], ["almonds", 1, "oz"]]
     path = _workbook(tmp_path / "e.xlsx", {"Favourites": favourites, "Diary": diary, "Template": diary[:1]})

@@ -115,7 +115,7 @@ def _sheets(paths: list[Path], settings: CohortSettings) -> list[tuple[Path, str
     for path in paths:
         is_workbook = path.suffix.lower() in reader.WORKBOOK_SUFFIXES
         if is_workbook and settings.sheet == ALL_SHEETS:
-            found = sources.diary_sheets(path, dict(settings.columns))
+            found = reader.diary_sheets_of(path, dict(settings.columns))
             # a workbook with no diary sheet is read as one, for the reader's own error about it
             units += [(path, sheet, sheet) for sheet in found] or [(path, None, "")]
         else:

@@ -100,14 +100,6 @@ def _printable_diary_page(path: Path) -> bool:
         return False
 
 
-def diary_sheets(path: Path, overrides: dict[str, str]) -> list[str]:
-    """The sheets of a workbook that hold a diary (``diary.holds_diary``), for --sheet '*'."""
-    from nutri.workbook import diary_sheets as sheets_of
-
-    data = reader._load_bytes(path)
-    return sheets_of(str(path), data, path.suffix.lower(), lambda rows: reader.holds_diary(rows, overrides))
-
-
 def load(
     con,
     path: Path,
