@@ -109,7 +109,8 @@ def diary_options(func):
     for option in reversed(
         [
             click.option(
-                "--sheet", help="Workbook sheet to read (default: the one with a diary; several are refused)."
+                "--sheet",
+                help="Workbook sheet to read (default: the one with a diary); '*': every sheet with a diary, as one.",
             ),
             click.option("--columns", "columns", help="Header overrides, e.g. 'food=Item,date=When,amount=Qty'."),
             click.option(
