@@ -83,3 +83,17 @@ def asa24_items(rows: list[dict], header: str = ASA24_ITEMS_HEADER) -> str:
         cells = {"RecallNo": 1, "RecallStatus": 2, "FoodNum": number, "SupplNum": number, "ASA24Version": "ASA24-2022"}
         writer.writerow([{**cells, **row}.get(name, "") for name in names])
     return out.getvalue()
+
+
+def workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """An .xlsx file of these sheets, in order, each given as its rows."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path

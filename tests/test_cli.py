@@ -400,16 +400,14 @@ def test_an_asa24_respondents_items_and_supplements_are_one_report(run, tmp_path
 def test_a_workbook_of_weeks_is_one_diary_with_sheet_star(run, tmp_path):
     """A week a sheet: refused without --sheet; --sheet '*' reads every diary sheet as one person's diary,
     each row with its file and sheet."""
-    from openpyxl import Workbook
+    from conftest import workbook
 
-    book = Workbook()
-    book.active.title = "Week 46"
-    book.active.append(["Date", "Food", "Amount", "Unit"])
-    book.active.append(["2026-11-09", "banana", 1, "medium"])
-    later = book.create_sheet("Week 47")
-    later.append(["Date", "Food", "Amount", "Unit"])
-    later.append(["2026-11-16", "apple", 1, "medium"])
-    book.save(tmp_path / "weeks.xlsx")
+    header = ["Date", "Food", "Amount", "Unit"]
+    weeks = {
+        "Week 46": [header, ["2026-11-09", "banana", 1, "medium"]],
+        "Week 47": [header, ["2026-11-16", "apple", 1, "medium"]],
+    }
+    workbook(tmp_path / "weeks.xlsx", weeks)
     assert run("report", tmp_path / "weeks.xlsx").exit_code == 2
     result = run("match", tmp_path / "weeks.xlsx", "--sheet", "*", "-o", tmp_path / "m.csv")
     assert result.exit_code == 0, result.output

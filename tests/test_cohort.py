@@ -864,17 +864,12 @@ def test_an_asa24_study_folder_reads_the_items_and_names_the_other_files(tmp_pat
 def test_a_caseload_workbook_is_read_a_person_a_sheet_with_sheet_star(tmp_path, run):
     """A dietitian's workbook, one client a sheet: refused without --sheet (the reader would have read the
     first sheet alone), every diary sheet with --sheet '*', each person named by the sheet."""
-    from openpyxl import Workbook
+    from conftest import workbook
 
-    book = Workbook()
-    book.active.title = "Ann"
-    book.active.append(["Date", "Food", "Amount", "Unit"])
-    book.active.append([dt.datetime(2026, 11, 16), "banana", 1, "medium"])
-    bob = book.create_sheet("Bob")
-    bob.append(["Date", "Food", "Amount", "Unit"])
-    bob.append([dt.datetime(2026, 11, 17), "spinach", 1, "cup"])
-    book.create_sheet("Notes").append(["Food ideas"])
-    book.save(tmp_path / "caseload.xlsx")
+    header = ["Date", "Food", "Amount", "Unit"]
+    ann = [header, [dt.datetime(2026, 11, 16), "banana", 1, "medium"]]
+    bob = [header, [dt.datetime(2026, 11, 17), "spinach", 1, "cup"]]
+    workbook(tmp_path / "caseload.xlsx", {"Ann": ann, "Bob": bob, "Notes": [["Food ideas"]]})
     refused = run("cohort", tmp_path / "caseload.xlsx", "-o", tmp_path / "out")
     assert refused.exit_code == 2 and "sheets 'Ann', 'Bob' each hold a diary" in refused.output
     result = run("cohort", tmp_path / "caseload.xlsx", "--sheet", "*", "-o", tmp_path / "out")

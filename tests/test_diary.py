@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import write
+from conftest import workbook, write
 from openpyxl import Workbook
 
 from nutri.diary import parse_date, read_diary
@@ -441,23 +441,12 @@ def test_asa24_ins_file_rows_are_supplements_taken_with_asa24s_values(tmp_path, 
     assert all(note.endswith("counted: the app's own values where it gives them") for note in result["note"])
 
 
-def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
-
 def test_a_workbook_with_several_diary_sheets_is_refused_naming_them(tmp_path):
     """Weeks (or people) one a sheet: reading the first alone would leave the others out unsaid."""
     from nutri.errors import UsageError
 
     diary = [["Date", "Food", "Amount", "Unit"], ["2026-11-16", "banana", 1, "medium"]]
-    path = _workbook(tmp_path / "d.xlsx", {"Week 46": diary, "Week 47": diary, "Notes": [["nothing"]]})
+    path = workbook(tmp_path / "d.xlsx", {"Week 46": diary, "Week 47": diary, "Notes": [["nothing"]]})
     with pytest.raises(UsageError, match="sheets 'Week 46', 'Week 47' each hold a diary") as error:
         read_diary(path)
     assert "--sheet NAME" in str(error.value) and "--sheet '*'" in str(error.value)
@@ -466,7 +455,7 @@ def test_a_workbook_with_several_diary_sheets_is_refused_naming_them(tmp_path):
         read_diary(path, sheet="*")  # the reader reads one sheet; nutri.read_diaries reads each
     # a sheet of favourite foods (no date) or a header with no rows is no second diary
     favourites = [["Food", "Amount", "Unit"], ["almonds", 1, "oz"]]
-    path = _workbook(tmp_path / "e.xlsx", {"Favourites": favourites, "Diary": diary, "Template": diary[:1]})
+    path = workbook(tmp_path / "e.xlsx", {"Favourites": favourites, "Diary": diary, "Template": diary[:1]})
     assert read_diary(path).sheet == "Diary"
 
 
