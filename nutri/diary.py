@@ -71,6 +71,10 @@ ROLE_HEADERS = {
     ],
 }
 
+# A person header that may as well number the entries: under it, a column of all-different values is
+# entry ids, no people (a Person, Participant or Client column names people whatever its values)
+ENTRY_ID_HEADERS = {"id"}
+
 # A column whose header names no role can still name people, by its values (issue 10): short
 # identifiers or given names, each on several dates, written in blocks (a person's entries of a day
 # sit together). These values and headers never name people: meals, places, yes/no and the like.

@@ -133,13 +133,17 @@ def read_diaries(paths: list[str | Path], settings: ReadSettings = ReadSettings(
 def people(diary: Diary) -> list[str]:
     """The people a diary's person column names, in order of appearance; [] when it has none.
 
-    A column of all-different values (entry ids under an "ID" header) names no people."""
+    A column of all-different values under an "ID" header (``diary.ENTRY_ID_HEADERS``) numbers the
+    entries and names no people; under a Person or Client header it names people, one row each."""
+    from nutri.diary import ENTRY_ID_HEADERS, header_key
+
     if "person" not in diary.columns:
         return []
     values = diary.entries["person"]
     named = values[values != ""]
     distinct = list(dict.fromkeys(named))
-    if len(distinct) > 1 and len(distinct) == len(named):
+    entry_ids = header_key(diary.columns["person"]) in ENTRY_ID_HEADERS
+    if entry_ids and len(distinct) > 1 and len(distinct) == len(named):
         return []
     return distinct
 

@@ -183,6 +183,17 @@ def test_an_id_column_of_entry_numbers_names_no_people(run, tmp_path):
     assert run("report", write(tmp_path / "ids.csv", text)).exit_code == 0
 
 
+def test_a_person_column_names_people_with_one_row_each(run, tmp_path):
+    """Under a Person header, all-different values are people with one entry each, never one diary of
+    their entries together (only an ID header may number the entries)."""
+    path = write(
+        tmp_path / "tiny.csv",
+        f"Person,Date,Food,Amount,Unit\nann,{DAYS[0]},banana,1,medium\nbob,{DAYS[0]},apple,1,medium\n",
+    )
+    refused = run("report", path)
+    assert refused.exit_code == 2 and "names 2 people (ann, bob)" in refused.output
+
+
 def _shared_days_file(tmp_path, header: str, label_of, name="shared.csv"):
     """Two days on which each of three people logs the realistic day; label_of(person, day, row_no)
     gives the extra first column's value."""

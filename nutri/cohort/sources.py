@@ -323,7 +323,9 @@ def _role_at(role_index: dict[str, int], index: int) -> str:
 
 
 def _names_people(con, source: Source, index: int, non_blank: str) -> bool:
-    """``pipeline.people``: a column of all-different values (entry ids under an "ID" header) names no people."""
+    """``pipeline.people``: a column of all-different values under an "ID" header (entry ids) names no people."""
+    if reader.header_key(source.headers[index]) not in reader.ENTRY_ID_HEADERS:
+        return True
     named, distinct = con.execute(
         f"SELECT count(*), count(DISTINCT c{index}) FROM {source.relation} WHERE ({non_blank}) AND c{index} <> ''"
     ).fetchall()[0]
