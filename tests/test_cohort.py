@@ -333,20 +333,15 @@ def test_a_person_with_two_profiles_is_refused_and_profile_errors_name_no_flag(t
 
 
 def test_a_sheet_names_the_workbooks_sheet_in_a_folder_with_text_files(tmp_path):
-    from openpyxl import Workbook
+    from conftest import workbook
 
     from nutri.errors import UsageError
 
     folder = tmp_path / "exports"
     folder.mkdir()
     (folder / "ann.csv").write_text("Date,Food,Amount,Unit\n2026-11-16,banana,1,medium\n", encoding="utf-8")
-    book = Workbook()
-    book.active.title = "Notes"
-    book.active.append(["nothing here"])
-    diary = book.create_sheet("Diary")
-    diary.append(["Date", "Food", "Amount", "Unit"])
-    diary.append(["2026-11-17", "spinach", 1, "cup"])
-    book.save(folder / "bob.xlsx")
+    diary = [["Date", "Food", "Amount", "Unit"], ["2026-11-17", "spinach", 1, "cup"]]
+    workbook(folder / "bob.xlsx", {"Notes": [["nothing here"]], "Diary": diary})
     result = run_cohort([str(folder)], CohortSettings(sheet="Diary"))
     assert sorted(result.person_days["person"]) == ["ann", "bob"]
     with pytest.raises(UsageError, match="a sheet applies to workbooks"):  # no workbook at all: said so
