@@ -40,6 +40,9 @@ HEADER_SCAN_ROWS = 30  # non-blank rows searched for the header
 HEADER_SCAN_RECORDS = 100_000  # records (blank ones included) read while searching
 NULL_TEXT = {"", "n/a", "na", "nan", "none", "null", "-", "#n/a"}
 STDIN_NAME = "<stdin>"
+# --sheet for every sheet that holds a diary: one person's diary of them all (report, match), or a person
+# each (cohort); each sheet is read apart (nutri.pipeline.read_diaries, nutri.cohort.run)
+ALL_SHEETS = "*"
 
 # Header synonyms per role, compared after lower-casing and dropping everything but letters/digits.
 ROLE_HEADERS = {
@@ -346,6 +349,9 @@ def _read_cells(name: str, data: bytes, suffix: str, sheet: str | None, override
         return _Cells(read_printable_diary(name, data), size=len(data))
     if suffix in WORKBOOK_SUFFIXES or (suffix not in TEXT_SUFFIXES and data.startswith(b"PK\x03\x04")):
         from nutri.workbook import read_workbook_rows
+
+        if sheet == ALL_SHEETS:
+            raise UsageError("--sheet '*' names every sheet with a diary, not one", file=name)
 
         workbook_suffix = (
             suffix if suffix in WORKBOOK_SUFFIXES else (".ods" if b"opendocument" in data[:200] else ".xlsx")
@@ -1185,14 +1191,16 @@ def _part_name(diary: Diary, diaries: list[Diary]) -> str:
 def combine(diaries: list[Diary]) -> Diary:
     """Several files of one person as one diary: a history exported a year at a time, or ASA24's Items and
     INS files of the same recalls. Entries in file order, each with its file's name (``file``). Two files
-    of one app layout that share a day are refused: exports of overlapping ranges would count that day
-    twice (files of different layouts, foods and supplements, share their days by design)."""
+    of one kind (one app layout and the same columns, as ``nutri cohort`` groups files by shape) that share
+    a day are refused: exports of overlapping ranges would count that day twice (foods and supplements,
+    or a food log and a drinks log laid out apart, share their days by design)."""
     if len(diaries) == 1:
         return diaries[0]
-    days: dict[str, tuple[Diary, set]] = {}
+    days: dict[tuple, tuple[Diary, set]] = {}
     for diary in diaries:
         dated = set(diary.entries["date"][diary.entries["date"] != ""])
-        earlier = days.get(diary.layout)
+        kind = (diary.layout, frozenset(diary.columns.items()), frozenset(diary.nutrient_headers.items()))
+        earlier = days.get(kind)
         if earlier is not None and dated & earlier[1]:
             shared = sorted(dated & earlier[1])
             raise UsageError(
@@ -1201,7 +1209,7 @@ def combine(diaries: list[Diary]) -> Diary:
                 + ": their days would be counted twice",
                 fix="give exports of ranges that do not overlap",
             )
-        days[diary.layout] = (diary, dated | (earlier[1] if earlier else set()))
+        days[kind] = (diary, dated | (earlier[1] if earlier else set()))
     entries = pd.concat([d.entries.assign(file=_part_name(d, diaries)) for d in diaries], ignore_index=True)
     for column in COMPACT_COLUMNS:  # categories differ per file: the joined column is made one again
         if column in entries:

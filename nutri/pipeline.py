@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nutri.errors import UsageError
-from nutri.workbook import ALL_SHEETS
 
 if TYPE_CHECKING:  # the heavy modules load only when a call needs them (nutri --help stays fast)
     import pandas as pd
@@ -116,7 +115,7 @@ def read_diaries(paths: list[str | Path], settings: ReadSettings = ReadSettings(
     """Several files of one person as one diary (``diary.combine``), each read and its person picked as
     ``read_diary`` does; ``stdin``: the bytes of the one path that is standard input. With the sheet
     '*', every sheet of a workbook that holds a diary is a part (a week a sheet)."""
-    from nutri.diary import STDIN_NAME, WORKBOOK_SUFFIXES, combine, diary_sheets_of
+    from nutri.diary import ALL_SHEETS, STDIN_NAME, WORKBOOK_SUFFIXES, combine, diary_sheets_of
 
     parts = []
     for path in paths:

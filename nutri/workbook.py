@@ -212,21 +212,16 @@ def check_workbook_zip(name: str, data: bytes) -> None:
         raise UnreadableInputError(f"not a valid workbook ({str(exc)[:80]})", file=name, fix=HOSTILE_FIX) from None
 
 
-ALL_SHEETS = "*"  # nutri cohort's --sheet for every sheet that holds a diary, each its own person
-
-
 def read_workbook_rows(
     name: str, data: bytes, suffix: str, sheet: str | None, has_header, holds_diary=None
 ) -> tuple[list[list[object]], str | None]:
     """(rows of one sheet, its name): the named sheet, else the one that ``holds_diary``, else the first
-    whose rows ``has_header``. Two or
-    more sheets that each ``holds_diary`` (weeks, or people, one a sheet) and no sheet named is a usage
-    error naming them: reading the first alone would leave the others out unsaid."""
+    whose rows ``has_header``. Two or more sheets that each ``holds_diary`` (weeks, or people, one a sheet)
+    and no sheet named is a usage error naming them: reading the first alone would leave the others out
+    unsaid."""
     workbook = _open(name, data, suffix)
     try:
         names = workbook.sheet_names
-        if sheet == ALL_SHEETS:  # every sheet is read apart (nutri.pipeline.read_diaries, the cohort)
-            raise UsageError("--sheet '*' names every sheet with a diary, not one", file=name)
         if sheet is not None:
             if sheet not in names:
                 raise UsageError(f"no sheet named {sheet!r}; sheets are: {', '.join(names)}", file=name)

@@ -416,3 +416,13 @@ def test_a_workbook_of_weeks_is_one_diary_with_sheet_star(run, tmp_path):
         ("weeks.xlsx [Week 46]", "2026-11-09"),
         ("weeks.xlsx [Week 47]", "2026-11-16"),
     ]
+
+
+def test_a_persons_logs_of_different_columns_share_their_days(run, tmp_path):
+    """A food log and a drinks log laid out apart are one diary on the same days; only files of one kind
+    (the same columns) that share a day are overlapping exports."""
+    food = write(tmp_path / "food.csv", "Date,Food,Amount,Unit\n2026-11-16,banana,1,medium\n")
+    drinks = write(tmp_path / "drinks.csv", "Date,Food,Amount,Unit,Meal\n2026-11-16,milk,1,cup,Breakfast\n")
+    result = run("match", food, drinks, "-o", tmp_path / "m.csv")
+    assert result.exit_code == 0, result.output
+    assert [r["input"] for r in csv.DictReader((tmp_path / "m.csv").open(encoding="utf-8"))] == ["banana", "milk"]

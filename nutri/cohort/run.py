@@ -25,7 +25,6 @@ from nutri.cohort.summary import group_summary
 from nutri.cohort.verdicts import period_stats, register_people, representatives, rules_by_profile, verdicts
 from nutri.errors import UsageError
 from nutri.nutrients import ASSESSED, NUTRIENT_COLUMNS
-from nutri.workbook import ALL_SHEETS
 
 
 def days_sql(table: str, people: str = "cohort_people") -> str:
@@ -105,7 +104,7 @@ def _empty(path: Path) -> bool:
         return False
 
 
-def _sheets(paths: list[Path], settings: CohortSettings) -> list[tuple[Path, str | None, str]]:
+def _units(paths: list[Path], settings: CohortSettings) -> list[tuple[Path, str | None, str]]:
     """What is read, in order: (file, sheet, its one person's name when no column names people: '' for the
     file's stem). A sheet names a sheet of the workbooks among the inputs (a folder may hold CSV exports
     beside them; with no workbook at all the reader says what a sheet applies to); --sheet '*' reads every
@@ -114,7 +113,7 @@ def _sheets(paths: list[Path], settings: CohortSettings) -> list[tuple[Path, str
     units = []
     for path in paths:
         is_workbook = path.suffix.lower() in reader.WORKBOOK_SUFFIXES
-        if is_workbook and settings.sheet == ALL_SHEETS:
+        if is_workbook and settings.sheet == reader.ALL_SHEETS:
             found = reader.diary_sheets_of(path, dict(settings.columns))
             # a workbook with no diary sheet is read as one, for the reader's own error about it
             units += [(path, sheet, sheet) for sheet in found] or [(path, None, "")]
@@ -179,7 +178,7 @@ def _read_and_analyse(
     dates and distinct keys; the rows numbered (``_number_rows``) while the keys are analysed, once per
     group; (profile cells per group, counts, the analysed keys per group)."""
     match, _ = _matcher(settings)
-    units = _sheets(paths, settings)
+    units = _units(paths, settings)
     read, groups, companions = _load_all(con, units, settings, workspace)
     files, profile_cells = [], []
     stats = {"files": len(paths), "rows": 0, "distinct_keys": 0}
