@@ -217,10 +217,12 @@ class PeriodStats:
         doses = np.asarray(evidence.supplemental, dtype=float)
         upper = counted + np.asarray(evidence.uncounted_upper, dtype=float)
         two = evidence.days > 1
+        with np.errstate(over="ignore"):  # days unbounded above (the largest float) average to infinity: unbounded
+            upper_mean = float(upper.mean())
         return cls(
             np.array([evidence.days]),
             np.array([float(counted.mean())]),
-            np.array([float(upper.mean())]),
+            np.array([upper_mean]),
             np.array([float(np.std(counted, ddof=1)) if two else 0.0]),
             np.array([float(doses.mean())]),
             np.array([float(doses.std(ddof=1)) if two else 0.0]),

@@ -284,6 +284,8 @@ def run_matching(diary, settings, quiet: bool):
 
 
 def summary_line(matched) -> str:
+    from nutri.diary import recall_days
+
     diary, c = matched.diary, matched.counts()
     extra = []
     if diary.blank_rows:
@@ -295,7 +297,10 @@ def summary_line(matched) -> str:
     if diary.date_by_values:
         extra.append(f"dates from column {diary.columns['date']!r}, recognised by its values")
     elif "date" not in diary.columns:
-        extra.append("no column holds dates: no row has a day")
+        days = " and ".join(map(str, recall_days(diary.layout)))
+        extra.append(
+            f"day {days} of a food record, dated by --first-day" if days else "no column holds dates: no row has a day"
+        )
     tail = f" ({'; '.join(extra)})" if extra else ""
     return printable(
         f"{diary.name}: {len(matched.entries)} rows read: {c['matched']} matched, "

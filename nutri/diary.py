@@ -49,6 +49,9 @@ ROLE_HEADERS = {
     "date": ["date", "day", "datetime", "dateeaten", "when"],
     "meal": ["meal", "group", "mealname", "mealtype", "occasion"],
     "food": ["food", "foodname", "item", "name", "description", "fooditem", "fooddescription", "entry", "what"],
+    # a food's code in a food table: a survey's USDA food code (ASA24's FoodCode; FNDDS codes) or an SR28 NDB
+    # number; a row whose code is a food of nutri's tables is that food (``Matcher.match_code``)
+    "food_code": ["foodcode", "fnddscode", "fnddsfoodcode", "usdafoodcode", "ndbno", "ndbnumber"],
     "amount": ["amount", "quantity", "qty", "servingqty", "servings", "numberofservings", "portion"],
     "unit": ["unit", "units", "measure", "servingsize", "servingunit", "uom"],
     "grams": ["servingweightg", "grams", "weightg", "gramweight", "massg"],
@@ -459,8 +462,9 @@ def _nutrient_headers(headers: list[str], layout: AppLayout | None = None) -> li
     A layout whose app names nutrients by its own variables (ASA24's MAGN, VITD) is read by those, in the
     registry's units; such short names are read in that layout only ("ALC" means nothing elsewhere)."""
     found: dict[str, _Nutrient] = {}
-    if layout is not None and layout.asa24_variables:
-        by_variable = {n.asa24_variable: n for n in NUTRIENTS if n.asa24_variable}
+    if layout is not None and layout.variables is not None:
+        field, header_of = layout.variables
+        by_variable = {header_of.format(getattr(n, field)): n for n in NUTRIENTS if getattr(n, field)}
         for index, header in enumerate(headers):
             record = by_variable.get(str(header).strip().upper())
             if record is not None and record.column not in found:
@@ -516,8 +520,13 @@ class AppLayout:
     ignore_roles: tuple[str, ...] = ()  # roles whose header the app uses for something else
     row_rules: RowRule | None = None  # rows the app marks as no food or deleted: (mask, status, note)
     roles: tuple[tuple[str, str], ...] = ()  # (role, header key) where the app's header is its own word
-    asa24_variables: bool = False  # nutrients in ASA24's variables (``Nutrient.asa24_variable``)
+    # nutrients under the app's own variables: (the registry's field, the header it makes), e.g.
+    # ("asa24_variable", "{}") for ASA24's MAGN, ("nhanes_variable", "DR1I{}") for NHANES's DR1IMAGN
+    variables: tuple[str, str] | None = None
     supplements: bool = False  # every row is a supplement taken (the magnesium UL applies to its doses)
+    # a file of one day of a food record, with no date column: NHANES's DR1IFF is day 1 and DR2IFF day 2 of
+    # each person's recalls, dated by --first-day (the survey publishes no calendar dates)
+    recall_day: int | None = None
 
 
 # NCI's ASA24 researcher analysis files (2016 to 2024 versions): the Items file is one row per food or
@@ -534,8 +543,8 @@ LAYOUTS = (
     AppLayout(
         "asa24",
         frozenset({"username", "intakestartdatetime", "foodcode", "foodamt", "fooddescription"}),
-        roles=(*ASA24_ROLES, ("food", "fooddescription"), ("grams", "foodamt")),
-        asa24_variables=True,
+        roles=(*ASA24_ROLES, ("food", "fooddescription"), ("food_code", "foodcode"), ("grams", "foodamt")),
+        variables=("asa24_variable", "{}"),
     ),
     # ASA24's INS file: the recall's supplements, one row per product taken (SupplAmount of SupplUnit,
     # "Dose(s)"), with the nutrients ASA24 gives for that amount
@@ -543,11 +552,38 @@ LAYOUTS = (
         "asa24-supplements",
         frozenset({"username", "intakestartdatetime", "supplcode", "suppldescription", "supplamount"}),
         roles=(*ASA24_ROLES, ("food", "suppldescription"), ("amount", "supplamount"), ("unit", "supplunit")),
-        asa24_variables=True,
+        variables=("asa24_variable", "{}"),
         supplements=True,
+    ),
+    # NHANES's individual foods files (What We Eat in America): one row per food of a person's (SEQN) day 1
+    # (DR1IFF) or day 2 (DR2IFF) recall, as its USDA food code (DR1IFDCD) with the grams eaten (DR1IGRMS) and
+    # the nutrients the survey computed for them; no food text and no date
+    *(
+        AppLayout(
+            f"nhanes-day{day}",
+            frozenset({"seqn", f"dr{day}ifdcd", f"dr{day}igrms"}),
+            roles=(
+                ("person", "seqn"),
+                ("food", f"dr{day}ifdcd"),
+                ("food_code", f"dr{day}ifdcd"),
+                ("grams", f"dr{day}igrms"),
+            ),
+            variables=("nhanes_variable", f"DR{day}I{{}}"),
+            recall_day=day,
+        )
+        for day in (1, 2)
     ),
 )
 GENERIC = AppLayout("generic", frozenset())
+
+
+def recall_days(layout_name: str) -> list[int]:
+    """The days of a food record files of this layout hold (NHANES's DR2IFF: [2]; a diary of several files,
+    layouts joined by "+": each one's), where they have no date column."""
+    days = {layout.name: layout.recall_day for layout in LAYOUTS if layout.recall_day}
+    return [days[name] for name in layout_name.split("+") if name in days]
+
+
 # a header row names the food column by a synonym or by an app's own word for it (ASA24's Suppl_Description)
 APP_FOOD_HEADERS = set(ROLE_HEADERS["food"]) | {key for app in LAYOUTS for role, key in app.roles if role == "food"}
 
@@ -567,11 +603,13 @@ def header_columns(
     for role in layout.ignore_roles:
         role_index.pop(role, None)
     keys = [header_key(h) for h in headers]
+    own: set[str] = set()  # roles the layout gave: two may share a column (NHANES's food code is its food)
     for role, key in layout.roles:
         if role not in overrides and key in keys:
             index = keys.index(key)
-            role_index = {r: i for r, i in role_index.items() if i != index}
+            role_index = {r: i for r, i in role_index.items() if i != index or r in own}
             role_index[role] = index
+            own.add(role)
     return role_index, layout, _nutrient_headers(headers, layout)
 
 
@@ -787,15 +825,20 @@ def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:  # noqa: C901 
 
 
 # A food record's day number ("1", "Day 2", "D3", "day #4"), a date once the record's first day is given
-DAY_NUMBER_RE = re.compile(r"^\s*(?:day|d)?\s*#?\s*(\d{1,3})(?:\.0+)?\s*$", re.IGNORECASE)
+DAY_NUMBER_RE = re.compile(r"^\s*(day|d)?\s*#?\s*(\d{1,3})(?:\.0+)?\s*$", re.IGNORECASE)
 
 
 def parse_day(value: object, dayfirst: bool, first_day: dt.date | None = None) -> tuple[str, str]:
     """``parse_date``; with ``first_day`` (a food record's day 1), a day number is that many days on."""
-    if first_day is not None and not isinstance(value, bool):
-        found = DAY_NUMBER_RE.match(str(value)) if isinstance(value, (str, int, float)) else None
-        if found and 1 <= int(found.group(1)) <= 366:
-            return (first_day + dt.timedelta(days=int(found.group(1)) - 1)).isoformat(), ""
+    found = DAY_NUMBER_RE.match(str(value)) if isinstance(value, (str, int, float)) else None
+    if found and 1 <= int(found.group(2)) <= 366 and not isinstance(value, bool):
+        if first_day is not None:
+            return (first_day + dt.timedelta(days=int(found.group(2)) - 1)).isoformat(), ""
+        if found.group(1):  # "Day 2": no date until the record's first day is given
+            return (
+                "",
+                f"date {str(value).strip()!r} is a day number: give the date of day 1 with --first-day YYYY-MM-DD",
+            )
     return parse_date(value, dayfirst)
 
 
@@ -996,21 +1039,12 @@ COMPANIONS = (
         "an ASA24 analysis file other than Items and INS (Totals, TNS, TS or Responses)",
         "nutri reads a recall's foods from its Items file (..._Items.csv) and supplements from its INS file",
     ),
-    # NHANES's dietary files (What We Eat in America) hold each food as a USDA food code with its grams and
-    # nutrients, and each recall as day 1 or 2: no food text to match and no calendar date to assess by
-    *(
-        Companion(
-            frozenset({"seqn", f"dr{day}ifdcd", f"dr{day}igrms"}),
-            f"an NHANES individual foods file (DR{day}IFF): food codes and grams, no food names or dates",
-            "give each row the food's description (NHANES's DRXFCD file) and the recall's date",
-        )
-        for day in (1, 2)
-    ),
+    # NHANES's total nutrients files: each recall's day totals (its foods are in the individual foods files)
     *(
         Companion(
             frozenset({"seqn", f"dr{day}tkcal"}),
             f"an NHANES total nutrients file (DR{day}TOT: each recall's day totals, no foods)",
-            "nutri reads foods: the individual foods file (DR1IFF), with descriptions and dates",
+            "nutri reads foods: the individual foods files (DR1IFF, DR2IFF)",
         )
         for day in (1, 2)
     ),
@@ -1236,7 +1270,7 @@ def combine(diaries: list[Diary]) -> Diary:
 # Columns that matching reads once (and picking a person filters on): as categoricals, codes into
 # their few distinct texts, they cost a byte or two a row for the whole run, not an 8-byte reference.
 # date, meal and input stay text: the matched entries take them as they are, sharing their memory.
-COMPACT_COLUMNS = ("amount_text", "unit_text", "pre_status", "pre_note", "person")
+COMPACT_COLUMNS = ("amount_text", "unit_text", "food_code", "pre_status", "pre_note", "person")
 
 
 def _entry_frame(fields: dict[str, _Col | np.ndarray], compact: bool) -> pd.DataFrame:
@@ -1318,10 +1352,13 @@ def _entry_columns(
         )
     dates = _Col.constant(n)
     use_dayfirst = bool(dayfirst)
-    if "date" in role_index and n:
-        index = role_index["date"]
-        raw = columns[index] if index < len(columns) else _Col.constant(n, None)
-        dates, date_notes, invalid, use_dayfirst = _parse_dates(raw, text(index), dayfirst, first_day)
+    if ("date" in role_index or layout.recall_day) and n:
+        index = role_index.get("date")
+        if index is None:  # one day of a food record (NHANES's DR1IFF): its day number, dated by --first-day
+            raw = raw_text = _Col.constant(n, f"Day {layout.recall_day}")
+        else:
+            raw, raw_text = (columns[index] if index < len(columns) else _Col.constant(n, None)), text(index)
+        dates, date_notes, invalid, use_dayfirst = _parse_dates(raw, raw_text, dayfirst, first_day)
         notes.append(date_notes)
         status.set(invalid, "invalid")
     food = pick("food")
@@ -1347,6 +1384,7 @@ def _entry_columns(
         "date": dates,
         "meal": pick("meal"),
         "input": food,
+        "food_code": pick("food_code"),
         "amount_text": amount,
         "unit_text": pick("unit"),
         "grams_export": grams_value,

@@ -69,7 +69,9 @@ class _Resolved:
     grams_status: str  # status once grams are needed: needs_review when they cannot be found
 
 
-def _resolve(amount: str, unit: str, food: str, matcher: Matcher | _TextMatches, portions: PortionWeights) -> _Resolved:
+def _resolve(
+    amount: str, unit: str, food: str, matcher: Matcher | _TextMatches, portions: PortionWeights, code: str = ""
+) -> _Resolved:
     if amount or unit:
         quantity = parse_amount_cell(amount, unit)
         text = food
@@ -99,7 +101,7 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher | _TextMatches,
             "",
             supplement.status,
         )
-    found = matcher.match(text)
+    found = _matched(text, food, code, matcher)
     per_unit, grams_note, grams_status = np.nan, "", found.status
     if found.food_id:
         if quantity.amount is None:
@@ -127,6 +129,23 @@ def _resolve(amount: str, unit: str, food: str, matcher: Matcher | _TextMatches,
         grams_note,
         grams_status,
     )
+
+
+def _matched(text: str, food: str, code: str, matcher: Matcher | _TextMatches):
+    """The food of a row: the one its food code names (``Matcher.match_code``), else its text's match. A code
+    no table has is said; a row whose only text is its code (NHANES) then has no food."""
+    if not code:
+        return matcher.match(text)
+    by_code = matcher.match_code(code, food)
+    if by_code is not None:
+        return by_code
+    missing = f"food code {code} is not a food of nutri's tables ({', '.join(e.short for e in matcher.table.editions)})"
+    from nutri.match import Match
+
+    if food.strip() == code.strip():
+        return Match(food, None, "", 0.0, "none", "unmatched", f"{missing}, and the file gives no food name to match")
+    found = matcher.match(text)
+    return replace(found, note=f"{missing}; by its name: {found.note}" if found.note else missing)
 
 
 class _TextMatches:
@@ -166,17 +185,27 @@ class _PerKey:
 
     @paused_gc()  # each new key's resolution is a dozen objects kept to the end (cache.paused_gc)
     def __init__(self, entries: pd.DataFrame, matcher: Matcher, portions: PortionWeights, progress=None) -> None:
-        # One integer key per distinct (amount, unit, text): each column is hashed once in C (the
-        # categorical columns by their codes, without a str object per row)
+        # One integer key per distinct (amount, unit, text, food code): each column is hashed once in C (the
+        # categorical columns by their codes, without a str object per row); a text and its code are one
+        # part, numbered by the pairs that occur, so the combined number stays far below 2**63
         parts = [pd.factorize(entries[c], use_na_sentinel=False) for c in ("amount_text", "unit_text", "input")]
-        values = [np.asarray(u, dtype=object) for _, u in parts]
-        sizes = [max(len(u), 1) for u in values]
-        combined = (parts[0][0].astype(np.int64) * sizes[1] + parts[1][0]) * sizes[2] + parts[2][0]
+        food_code = entries["food_code"] if "food_code" in entries else pd.Series("", index=entries.index)
+        code_numbers, code_values = pd.factorize(food_code, use_na_sentinel=False)
+        pairs = parts[2][0].astype(np.int64) * max(len(code_values), 1) + code_numbers
+        pair_numbers, pair_values = pd.factorize(pairs)
+        values = [np.asarray(u, dtype=object) for _, u in parts[:2]]
+        sizes = [max(len(u), 1) for u in values] + [max(len(pair_values), 1)]
+        combined = (parts[0][0].astype(np.int64) * sizes[1] + parts[1][0]) * sizes[2] + pair_numbers
         distinct, self.codes = _sorted_codes(combined)
-        rest, food_codes = np.divmod(distinct, sizes[2])
+        rest, pair_codes = np.divmod(distinct, sizes[2])
         amount_codes, unit_codes = np.divmod(rest, sizes[1])
-        amounts, units, foods = (_texts([str(v) for v in u]) for u in values)
-        keys = list(zip(amounts[amount_codes], units[unit_codes], foods[food_codes], strict=True))
+        text_codes, food_code_codes = np.divmod(pair_values[pair_codes], max(len(code_values), 1))
+        amounts, units = (_texts([str(v) for v in u]) for u in values)
+        foods = _texts([str(v) for v in np.asarray(parts[2][1], dtype=object)])
+        codes = _texts([str(v) for v in np.asarray(code_values, dtype=object)])
+        keys = list(
+            zip(amounts[amount_codes], units[unit_codes], foods[text_codes], codes[food_code_codes], strict=True)
+        )
         known = _KnownResolutions(matcher) if len(distinct) else None
         # each key's _KEY_FIELDS: from earlier runs, else resolved now
         self.resolved: list[tuple | None] = list(map(known.get, keys)) if known is not None else []
@@ -192,8 +221,10 @@ class _PerKey:
         self.keys = _KeyColumns(self.resolved)
 
 
-def _resolve_keys(keys: list[tuple[str, str, str]], matcher, portions: PortionWeights, progress=None) -> list[tuple]:
-    """``_KEY_FIELDS`` of each (amount, unit, text) key, shared among forked processes when there are many
+def _resolve_keys(
+    keys: list[tuple[str, str, str, str]], matcher, portions: PortionWeights, progress=None
+) -> list[tuple]:
+    """``_KEY_FIELDS`` of each (amount, unit, text, food code) key, shared among forked processes when there are many
     (nutri/forked.py): a key's resolution is pure Python over the match index and the food tables. A
     text's keys go to one process, which matches the text once (``_TextMatches``)."""
     texts_matched = _TextMatches(matcher)
@@ -201,10 +232,11 @@ def _resolve_keys(keys: list[tuple[str, str, str]], matcher, portions: PortionWe
     if workers > 1:
         texts_matched.build()  # once, before the fork: every process shares the built index
 
-    def resolve(key: tuple[str, str, str]) -> tuple:
-        return _KEY_FIELDS(_resolve(*key, texts_matched, portions))
+    def resolve(key: tuple[str, str, str, str]) -> tuple:
+        amount, unit, food, code = key
+        return _KEY_FIELDS(_resolve(amount, unit, food, texts_matched, portions, code))
 
-    def process_of(key: tuple[str, str, str]) -> int:
+    def process_of(key: tuple[str, str, str, str]) -> int:
         return zlib.crc32(key[2].lower().encode("utf-8", "surrogatepass"))
 
     reported = None if progress is None else (lambda done: progress(done, len(keys)))
@@ -311,13 +343,13 @@ class _KnownResolutions:
             ]
         self.key = cache.key_of(parts)
         stored = cache.load("resolved", self.key)
-        self.known: dict[tuple[str, str, str], tuple] = stored if isinstance(stored, dict) else {}
+        self.known: dict[tuple[str, str, str, str], tuple] = stored if isinstance(stored, dict) else {}
         self.added = 0
 
-    def get(self, texts: tuple[str, str, str]) -> tuple | None:
+    def get(self, texts: tuple[str, str, str, str]) -> tuple | None:
         return self.known.get(texts)
 
-    def add(self, texts: tuple[str, str, str], resolved: tuple) -> None:
+    def add(self, texts: tuple[str, str, str, str], resolved: tuple) -> None:
         if len(self.known) >= self.LIMIT:
             self.known = {}
         self.known[texts] = resolved

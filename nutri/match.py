@@ -603,7 +603,7 @@ class Alias:
 
 @dataclass(frozen=True)
 class Match:
-    """One explained match. rule: user_alias | alias | alias_typo | exact | fuzzy | none."""
+    """One explained match. rule: food_code | user_alias | alias | alias_typo | exact | fuzzy | none."""
 
     query: str
     food_id: str | None
@@ -1290,6 +1290,28 @@ class Matcher:
             self._cache[cache_key] = self._with_ranges(self._as_same_food(found), key, head, excluded)
         found = self._cache[cache_key]
         return found if found.query == text else replace(found, query=text)
+
+    def match_code(self, code: str, text: str) -> Match | None:
+        """The food a row's food code names, or None when no table of this matcher has it: a survey's USDA
+        food code (ASA24's FoodCode, NHANES's DR1IFDCD: an FNDDS food of its 8 digits), an SR28 NDB number,
+        any food id of the tables ("fndds:11111000"). A code written as a spreadsheet number ("11111000.0")
+        is read as its digits. The code says which food was eaten; its name in the row is not read."""
+        written = str(code).strip()
+        digits = re.fullmatch(r"(\d+)\.0*", written)
+        written = digits.group(1) if digits else written
+        food_id = self.table.resolve_id(written) if written else None
+        if food_id is None:
+            return None
+        edition = self.table.edition(food_id).short
+        return Match(
+            text,
+            food_id,
+            self.table.description(food_id),
+            100.0,
+            "food_code",
+            "matched",
+            f"food code {written} ({edition})",
+        )
 
     def nearby(self, found: Match) -> tuple[str, ...]:
         """The foods of the same kind (the same head: "Nuts, cashew nuts, dry roasted" for "Nuts,

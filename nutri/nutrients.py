@@ -40,6 +40,9 @@ class Nutrient:
     # (ASA24 researcher data dictionaries: minerals and B vitamins in mg, vitamin D and B12 in mcg,
     # alcohol and moisture in g, energy in kcal)
     asa24_variable: str | None = None
+    # the same in NHANES's individual foods files (What We Eat in America, DR1IFF/DR2IFF): the header is
+    # DR1I or DR2I before it (DR1IMAGN), in the same units; ASA24's names differ for two (VITD/VD, ALC/ALCO)
+    nhanes_variable: str | None = None
 
     @property
     def assessed(self) -> bool:
@@ -88,6 +91,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         short="Mg",
         decimals=1,
         asa24_variable="MAGN",
+        nhanes_variable="MAGN",
     ),
     Nutrient(
         "calcium",
@@ -102,6 +106,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         short="Ca",
         decimals=1,
         asa24_variable="CALC",
+        nhanes_variable="CALC",
     ),
     Nutrient(
         "vitamin_d",
@@ -117,6 +122,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         decimals=1,
         short="Vit D",
         asa24_variable="VITD",
+        nhanes_variable="VD",
     ),
     Nutrient(
         "vitamin_b12",
@@ -131,6 +137,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         decimals=1,
         short="B12",
         asa24_variable="VB12",
+        nhanes_variable="VB12",
     ),
     Nutrient(
         "thiamin",
@@ -145,6 +152,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         decimals=2,
         short="B1",
         asa24_variable="VB1",
+        nhanes_variable="VB1",
     ),
     Nutrient(
         "vitamin_b6",
@@ -159,6 +167,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         decimals=2,
         short="B6",
         asa24_variable="VB6",
+        nhanes_variable="VB6",
     ),
     Nutrient(
         "caffeine",
@@ -170,6 +179,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         r"^caffeine$",
         short="Caffeine",
         asa24_variable="CAFF",
+        nhanes_variable="CAFF",
     ),
     Nutrient(
         "alcohol",
@@ -182,8 +192,20 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         decimals=1,
         short="Alcohol",
         asa24_variable="ALC",
+        nhanes_variable="ALCO",
     ),
-    Nutrient("water", "water_g", "Water", "g", Role.LIFESTYLE, "255", r"^water$", short="Water", asa24_variable="MOIS"),
+    Nutrient(
+        "water",
+        "water_g",
+        "Water",
+        "g",
+        Role.LIFESTYLE,
+        "255",
+        r"^water$",
+        short="Water",
+        asa24_variable="MOIS",
+        nhanes_variable="MOIS",
+    ),
     Nutrient(
         "energy",
         "energy_kcal",
@@ -194,6 +216,7 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         r"^(energy|calories)$",
         short="kcal",
         asa24_variable="KCAL",
+        nhanes_variable="KCAL",
     ),
     Nutrient(
         "potassium",
@@ -205,9 +228,19 @@ NUTRIENTS: tuple[Nutrient, ...] = (
         r"^potassium$",
         per_entry=False,
         asa24_variable="POTA",
+        nhanes_variable="POTA",
     ),
     Nutrient(
-        "sodium", "sodium_mg", "Sodium", "mg", Role.CONTEXT, "307", r"^sodium$", per_entry=False, asa24_variable="SODI"
+        "sodium",
+        "sodium_mg",
+        "Sodium",
+        "mg",
+        Role.CONTEXT,
+        "307",
+        r"^sodium$",
+        per_entry=False,
+        asa24_variable="SODI",
+        nhanes_variable="SODI",
     ),
 )
 

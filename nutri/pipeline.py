@@ -72,7 +72,9 @@ class Matched:
 
     def date_problem(self) -> str:
         """Why the first row without a date has none ('row 2: date '1' is not a date nutri reads ...'), or ''."""
-        if "date" not in self.diary.columns:
+        from nutri.diary import recall_days
+
+        if "date" not in self.diary.columns and not recall_days(self.diary.layout):
             return "no column holds dates; name it Date, or pass --columns date=HEADER"
         undated = self.entries[(self.entries["date"] == "") & (self.entries["status"] != "skipped")]
         if undated.empty:

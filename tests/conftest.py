@@ -85,6 +85,25 @@ def asa24_items(rows: list[dict], header: str = ASA24_ITEMS_HEADER) -> str:
     return out.getvalue()
 
 
+# The leading columns of an NHANES 2017-2018 individual foods file (DR1IFF_J, from its XPT as CSV), verbatim up to
+# moisture (the fatty acids after it left out); "DR1" is "DR2" in the day-2 file
+NHANES_IFF_HEADER = "SEQN,WTDRD1,WTDR2D,DR1ILINE,DR1DRSTZ,DR1EXMER,DRABF,DRDINT,DR1DBIH,DR1DAY,DR1LANG,DR1CCMNM,DR1CCMTX,DR1_020,DR1_030Z,DR1FS,DR1_040Z,DR1IFDCD,DR1IGRMS,DR1IKCAL,DR1IPROT,DR1ICARB,DR1ISUGR,DR1IFIBE,DR1ITFAT,DR1ISFAT,DR1IMFAT,DR1IPFAT,DR1ICHOL,DR1IATOC,DR1IATOA,DR1IRET,DR1IVARA,DR1IACAR,DR1IBCAR,DR1ICRYP,DR1ILYCO,DR1ILZ,DR1IVB1,DR1IVB2,DR1INIAC,DR1IVB6,DR1IFOLA,DR1IFA,DR1IFF,DR1IFDFE,DR1ICHL,DR1IVB12,DR1IB12A,DR1IVC,DR1IVD,DR1IVK,DR1ICALC,DR1IPHOS,DR1IMAGN,DR1IIRON,DR1IZINC,DR1ICOPP,DR1ISODI,DR1IPOTA,DR1ISELE,DR1ICAFF,DR1ITHEO,DR1IALCO,DR1IMOIS"
+
+
+def nhanes_foods(day: int, rows: list[dict]) -> str:
+    """An NHANES individual foods file of recall ``day`` (1 or 2): each row's cells by the header without its
+    "DR1"/"DR2" ("SEQN", "IFDCD", "IGRMS", "IMAGN"), the others of a reliable recall filled in."""
+    names = NHANES_IFF_HEADER.replace("DR1", f"DR{day}").split(",")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    for line, row in enumerate(rows, 1):
+        cells = {"WTDRD1": "81714.0", "ILINE": line, "DRSTZ": 1, "DAY": 3, **row}
+        assert all(f"DR{day}{k}" in names or k in names for k in cells), "unknown header in test row"
+        writer.writerow([cells.get(name, cells.get(name.removeprefix(f"DR{day}"), "")) for name in names])
+    return out.getvalue()
+
+
 def workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
     """An .xlsx file of these sheets, in order, each given as its rows."""
     from openpyxl import Workbook

@@ -934,3 +934,39 @@ def test_food_records_dated_by_day_numbers_take_the_first_day(tmp_path, run):
         ["bob", "2026-11-16"],
         ["bob", "2026-11-17"],
     ]
+
+
+def test_nhanes_day_1_and_day_2_files_are_each_persons_two_recalls(tmp_path, run):
+    """NHANES's DR1IFF and DR2IFF: people by SEQN, foods by their codes (one no table has: counted by the
+    survey's own values), each file a day dated by --first-day; a person's figures are the report's on the
+    same two files; without --first-day the refusal says to give it."""
+    from conftest import nhanes_foods, write
+
+    from nutri.pipeline import ReadSettings, match_entries, read_diaries, weekly_report
+
+    def foods(person: str, scale: float) -> list[dict]:
+        milk = {"IFDCD": "11111000", "IGRMS": 488 * scale, "IKCAL": 299 * scale, "IMAGN": 49 * scale}
+        bread = {"IFDCD": "51101000", "IGRMS": 300 * scale, "IKCAL": 800 * scale, "IMAGN": 70 * scale}
+        unknown = {"IFDCD": "99999999", "IGRMS": 100, "IKCAL": 250, "IMAGN": 30, "ICALC": 40}
+        return [{"SEQN": person} | food for food in (milk, bread, unknown)]
+
+    day1 = write(tmp_path / "DR1IFF_J.csv", nhanes_foods(1, foods("93703", 1) + foods("93704", 1.5)))
+    day2 = write(tmp_path / "DR2IFF_J.csv", nhanes_foods(2, foods("93703", 0.5) + foods("93704", 2)))
+    first = dt.date(2018, 1, 1)
+    result = run_cohort([str(day1), str(day2)], CohortSettings(first_day=first))
+    days = result.person_days.set_index(["person", "date"])
+    assert list(days.index) == [(p, d) for p in ("93703", "93704") for d in ("2018-01-01", "2018-01-02")]
+    assert days.loc[("93704", "2018-01-02"), "magnesium_mg"] == pytest.approx(49 * 2 + 70 * 2 + 30)
+    for person in ("93703", "93704"):
+        matched = match_entries(read_diaries([day1, day2], ReadSettings(person=person, first_day=first)))
+        report = weekly_report(matched, Profile(assumed=True))
+        logged = [d for w in report["weeks"] for d in w["days"] if d["logged"]]
+        for day in logged:
+            row = days.loc[(person, day["date"])]
+            assert bool(row["complete"]) == day["complete"] and int(row["entries"]) == day["entries"]
+            assert all(_same(row[c], day[c]) for c in ENTRY_NUTRIENT_COLUMNS), (person, day["date"])
+    result.close()
+    refused = run("cohort", day1, day2, "-o", tmp_path / "out")
+    assert (
+        refused.exit_code == 2 and "'Day 1' is a day number: give the date of day 1 with --first-day" in refused.output
+    )

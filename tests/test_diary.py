@@ -354,6 +354,7 @@ def test_asa24_items_file_is_read_by_its_own_headers_and_variables(tmp_path, tab
         "date": "IntakeStartDateTime",
         "person": "UserName",
         "food": "Food_Description",
+        "food_code": "FoodCode",
         "grams": "FoodAmt",
     }
     assert diary.nutrient_headers["magnesium_mg"] == "MAGN" and diary.nutrient_headers["vitamin_d_ug"] == "VITD"
@@ -388,7 +389,6 @@ def test_short_survey_variables_are_nutrients_only_in_their_layout(tmp_path):
         ("Day,Group,Exercise,Minutes,Calories Burned", "exercises"),
         ("Day,Group,Metric,Unit,Amount", "biometrics"),
         ("Day,Group,Note", "notes"),
-        ("SEQN,WTDRD1,DR1ILINE,DR1DAY,DR1IFDCD,DR1IGRMS,DR1IKCAL,DR1IMAGN", "NHANES individual foods file (DR1IFF)"),
         ("SEQN,WTDRD1,DR2TKCAL,DR2TMAGN", "NHANES total nutrients file (DR2TOT"),
         ("Date,Value,Secondary Value,Last Updated", "water intake"),
         (
@@ -523,6 +523,39 @@ def test_a_food_records_day_numbers_are_dates_from_its_first_day(tmp_path, run):
     logged = [d["date"] for week in report["weeks"] for d in week["days"] if d["logged"]]
     assert logged == ["2026-11-16", "2026-11-18"]
     refused = run("report", record)
-    assert refused.exit_code == 2 and "row 2: date 'Day 1' is not a date nutri reads" in refused.output
+    assert (
+        refused.exit_code == 2
+        and "row 2: date 'Day 1' is a day number: give the date of day 1 with --first-day" in refused.output
+    )
     wrong = run("report", record, "--first-day", "16/11/2026")
     assert wrong.exit_code == 2 and "--first-day '16/11/2026': give a date as YYYY-MM-DD" in wrong.output
+
+
+def test_an_nhanes_individual_foods_file_is_one_day_of_each_persons_recalls(tmp_path):
+    """NHANES's DR2IFF: each SEQN's day-2 foods as food codes with grams and the survey's own nutrients
+    (DR2IMAGN, DR2IVD, DR2IALCO: ``nhanes_variable``); no dates, so the day is dated by --first-day."""
+    from conftest import nhanes_foods
+
+    row = {"SEQN": "93704", "IFDCD": "11111000", "IGRMS": "244", "IMAGN": "24.4", "IVD": "3.2", "IALCO": "0"}
+    path = write(tmp_path / "DR2IFF_J.csv", nhanes_foods(2, [row]))
+    diary = read_diary(path, first_day=dt.date(2018, 1, 1))
+    entries = diary.entries
+    assert diary.layout == "nhanes-day2"
+    assert entries["date"].tolist() == ["2018-01-02"] and entries["person"].tolist() == ["93704"]
+    assert entries["input"].tolist() == ["11111000"] and entries["food_code"].tolist() == ["11111000"]
+    assert entries["grams_export"].tolist() == [244.0]
+    assert entries[["export_magnesium_mg", "export_vitamin_d_ug", "export_alcohol_g"]].iloc[0].tolist() == [
+        24.4,
+        3.2,
+        0,
+    ]
+    undated = read_diary(path).entries
+    assert undated["date"].tolist() == [""]
+    assert "date 'Day 2' is a day number: give the date of day 1 with --first-day" in undated["pre_note"].iloc[0]
+
+
+def test_a_food_record_dated_by_day_numbers_says_to_give_its_first_day(tmp_path):
+    path = write(tmp_path / "record.csv", "Date,Food,Grams\nDay 1,milk,200\n3,milk,200\n")
+    notes = read_diary(path).entries["pre_note"].tolist()
+    assert "'Day 1' is a day number: give the date of day 1 with --first-day YYYY-MM-DD" in notes[0]
+    assert "--first-day" not in notes[1]  # a bare number may be anything: the general reason

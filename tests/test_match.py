@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import re
 
 import pytest
@@ -629,3 +630,37 @@ def test_the_matchers_memos_stay_bounded_and_give_what_a_fresh_matcher_gives(tab
         assert bounded.search(text, 3) == remembering.search(text, 3), text
     for memo in (bounded._cache, bounded._ranked, bounded._searched, bounded._corrections, bounded._alike):
         assert isinstance(memo, match._Memo) and len(memo) <= 5
+
+
+def test_a_food_code_names_its_food_and_a_code_no_table_has_is_said(tmp_path, table, matcher):
+    """A survey's food code (ASA24's FoodCode, NHANES's DR1IFDCD) or an SR28 NDB number is the food eaten,
+    whatever its text would match ("Blackeyed peas" read as split peas by its words); a code none of the
+    tables has is said, and the row is matched by its name, or has no food when the code is all it has."""
+    from conftest import asa24_items, nhanes_foods, write
+
+    from nutri.diary import read_diary
+    from nutri.intake import analyse
+
+    recall = {"UserName": "P01", "IntakeStartDateTime": "01/31/2025 0:00", "FoodAmt": "171"}
+    items = asa24_items(
+        [
+            recall | {"FoodCode": "41301000", "Food_Description": "Blackeyed peas, NFS"},
+            recall | {"FoodCode": "99999999", "Food_Description": "Milk, whole"},
+            recall | {"FoodCode": "11111000.0", "Food_Description": "Whole milk"},  # a spreadsheet's number
+        ]
+    )
+    rows = analyse(read_diary(write(tmp_path / "S_Items.csv", items)), table, matcher).set_index("row")
+    assert rows.loc[2, ["food_id", "rule", "status"]].tolist() == ["fndds:41301000", "food_code", "matched"]
+    assert rows.loc[2, "note"].startswith("food code 41301000 (FNDDS 2.0)")
+    assert rows.loc[3, "food_id"] and rows.loc[3, "rule"] != "food_code"
+    assert rows.loc[3, "note"].startswith(
+        "food code 99999999 is not a food of nutri's tables (SR28, FNDDS 2.0); by its name"
+    )
+    assert rows.loc[4, "food_id"] == "fndds:11111000"
+    nhanes = nhanes_foods(1, [{"SEQN": "93704", "IFDCD": "99999999", "IGRMS": "100", "IMAGN": "5"}])
+    path = write(tmp_path / "DR1IFF_J.csv", nhanes)
+    row = analyse(read_diary(path, first_day=dt.date(2018, 1, 1)), table, matcher).iloc[0]
+    assert row["status"] == "unmatched" and "the file gives no food name to match" in row["note"]
+    assert row["magnesium_mg"] == 5  # the survey's own value counts
+    generic = write(tmp_path / "diary.csv", "Date,Food,NDB No,Grams\n2026-11-16,milk,1077,244\n")
+    assert analyse(read_diary(generic), table, matcher)["food_id"].tolist() == ["01077"]

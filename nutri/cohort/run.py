@@ -352,7 +352,7 @@ def _unread_dates(con, groups: int) -> str:
     if not raw:
         return ""
     shown = ", ".join(repr(v) for v in raw[:3])
-    return f"; the date cells read {shown}: {reader.parse_date(raw[0], False)[1]}"
+    return f"; the date cells read {shown}: {reader.parse_day(raw[0], False)[1]}"
 
 
 def _silent(text: str) -> None:

@@ -298,7 +298,7 @@ def layout_of(source: Source, overrides: dict[str, str], person_column: str | No
             file=name,
             option="person",
         )
-    if "date" not in role_index:
+    if "date" not in role_index and not app.recall_day:  # a day of a food record (NHANES) is dated by its file
         raise DiaryFormatError(
             f"no date column (headers: {', '.join(h for h in headers if h)})",
             file=name,
@@ -306,7 +306,7 @@ def layout_of(source: Source, overrides: dict[str, str], person_column: str | No
             option="columns",
             option_value="date=HEADER",
         )
-    used = {role_index[r] for r in ("food", "amount", "unit", "grams", "deleted") if r in role_index}
+    used = {role_index[r] for r in ("food", "food_code", "amount", "unit", "grams", "deleted") if r in role_index}
     key = sorted(used | {n.index for n in nutrients})
     profile = {field: keys.index(k) for field, names in PROFILE_HEADERS.items() for k in keys if k in names}
     profile = {f: i for f, i in profile.items() if i not in role_index.values() and i != person}
@@ -346,10 +346,17 @@ def rows_relation(con, source: Source, layout: Layout, number: int, chosen: bool
     keys = ", ".join(f"c{i} AS k{i}" for i in layout.key)
     relation = f"rows_{number}"
     con.execute(
-        f"CREATE TEMP VIEW {relation} AS SELECT {person} AS person, c{layout.role_index['date']} AS date_raw"
+        f"CREATE TEMP VIEW {relation} AS SELECT {person} AS person, {_date_cell(layout)} AS date_raw"
         f"{', ' + profile if profile else ''}, {keys} FROM {source.relation} WHERE {non_blank}"
     )
     return relation
+
+
+def _date_cell(layout: Layout) -> str:
+    """A row's date cell: its date column's, or a food record's day of its file (NHANES's DR1IFF: 'Day 1')."""
+    if "date" in layout.role_index:
+        return f"c{layout.role_index['date']}"
+    return _quote(f"Day {layout.app.recall_day}")
 
 
 def shape_of(source: Source, layout: Layout) -> tuple:
@@ -433,13 +440,16 @@ def key_cells(con, rows: str, layout: Layout, number: int, first_id: int) -> tup
 def analyse_keys(source: Source, layout: Layout, keys: pd.DataFrame, match) -> pd.DataFrame:
     """The key cells (``key_cells``) turned into entries and analysed once each (Python only: no engine
     statement, so the engine can number the rows meanwhile): key_id and ``RESULT_COLUMNS``."""
-    width = len(source.headers)
+    # the dates are the engine's (dates_relation): each key is read under a placeholder date, in a column of
+    # its own where the file has none (a day of a food record)
+    roles = layout.role_index if "date" in layout.role_index else {**layout.role_index, "date": len(source.headers)}
+    width = max(len(source.headers), roles["date"] + 1)
     frame = pd.DataFrame({i: [""] * len(keys) for i in range(width)}, dtype=object)
     for i in layout.key:
         frame[i] = keys[f"k{i}"].astype(object).to_numpy()
-    frame[layout.role_index["date"]] = PLACEHOLDER_DATE
+    frame[roles["date"]] = PLACEHOLDER_DATE
     entries, _blank, _dayfirst = reader._entries(
-        frame, source.cells, 0, width, layout.role_index, layout.app, layout.nutrients, None
+        frame, source.cells, 0, width, roles, layout.app, layout.nutrients, None
     )
     diary = reader.Diary(
         source.path,
