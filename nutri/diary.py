@@ -33,6 +33,9 @@ from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
 from nutri.nutrients import NUTRIENT_BY_COLUMN, NUTRIENTS, from_export_header
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
+# SAS transport (XPORT v5): how NHANES publishes its files (DR1IFF_J.XPT), read as the CSV it would be
+XPORT_SUFFIXES = {".xpt"}
+XPORT_MAGIC = b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"}
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_CELL_CHARS = 10 * 1024 * 1024  # one cell larger than this is no diary entry, in any row
@@ -350,6 +353,11 @@ def _read_cells(name: str, data: bytes, suffix: str, sheet: str | None, override
         from nutri.mfp_html import read_printable_diary
 
         return _Cells(read_printable_diary(name, data), size=len(data))
+    if suffix in XPORT_SUFFIXES or data.startswith(XPORT_MAGIC):
+        if sheet is not None:
+            raise UsageError("a sheet applies to workbooks (.xlsx, .ods), not a SAS transport file", file=name)
+        text = _xport_text(name, data)
+        return _Cells(_head_records(name, text, ","), text=text, encoding=None, size=len(text))
     if suffix in WORKBOOK_SUFFIXES or (suffix not in TEXT_SUFFIXES and data.startswith(b"PK\x03\x04")):
         from nutri.workbook import read_workbook_rows
 
@@ -379,6 +387,32 @@ def _read_cells(name: str, data: bytes, suffix: str, sheet: str | None, override
     return _Cells(
         _head_records(name, text, delimiter), text=text, encoding=encoding, delimiter=delimiter, size=len(text)
     )
+
+
+# SAS's smallest IBM float, which NHANES's transport files hold for zero (pandas reads 5.397605e-79)
+XPORT_ZERO = 1e-70
+
+
+def _xport_text(name: str, data: bytes) -> str:
+    """A SAS transport file's one dataset as CSV text (pandas' reader), written as a spreadsheet shows it:
+    a whole number without '.0' (SEQN 93703, food code 11111000) and SAS's stand-in for zero as 0."""
+    try:
+        frame = pd.read_sas(io.BytesIO(data), format="xport", encoding="latin-1")
+    except Exception as exc:  # the reader's errors are of many kinds (ValueError, struct.error, EOFError...)
+        raise UnreadableInputError(
+            f"not a SAS transport file nutri can read ({type(exc).__name__}: {exc})".replace("\n", " "),
+            file=name,
+            fix="export the dataset as CSV",
+        ) from None
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype.kind != "f":
+            continue
+        values = values.mask(values.abs() < XPORT_ZERO, 0.0)
+        known = values.dropna()
+        whole = bool(len(known)) and bool((known == known.round()).all()) and bool((known.abs() < 2**53).all())
+        frame[column] = values.astype("Int64") if whole else values
+    return frame.to_csv(index=False)
 
 
 # -- header and columns ---------------------------------------------------------------------

@@ -559,3 +559,22 @@ def test_a_food_record_dated_by_day_numbers_says_to_give_its_first_day(tmp_path)
     notes = read_diary(path).entries["pre_note"].tolist()
     assert "'Day 1' is a day number: give the date of day 1 with --first-day YYYY-MM-DD" in notes[0]
     assert "--first-day" not in notes[1]  # a bare number may be anything: the general reason
+
+
+def test_an_nhanes_sas_transport_file_is_read_as_the_csv_it_would_be(tmp_path):
+    """NHANES publishes DR1IFF_J.XPT (SAS transport): read as the spreadsheet shows it, a whole number
+    without '.0' (SEQN, the food code) and SAS's stand-in for zero (5.4e-79 as pandas reads it) as 0."""
+    pyreadstat = pytest.importorskip("pyreadstat")  # the test extra: it writes the file nutri reads
+    from conftest import nhanes_foods
+
+    row = {"SEQN": "93704", "IFDCD": "11111000", "IGRMS": "244", "IMAGN": "24.4", "ICAFF": "0"}
+    frame = pd.read_csv(io.StringIO(nhanes_foods(1, [row])))[["SEQN", "DR1IFDCD", "DR1IGRMS", "DR1IMAGN", "DR1ICAFF"]]
+    path = tmp_path / "DR1IFF_J.XPT"
+    pyreadstat.write_xport(frame.astype(float), str(path), table_name="DR1IFF_J", file_format_version=5)
+    assert pd.read_sas(path, format="xport")["DR1ICAFF"].iloc[0] != 0  # SAS's stand-in, as the file holds it
+    entries = read_diary(path, first_day=dt.date(2018, 1, 1)).entries
+    assert entries[["person", "input", "date"]].iloc[0].tolist() == ["93704", "11111000", "2018-01-01"]
+    assert entries[["export_magnesium_mg", "export_caffeine_mg", "grams_export"]].iloc[0].tolist() == [24.4, 0, 244]
+    (tmp_path / "broken.xpt").write_bytes(b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!000")
+    with pytest.raises(UnreadableInputError, match="not a SAS transport file nutri can read"):
+        read_diary(tmp_path / "broken.xpt")

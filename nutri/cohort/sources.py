@@ -28,7 +28,7 @@ from nutri.cohort.profiles import PROFILE_HEADERS
 from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
 from nutri.nutrients import NUTRIENT_COLUMNS
 
-DIARY_SUFFIXES = reader.TEXT_SUFFIXES | reader.WORKBOOK_SUFFIXES | {".parquet"}
+DIARY_SUFFIXES = reader.TEXT_SUFFIXES | reader.WORKBOOK_SUFFIXES | reader.XPORT_SUFFIXES | {".parquet"}
 PAGE_SUFFIXES = {".htm", ".html"}  # in a folder: read when the page is MyFitnessPal's printable diary
 PLACEHOLDER_DATE = "2000-01-03"  # the distinct-cells diary needs a valid date; real dates are joined per row
 HEAD_BYTES = 4 * 2**20  # read to find the header of a file the engine scans
