@@ -22,6 +22,7 @@ import io
 import itertools
 import re
 import stat
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -397,10 +398,13 @@ def _xport_text(name: str, data: bytes) -> str:
     """A SAS transport file's one dataset as CSV text (pandas' reader), written as a spreadsheet shows it:
     a whole number without '.0' (SEQN 93703, food code 11111000) and SAS's stand-in for zero as 0."""
     try:
-        frame = pd.read_sas(io.BytesIO(data), format="xport", encoding="latin-1")
+        with warnings.catch_warnings():  # "xport file may be corrupted" (cut short): refused, not read in part
+            warnings.simplefilter("error")
+            frame = pd.read_sas(io.BytesIO(data), format="xport", encoding="latin-1")
     except Exception as exc:  # the reader's errors are of many kinds (ValueError, struct.error, EOFError...)
+        reason = "it looks cut short or damaged" if isinstance(exc, UserWarning) else f"{type(exc).__name__}: {exc}"
         raise UnreadableInputError(
-            f"not a SAS transport file nutri can read ({type(exc).__name__}: {exc})".replace("\n", " "),
+            f"not a SAS transport file nutri can read ({reason})".replace("\n", " "),
             file=name,
             fix="export the dataset as CSV",
         ) from None

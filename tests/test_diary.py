@@ -578,3 +578,6 @@ def test_an_nhanes_sas_transport_file_is_read_as_the_csv_it_would_be(tmp_path):
     (tmp_path / "broken.xpt").write_bytes(b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!000")
     with pytest.raises(UnreadableInputError, match="not a SAS transport file nutri can read"):
         read_diary(tmp_path / "broken.xpt")
+    (tmp_path / "cut.xpt").write_bytes(path.read_bytes()[:-20])  # pandas would warn and read what is left
+    with pytest.raises(UnreadableInputError, match="it looks cut short or damaged"):
+        read_diary(tmp_path / "cut.xpt")
