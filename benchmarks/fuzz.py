@@ -1,4 +1,4 @@
-"""Fuzz the quantity parser, the diary reader, the workbook readers and the export-column reader
+"""Fuzz the quantity parser, the diary reader, the workbook and SAS transport readers and the export-column reader
 for minutes (outside CI).
 
     python benchmarks/fuzz.py --minutes 3
@@ -16,6 +16,7 @@ killed it saved beside the report.
 
 import argparse
 import csv
+import functools
 import io
 import json
 import math
@@ -297,6 +298,45 @@ def fuzz_ods(rows, lie):
     _read_workbook("fuzz.ods", ods_bytes(header + rows, lie), "ods")
 
 
+# -- SAS transport files (NHANES's .XPT) ------------------------------------------------------
+
+
+@functools.cache
+def xport_base() -> bytes:
+    """A valid DR1IFF-like transport file (pyreadstat, of the test extra, writes it; nutri reads it with pandas)."""
+    import pandas as pd
+    import pyreadstat
+
+    frame = pd.DataFrame(
+        {
+            "SEQN": [93703.0, 93704.0],
+            "DR1IFDCD": [11111000.0, 92410310.0],
+            "DR1IGRMS": [244.0, 355.0],
+            "DR1IMAGN": [24.4, 0],
+        }
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "DR1IFF_J.xpt"
+        pyreadstat.write_xport(frame, str(path), table_name="DR1IFF_J", file_format_version=5)
+        return path.read_bytes()
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 4096), st.integers(0, 255)), max_size=8),
+    digits=st.lists(st.tuples(st.integers(0, 4096), st.sampled_from(b"0123456789 ")), max_size=4),
+    cut=st.one_of(st.none(), st.none(), st.integers(0, 4096)),
+)
+def fuzz_xport(edits, digits, cut):
+    """Damaged transport files: bytes changed anywhere, the headers' counts and lengths (ASCII digits)
+    changed, the file cut short. The reader reads it or says it cannot, never anything else."""
+    examples["xport"] = examples.get("xport", 0) + 1
+    data = bytearray(xport_base())
+    for at, value in [*edits, *digits]:
+        data[at % len(data)] = value
+    _read_workbook("fuzz.xpt", bytes(data[:cut] if cut is not None else data), "xport")
+
+
 # -- export nutrient columns ------------------------------------------------------------------
 
 EXPORT_HEADERS = [
@@ -361,6 +401,7 @@ TARGETS = {
     "xlsx": fuzz_xlsx,
     "ods": fuzz_ods,
     "export": fuzz_export_columns,
+    "xport": fuzz_xport,
 }
 
 
