@@ -953,13 +953,24 @@ def test_nhanes_day_1_and_day_2_files_are_each_persons_two_recalls(tmp_path, run
     day1 = write(tmp_path / "DR1IFF_J.csv", nhanes_foods(1, foods("93703", 1) + foods("93704", 1.5)))
     day2 = write(tmp_path / "DR2IFF_J.csv", nhanes_foods(2, foods("93703", 0.5) + foods("93704", 2)))
     first = dt.date(2018, 1, 1)
-    result = run_cohort([str(day1), str(day2)], CohortSettings(first_day=first))
+    # NHANES's demographics file as the profiles: its coded answers (RIAGENDR 1 male 2 female, RIDEXPRG 1 pregnant)
+    demo = write(tmp_path / "DEMO_J.csv", "SEQN,SDDSRVYR,RIAGENDR,RIDAGEYR,RIDEXPRG\n93703,10,2,34,1\n93704,10,1,2,\n")
+    result = run_cohort([str(day1), str(day2)], CohortSettings(first_day=first, profiles=demo))
+    people = result.people.set_index("person")
+    assert people.loc["93703", ["sex", "age", "life_stage"]].tolist() == ["female", 34.0, "pregnancy"]
+    assert people.loc["93704", ["sex", "age", "life_stage", "profile_from"]].tolist() == [
+        "male",
+        2.0,
+        "general",
+        "file",
+    ]
     days = result.person_days.set_index(["person", "date"])
     assert list(days.index) == [(p, d) for p in ("93703", "93704") for d in ("2018-01-01", "2018-01-02")]
     assert days.loc[("93704", "2018-01-02"), "magnesium_mg"] == pytest.approx(49 * 2 + 70 * 2 + 30)
+    result_profiles = {"93703": Profile("female", 34, "pregnancy"), "93704": Profile("male", 2)}
     for person in ("93703", "93704"):
         matched = match_entries(read_diaries([day1, day2], ReadSettings(person=person, first_day=first)))
-        report = weekly_report(matched, Profile(assumed=True))
+        report = weekly_report(matched, result_profiles[person])
         logged = [d for w in report["weeks"] for d in w["days"] if d["logged"]]
         for day in logged:
             row = days.loc[(person, day["date"])]

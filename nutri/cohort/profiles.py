@@ -15,10 +15,17 @@ from nutri.errors import DataFileError, NutriError
 
 # Headers of the profile fields, in a profiles file and in a diary's own columns (compared by header_key)
 PROFILE_HEADERS = {
-    "sex": {"sex", "gender"},
-    "age": {"age", "ageyears"},
-    "pregnant": {"pregnant", "pregnancy"},
+    "sex": {"sex", "gender", "riagendr"},
+    "age": {"age", "ageyears", "ridageyr"},
+    "pregnant": {"pregnant", "pregnancy", "ridexprg"},
     "lactating": {"lactating", "lactation", "breastfeeding"},
+}
+# NHANES's demographics file (DEMO_J: SEQN, RIAGENDR, RIDAGEYR, RIDEXPRG) is a profiles file: its coded
+# answers as words. RIDEXPRG 3, "cannot ascertain", is no answer (the general life stage, as when blank);
+# RIDAGEYR 80 stands for 80 and over, an age of the same DRI group.
+SURVEY_CODES = {
+    "riagendr": {"1": "male", "2": "female"},
+    "ridexprg": {"1": "yes", "2": "no", "3": ""},
 }
 # An age as people write it: 34, 34.5, "34 years", "34 y", "18 months" (a toddler's)
 AGE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:(y|yr|yrs|year|years)|(mo|mos|month|months))?\.?$", re.IGNORECASE)
@@ -103,7 +110,7 @@ def read_profiles(path: Path) -> dict[str, Profile]:
         if field is not None:
             columns.setdefault(field, column)
     blank = [None] * len(frame)
-    fields = [frame[columns[k]].tolist() if k in columns else blank for k in ("sex", "age", "pregnant", "lactating")]
+    fields = [_answers(frame, columns[k]) if k in columns else blank for k in ("sex", "age", "pregnant", "lactating")]
     out, known, rows = {}, {}, {}
     people = frame[columns["person"]].tolist()
     for line, person, *cells in zip(frame.index, people, *fields, strict=True):
@@ -127,6 +134,13 @@ def read_profiles(path: Path) -> dict[str, Profile]:
         if known[key] is not None:
             out[name] = known[key]
     return out
+
+
+def _answers(frame: pd.DataFrame, column: str) -> list:
+    """A profile column's cells, a survey's coded answers (``SURVEY_CODES``) as the words they stand for."""
+    codes = SURVEY_CODES.get(header_key(column))
+    cells = frame[column].tolist()
+    return cells if codes is None else [codes.get(str(c).strip(), c) for c in cells]
 
 
 @lru_cache(maxsize=4096)

@@ -197,7 +197,7 @@ def _read_and_analyse(
                     fix="give exports of ranges that do not overlap",
                 )
             cells, keys = sources.key_cells(con, rows, layout, group, stats["distinct_keys"])
-            profile_cells.append(sources.profile_cells(con, rows, layout))
+            profile_cells.append(sources.profile_cells(con, rows, layout, source.headers))
         stats["distinct_keys"] += len(keys)
         files.append((source, layout, rows, dates, cells, keys, len(numbers)))
     say(f"matching {stats['distinct_keys']:,} distinct entries")

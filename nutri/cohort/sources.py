@@ -24,7 +24,7 @@ import pandas as pd
 
 from nutri import diary as reader
 from nutri.cache import paused_gc
-from nutri.cohort.profiles import PROFILE_HEADERS
+from nutri.cohort.profiles import PROFILE_HEADERS, SURVEY_CODES
 from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
 from nutri.nutrients import NUTRIENT_COLUMNS
 
@@ -491,9 +491,15 @@ def food_keys_sql(con, rows: str, dates: str, keys: str, layout: Layout, files: 
     return f"SELECT r.person, r.day, k.key_id FROM ({dated}) r JOIN {keys} k USING ({using}) WHERE r.day IS NOT NULL"
 
 
-def profile_cells(con, rows: str, layout: Layout) -> pd.DataFrame:
-    """person -> the first non-blank sex/age/pregnant/lactating cell of the person's rows."""
+def profile_cells(con, rows: str, layout: Layout, headers: list[str]) -> pd.DataFrame:
+    """person -> the first non-blank sex/age/pregnant/lactating cell of the person's rows (a survey's coded
+    answers as words: ``profiles.SURVEY_CODES``, by the column's header)."""
     if not layout.profile:
         return pd.DataFrame(columns=["person"])
     parts = ", ".join(f"first(NULLIF(p_{f}, '')) AS {f}" for f in layout.profile)
-    return con.execute(f"SELECT person, {parts} FROM {rows} GROUP BY person").df()
+    cells = con.execute(f"SELECT person, {parts} FROM {rows} GROUP BY person").df()
+    for field, index in layout.profile.items():
+        codes = SURVEY_CODES.get(reader.header_key(headers[index]))
+        if codes is not None:
+            cells[field] = [codes.get(str(c).strip(), c) for c in cells[field].tolist()]
+    return cells
