@@ -148,12 +148,14 @@ class _Cells:
     """What a file holds before any header is known. Text files keep their text so the body can
     go to pandas' C parser; workbooks keep their rows."""
 
-    rows: list[list[object]]  # the head (text) or every row (workbook)
+    rows: list[list[object]]  # the head (text, a dataset) or every row (workbook)
     sheet: str | None = None
     text: str | None = None
     encoding: str | None = None
     delimiter: str = ","
     size: int = 0
+    # a dataset read whole (a SAS transport file): every row below its header, numbers as numbers, columns 0..n-1
+    frame: pd.DataFrame | None = None
 
 
 def _load_bytes(path: Path) -> bytes:
@@ -357,8 +359,10 @@ def _read_cells(name: str, data: bytes, suffix: str, sheet: str | None, override
     if suffix in XPORT_SUFFIXES or data.startswith(XPORT_MAGIC):
         if sheet is not None:
             raise UsageError("a sheet applies to workbooks (.xlsx, .ods), not a SAS transport file", file=name)
-        text = _xport_text(name, data)
-        return _Cells(_head_records(name, text, ","), text=text, encoding=None, size=len(text))
+        frame = _xport_frame(name, data)
+        head = [list(frame.columns), *frame.head(HEAD_DATASET_ROWS).astype(object).to_numpy().tolist()]
+        frame.columns = range(frame.shape[1])
+        return _Cells(head, frame=frame, size=len(data))
     if suffix in WORKBOOK_SUFFIXES or (suffix not in TEXT_SUFFIXES and data.startswith(b"PK\x03\x04")):
         from nutri.workbook import read_workbook_rows
 
@@ -394,9 +398,13 @@ def _read_cells(name: str, data: bytes, suffix: str, sheet: str | None, override
 XPORT_ZERO = 1e-70
 
 
-def _xport_text(name: str, data: bytes) -> str:
-    """A SAS transport file's one dataset as CSV text (pandas' reader), written as a spreadsheet shows it:
-    a whole number without '.0' (SEQN 93703, food code 11111000) and SAS's stand-in for zero as 0."""
+HEAD_DATASET_ROWS = 100  # rows of a dataset read whole that the header search sees
+
+
+def _xport_frame(name: str, data: bytes) -> pd.DataFrame:
+    """A SAS transport file's one dataset, its numbers kept as numbers (each cell is written as text where
+    it is read, as a workbook's are: ``_cell_text``, a whole number without '.0') and SAS's stand-in for
+    zero as 0."""
     try:
         with warnings.catch_warnings():  # "xport file may be corrupted" (cut short): refused, not read in part
             warnings.simplefilter("error")
@@ -409,14 +417,9 @@ def _xport_text(name: str, data: bytes) -> str:
             fix="export the dataset as CSV",
         ) from None
     for column in frame.columns:
-        values = frame[column]
-        if values.dtype.kind != "f":
-            continue
-        values = values.mask(values.abs() < XPORT_ZERO, 0.0)
-        known = values.dropna()
-        whole = bool(len(known)) and bool((known == known.round()).all()) and bool((known.abs() < 2**53).all())
-        frame[column] = values.astype("Int64") if whole else values
-    return frame.to_csv(index=False)
+        if frame[column].dtype.kind == "f":
+            frame[column] = frame[column].mask(frame[column].abs() < XPORT_ZERO, 0.0)
+    return frame
 
 
 # -- header and columns ---------------------------------------------------------------------
@@ -664,6 +667,10 @@ class _Col:
 
     @classmethod
     def of(cls, column) -> _Col:
+        if getattr(column, "dtype", None) is not None and column.dtype.kind == "f":
+            # a dataset's numbers (a SAS transport file) hashed as numbers, a Python float made per distinct one
+            codes, uniques = pd.factorize(column, use_na_sentinel=False)
+            return cls(codes, np.asarray(uniques, dtype=float).astype(object))
         column = pd.Series(column, dtype=object)
         # a column without missing cells (every text file's) is factorized as it is: asked to keep a
         # missing value as a value of its own, pandas first looks for one in every cell (2 of 6 ms a
@@ -1023,6 +1030,8 @@ def _stripped_columns(frame: pd.DataFrame) -> list[_Col]:
 
 
 def _workbook_frame(cells: _Cells, header_index: int, width: int) -> pd.DataFrame:
+    if cells.frame is not None:  # a dataset: rows[0] is its header, rows[k + 1] its row k
+        return cells.frame.iloc[header_index:].reset_index(drop=True)
     body = cells.rows[header_index + 1 :]
     longest = max(map(len, body), default=width)
     body = [list(r) + [None] * (longest - len(r)) for r in body]  # ragged rows: pad, never drop

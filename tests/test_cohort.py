@@ -981,3 +981,26 @@ def test_nhanes_day_1_and_day_2_files_are_each_persons_two_recalls(tmp_path, run
     assert (
         refused.exit_code == 2 and "'Day 1' is a day number: give the date of day 1 with --first-day" in refused.output
     )
+
+
+def test_nhanes_transport_files_give_the_cohort_of_their_csv(tmp_path):
+    """DR1IFF_J.XPT as published and as CSV: the same person-days (the engine writes the dataset's numbers as
+    the reader does: SEQN 93703, not 93703.0; SAS's stand-in for zero as 0)."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    from conftest import nhanes_foods, write
+
+    rows = [
+        {"SEQN": "93703", "IFDCD": "11111000", "IGRMS": "488", "IKCAL": "299", "IMAGN": "48.8", "ICAFF": "0"},
+        {"SEQN": "93704", "IFDCD": "51101000", "IGRMS": "300", "IKCAL": "800", "IMAGN": "70.1", "ICAFF": "0"},
+    ]
+    csv_path = write(tmp_path / "DR1IFF_J.csv", nhanes_foods(1, rows))
+    frame = pd.read_csv(csv_path)[["SEQN", "DR1IFDCD", "DR1IGRMS", "DR1IKCAL", "DR1IMAGN", "DR1ICAFF"]].astype(float)
+    xpt_path = tmp_path / "DR1IFF_J.XPT"
+    pyreadstat.write_xport(frame, str(xpt_path), table_name="DR1IFF_J", file_format_version=5)
+    settings = CohortSettings(first_day=dt.date(2018, 1, 1))
+    from_csv, from_xpt = run_cohort([str(csv_path)], settings), run_cohort([str(xpt_path)], settings)
+    columns = ["person", "date", "entries", "energy_kcal", "magnesium_mg", "caffeine_mg", "vitamin_d_ug"]
+    pd.testing.assert_frame_equal(from_xpt.person_days[columns], from_csv.person_days[columns])
+    assert from_xpt.person_days["person"].tolist() == ["93703", "93704"]
+    from_csv.close()
+    from_xpt.close()

@@ -131,16 +131,30 @@ def load(
     header_index = reader.header_row(name, cells.rows, overrides)
     headers = [reader._cell_text(c) for c in cells.rows[header_index]]
     frame = reader._body(name, cells, header_index, len(headers)).iloc[:, : len(headers)]
-    if cells.text is None:  # workbook cells: the reader's own text of each distinct value
+    if cells.frame is None and cells.text is None:  # workbook cells: the reader's own text of each distinct value
         frame = frame.apply(lambda c: reader.per_distinct(c, reader._cell_text))
     frame.columns = [f"c{i}" for i in range(frame.shape[1])]
     for i in range(frame.shape[1], len(headers)):
         frame[f"c{i}"] = ""
     con.register(relation + "_frame", frame)
-    con.execute(f"CREATE TEMP TABLE {relation} AS SELECT * FROM {relation}_frame")
+    # a dataset's numbers are written as text by the engine, as the reader writes them (``_cell_text``)
+    columns = ", ".join(_as_text(c, frame[c].dtype) for c in frame.columns) if cells.frame is not None else "*"
+    con.execute(f"CREATE TEMP TABLE {relation} AS SELECT {columns} FROM {relation}_frame")
     con.unregister(relation + "_frame")
     return Source(
         path, relation, headers, reader._Cells([], text="", encoding=cells.encoding, delimiter=cells.delimiter), person
+    )
+
+
+def _as_text(column: str, dtype) -> str:
+    """A dataset column as the reader's text of its cells (``diary._cell_text``): a whole number without
+    '.0', another as its shortest repr, a missing one blank."""
+    if dtype.kind != "f":
+        return f"COALESCE(CAST({column} AS VARCHAR), '') AS {column}"
+    whole = f"{column} = trunc({column}) AND abs({column}) < 9007199254740992"
+    return (
+        f"CASE WHEN {column} IS NULL OR isnan({column}) THEN '' WHEN {whole} "
+        f"THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) ELSE CAST({column} AS VARCHAR) END AS {column}"
     )
 
 
