@@ -552,6 +552,24 @@ def _loseit_rows(pick) -> list[tuple[pd.Series, str, str]]:
     return [(deleted, "skipped", "deleted in Lose It!")]
 
 
+def _nhanes_rows(pick) -> list[tuple[pd.Series, str, str]]:
+    # DR1DRSTZ: 1 reliable and complete, 4 breast milk reported (the other foods are complete), 2 not: the
+    # survey's own analyses leave such a day out, and so does nutri, saying so
+    status = pick("recall_status")
+    unreliable = ~status.isin(["", "1", "4"])
+    return [(unreliable, "skipped", "NHANES marks this recall day not reliable or not complete (recall status 2)")]
+
+
+# NHANES's eating occasions (DR1_030Z, 2003-2004 on), Spanish names as the survey gives them
+NHANES_OCCASIONS = (
+    ("1", "Breakfast"), ("2", "Lunch"), ("3", "Dinner"), ("4", "Supper"), ("5", "Brunch"), ("6", "Snack"),
+    ("7", "Drink"), ("8", "Infant feeding"), ("9", "Extended consumption"), ("10", "Desayuno"),
+    ("11", "Almuerzo"), ("12", "Comida"), ("13", "Merienda"), ("14", "Cena"), ("15", "Entre comida"),
+    ("16", "Botana"), ("17", "Bocadillo"), ("18", "Tentempie"), ("19", "Bebida"), ("91", "Other"),
+    ("99", ""),
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class AppLayout:
     """An app's export, recognised by header keys it always has."""
@@ -568,6 +586,7 @@ class AppLayout:
     # a file of one day of a food record, with no date column: NHANES's DR1IFF is day 1 and DR2IFF day 2 of
     # each person's recalls, dated by --first-day (the survey publishes no calendar dates)
     recall_day: int | None = None
+    meal_names: tuple[tuple[str, str], ...] = ()  # (the app's meal code, its name)
 
 
 # NCI's ASA24 researcher analysis files (2016 to 2024 versions): the Items file is one row per food or
@@ -603,14 +622,18 @@ LAYOUTS = (
         AppLayout(
             f"nhanes-day{day}",
             frozenset({"seqn", f"dr{day}ifdcd", f"dr{day}igrms"}),
+            row_rules=_nhanes_rows,
             roles=(
                 ("person", "seqn"),
                 ("food", f"dr{day}ifdcd"),
                 ("food_code", f"dr{day}ifdcd"),
                 ("grams", f"dr{day}igrms"),
+                ("meal", f"dr{day}030z"),
+                ("recall_status", f"dr{day}drstz"),
             ),
             variables=("nhanes_variable", f"DR{day}I{{}}"),
             recall_day=day,
+            meal_names=NHANES_OCCASIONS,
         )
         for day in (1, 2)
     ),
@@ -1429,7 +1452,7 @@ def _entry_columns(
     fields = {
         "row": (np.flatnonzero(keep) + header_index + 2).astype(int),
         "date": dates,
-        "meal": pick("meal"),
+        "meal": _meal_names(pick("meal"), dict(layout.meal_names)),
         "input": food,
         "food_code": pick("food_code"),
         "amount_text": amount,
@@ -1443,6 +1466,11 @@ def _entry_columns(
         **export,
     }
     return fields, int((~keep).sum()), use_dayfirst
+
+
+def _meal_names(meal: _Col, names: dict[str, str]) -> _Col:
+    """An app's meal codes as their names (NHANES's 1 is Breakfast); a code it does not list as written."""
+    return meal.map(lambda code: names.get(code, code)) if names else meal
 
 
 def _filled_text(value: str) -> bool:

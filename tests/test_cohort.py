@@ -950,7 +950,9 @@ def test_nhanes_day_1_and_day_2_files_are_each_persons_two_recalls(tmp_path, run
         unknown = {"IFDCD": "99999999", "IGRMS": 100, "IKCAL": 250, "IMAGN": 30, "ICALC": 40}
         return [{"SEQN": person} | food for food in (milk, bread, unknown)]
 
-    day1 = write(tmp_path / "DR1IFF_J.csv", nhanes_foods(1, foods("93703", 1) + foods("93704", 1.5)))
+    # 93705's first day NHANES marks not reliable: left out by both, saying so
+    unreliable = [food | {"SEQN": "93705", "DRSTZ": 2} for food in foods("x", 1)]
+    day1 = write(tmp_path / "DR1IFF_J.csv", nhanes_foods(1, foods("93703", 1) + foods("93704", 1.5) + unreliable))
     day2 = write(tmp_path / "DR2IFF_J.csv", nhanes_foods(2, foods("93703", 0.5) + foods("93704", 2)))
     first = dt.date(2018, 1, 1)
     # NHANES's demographics file as the profiles: its coded answers (RIAGENDR 1 male 2 female, RIDEXPRG 1 pregnant)
@@ -966,6 +968,7 @@ def test_nhanes_day_1_and_day_2_files_are_each_persons_two_recalls(tmp_path, run
     ]
     days = result.person_days.set_index(["person", "date"])
     assert list(days.index) == [(p, d) for p in ("93703", "93704") for d in ("2018-01-01", "2018-01-02")]
+    assert result.stats["rows_skipped"] == 3 and "93705" not in set(result.people["person"])
     assert days.loc[("93704", "2018-01-02"), "magnesium_mg"] == pytest.approx(49 * 2 + 70 * 2 + 30)
     result_profiles = {"93703": Profile("female", 34, "pregnancy"), "93704": Profile("male", 2)}
     for person in ("93703", "93704"):

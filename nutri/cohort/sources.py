@@ -320,7 +320,9 @@ def layout_of(source: Source, overrides: dict[str, str], person_column: str | No
             option="columns",
             option_value="date=HEADER",
         )
-    used = {role_index[r] for r in ("food", "food_code", "amount", "unit", "grams", "deleted") if r in role_index}
+    # the cells the entry rules read: the food, its amount, and what an app's row rules ask (deleted, a recall's status)
+    rule_roles = ("food", "food_code", "amount", "unit", "grams", "deleted", "recall_status")
+    used = {role_index[r] for r in rule_roles if r in role_index}
     key = sorted(used | {n.index for n in nutrients})
     profile = {field: keys.index(k) for field, names in PROFILE_HEADERS.items() for k in keys if k in names}
     profile = {f: i for f, i in profile.items() if i not in role_index.values() and i != person}
