@@ -217,16 +217,23 @@ class PeriodStats:
         doses = np.asarray(evidence.supplemental, dtype=float)
         upper = counted + np.asarray(evidence.uncounted_upper, dtype=float)
         two = evidence.days > 1
-        with np.errstate(over="ignore"):  # days unbounded above (the largest float) average to infinity: unbounded
-            upper_mean = float(upper.mean())
         return cls(
             np.array([evidence.days]),
-            np.array([float(counted.mean())]),
-            np.array([upper_mean]),
+            np.array([_mean(counted)]),
+            np.array([_mean(upper)]),
             np.array([float(np.std(counted, ddof=1)) if two else 0.0]),
-            np.array([float(doses.mean())]),
+            np.array([_mean(doses)]),
             np.array([float(doses.std(ddof=1)) if two else 0.0]),
         )
+
+
+def _mean(values: np.ndarray) -> float:
+    """The mean of a period's judged days; NaN for a period with none (numpy's, without its warning). Days
+    unbounded above (the largest float) average to infinity: unbounded, as they are."""
+    if not len(values):
+        return math.nan
+    with np.errstate(over="ignore"):
+        return float(values.mean())
 
 
 @dataclass(frozen=True)
