@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-pytest.importorskip("duckdb")
+duckdb = pytest.importorskip("duckdb")
 
 from nutri.cohort import CohortSettings, EngineMissingError, run_cohort  # noqa: E402
 from nutri.cohort.summary import render_html, render_json, render_markdown, shrink  # noqa: E402
@@ -987,8 +987,8 @@ def test_nhanes_day_1_and_day_2_files_are_each_persons_two_recalls(tmp_path, run
 
 
 def test_nhanes_transport_files_give_the_cohort_of_their_csv(tmp_path):
-    """DR1IFF_J.XPT as published and as CSV: the same person-days (the engine writes the dataset's numbers as
-    the reader does: SEQN 93703, not 93703.0; SAS's stand-in for zero as 0)."""
+    """DR1IFF_J.XPT as published, as CSV and as Parquet of floating-point columns: the same person-days (the
+    engine writes numbers as the reader does: SEQN 93703, not 93703.0; SAS's stand-in for zero as 0)."""
     pyreadstat = pytest.importorskip("pyreadstat")
     from conftest import nhanes_foods, write
 
@@ -1000,10 +1000,16 @@ def test_nhanes_transport_files_give_the_cohort_of_their_csv(tmp_path):
     frame = pd.read_csv(csv_path)[["SEQN", "DR1IFDCD", "DR1IGRMS", "DR1IKCAL", "DR1IMAGN", "DR1ICAFF"]].astype(float)
     xpt_path = tmp_path / "DR1IFF_J.XPT"
     pyreadstat.write_xport(frame, str(xpt_path), table_name="DR1IFF_J", file_format_version=5)
+    parquet_path = tmp_path / "DR1IFF_J.parquet"  # the same numbers as DOUBLE columns of a Parquet file
+    with duckdb.connect() as con:
+        con.register("frame", frame)
+        con.execute(f"COPY (SELECT * FROM frame) TO '{parquet_path}' (FORMAT parquet)")
     settings = CohortSettings(first_day=dt.date(2018, 1, 1))
-    from_csv, from_xpt = run_cohort([str(csv_path)], settings), run_cohort([str(xpt_path)], settings)
+    from_csv = run_cohort([str(csv_path)], settings)
     columns = ["person", "date", "entries", "energy_kcal", "magnesium_mg", "caffeine_mg", "vitamin_d_ug"]
-    pd.testing.assert_frame_equal(from_xpt.person_days[columns], from_csv.person_days[columns])
-    assert from_xpt.person_days["person"].tolist() == ["93703", "93704"]
+    for path in (xpt_path, parquet_path):
+        other = run_cohort([str(path)], settings)
+        pd.testing.assert_frame_equal(other.person_days[columns], from_csv.person_days[columns])
+        assert other.person_days["person"].tolist() == ["93703", "93704"]  # not 93703.0: the same people as CSV's
+        other.close()
     from_csv.close()
-    from_xpt.close()

@@ -119,7 +119,13 @@ def load(
         with read_errors([path]):
             described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_quote(name)})").fetchall()
         headers = [row[0] for row in described]
-        columns = ", ".join(f"TRIM(COALESCE(CAST({_ident(h)} AS STRING), '')) AS c{i}" for i, h in enumerate(headers))
+        # a floating-point column's numbers as the reader writes them (93703, not 93703.0: a person or a code
+        # in a Parquet file is the same as in a CSV file)
+        floating = [str(row[1]).upper() in ("DOUBLE", "FLOAT", "REAL") for row in described]
+        columns = ", ".join(
+            _as_text(_ident(h), f"c{i}") if is_float else f"TRIM(COALESCE(CAST({_ident(h)} AS STRING), '')) AS c{i}"
+            for i, (h, is_float) in enumerate(zip(headers, floating, strict=True))
+        )
         con.execute(f"CREATE TEMP VIEW {relation} AS SELECT {columns} FROM read_parquet({_quote(name)})")
         return Source(
             path, relation, [str(h) for h in headers], reader._Cells([], text="", encoding=None, delimiter=","), person
@@ -138,7 +144,12 @@ def load(
         frame[f"c{i}"] = ""
     con.register(relation + "_frame", frame)
     # a dataset's numbers are written as text by the engine, as the reader writes them (``_cell_text``)
-    columns = ", ".join(_as_text(c, frame[c].dtype) for c in frame.columns) if cells.frame is not None else "*"
+    columns = "*"
+    if cells.frame is not None:
+        columns = ", ".join(
+            _as_text(c, c) if frame[c].dtype.kind == "f" else f"COALESCE(CAST({c} AS VARCHAR), '') AS {c}"
+            for c in frame.columns
+        )
     con.execute(f"CREATE TEMP TABLE {relation} AS SELECT {columns} FROM {relation}_frame")
     con.unregister(relation + "_frame")
     return Source(
@@ -146,15 +157,13 @@ def load(
     )
 
 
-def _as_text(column: str, dtype) -> str:
-    """A dataset column as the reader's text of its cells (``diary._cell_text``): a whole number without
-    '.0', another as its shortest repr, a missing one blank."""
-    if dtype.kind != "f":
-        return f"COALESCE(CAST({column} AS VARCHAR), '') AS {column}"
-    whole = f"{column} = trunc({column}) AND abs({column}) < 9007199254740992"
+def _as_text(column: str, alias: str) -> str:
+    """A floating-point column as the reader's text of its cells (``diary._cell_text``): a whole number
+    without '.0', another as its shortest repr (the engine's cast is Python's repr), a missing one blank."""
+    whole = f"floor({column}) = {column} AND abs({column}) < 9007199254740992"  # floor: trunc is for dates in Spark
     return (
         f"CASE WHEN {column} IS NULL OR isnan({column}) THEN '' WHEN {whole} "
-        f"THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) ELSE CAST({column} AS VARCHAR) END AS {column}"
+        f"THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) ELSE CAST({column} AS VARCHAR) END AS {alias}"
     )
 
 
