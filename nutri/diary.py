@@ -34,7 +34,7 @@ from nutri.errors import DiaryFormatError, UnreadableInputError, UsageError
 from nutri.nutrients import NUTRIENT_BY_COLUMN, NUTRIENTS, from_export_header
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
-# SAS transport (XPORT v5): how NHANES publishes its files (DR1IFF_J.XPT), read as the CSV it would be
+# SAS transport (XPORT v5): how NHANES publishes its files (DR1IFF_J.XPT), read as a dataset (``_xport_frame``)
 XPORT_SUFFIXES = {".xpt"}
 XPORT_MAGIC = b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"}
@@ -553,11 +553,11 @@ def _loseit_rows(pick) -> list[tuple[pd.Series, str, str]]:
 
 
 def _nhanes_rows(pick) -> list[tuple[pd.Series, str, str]]:
-    # DR1DRSTZ: 1 reliable and complete, 4 breast milk reported (the other foods are complete), 2 not: the
-    # survey's own analyses leave such a day out, and so does nutri, saying so
+    # DR1DRSTZ: 1 reliable and complete, 4 breast milk reported (the other foods are complete); any other
+    # (2: not reliable or not complete): the survey's own analyses leave such a day out, and so does nutri, saying so
     status = pick("recall_status")
     unreliable = ~status.isin(["", "1", "4"])
-    return [(unreliable, "skipped", "NHANES marks this recall day not reliable or not complete (recall status 2)")]
+    return [(unreliable, "skipped", "NHANES marks this recall day not reliable or not complete (status not 1 or 4)")]
 
 
 # NHANES's eating occasions (DR1_030Z, 2003-2004 on), Spanish names as the survey gives them

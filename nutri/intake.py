@@ -139,8 +139,10 @@ def _matched(text: str, food: str, code: str, matcher: Matcher | _TextMatches):
     by_code = matcher.match_code(code, food)
     if by_code is not None:
         return by_code
-    missing = f"food code {code} is not a food of nutri's tables ({', '.join(e.short for e in matcher.table.editions)})"
-    from nutri.match import Match
+    from nutri.match import Match, food_code_text
+
+    tables = ", ".join(e.short for e in matcher.table.editions)
+    missing = f"food code {food_code_text(code)} is not a food of nutri's tables ({tables})"
 
     if food.strip() == code.strip():
         return Match(food, None, "", 0.0, "none", "unmatched", f"{missing}, and the file gives no food name to match")

@@ -1167,6 +1167,13 @@ class _Memo(dict):
         super().__setitem__(key, value)
 
 
+def food_code_text(code: str) -> str:
+    """A food code as written, a spreadsheet's number ("11111000.0") as its digits."""
+    written = str(code).strip()
+    digits = re.fullmatch(r"(\d+)\.0*", written)
+    return digits.group(1) if digits else written
+
+
 class Matcher:
     """Matches text to foods of one FoodTable (all its tables). Build once per run; ``match`` is
     cached per text. The index is a function of (table, aliases) only: build_*_index above."""
@@ -1294,11 +1301,9 @@ class Matcher:
     def match_code(self, code: str, text: str) -> Match | None:
         """The food a row's food code names, or None when no table of this matcher has it: a survey's USDA
         food code (ASA24's FoodCode, NHANES's DR1IFDCD: an FNDDS food of its 8 digits), an SR28 NDB number,
-        any food id of the tables ("fndds:11111000"). A code written as a spreadsheet number ("11111000.0")
-        is read as its digits. The code says which food was eaten; its name in the row is not read."""
-        written = str(code).strip()
-        digits = re.fullmatch(r"(\d+)\.0*", written)
-        written = digits.group(1) if digits else written
+        any food id of the tables ("fndds:11111000"), read by ``food_code_text``. The code says which food
+        was eaten; its name in the row is not read."""
+        written = food_code_text(code)
         food_id = self.table.resolve_id(written) if written else None
         if food_id is None:
             return None
