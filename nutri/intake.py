@@ -768,7 +768,10 @@ class GroupSums:
             arrays.append(np.full(len(self.codes), np.nan))
         # integer labels: no name of a column can meet the NaN column's
         frame = pd.DataFrame(dict(enumerate(arrays)))
-        summed = frame.groupby(self.codes, sort=True).sum(min_count=self.min_count)
+        # an unbounded row's upper bound is the largest float (assess.add_upper_bounds): a sum of two
+        # is infinite, as it should be, not a warning
+        with np.errstate(over="ignore"):
+            summed = frame.groupby(self.codes, sort=True).sum(min_count=self.min_count)
         for i, name in enumerate(batch):
             self.sums[name] = summed[i].to_numpy()
         self.pending[looped], self.has_nan = {}, self.has_nan and not looped

@@ -55,6 +55,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _mean_or_none(values: list[float]) -> float | None:
+    """The mean of the values, None without any (complete days whose energy no row gave)."""
+    return float(np.mean(values)) if values else None
+
+
 def _clean(value):
     if value is None:
         return None
@@ -161,7 +166,7 @@ def _period(spec: _Spec, day_rows: list[dict], rows: np.ndarray, judged: dict, c
         "days_not_logged": (spec.end - spec.start).days + 1 - len(logged),
         "days_complete": len(complete),
         "energy_kcal": _clean(
-            np.mean([d["energy_kcal"] for d in complete if d["energy_kcal"] is not None]) if complete else None
+            _mean_or_none([d["energy_kcal"] for d in complete if d["energy_kcal"] is not None])
         ),
         "days": day_rows,
         "nutrients": nutrients,
