@@ -165,9 +165,7 @@ def _period(spec: _Spec, day_rows: list[dict], rows: np.ndarray, judged: dict, c
         "days_logged": len(logged),
         "days_not_logged": (spec.end - spec.start).days + 1 - len(logged),
         "days_complete": len(complete),
-        "energy_kcal": _clean(
-            _mean_or_none([d["energy_kcal"] for d in complete if d["energy_kcal"] is not None])
-        ),
+        "energy_kcal": _clean(_mean_or_none([d["energy_kcal"] for d in complete if d["energy_kcal"] is not None])),
         "days": day_rows,
         "nutrients": nutrients,
         "lifestyle": _lifestyle(complete, ctx.profile),
