@@ -106,6 +106,9 @@ PHRASE_SYNONYMS = [
     (r"\b(?:no|without) meat\b", "meatless"),
     (r"\bcoca[ -]cola\b", "cola"),
     (r"\bskin not eaten\b", "without skin"),
+    # meat trimmed of its fat, one word on both sides: SR28's "separable lean only", FNDDS's "lean only
+    # eaten", Cronometer's "No Visible Fat Eaten"; as two words "lean" was as much "lean and fat"
+    (r"\blean only\b|\bno visible fat(?: eaten)?\b", "leanonly"),
     (r"\b(?:no|without) (?:added )?sugar(?: added)?\b|\bnot sweetened\b", "unsweetened"),
     # "unsalted" is "without salt" (a negation the ranking reads), "salted" is "with salt added"
     (r"\bunsalted\b|\bno salt added\b", "without salt"),
@@ -422,6 +425,7 @@ DIFFERENT_FOOD_WORDS = (
     "spinach",
     "decaffeinated",
     "presweetened",
+    "leanonly",  # meat trimmed of its fat (PHRASE_SYNONYMS): about half the fat of "lean and fat"
 )
 # Head words that name a category the food belongs to ("Nuts, almonds" is almonds), unlike
 # "Oil, olive" or "Soup, tomato", whose first word is the food itself.
@@ -1663,6 +1667,8 @@ class Matcher:
             total += self.prior_default_state[candidates]
         for alias in aliases:
             row = self.row_of[alias.food_id]
+            if different - self.different_words[row]:
+                continue  # the default food of its words is not the "lean only" or "decaffeinated" one asked
             k = int(np.searchsorted(candidates, row))  # candidates come sorted from np.unique
             if k < len(candidates) and candidates[k] == row:
                 total[k] += 0.1

@@ -213,6 +213,18 @@ def test_not_frosted_is_never_the_frosted_cereal(matcher):
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["sirloin steak, lean only", "Beef Steak, Flank, No Visible Fat Eaten", "Ribs, Beef, Short, No Visible Fat Eaten"],
+)
+def test_lean_only_is_the_trimmed_meat(matcher, text):
+    # SR28's "separable lean only", FNDDS's "lean only eaten" and Cronometer's "No Visible Fat Eaten" are one
+    # qualifier: not the "lean and fat" food, not even the one an alias of the text's other words names
+    found = matcher.match(text)
+    assert "lean only" in found.description and found.status == "matched", found
+    assert "lean and fat" in matcher.match("sirloin steak").description  # unasked, the everyday default
+
+
 def test_negated_words():
     from nutri.match import negated_words
 
