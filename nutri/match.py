@@ -105,7 +105,9 @@ PHRASE_SYNONYMS = [
     (r"\bnot frosted\b|\bwithout icing\b", "unfrosted"),
     (r"\b(?:no|without) meat\b", "meatless"),
     (r"\bcoca[ -]cola\b", "cola"),
-    (r"\bskin not eaten\b", "without skin"),
+    # Cronometer's "Chicken Breast, Skin Removed Before Cooking" (and "bone and skin removed") is FNDDS's
+    # "skin not eaten" and SR28's "meat only"
+    (r"\bskin not eaten\b|\bskin removed(?: before cooking)?\b", "without skin"),
     # meat trimmed of its fat, one word on both sides: SR28's "separable lean only", FNDDS's "lean only
     # eaten", Cronometer's "No Visible Fat Eaten"; as two words "lean" was as much "lean and fat"
     (r"\blean only\b|\bno visible fat(?: eaten)?\b", "leanonly"),
@@ -1114,10 +1116,11 @@ def negated_words(text: str) -> frozenset[str]:
     words: set[str] = set(NOT_HOMEMADE) if "home" in text and HOMEMADE_RE.search(text) else set()
     if "black" in text and BLACK_COFFEE_RE.search(text):  # black coffee: no milk, cream or whitener
         words |= NOT_BLACK
+    # first: "non-alcoholic", "not fortified" are qualifiers of their own; "unsalted", "skin removed" negations
+    if ANY_PHRASE.search(text):
+        text = _phrase_synonyms(text)
     if not NEGATION_HINT.search(text):
         return frozenset(words)
-    if ANY_PHRASE.search(text):  # "non-alcoholic", "not fortified" are qualifiers of their own; "unsalted" a negation
-        text = _phrase_synonyms(text)
     for found in NEGATION_RE.finditer(text):
         words |= set(tokenize(found.group(1), False)) - NEGATION_FILLER
     return frozenset(words)

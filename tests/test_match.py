@@ -225,6 +225,14 @@ def test_lean_only_is_the_trimmed_meat(matcher, text):
     assert "lean and fat" in matcher.match("sirloin steak").description  # unasked, the everyday default
 
 
+@pytest.mark.parametrize("text", ["Chicken Breast, Skin Removed Before Cooking", "chicken thigh, skin removed"])
+def test_skin_removed_is_meat_only(matcher, text):
+    # Cronometer's wording for FNDDS's "skin not eaten": without it the text asked for skin (and got "meat
+    # and skin", or chicken skin itself)
+    found = matcher.match(text)
+    assert "meat only" in found.description and found.status == "matched", found
+
+
 def test_negated_words():
     from nutri.match import negated_words
 
