@@ -252,13 +252,13 @@ def test_real_text_accuracy_floor(table, matcher):
 
 def test_held_out_real_text_floor(table, matcher):
     """Labelled after the matcher was tuned (benchmarks/RESULTS.md, "Held-out real text"): a floor at
-    the figures measured then, so a change that loses ground on text nobody tuned for is seen."""
+    today's figures, so a change that loses ground on text nobody tuned for is seen."""
     from nutri.evaluate import evaluate_real
 
     scores = evaluate_real(DATA / "real_heldout.csv", table, matcher)
     assert scores.rows == 100
-    assert scores.food_right >= 0.76 and scores.grams_right >= 0.68, scores.misses[:20]
-    assert scores.confidently_wrong <= 0.06, scores.misses[:20]
+    assert scores.food_right >= 0.77 and scores.grams_right >= 0.68, scores.misses[:20]
+    assert scores.confidently_wrong <= 0.05, scores.misses[:20]
 
 
 def test_ambiguity_that_matters_is_said_with_its_range(matcher):
