@@ -105,8 +105,8 @@ PHRASE_SYNONYMS = [
     (r"\bnot frosted\b|\bwithout icing\b", "unfrosted"),
     (r"\b(?:no|without) meat\b", "meatless"),
     (r"\bcoca[ -]cola\b", "cola"),
-    # Cronometer's "Chicken Breast, Skin Removed Before Cooking" (and "bone and skin removed") is FNDDS's
-    # "skin not eaten" and SR28's "meat only"
+    # Cronometer's "Chicken Breast, Skin Removed Before Cooking" is FNDDS's "skin not eaten" and SR28's
+    # "meat only"
     (r"\bskin not eaten\b|\bskin removed(?: before cooking)?\b", "without skin"),
     # meat trimmed of its fat, one word on both sides: SR28's "separable lean only", FNDDS's "lean only
     # eaten", Cronometer's "No Visible Fat Eaten"; as two words "lean" was as much "lean and fat"
