@@ -101,6 +101,8 @@ UNIT_PHRASES = [
     (re.compile(r"^(?:international\s+units?|i\.u\.|iu)(?![a-z])", re.I), "iu"),
     (re.compile(r"^(?:µg|μg)(?![a-z])", re.I), "ug"),
     (re.compile(r"^cubic\s+inch(?:es)?\b", re.I), "cubic inch"),
+    # Cronometer's "regular - 4\" diameter": the unmarked size, which the tables call medium
+    (re.compile(r"^regular$", re.I), "medium"),
 ]
 
 # Household and count measures: resolved per food from its SR28 portions, never by pint.
@@ -197,6 +199,10 @@ WEDGE_PIECE = re.compile(r"piece \(1/\d+ of\b", re.I)
 # A measure that names one whole item: when the food has no portion called so, it is a count.
 COUNT_WORDS = frozenset({"each", "whole", "item", "piece", "ea"})
 SIZE_WORDS = ("medium", "large", "small", "extra large", "extra small", "jumbo")
+# Portions that are no single item of a food: a default amount, a unit of volume or a pack of many.
+NO_ITEM_MEASURES = ("quantity not specified", "cubic inch", "nlea", "serving", "package", "pkg", "container", "cup")
+# The size a table's unsized portion is ("1 slice" is a medium slice): naming it picks no other portion.
+UNMARKED_SIZES = frozenset({"medium", "regular"})
 # Measures people write that no table can weigh: recognised so the row says why it stopped.
 VAGUE_WORDS = frozenset(
     [
@@ -661,11 +667,8 @@ def parse_amount_cell(amount: str, unit: str = "") -> Quantity:  # noqa: C901 - 
         if inner.amount is not None:
             return inner if not number[1] else _with_note(inner, number[1])
     name, kind, per_unit = resolve_unit(unit_text)
-    if kind == "unknown" and " " in unit_text:
-        # "large egg", "medium banana": a size or household word leads the unit text
-        first_name, first_kind, first_per_unit = resolve_unit(unit_text.split()[0])
-        if first_kind == "household":
-            return Quantity(number[0], first_name, first_kind, first_per_unit, "", number[1])
+    if kind == "unknown" and " " in unit_text and (several := _unit_of_words(number[0], unit_text, number[1])):
+        return several
     word = unit_text.lower().strip(". ")
     if (
         kind == "unknown"
@@ -720,13 +723,51 @@ def _described_measure(combined: str) -> Quantity | None:
     if leading and parse_number(leading.group("n")):
         number, head = number * parse_number(leading.group("n"))[0], leading.group("head")
     words = head.lower().split()
-    for i in range(len(words) - 1, -1, -1):
-        name, kind, per_unit = resolve_unit(words[i])
-        if kind in ("household", "volume", "mass"):
-            # sizes written as numbers ("slice - 3 1/2\" diameter") pick among portions too
-            detail = " ".join(re.findall(r"[a-z]+|\d+", " ".join(words[:i] + words[i + 1 :]) + " " + tail.lower()))
-            return Quantity(number, name, kind, per_unit, "", "", detail)
+    found = _unit_among(words)
+    if found is not None:
+        at, (name, kind, per_unit) = found
+        # sizes written as numbers ("slice - 3 1/2\" diameter") pick among portions too
+        detail = " ".join(re.findall(r"[a-z]+|\d+", " ".join(words[:at] + words[at + 1 :]) + " " + tail.lower()))
+        return Quantity(number, name, kind, per_unit, "", "", detail)
+    if len(words) == 1 and re.fullmatch(r"[a-z]+", words[0]) and singular(words[0]) not in VAGUE_WORDS:
+        # Cronometer names the item, then how it is cut or sized: "date, pitted", "cookie, medium",
+        # "croissant, large": the item is the measure (the food's own portions decide if it has one)
+        detail = " ".join(re.findall(r"[a-z]+|\d+", tail.lower()))
+        return Quantity(number, singular(words[0]), "household", None, "", "", detail)
     return None
+
+
+def _unit_of_words(amount: float, unit_text: str, note: str) -> Quantity | None:
+    """A unit cell of several words: "medium slice", "cup slices", "large egg". One word is the unit,
+    the others pick its portion (``detail``); None when no word is a unit."""
+    words = unit_text.lower().split()
+    # with a number inside ("serving 1/2 cup", "container shelf stable 3.5 oz") the measure is the first
+    # word, of the size the rest states: the words after it pick the portion so described
+    first = resolve_unit(words[0])
+    numbered = first[1] == "household" and re.search(r"\d", unit_text)
+    found = (0, first) if numbered else _unit_among(words)
+    if found is None:
+        return None
+    at, (name, kind, per_unit) = found
+    detail = " ".join(re.findall(r"[a-z]+|\d+", " ".join(words[:at] + words[at + 1 :])))
+    return Quantity(amount, name, kind, per_unit, "", note, detail)
+
+
+def _unit_among(words: list[str]) -> tuple[int, tuple[str, str, float | None]] | None:
+    """(position, ``resolve_unit``) of the word of a measure that is its unit: a weight or volume first
+    ("cup slices" is a cup of slices), then a household word other than a size ("medium slice" is a
+    slice of medium size), then a size ("large egg"); the last of its rank. None when no word is one."""
+    ranked = []
+    for at, word in enumerate(words):
+        name, kind, per_unit = resolve_unit(word)
+        if kind in ("mass", "volume"):
+            ranked.append((2, at, (name, kind, per_unit)))
+        elif kind == "household":
+            ranked.append((0 if name in SIZE_WORDS else 1, at, (name, kind, per_unit)))
+    if not ranked:
+        return None
+    _rank, at, resolved = max(ranked)
+    return at, resolved
 
 
 def _fmt(value: float) -> str:
@@ -925,7 +966,9 @@ class PortionWeights:
 
     def _among_alike(self, found: float, how: str, alike: tuple[str, ...], quantity: Quantity, food_text: str) -> str:
         # "2 slices" of "gluten free bread": four breads fit the text alike, their slices weigh 25-35 g
-        weights = [found] + [w for w in (self._grams_per_unit(a, quantity, food_text)[0] for a in alike) if w]
+        # another food's weight that is itself a guess ("no 'large' portion, 1 olive taken") is no evidence
+        others = (self._grams_per_unit(a, quantity, food_text) for a in alike)
+        weights = [found] + [w for w, other_how in others if w and not other_how.startswith(GRAMS_DOUBT)]
         if len(weights) < 2 or max(weights) <= 1.3 * min(weights):
             return how
         return (
@@ -942,7 +985,8 @@ class PortionWeights:
             measure_words = self._measure_words(food_id)
             written = {v for w in _measure_words_of(quantity.detail) for v in (w, DETAIL_SYNONYMS.get(w, w))}
             words = frozenset((*_measure_words_of(food_text), *written)) & measure_words if measure_words else words
-            described = {w for w in written if w.isalpha()} - DETAIL_FILLER
+            # "medium slice" of a bread with a plain "slice": the unmarked portion is the medium one
+            described = {w for w in written if w.isalpha()} - DETAIL_FILLER - UNMARKED_SIZES
             if described and not described & measure_words:
                 unmatched = quantity.detail  # "cup, whole pieces" where the food has a plain "cup"
         key = (food_id, quantity.unit, quantity.kind, words, unmatched, _dimensions(quantity.detail))
@@ -1052,9 +1096,52 @@ class PortionWeights:
     def _by_household(
         self, food_id: str, unit: str, text_words: set[str], description: str, detail: str = ""
     ) -> tuple[float | None, str]:
-        portions = self._portions(food_id)
         if unit in SIZE_WORDS and (by_inches := self._by_inches(food_id, detail)):
             return by_inches
+        candidates = self._household_candidates(food_id, unit)
+        if candidates:
+
+            def usual(p: dict) -> bool:  # the unmarked size: "1 slice, regular", "1 medium slice"
+                return bool(re.search(r"\b(?:regular|medium)\b", str(p["measure"]).lower()))
+
+            best = max(
+                candidates,
+                key=lambda p: (
+                    # the words the measure was described by first: "large slice" is the "slice, large"
+                    self._overlap(p, text_words),
+                    str(p["measure"]).lower() == unit,
+                    usual(p),
+                    -int(p["seq"]),
+                ),
+            )
+            how = f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
+            weights = [p["grams_each"] for p in candidates]
+            chosen_by_text = str(best["measure"]).lower() == unit or self._overlap(best, text_words) or usual(best)
+            if not chosen_by_text and max(weights) > 1.3 * min(weights):
+                # "slice" of a food with slices of 28 to 120 g, and nothing in the text to choose by
+                return (
+                    best["grams_each"],
+                    f"{GRAMS_DOUBT} {how}, one of its '{unit}' portions "
+                    f"({_fmt(min(weights))}-{_fmt(max(weights))} g); say which",
+                )
+            return best["grams_each"], how
+        names_item = unit in {singular(w) for w in re.findall(r"[a-z]+", description.lower())}
+        if unit in SIZE_WORDS and not _dimensions(detail):  # a size in inches no portion has is none of them
+            return self._by_other_size(food_id, unit, text_words, description)
+        if unit in COUNT_WORDS or names_item:
+            grams, how = self._by_count(food_id, text_words, description)
+            if unit == "piece" and grams is not None and not names_item:
+                # a piece of salmon or of chicken is a part of one, of no size the tables know
+                return grams, f"{GRAMS_DOUBT} no 'piece' portion, {how} taken; say the grams"
+            return grams, how
+        generic = self._by_generic(food_id, unit, text_words, description)
+        if generic is not None:
+            return generic
+        return self._no_portion(food_id, unit, description)
+
+    def _household_candidates(self, food_id: str, unit: str) -> list[dict]:
+        """The food's portions of a household measure: named so, else named inside another measure."""
+        portions = self._portions(food_id)
         starts = [
             p
             for p in portions
@@ -1072,43 +1159,31 @@ class PortionWeights:
             candidates = [p for p in portions if p["kind"] == "household" and WEDGE_PIECE.match(str(p["measure"]))]
         if unit == "serving" and not candidates:
             candidates = [p for p in portions if "serving" in str(p["measure"]).lower()]
-        if candidates:
+        return candidates
 
-            def usual(p: dict) -> bool:  # the unmarked size: "1 slice, regular", "1 medium slice"
-                return bool(re.search(r"\b(?:regular|medium)\b", str(p["measure"]).lower()))
-
-            best = max(
-                candidates,
-                key=lambda p: (
-                    str(p["measure"]).lower() == unit,
-                    self._overlap(p, text_words),
-                    usual(p),
-                    -int(p["seq"]),
-                ),
-            )
-            how = f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
-            weights = [p["grams_each"] for p in candidates]
-            chosen_by_text = str(best["measure"]).lower() == unit or self._overlap(best, text_words) or usual(best)
-            if not chosen_by_text and max(weights) > 1.3 * min(weights):
-                # "slice" of a food with slices of 28 to 120 g, and nothing in the text to choose by
-                return (
-                    best["grams_each"],
-                    f"{GRAMS_DOUBT} {how}, one of its '{unit}' portions "
-                    f"({_fmt(min(weights))}-{_fmt(max(weights))} g); say which",
-                )
-            return best["grams_each"], how
-        names_item = unit in {singular(w) for w in re.findall(r"[a-z]+", description.lower())}
-        if unit in COUNT_WORDS or names_item:
-            grams, how = self._by_count(food_id, text_words, description)
-            if unit == "piece" and grams is not None and not names_item:
-                # a piece of salmon or of chicken is a part of one, of no size the tables know
-                return grams, f"{GRAMS_DOUBT} no 'piece' portion, {how} taken; say the grams"
-            return grams, how
-        generic = self._by_generic(food_id, unit, text_words, description)
-        if generic is not None:
-            return generic
-        listed = ", ".join(sorted({str(p["measure"]) for p in portions})[:6]) or "none"
+    def _no_portion(self, food_id: str, unit: str, description: str) -> tuple[None, str]:
+        listed = ", ".join(sorted({str(p["measure"]) for p in self._portions(food_id)})[:6]) or "none"
         return None, f"no '{unit}' portion for {description} (its portions: {listed}); give grams or another measure"
+
+    def _by_other_size(
+        self, food_id: str, unit: str, text_words: set[str], description: str
+    ) -> tuple[float | None, str]:
+        """A size the food's portions do not have ("2 medium" of green olives weighed by "1 olive", of a
+        fried egg weighed by "large"): its single item. Medium is the unsized item's size; any other
+        size, or an item of another size, is a guess the row says it took."""
+        grams, how = self._by_count(food_id, text_words, description)
+        taken = how.split(" = ")[0].removeprefix("1 ").lower()
+        if grams is None or taken.startswith(NO_ITEM_MEASURES):
+            return self._no_portion(food_id, unit, description)
+        items = [
+            p["grams_each"]
+            for p in self._portions(food_id)
+            if p["kind"] == "household" and not str(p["measure"]).lower().startswith(NO_ITEM_MEASURES)
+        ]
+        sized = set(re.findall(r"[a-z]+", taken)) & set(SIZE_QUALIFIERS)
+        if unit in UNMARKED_SIZES and not sized and max(items) <= 1.3 * min(items):
+            return grams, how
+        return grams, f"{GRAMS_DOUBT} no '{unit}' portion, {how} taken; say the grams"
 
     def _by_reference_amount(self, food_id: str, text_words: set[str], description: str) -> tuple[float | None, str]:
         """One FDA serving: the reference amount of the food's kind, by weight, or by volume through

@@ -398,3 +398,59 @@ def test_a_volume_is_never_weighed_as_another_kind_of_food(table, matcher):
     found, grams, note, _status = _grams(table, matcher, "Cashews, raw", "1 cup")
     assert found == "12087" and (grams is None or math.isnan(grams)), note
     assert note.startswith("no volume weight for Nuts, cashew nuts, raw")
+
+
+@pytest.mark.parametrize(
+    "cell, unit, kind, detail",
+    [
+        ("1.50 medium slice", "slice", "household", "medium"),  # a slice of medium size, not "1.5 medium"
+        ("1.00 large slice", "slice", "household", "large"),
+        ("1.00 cup slices", "cup", "volume", "slices"),  # a cup of slices, not a slice
+        ("0.50 cup arils", "cup", "volume", "arils"),
+        ("2.00 date, pitted", "date", "household", "pitted"),  # the item, then how it is prepared
+        ("1.00 cookie, medium", "cookie", "household", "medium"),
+        ('1.00 regular - 4" diameter', "medium", "household", "4 diameter"),  # regular is the medium size
+        ("2.00 serving 1/2 cup", "serving", "household", "1 2 cup"),  # a serving of half a cup
+        ("1 large egg", "large", "household", "egg"),
+    ],
+)
+def test_the_unit_of_a_measure_of_several_words_and_what_the_others_say(cell, unit, kind, detail):
+    found = parse_amount_cell(cell)
+    assert (found.unit, found.kind, found.detail) == (unit, kind, detail)
+
+
+@pytest.mark.parametrize(
+    "text, amount, food_id, grams",
+    [
+        ("Bread, white, commercially prepared", "1.50 medium slice", "18069", 43.5),  # the unsized slice, 29 g
+        ("Bread, white, commercially prepared", "1.00 large slice", "18069", 30.0),  # its "slice, large"
+        ("Medjool dates", "2.00 date, pitted", "09421", 48.0),  # "1 date, pitted" = 24 g
+        ("Cucumber, with peel, raw", "1.00 cup slices", "11205", 104.0),  # "0.5 cup slices" = 52 g
+        ("Ice cream, vanilla", "2.00 serving 1/2 cup", "19095", 132.0),  # "serving 1/2 cup" = 66 g, not 2 cups
+        ("Green olives, pickled", "5.00 medium", "09195", 13.5),  # sized as the unsized "olive", 2.7 g
+    ],
+)
+def test_an_app_measure_of_several_words_is_weighed_by_the_portion_it_describes(
+    table, matcher, text, amount, food_id, grams
+):
+    found, weight, note, status = _grams(table, matcher, text, amount)
+    assert found == food_id and weight == pytest.approx(grams, abs=0.1), note
+    assert not note.startswith("check grams"), note
+
+
+def test_a_size_the_food_lacks_is_its_item_of_another_size_for_review(table, matcher):
+    # SR28's fried egg has only "large": two medium eggs are weighed so, and the row says it took it
+    found, weight, note, status = _grams(table, matcher, "Egg, whole, cooked, fried", "2.00 medium")
+    assert found == "01128" and weight == pytest.approx(92.0) and status == "needs_review"
+    assert "no 'medium' portion, 1 large = 46 g (SR28 portion) taken" in note
+    # FNDDS's "Quantity not specified" is a default helping, no item of any size: no grams
+    found, weight, note, status = _grams(table, matcher, "Zucchini, cooked, fat not added in cooking", "3.00 small")
+    assert found.startswith("fndds:") and (weight is None or math.isnan(weight)), note
+    assert "no 'small' portion for" in note, note
+
+
+def test_another_foods_guessed_size_is_no_evidence_against_a_portion_of_that_size(table, matcher):
+    # a baked sweet potato has "1 large" (180 g); a food the text could also mean weighs "large" only by
+    # guess, which must not turn the real portion into a doubt
+    found, weight, note, status = _grams(table, matcher, "Sweet potato, baked", "2.00 large")
+    assert found == "11508" and weight == pytest.approx(360.0) and status == "matched", note
