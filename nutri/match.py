@@ -125,6 +125,8 @@ PHRASE_SYNONYMS = [
     # a roasting method, one word beside "roasted": "dry" of "dry roasted" is no raw state, "oil" no oil
     (r"\bdry roasted\b", "dryroasted roasted"),
     (r"\boil roasted\b", "oilroasted roasted"),
+    # a fruit or vegetable canned in juice is no juice: "juice" (a different food) is the drink
+    (r"\bjuice pack(?:ed)?\b|\b(?:packed |canned )?in (?:its own |tomato |fruit |natural )?juices?\b", "juicepack"),
 ]
 ANY_PHRASE = re.compile("|".join(f"(?:{p})" for p, _ in PHRASE_SYNONYMS))
 PHRASE_SYNONYMS = [(re.compile(p), r) for p, r in PHRASE_SYNONYMS]
@@ -428,6 +430,7 @@ DIFFERENT_FOOD_WORDS = (
     "decaffeinated",
     "presweetened",
     "leanonly",  # meat trimmed of its fat (PHRASE_SYNONYMS): about half the fat of "lean and fat"
+    "juice",  # a fruit's juice is not the fruit (watermelon juice: no fibre, another weight per cup)
 )
 # Head words that name a category the food belongs to ("Nuts, almonds" is almonds), unlike
 # "Oil, olive" or "Soup, tomato", whose first word is the food itself.

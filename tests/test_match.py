@@ -233,6 +233,18 @@ def test_skin_removed_is_meat_only(matcher, text):
     assert "meat only" in found.description and found.status == "matched", found
 
 
+def test_a_juice_is_not_its_fruit_and_fruit_canned_in_juice_is_no_juice(matcher):
+    # the fruit is another food than its juice: never committed for a text asking the juice
+    found = matcher.match("Pineapple, frozen, unsweetened")
+    assert found.status != "matched" or "juice" not in found.description.lower(), found
+    found = matcher.match("pear juice")
+    assert "juice pack" not in found.description, found  # not the canned pears (SR28's "juice pack")
+    assert "juice" in found.description.lower(), found
+    # canned in juice reads as one qualifier on both sides
+    found = matcher.match("peaches canned in juice")
+    assert "juice pack" in found.description and found.status == "matched", found
+
+
 def test_negated_words():
     from nutri.match import negated_words
 
