@@ -688,6 +688,12 @@ _STATED_MEASURE = re.compile(
 )
 
 
+# "2.00 12 oz bottle", "1.00 16.9 fl oz bottle": so many containers, each of the stated size
+_SIZED_CONTAINER = re.compile(
+    rf"(?P<n>{_NUM})\s*(?P<unit>fl\.?\s*oz|fluid\s+ounces?|oz|ounces?|g|grams?|ml|lbs?)\.?(?:\s+[^\W\d_]+)+", re.I
+)
+
+
 @lru_cache(maxsize=16384)
 def _described_measure(combined: str) -> Quantity | None:
     """Cronometer's described measures: "1.40 can - each 12 fl oz", "1.00 bar (1.55 oz)",
@@ -698,7 +704,7 @@ def _described_measure(combined: str) -> Quantity | None:
     if not found or re.match(r"^x\s", found.group("rest"), re.I) or parse_number(found.group("n")) is None:
         return None
     number, rest = parse_number(found.group("n"))[0], found.group("rest").strip()
-    stated = _STATED_MEASURE.search(rest)
+    stated = _STATED_MEASURE.search(rest) or _SIZED_CONTAINER.fullmatch(rest)
     if stated and parse_number(stated.group("n")):
         name, kind, per_unit = resolve_unit(stated.group("unit"))
         if kind in ("mass", "volume"):

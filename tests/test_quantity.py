@@ -454,3 +454,17 @@ def test_another_foods_guessed_size_is_no_evidence_against_a_portion_of_that_siz
     # guess, which must not turn the real portion into a doubt
     found, weight, note, status = _grams(table, matcher, "Sweet potato, baked", "2.00 large")
     assert found == "11508" and weight == pytest.approx(360.0) and status == "matched", note
+
+
+@pytest.mark.parametrize(
+    "cell, amount, unit, kind",
+    [
+        ("2.00 12 oz bottle", 24.0, "ounce", "mass"),  # two bottles of 12 oz, not "not a number"
+        ("2.00 12 fl oz can", 24.0, "fluid_ounce", "volume"),
+        ("0.50 170g container", 85.0, "gram", "mass"),
+    ],
+)
+def test_so_many_containers_of_a_stated_size(cell, amount, unit, kind):
+    found = parse_amount_cell(cell)
+    assert (found.amount, found.unit, found.kind) == (pytest.approx(amount), unit, kind)
+    assert "read as" in found.note  # the row says how the cell was read
