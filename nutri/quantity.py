@@ -101,8 +101,6 @@ UNIT_PHRASES = [
     (re.compile(r"^(?:international\s+units?|i\.u\.|iu)(?![a-z])", re.I), "iu"),
     (re.compile(r"^(?:µg|μg)(?![a-z])", re.I), "ug"),
     (re.compile(r"^cubic\s+inch(?:es)?\b", re.I), "cubic inch"),
-    # Cronometer's "regular - 4\" diameter": the unmarked size, which the tables call medium
-    (re.compile(r"^regular$", re.I), "medium"),
 ]
 
 # Household and count measures: resolved per food from its SR28 portions, never by pint.
@@ -760,12 +758,14 @@ def _unit_of_words(amount: float, unit_text: str, note: str) -> Quantity | None:
 
 
 def _unit_among(words: list[str]) -> tuple[int, tuple[str, str, float | None]] | None:
-    """(position, ``resolve_unit``) of the word of a measure that is its unit: a weight or volume first
+    """(position, ``resolve_unit``) of the word of a diary's measure that is its unit: a weight or volume first
     ("cup slices" is a cup of slices), then a household word other than a size ("medium slice" is a
     slice of medium size), then a size ("large egg"); the last of its rank. None when no word is one."""
     ranked = []
     for at, word in enumerate(words):
-        name, kind, per_unit = resolve_unit(word)
+        # Cronometer's "regular - 4\" diameter" is the unmarked size, which the tables call medium (a
+        # table's own "regular slice" portion stays as it was classified: tools/build_*.py)
+        name, kind, per_unit = ("medium", "household", None) if word in UNMARKED_SIZES else resolve_unit(word)
         if kind in ("mass", "volume"):
             ranked.append((2, at, (name, kind, per_unit)))
         elif kind == "household":
