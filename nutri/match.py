@@ -1005,6 +1005,7 @@ class PriorIndex:
     preparation: dict[str, np.ndarray]  # cooking word -> foods described with a matching preparation
     alcoholic: np.ndarray  # foods with alcohol (>= 1 g/100 g): "cola" is not "Rum and cola"
     alcohol_words: frozenset[str]  # words mostly found in alcoholic foods ("rum", "beer"): they lift it
+    as_sold: np.ndarray  # soups, sauces and gravies as sold to be made up ("Gravy, brown, dry")
 
 
 def _alcohol_words(token_sets: list[set[str]], alcoholic: np.ndarray) -> frozenset[str]:
@@ -1052,6 +1053,8 @@ def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
     }
     alcoholic = foods["alcohol_g"].fillna(0).to_numpy() >= 1.0
     prior_static = prior_static - 0.1 * alcoholic  # lifted in _rank when the text names a drink with alcohol
+    as_sold = _as_sold(words.description_lower, categories)
+    prior_static = prior_static - 0.1 * as_sold  # lifted in _rank when the text names such a form
     return PriorIndex(
         is_raw,
         is_cooked,
@@ -1063,6 +1066,29 @@ def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
         preparation,
         alcoholic,
         _alcohol_words(words.token_sets, alcoholic),
+        as_sold,
+    )
+
+
+# A soup, sauce or gravy in the form it is sold to be made up: eaten made up, so not what a text naming
+# none of these words means ("gravy" was SR28's "Gravy, brown, dry", ten times the energy of gravy).
+AS_SOLD_FORMS = frozenset(
+    {"dry", "mix", "powder", "instant", "concentrate", "condensed", "undiluted", "dehydrated", "cube", "cubed", "paste"}
+)
+AS_SOLD_CATEGORY = "soups_sauces"
+MADE_UP = re.compile(r"\b(?:prepared|reconstituted|water added|made with|diluted|ready-to-serve)\b")
+
+
+def _as_sold(descriptions: list[str], categories: np.ndarray) -> np.ndarray:
+    """Foods of AS_SOLD_CATEGORY with a comma segment of AS_SOLD_FORMS words ("dry, mix", "condensed"),
+    not made up."""
+
+    def sold(description: str) -> bool:
+        segments = [set(re.findall(r"[a-z]+", s)) for s in description.split(",")[1:]]
+        return any(seg and seg <= AS_SOLD_FORMS | {"cubes"} for seg in segments) and not MADE_UP.search(description)
+
+    return np.array(
+        [c == AS_SOLD_CATEGORY and sold(d) for d, c in zip(descriptions, categories, strict=True)], dtype=bool
     )
 
 
@@ -1226,6 +1252,7 @@ class Matcher:
         self.different_words = priors.different_words
         self.prior_static, self.prior_default_state = priors.prior_static, priors.prior_default_state
         self.alcoholic, self.alcohol_words = priors.alcoholic, priors.alcohol_words
+        self.as_sold = priors.as_sold
         self._cache: dict[tuple[str, frozenset[str], frozenset[str], tuple[str, ...]], Match] = _Memo()
         self._negated: dict[int, frozenset[str]] = {}  # description row -> words it says are absent
         self._nutrients: np.ndarray | None = None  # for nutrient ranges, built on first use
@@ -1304,9 +1331,39 @@ class Matcher:
                 # the food part alone is not clear: the brand's food words may say what it is
                 with_brand = self._match(text, " ".join(brand_words + tuple(key.split())), head, excluded)
                 found = with_brand if with_brand.score > found.score else found
+            if found.status == "unmatched":
+                found = self._as_brand_and_product(text, key, head, excluded) or found
             self._cache[cache_key] = self._with_ranges(self._as_same_food(found), key, head, excluded)
         found = self._cache[cache_key]
         return found if found.query == text else replace(found, query=text)
+
+    def _as_brand_and_product(
+        self, text: str, key: str, head: frozenset[str], excluded: frozenset[str]
+    ) -> Match | None:
+        """Cronometer's "Brand, Product": a first comma segment whose words no description has, or has
+        only in a brand or product name ("Michaels of Brooklyn, Marinara Sauce"; SR28 has "MICHAEL
+        ANGELO'S"), is a brand, and its words left the product too little covered. The product alone,
+        when it is a confident match, is the guess, for review: the brand may make it another food.
+        None otherwise."""
+        segments = [seg for seg in str(text).split(",") if seg.strip()]
+        brand = tokenize(segments[0]) if len(segments) > 1 else []
+        if not brand or not all(self._brand_word(w) for w in brand):
+            return None
+        product = " ".join(w for w in key.split() if w not in set(brand))
+        # the product's first segment names the food, as in ``_read`` for a brand no description has
+        head = frozenset(tokenize(segments[1])) if len(segments) > 2 else frozenset()
+        found = self._match(text, product, head, excluded) if product else None
+        if found is None or found.status != "matched":
+            return None
+        brand_name = segments[0].strip()
+        note = f"check: {brand_name!r} read as a brand no food description names; {found.note}"
+        return replace(found, status="needs_review", note=note)
+
+    def _brand_word(self, word: str) -> bool:
+        """Whether a word names no food: no description has it (a typo's correction aside), or every
+        description that has it has it in a brand or product name ("CRYSTAL GEYSER", "TERRA CHIPS")."""
+        rows = self.postings.get(word)
+        return rows is None or len(rows) == 0 or all(word in self.brand_only[row] for row in rows.tolist())
 
     def match_code(self, code: str, text: str) -> Match | None:
         """The food a row's food code names, or None when no table of this matcher has it: a survey's USDA
@@ -1667,6 +1724,8 @@ class Matcher:
             total += 0.1 * self.different[word][candidates]
         if alcohol:
             total += 0.1 * self.alcoholic[candidates]
+        if word_set & AS_SOLD_FORMS:  # "onion soup mix", "bouillon cube": the form as sold is asked
+            total += 0.1 * self.as_sold[candidates]
         if cooking:
             total += 0.12 * np.logical_or.reduce([self._preparation_mask(w)[candidates] for w in cooking])
         else:

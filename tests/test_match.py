@@ -245,6 +245,28 @@ def test_a_juice_is_not_its_fruit_and_fruit_canned_in_juice_is_no_juice(matcher)
     assert "juice pack" in found.description and found.status == "matched", found
 
 
+def test_a_soup_sauce_or_gravy_is_eaten_made_up_unless_the_text_names_the_form_sold(matcher):
+    # SR28's dry mixes and condensed soups are what is bought, not what is eaten: about seven times the
+    # energy of the soup or gravy made up; a text naming the form sold still gets it
+    for text in ["onion soup", "au jus", "chicken bouillon"]:
+        found = matcher.match(text)
+        assert not found.description.endswith((", dry", "dry, mix", ", condensed")), (text, found)
+    assert matcher.match("onion soup mix").description == "Soup, onion, dry, mix"
+    assert matcher.match("condensed cream of mushroom soup").description.endswith("condensed")
+    assert "ready-to-serve" in matcher.match("gravy").description  # the curated everyday default
+
+
+def test_a_brand_first_segment_leaves_the_product_to_match_for_review(matcher):
+    # Cronometer's "Brand, Product": the brand's words (none names a food; SR28 has "MICHAEL ANGELO'S" as
+    # a brand only) left the product too little covered; the product alone is the guess, reviewed
+    found = matcher.match("Michaels of Brooklyn, Tomato Sauce")
+    assert found.status == "needs_review" and "read as a brand" in found.note, found
+    assert found.food_id is not None and "sauce" in found.description.lower(), found
+    # a first segment with a food word in it is no brand: not dropped
+    found = matcher.match("Golden Farms, Heirloom Tomatoes, Organic")
+    assert "read as a brand" not in found.note, found
+
+
 def test_negated_words():
     from nutri.match import negated_words
 
