@@ -125,6 +125,10 @@ PHRASE_SYNONYMS = [
     # a roasting method, one word beside "roasted": "dry" of "dry roasted" is no raw state, "oil" no oil
     (r"\bdry roasted\b", "dryroasted roasted"),
     (r"\boil roasted\b", "oilroasted roasted"),
+    # dishes spelt as one word or two: one word on both sides ("Meat loaf made with beef" is "meatloaf")
+    (r"\bmeat ?loaf\b", "meatloaf"),
+    (r"\bcole ?slaw\b", "coleslaw"),
+    (r"\bmac(?:aroni)? (?:and|n|&|'n'?) cheese\b", "macaroni and cheese"),
     # a fruit or vegetable canned in juice is no juice: "juice" (a different food) is the drink
     (r"\bjuice pack(?:ed)?\b|\b(?:packed |canned )?in (?:its own |tomato |fruit |natural )?juices?\b", "juicepack"),
 ]
@@ -1730,10 +1734,15 @@ class Matcher:
             total += 0.12 * np.logical_or.reduce([self._preparation_mask(w)[candidates] for w in cooking])
         else:
             total += self.prior_default_state[candidates]
+        last = corrected[-1] if corrected and not emphasis else None  # the noun a one-segment text ends on
         for alias in aliases:
             row = self.row_of[alias.food_id]
             if different - self.different_words[row]:
                 continue  # the default food of its words is not the "lean only" or "decaffeinated" one asked
+            if last and last not in self.heads[row] and last in self._with_words(row):
+                # "coleslaw dressing" names a dressing, which the alias "coleslaw" (the salad, "with
+                # dressing") only adds: as in ``_match``'s head check, the alias is not lifted
+                continue
             k = int(np.searchsorted(candidates, row))  # candidates come sorted from np.unique
             if k < len(candidates) and candidates[k] == row:
                 total[k] += 0.1

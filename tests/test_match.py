@@ -94,6 +94,7 @@ def test_curated_aliases_are_sound(table):
         "up": "lime",  # 7 Up, 7-Up
         "7up": "lime",
         "7-up": "lime",
+        "ramen": "noodle",  # FNDDS's "Soup, mostly noodles" names Top Ramen
     }
     for row in rows:
         assert table.has(row["food_id"]), row
@@ -254,6 +255,22 @@ def test_a_soup_sauce_or_gravy_is_eaten_made_up_unless_the_text_names_the_form_s
     assert matcher.match("onion soup mix").description == "Soup, onion, dry, mix"
     assert matcher.match("condensed cream of mushroom soup").description.endswith("condensed")
     assert "ready-to-serve" in matcher.match("gravy").description  # the curated everyday default
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("vegetable soup", "Vegetable soup"),  # was "Turtle and vegetable soup"
+        ("meat loaf", "Meat loaf made with beef"),  # "meatloaf" was the vegetarian loaf
+        ("Mac & Cheese", "Macaroni or noodles with cheese"),  # was unmatched
+        ("cole slaw", "Cabbage salad or coleslaw"),  # was the dressing alone
+        ("coleslaw dressing", "dressing, coleslaw"),  # the dressing it names, not the alias's salad
+        ("ramen", "Soup, mostly noodles"),  # as eaten, not the dry block
+    ],
+)
+def test_everyday_dishes_are_the_dish_as_eaten(matcher, text, expected):
+    found = matcher.match(text)
+    assert expected.lower() in found.description.lower() and found.status == "matched", found
 
 
 def test_a_brand_first_segment_leaves_the_product_to_match_for_review(matcher):
@@ -496,7 +513,7 @@ def test_dry_or_oil_roasted_is_a_roasting_method(matcher, text, food_id):
         ("canned lentils", {"16070", "16370", "fndds:41305000", "fndds:41304980"}),
         ("Lentils (Canned, Drained)", {"16070", "16370", "fndds:41305000", "fndds:41304980"}),
         # ... and a soup's name no other food has is the soup
-        ("ramen noodles", {"06583", "06982", "06983"}),
+        ("ramen noodles", {"06583", "06982", "06983", "fndds:58407030"}),  # the soup, as sold or as eaten
         ("lentil soup", {"06037", "fndds:41603010"}),
     ],
 )
