@@ -436,6 +436,13 @@ DIFFERENT_FOOD_WORDS = (
     "leanonly",  # meat trimmed of its fat (PHRASE_SYNONYMS): about half the fat of "lean and fat"
     "juice",  # a fruit's juice is not the fruit (watermelon juice: no fibre, another weight per cup)
 )
+# Of DIFFERENT_FOOD_WORDS, those a text names that make another kind of food, not a flavour or a
+# sweetening a food may have without its name saying so ("chocolate truffles" are "Truffles"; chocolate
+# soy milk is sweetened): a food without the word is reviewed.
+ANOTHER_KIND = frozenset(
+    {"juice", "decaffeinated", "leanonly", "babyfood", "imitation", "substitute", "analog", "meatless"}
+    | {"giblet", "gizzard", "liver", "neck", "feet", "breaded", "coated"}
+)
 # Head words that name a category the food belongs to ("Nuts, almonds" is almonds), unlike
 # "Oil, olive" or "Soup, tomato", whose first word is the food itself.
 CATEGORY_WORDS = frozenset(
@@ -793,6 +800,7 @@ NEUTRAL_WORDS = frozenset(
         "variety",
         "ns",
         "nfs",
+        "nf",  # "NFS" as tokenize leaves it (singular): "Fruit juice, NFS" is fruit juice, nothing unasked
         "as",
         "to",
         "form",
@@ -931,13 +939,15 @@ def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
         for token in tokens:
             postings.setdefault(token, []).append(i)
     # words that occur only in a brand or product name (capitals: "BOLTHOUSE FARMS, DAILY GREEN")
+    # (FNDDS's "NFS", "not further specified", is no brand: "Fruit juice, NFS" is the survey's juice)
     capitals = re.compile(r"\b[A-Z][A-Z'&.]{2,}\b")
-    branded = np.array([bool(capitals.search(str(d))) for d in descriptions])
+    unbranded = [UNSPECIFIED.sub(" ", str(d)) for d in descriptions]
+    branded = np.array([bool(capitals.search(d)) for d in unbranded])
     brand_only = [
         set(tokenize(" ".join(capitals.findall(d)), False)) - set(tokenize(capitals.sub(" ", d), False))
         if has_brand
         else set()
-        for d, has_brand in zip(map(str, descriptions), branded, strict=False)
+        for d, has_brand in zip(unbranded, branded, strict=False)
     ]
     # words only in the additional names ("McDonald's Big Mac sauce" of Thousand Island dressing):
     # a text matching nothing else of the food is a brand or product name, not the food itself
@@ -1586,7 +1596,9 @@ class Matcher:
         unasked = sorted(self.different_words[best_row] - text_words)
         other_name = self._part_of_example(best_row, shared, text_words)
         chain_gap = self._chain_gap(best_row, key, text_words)
-        lost_form = sorted(text_words & CONCENTRATED_FORMS - self.token_sets[best_row])
+        # a form or kind the text names that makes another food ("concentrate", "juice", "decaffeinated")
+        # and the food lacks: "beet juice" is not raw beets, however close the rest
+        lost_form = sorted(text_words & (CONCENTRATED_FORMS | ANOTHER_KIND) - self.token_sets[best_row])
         if not exact and (unknown or missing_head or brand_only or unasked or other_name or chain_gap or lost_form):
             written = re.findall(r"[\w%]+", str(text).lower())
             shown = [next((w for w in written if w.startswith(u)), u) for u in unknown]  # as the user wrote it

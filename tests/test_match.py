@@ -273,6 +273,24 @@ def test_everyday_dishes_are_the_dish_as_eaten(matcher, text, expected):
     assert expected.lower() in found.description.lower() and found.status == "matched", found
 
 
+def test_a_kind_the_text_names_and_the_food_lacks_is_reviewed(matcher):
+    # no table has beet or kale juice: the raw vegetable is the guess, never committed
+    for text in ["beet juice", "kale juice"]:
+        found = matcher.match(text)
+        assert found.status == "needs_review" and "is not juice" in found.note, found
+    # a flavour a food has without its name saying so is no other kind ("chocolate truffles" are FNDDS's
+    # "Truffles"): not flagged for it
+    assert "is not chocolate" not in matcher.match("chocolate truffles").note
+
+
+@pytest.mark.parametrize("text", ["candy", "sandwich", "bean soup", "sushi"])
+def test_fndds_not_further_specified_is_the_generic_food_not_a_brand(matcher, text):
+    # "NFS" was read as a brand name (capitals), which pushed the survey's generic foods ("Candy, NFS")
+    # below any variety ("Candies, butterscotch")
+    found = matcher.match(text)
+    assert found.description.endswith("NFS") and found.status == "matched", found
+
+
 def test_a_brand_first_segment_leaves_the_product_to_match_for_review(matcher):
     # Cronometer's "Brand, Product": the brand's words (none names a food; SR28 has "MICHAEL ANGELO'S" as
     # a brand only) left the product too little covered; the product alone is the guess, reviewed
