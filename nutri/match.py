@@ -46,7 +46,8 @@ SEARCH_TEXT_SHARE = 0.15  # of a word's weight lost when it is only in a food's 
 HEAD_WEIGHT = 2.0  # words naming the food in "Food, state, detail" texts
 # "Broccoli, chopped, boiled": the cook's cut, which SR28 names only for some products ("Broccoli,
 # frozen, chopped"); at full weight it would pull that product's form the text does not state
-CUT_WORDS = frozenset({"chopped", "sliced", "diced", "cubed", "cut", "minced"})
+# how a food was cut; "slice" too, as a food's name says it ("Almond Slices", "Pineapple Slice")
+CUT_WORDS = frozenset({"chopped", "sliced", "diced", "cubed", "cut", "minced", "slice"})
 CUT_WORD_WEIGHT = 0.1
 UNKNOWN_WORD_WEIGHT = 1.5  # weight of a text word absent from every description (IDF of common words is 1-9)
 ALIAS_TYPO_CUTOFF = 90  # rapidfuzz.fuzz.ratio on normalised text
@@ -331,6 +332,7 @@ NOISE_WORDS = frozenset(
         "m&s",
         "kroger",
         "wegmans",
+        "bulk",  # "Generic - Bulk Almond Slices": how it was bought
         "365",
         "everyday",
         "value",

@@ -1122,7 +1122,10 @@ class PortionWeights:
             )
             how = f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
             weights = [p["grams_each"] for p in candidates]
-            chosen_by_text = str(best["measure"]).lower() == unit or self._overlap(best, text_words) or usual(best)
+            # the unit's own word ("Pineapple Slice", 1 slice) chooses none of its slices
+            chosen_by_text = (
+                str(best["measure"]).lower() == unit or self._overlap(best, text_words - {unit}) or usual(best)
+            )
             if not chosen_by_text and max(weights) > 1.3 * min(weights):
                 # "slice" of a food with slices of 28 to 120 g, and nothing in the text to choose by
                 return (

@@ -273,6 +273,12 @@ def test_everyday_dishes_are_the_dish_as_eaten(matcher, text, expected):
     assert expected.lower() in found.description.lower() and found.status == "matched", found
 
 
+def test_how_a_food_was_bought_or_sliced_does_not_dilute_it(matcher):
+    # MyFitnessPal's "Generic - Bulk Almond Slices" was unmatched: "bulk" and "slices" covered half of it
+    found = matcher.match("Generic - Bulk Almond Slices")
+    assert found.food_id == "12061" and found.status == "matched", found
+
+
 def test_a_kind_the_text_names_and_the_food_lacks_is_reviewed(matcher):
     # no table has beet or kale juice: the raw vegetable is the guess, never committed
     for text in ["beet juice", "kale juice"]:

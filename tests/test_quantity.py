@@ -468,3 +468,10 @@ def test_so_many_containers_of_a_stated_size(cell, amount, unit, kind):
     found = parse_amount_cell(cell)
     assert (found.amount, found.unit, found.kind) == (pytest.approx(amount), unit, kind)
     assert "read as" in found.note  # the row says how the cell was read
+
+
+def test_the_units_own_word_in_the_food_name_chooses_none_of_its_portions(table, matcher):
+    # "Pineapple Slice", 1 slice: SR28's pineapple slices weigh 56-166 g and the text's "slice" is only
+    # the unit again, so the portion taken is said to be a guess
+    found, weight, note, status = _grams(table, matcher, "Dole - Pineapple Slice", "1 slice")
+    assert found == "09266" and status == "needs_review" and "one of its 'slice' portions (56-166 g)" in note, note
