@@ -473,6 +473,8 @@ CATEGORY_WORDS = frozenset(
 )
 # Heads naming a dish made of the food named after them ("Soup, lentil", "Sauce, cheese")
 DISH_HEADS = frozenset({"soup", "sauce"})
+# Nouns a text ends on that name a dish: a food without the word is its ingredient, not the dish.
+DISH_NOUNS = DISH_HEADS | {"salad", "sandwich", "stew", "casserole", "chowder", "smoothie", "pie", "cake", "curry"}
 # FNDDS names a form after its food the same way: "White potato, french fries", "Coffee, latte".
 GENERIC_HEADS = {
     "white potato",
@@ -1591,6 +1593,9 @@ class Matcher:
         last = self._correct(named_by[-1]) if named_by else None
         if last and last not in self.heads[best_row] and last in self._with_words(best_row):
             # "oat milk" names milk; "Oat bran cereal, cooked, made with milk" only adds it
+            head_words, missing_head = {last}, True
+        elif last in DISH_NOUNS and last not in self.token_sets[best_row]:
+            # "Sweet Potato Soup" names a soup; "Sweet potato, raw" is its ingredient
             head_words, missing_head = {last}, True
         shared = {self._correct(w) for w in key.split()} & self.token_sets[best_row]
         brand_only = bool(shared) and shared <= self.brand_only[best_row]

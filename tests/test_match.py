@@ -273,6 +273,12 @@ def test_everyday_dishes_are_the_dish_as_eaten(matcher, text, expected):
     assert expected.lower() in found.description.lower() and found.status == "matched", found
 
 
+def test_a_dish_the_text_ends_on_is_not_its_ingredient(matcher):
+    # "Sweet Potato Soup" names a soup: raw sweet potato is a guess for review, not the dish
+    found = matcher.match("Sweet Potato Soup")
+    assert found.status == "needs_review" and "is not soup" in found.note, found
+
+
 def test_how_a_food_was_bought_or_sliced_does_not_dilute_it(matcher):
     # MyFitnessPal's "Generic - Bulk Almond Slices" was unmatched: "bulk" and "slices" covered half of it
     found = matcher.match("Generic - Bulk Almond Slices")
