@@ -126,6 +126,8 @@ PHRASE_SYNONYMS = [
     # a roasting method, one word beside "roasted": "dry" of "dry roasted" is no raw state, "oil" no oil
     (r"\bdry roasted\b", "dryroasted roasted"),
     (r"\boil roasted\b", "oilroasted roasted"),
+    # Cronometer's "Oil, Unknown Type" is FNDDS's "not further specified" ("Vegetable oil, NFS")
+    (r"\b(?:unknown|unspecified|not specified) (?:type|kind|variety)\b", "nfs"),
     # dishes spelt as one word or two: one word on both sides ("Meat loaf made with beef" is "meatloaf")
     (r"\bmeat ?loaf\b", "meatloaf"),
     (r"\bcole ?slaw\b", "coleslaw"),

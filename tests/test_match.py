@@ -273,6 +273,14 @@ def test_everyday_dishes_are_the_dish_as_eaten(matcher, text, expected):
     assert expected.lower() in found.description.lower() and found.status == "matched", found
 
 
+def test_an_unknown_type_is_the_surveys_unspecified_food(matcher):
+    # Cronometer's generic entries: "Oil, Unknown Type" was coconut oil for review, and plain "oil" was
+    # coconut oil, committed
+    assert matcher.match("Oil, Unknown Type").description == "Vegetable oil, NFS"
+    assert matcher.match("Fruit juice, unknown type").description == "Fruit juice, NFS"
+    assert "coconut" not in matcher.match("oil").description.lower()
+
+
 def test_a_dish_the_text_ends_on_is_not_its_ingredient(matcher):
     # "Sweet Potato Soup" names a soup: raw sweet potato is a guess for review, not the dish
     found = matcher.match("Sweet Potato Soup")
