@@ -24,6 +24,7 @@ MAX_ZIP_RATIO = 200  # inflated bytes per byte of the file, once past RATIO_FLOO
 RATIO_FLOOR = 50 * 1024 * 1024
 MAX_SHEET_CELLS = 30_000_000  # rows x columns of the dense grid calamine builds for one sheet
 MAX_SHEET_COLUMNS = 2_000  # diaries have tens of columns; 16,384 only comes from a stray cell
+XLSX_LAST_ROW = 1_048_576  # Excel's last row: a row past it was written by no spreadsheet program
 MAX_SHARED_STRINGS = 20_000_000
 CHUNK = 1 << 20
 HOSTILE_FIX = "save the sheet again as .xlsx or CSV"
@@ -162,6 +163,12 @@ class _MemberScan:
         """Why calamine must not see this member, or None."""
         if b"<!ENTITY" in self.head or b"<!DOCTYPE" in self.head:
             return f"the workbook's XML declares entities ({self.name}); refusing a possibly hostile file"
+        if self.kind == "sheet" and self.extent.rows > XLSX_LAST_ROW:
+            # a 2 KB file naming row 9,999,999 made calamine build ten million rows (2.6 GB, fuzzing)
+            return (
+                f"a sheet names row {self.extent.rows:,} ({self.name}), past the last row of an .xlsx sheet "
+                f"({XLSX_LAST_ROW:,}); the file is damaged or hostile"
+            )
         if self.extent.columns > MAX_SHEET_COLUMNS or self.extent.cells > MAX_SHEET_CELLS:
             return (
                 f"a sheet reaches row {self.extent.rows:,} and column {self.extent.columns:,} ({self.name}), "
