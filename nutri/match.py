@@ -1279,6 +1279,7 @@ class Matcher:
         self._last_ranked: tuple = ((), [])
         self._corrections: dict[str, str | None] = _Memo()
         self._added: dict[int, frozenset[str]] = {}
+        self._naming: dict[str, bool] = {}  # _names_foods, per word
         self._preparation_masks = priors.preparation
         self._alike: dict[tuple, tuple[str, ...]] = _Memo()
         self._searched: dict[tuple[str, int], list[tuple[str, str, float]]] = _Memo()
@@ -1378,6 +1379,23 @@ class Matcher:
         brand_name = segments[0].strip()
         note = f"check: {brand_name!r} read as a brand no food description names; {found.note}"
         return replace(found, status="needs_review", note=note)
+
+    def _noun_before_with(self, text: str) -> str | None:
+        """The last word of a text before "with", "in" or "w/" ("turkey sandwich with veggies": sandwich)."""
+        before = re.split(r"\s(?:with|in|w/)\s", f" {str(text).lower()} ", maxsplit=1)[0]
+        words = tokenize(before)
+        return self._correct(words[-1]) if words else None
+
+    def _names_foods(self, word: str | None) -> bool:
+        """Whether a word is mostly a food's name where descriptions have it: the first segment of at
+        least half of them ("chicken": "Chicken, broilers or fryers, ..."), not a detail ("black")."""
+        if word is None or word in CUT_WORDS or word in COOKING_WORDS:
+            return False
+        if word not in self._naming:
+            rows = self.postings.get(word)
+            named = sum(word in self.heads[row] for row in rows.tolist()) if rows is not None else 0
+            self._naming[word] = rows is not None and len(rows) >= 3 and named >= 0.5 * len(rows)
+        return self._naming[word]
 
     def _brand_word(self, word: str) -> bool:
         """Whether a word names no food: no description has it (a typo's correction aside), or every
@@ -1596,8 +1614,12 @@ class Matcher:
         if last and last not in self.heads[best_row] and last in self._with_words(best_row):
             # "oat milk" names milk; "Oat bran cereal, cooked, made with milk" only adds it
             head_words, missing_head = {last}, True
-        elif last in DISH_NOUNS and last not in self.token_sets[best_row]:
-            # "Sweet Potato Soup" names a soup; "Sweet potato, raw" is its ingredient
+        elif last not in self.token_sets[best_row] and (
+            last in DISH_NOUNS or (not head and self._names_foods(self._noun_before_with(text)))
+        ):
+            # "Sweet Potato Soup" names a soup, "orange chicken" chicken: "Sweet potato, raw" and "Oranges,
+            # raw" are what the first words name, not the food (a comma text's first segment is its name
+            # and is read as such above)
             head_words, missing_head = {last}, True
         shared = {self._correct(w) for w in key.split()} & self.token_sets[best_row]
         brand_only = bool(shared) and shared <= self.brand_only[best_row]

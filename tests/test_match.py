@@ -285,6 +285,12 @@ def test_a_dish_the_text_ends_on_is_not_its_ingredient(matcher):
     # "Sweet Potato Soup" names a soup: raw sweet potato is a guess for review, not the dish
     found = matcher.match("Sweet Potato Soup")
     assert found.status == "needs_review" and "is not soup" in found.note, found
+    # a text ending on a word that mostly names foods ("chicken") names that food: raw oranges, which
+    # the rarer word "orange" found, are not orange chicken
+    found = matcher.match("orange chicken")
+    assert found.status == "needs_review" or "chicken" in found.description.lower(), found
+    # a comma text's first segment is its name, read as before ("Spaghetti Noodles, ..." is pasta)
+    assert matcher.match("Spaghetti Noodles, White, Cooked in Unsalted Water").status == "matched"
 
 
 def test_how_a_food_was_bought_or_sliced_does_not_dilute_it(matcher):
