@@ -1614,8 +1614,10 @@ class Matcher:
         if last and last not in self.heads[best_row] and last in self._with_words(best_row):
             # "oat milk" names milk; "Oat bran cereal, cooked, made with milk" only adds it
             head_words, missing_head = {last}, True
-        elif last not in self.token_sets[best_row] and (
-            last in DISH_NOUNS or (not head and self._names_foods(self._noun_before_with(text)))
+        elif (
+            last not in self.token_sets[best_row]
+            and not (last == "salad" and self.is_raw[best_row])  # a salad of raw kale is raw kale
+            and (last in DISH_NOUNS or (not head and self._names_foods(self._noun_before_with(text))))
         ):
             # "Sweet Potato Soup" names a soup, "orange chicken" chicken: "Sweet potato, raw" and "Oranges,
             # raw" are what the first words name, not the food (a comma text's first segment is its name
