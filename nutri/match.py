@@ -1093,7 +1093,8 @@ def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
 # A soup, sauce or gravy in the form it is sold to be made up: eaten made up, so not what a text naming
 # none of these words means ("gravy" was SR28's "Gravy, brown, dry", ten times the energy of gravy).
 AS_SOLD_FORMS = frozenset(
-    {"dry", "mix", "powder", "instant", "concentrate", "condensed", "undiluted", "dehydrated", "cube", "cubed", "paste"}
+    {"dry", "mix", "powder", "instant", "concentrate", "condensed", "undiluted", "dehydrated", "paste"}
+    | {"cube", "cubes", "cubed"}  # descriptions are read word for word here, texts as singular tokens
 )
 AS_SOLD_CATEGORY = "soups_sauces"
 MADE_UP = re.compile(r"\b(?:prepared|reconstituted|water added|made with|diluted|ready-to-serve)\b")
@@ -1105,7 +1106,7 @@ def _as_sold(descriptions: list[str], categories: np.ndarray) -> np.ndarray:
 
     def sold(description: str) -> bool:
         segments = [set(re.findall(r"[a-z]+", s)) for s in description.split(",")[1:]]
-        return any(seg and seg <= AS_SOLD_FORMS | {"cubes"} for seg in segments) and not MADE_UP.search(description)
+        return any(seg and seg <= AS_SOLD_FORMS for seg in segments) and not MADE_UP.search(description)
 
     return np.array(
         [c == AS_SOLD_CATEGORY and sold(d) for d, c in zip(descriptions, categories, strict=True)], dtype=bool
@@ -1370,7 +1371,7 @@ class Matcher:
         brand = tokenize(segments[0]) if len(segments) > 1 else []
         if not brand or not all(self._brand_word(w) for w in brand):
             return None
-        product = " ".join(w for w in key.split() if w not in set(brand))
+        product = " ".join(w for w in key.split() if w not in brand)
         # the product's first segment names the food, as in ``_read`` for a brand no description has
         head = frozenset(tokenize(segments[1])) if len(segments) > 2 else frozenset()
         found = self._match(text, product, head, excluded) if product else None

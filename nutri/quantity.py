@@ -198,7 +198,7 @@ WEDGE_PIECE = re.compile(r"piece \(1/\d+ of\b", re.I)
 COUNT_WORDS = frozenset({"each", "whole", "item", "piece", "ea"})
 SIZE_WORDS = ("medium", "large", "small", "extra large", "extra small", "jumbo")
 # Portions that are no single item of a food: a default amount, a unit of volume or a pack of many.
-NO_ITEM_MEASURES = ("quantity not specified", "cubic inch", "nlea", "serving", "package", "pkg", "container", "cup")
+NO_ITEM_MEASURE = re.compile(r"(?:quantity not specified|cubic inch|nlea|serving|package|pkg|container|cup)\b", re.I)
 # The size a table's unsized portion is ("1 slice" is a medium slice): naming it picks no other portion.
 UNMARKED_SIZES = frozenset({"medium", "regular"})
 # Measures people write that no table can weigh: recognised so the row says why it stopped.
@@ -1042,6 +1042,10 @@ class PortionWeights:
             )
         return self._words[food_id]
 
+    def _one(self, food_id: str, portion: dict) -> str:
+        """How one measure was weighed: "1 slice = 29 g (SR28 portion)"."""
+        return f"1 {portion['measure']} = {_fmt(portion['grams_each'])} g ({self._source(food_id)} portion)"
+
     def _source(self, food_id: str) -> str:
         """The table a portion weight comes from, for the note ("SR28 portion", "FNDDS 2.0 portion")."""
         return self._table.edition(food_id).short if self._table.has(food_id) else "table"
@@ -1120,7 +1124,7 @@ class PortionWeights:
                     -int(p["seq"]),
                 ),
             )
-            how = f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
+            how = self._one(food_id, best)
             weights = [p["grams_each"] for p in candidates]
             # the unit's own word ("Pineapple Slice", 1 slice) chooses none of its slices
             chosen_by_text = (
@@ -1180,19 +1184,19 @@ class PortionWeights:
         """A size the food's portions do not have ("2 medium" of green olives weighed by "1 olive", of a
         fried egg weighed by "large"): its single item. Medium is the unsized item's size; any other
         size, or an item of another size, is a guess the row says it took."""
-        grams, how = self._by_count(food_id, text_words, description)
-        taken = how.split(" = ")[0].removeprefix("1 ").lower()
-        if grams is None or taken.startswith(NO_ITEM_MEASURES):
+        item = self._single_item(food_id, text_words, description)
+        if item is None or NO_ITEM_MEASURE.match(str(item["measure"])):
             return self._no_portion(food_id, unit, description)
+        how = self._one(food_id, item)
         items = [
             p["grams_each"]
             for p in self._portions(food_id)
-            if p["kind"] == "household" and not str(p["measure"]).lower().startswith(NO_ITEM_MEASURES)
+            if p["kind"] == "household" and not NO_ITEM_MEASURE.match(str(p["measure"]))
         ]
-        sized = set(re.findall(r"[a-z]+", taken)) & set(SIZE_QUALIFIERS)
+        sized = set(re.findall(r"[a-z]+", str(item["measure"]).lower())) & SIZE_QUALIFIERS
         if unit in UNMARKED_SIZES and not sized and max(items) <= 1.3 * min(items):
-            return grams, how
-        return grams, f"{GRAMS_DOUBT} no '{unit}' portion, {how} taken; say the grams"
+            return item["grams_each"], how
+        return item["grams_each"], f"{GRAMS_DOUBT} no '{unit}' portion, {how} taken; say the grams"
 
     def _by_reference_amount(self, food_id: str, text_words: set[str], description: str) -> tuple[float | None, str]:
         """One FDA serving: the reference amount of the food's kind, by weight, or by volume through
@@ -1223,7 +1227,7 @@ class PortionWeights:
         if not inches or not same:
             return None
         best = min(same, key=lambda p: int(p["seq"]))
-        how = f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
+        how = self._one(food_id, best)
         return best["grams_each"], how
 
     def _by_generic(
@@ -1249,6 +1253,13 @@ class PortionWeights:
         return grams, estimate + (f"; {how}" if how else "")
 
     def _by_count(self, food_id: str, text_words: set[str], description: str) -> tuple[float | None, str]:
+        best = self._single_item(food_id, text_words, description)
+        if best is None:
+            return None, f"no single-item portion for {description}; give grams or a measure (cup, slice, medium...)"
+        return best["grams_each"], self._one(food_id, best)
+
+    def _single_item(self, food_id: str, text_words: set[str], description: str) -> dict | None:
+        """The portion that is one of the food's items, or None when no portion is one."""
         items = [p for p in self._portions(food_id) if p["kind"] == "household"]
         description_words = {singular(w) for w in re.findall(r"[a-z]+", description.lower())} | {
             singular(w) for w in text_words
@@ -1295,11 +1306,6 @@ class PortionWeights:
                 .startswith(("nlea", "serving", "package", "pkg", "container", "bunch", "head", "cup", "lb", "oz"))
             ]
             if not nouns:
-                return (
-                    None,
-                    f"no single-item portion for {description}; give grams or a measure (cup, slice, medium...)",
-                )
+                return None
             best = max(nouns, key=lambda p: (self._overlap(p, text_words), -int(p["seq"])))
-        return best[
-            "grams_each"
-        ], f"1 {best['measure']} = {_fmt(best['grams_each'])} g ({self._source(food_id)} portion)"
+        return best
