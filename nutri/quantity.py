@@ -1266,12 +1266,12 @@ class PortionWeights:
         }
         named = [p for p in items if p["unit"] in description_words and p["unit"] not in SIZE_WORDS]
         # A measure named after the item itself ("bagel", "sardines") is its single item;
-        # otherwise the medium size, then a whole fruit or item, then large. Eggs are the
+        # otherwise the medium (or "regular") size, then a whole fruit or item, then large. Eggs are the
         # exception the USDA itself makes: its standard egg is the large egg.
         order = (
             ("large", "medium")
             if description.lower().startswith("egg,")
-            else ("medium", "fruit", "whole", "item", "large")
+            else ("medium", "regular", "fruit", "whole", "item", "large")
         )
 
         def first_word(p: dict) -> str:

@@ -475,3 +475,9 @@ def test_the_units_own_word_in_the_food_name_chooses_none_of_its_portions(table,
     # the unit again, so the portion taken is said to be a guess
     found, weight, note, status = _grams(table, matcher, "Dole - Pineapple Slice", "1 slice")
     assert found == "09266" and status == "needs_review" and "one of its 'slice' portions (56-166 g)" in note, note
+
+
+def test_a_regular_item_is_the_unmarked_size_not_the_miniature(table, matcher):
+    # SR28's marshmallows: "regular" 7.2 g and "miniatures" 0.7 g each; a large one is no miniature
+    found, weight, note, status = _grams(table, matcher, "Candies, marshmallows", "2.00 large")
+    assert found == "19116" and weight == pytest.approx(14.4), note
