@@ -1274,6 +1274,7 @@ class Matcher:
         self.prior_static, self.prior_default_state = priors.prior_static, priors.prior_default_state
         self.alcoholic, self.alcohol_words = priors.alcoholic, priors.alcohol_words
         self.as_sold = priors.as_sold
+        self._spices = table.foods["category"].to_numpy() == "spices"
         self._cache: dict[tuple[str, frozenset[str], frozenset[str], tuple[str, ...]], Match] = _Memo()
         self._negated: dict[int, frozenset[str]] = {}  # description row -> words it says are absent
         self._nutrients: np.ndarray | None = None  # for nutrient ranges, built on first use
@@ -1778,6 +1779,8 @@ class Matcher:
             total += 0.1 * self.as_sold[candidates]
         if cooking:
             total += 0.12 * np.logical_or.reduce([self._preparation_mask(w)[candidates] for w in cooking])
+            # a spice is not what a text naming how a food was cooked means ("roasted red peppers")
+            total -= 0.1 * self._spices[candidates]
         else:
             total += self.prior_default_state[candidates]
         last = corrected[-1] if corrected and not emphasis else None  # the noun a one-segment text ends on

@@ -273,6 +273,13 @@ def test_everyday_dishes_are_the_dish_as_eaten(matcher, text, expected):
     assert expected.lower() in found.description.lower() and found.status == "matched", found
 
 
+def test_a_text_naming_how_it_was_cooked_is_no_spice(matcher):
+    # "roasted red peppers" were cayenne pepper (committed): no candidate had "roasted", and the spice
+    # was the shortest description; a spice asked for plainly is still the spice
+    assert "spice" not in matcher.match("roasted red peppers").description.lower()
+    assert matcher.match("paprika").description == "Spices, paprika"
+
+
 def test_an_unknown_type_is_the_surveys_unspecified_food(matcher):
     # Cronometer's generic entries: "Oil, Unknown Type" was coconut oil for review, and plain "oil" was
     # coconut oil, committed
