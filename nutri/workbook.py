@@ -167,7 +167,7 @@ class _MemberScan:
             # a 2 KB file naming row 9,999,999 made calamine build ten million rows (2.6 GB, fuzzing)
             return (
                 f"a sheet names row {self.extent.rows:,} ({self.name}), past the last row of an .xlsx sheet "
-                f"({XLSX_LAST_ROW:,}); the file is damaged or hostile"
+                f"({XLSX_LAST_ROW:,}); the file is damaged or hostile: {HOSTILE_FIX}"
             )
         if self.extent.columns > MAX_SHEET_COLUMNS or self.extent.cells > MAX_SHEET_CELLS:
             return (
@@ -178,7 +178,7 @@ class _MemberScan:
         if self.strings_claimed > min(MAX_SHARED_STRINGS, self.size // 13 + 16):
             return (
                 f"the shared-string table claims {self.strings_claimed:,} strings in {self.size:,} bytes; "
-                "the file is damaged or hostile"
+                f"the file is damaged or hostile: {HOSTILE_FIX}"
             )
         return None
 
