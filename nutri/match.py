@@ -100,7 +100,13 @@ PHRASE_SYNONYMS = [
     (r"\bkidney beans?\b", "kidney bean"),
     (r"\bred ?fish\b", "redfish"),  # ocean perch (FNDDS's example name), not the "red" of red caviar
     # qualifiers that make a different food, spelt one way on both sides (texts and descriptions)
-    (r"\bnon[ -]?alcoholic\b|\balcohol[ -]free\b", "nonalcoholic"),
+    (r"\bnon[ -]?alcoholic\b|\balcohol[ -]free\b|\bde[ -]?alcoholi[sz]ed\b", "nonalcoholic"),
+    # a beer by its style is beer; a non-alcoholic "brew" is a non-alcoholic beer ("Non-Alcoholic IPA Brew")
+    (r"\b(?:ipa|pilsn?er|pilsener|lager|stout|draught|draft beer)\b", "beer"),
+    (r"\b(nonalcoholic(?: \w+){0,3}) brew\b", r"\1 beer"),
+    (r"\bbrew\b(?=(?: \w+){0,3} nonalcoholic\b)", "beer"),
+    # a salt by its source or grain is salt; in a food's name, its seasoning ("Chips, Sea Salt")
+    (r"\b(?:sea|kosher|rock|flaky|himalayan(?: pink)?|pink himalayan) salt\b", "salt"),
     (r"\bdecaf(?:feinated)?\b", "decaffeinated"),
     (r"\b(?:not|non)[ -]?fortified\b", "unfortified"),
     (r"\bnot frosted\b|\bwithout icing\b", "unfrosted"),
@@ -274,6 +280,7 @@ WORD_SYNONYMS = {
     "string": "snap",
     "shelled": "kernel",
     "unshelled": "whole",
+    "brew": "brewed",  # "cold brew coffee" is brewed coffee (a non-alcoholic brew is beer: PHRASE_SYNONYMS)
 }
 
 # Removed from the diary text only (SR28 descriptions keep them): they do not change the food.
@@ -591,7 +598,8 @@ def tokenize(text: str, drop_noise: bool = True) -> tuple[str, ...]:
     text = _strip_accents(str(text).lower()).replace("&", " and ")
     if "%" in text:  # most texts have none: the substitution's scan is skipped
         text = SPACED_PERCENT.sub(r"\1%", text)
-    text = NOT_A_WORD.sub(" ", text.replace("'", ""))
+    # a typeset apostrophe is one ("Hal’s" is Hal's, not "hal s")
+    text = NOT_A_WORD.sub(" ", text.replace("'", "").replace("\u2019", "").replace("\u2018", ""))
     if ANY_PHRASE.search(text):
         text = _phrase_synonyms(text)
     tokens: list[str] = []
@@ -1281,7 +1289,7 @@ class Matcher:
         self._last_ranked: tuple = ((), [])
         self._corrections: dict[str, str | None] = _Memo()
         self._added: dict[int, frozenset[str]] = {}
-        self._naming: dict[str, bool] = {}  # _names_foods, per word
+        self._naming: dict[tuple[str, bool], bool] = {}  # _names_foods, per word
         self._preparation_masks = priors.preparation
         self._alike: dict[tuple, tuple[str, ...]] = _Memo()
         self._searched: dict[tuple[str, int], list[tuple[str, str, float]]] = _Memo()
@@ -1354,33 +1362,59 @@ class Matcher:
                 # the food part alone is not clear: the brand's food words may say what it is
                 with_brand = self._match(text, " ".join(brand_words + tuple(key.split())), head, excluded)
                 found = with_brand if with_brand.score > found.score else found
-            if found.status == "unmatched":
-                found = self._as_brand_and_product(text, key, head, excluded) or found
+            if found.status != "matched":
+                found = self._as_brand_and_product(text, key, head, excluded, found) or found
             self._cache[cache_key] = self._with_ranges(self._as_same_food(found), key, head, excluded)
         found = self._cache[cache_key]
         return found if found.query == text else replace(found, query=text)
 
     def _as_brand_and_product(
-        self, text: str, key: str, head: frozenset[str], excluded: frozenset[str]
+        self, text: str, key: str, head: frozenset[str], excluded: frozenset[str], found: Match
     ) -> Match | None:
-        """Cronometer's "Brand, Product": a first comma segment whose words no description has, or has
+        """Cronometer's "Brand, Product": a first comma segment with a word no description has, or has
         only in a brand or product name ("Michaels of Brooklyn, Marinara Sauce"; SR28 has "MICHAEL
-        ANGELO'S"), is a brand, and its words left the product too little covered. The product alone,
-        when it is a confident match, is the guess, for review: the brand may make it another food.
-        None otherwise."""
+        ANGELO'S"), is a brand, and its words left the product too little covered. The product is the
+        text without the brand's words, but for those that name a food ("Dunkin' Donuts, doughnut":
+        doughnut; "Shiloh Farms": "farm" names none; "Cheese, cheddar" has no brand word). Its match is
+        the guess, for review: the brand may make it another food. None when it matches nothing either,
+        or when the text's own guess (``found``, not matched) shares more with it than the brand's words
+        ("Google Figs" is figs as ranked; "Diamond Crystal, Kosher Salt" was "CRYSTAL GEYSER" water)."""
         segments = [seg for seg in str(text).split(",") if seg.strip()]
-        brand = tokenize(segments[0]) if len(segments) > 1 else []
-        if not brand or not all(self._brand_word(w) for w in brand):
+        if len(segments) > 1:
+            brand = tokenize(segments[0])
+        else:  # one segment: its leading words that name no food ("Diamond Crystal Kosher Salt")
+            words = key.split()
+            leading = next((i for i, w in enumerate(words) if not self._brand_word(w)), len(words))
+            brand = tuple(words[:leading]) if leading < len(words) else ()
+        if not any(self._brand_word(w) for w in brand):
             return None
-        product = " ".join(w for w in key.split() if w not in brand)
+        if found.food_id is not None and not {self._correct(w) for w in key.split()} & self.token_sets[
+            self.row_of[found.food_id]
+        ] <= set(brand):
+            return None
+        # a brand named after its food keeps the food's word ("Dunkin' Donuts, doughnut": doughnut); a
+        # brand of other words is dropped whole ("Shiloh Farms")
+        food_words = {w for w in brand if self._names_foods(self._correct(w), in_brands=False)}
+        dropped = {w for w in brand if self._brand_word(w)} if food_words else set(brand)
+        product = " ".join(dict.fromkeys(w for w in key.split() if w not in dropped))
+        # a word no description has is no help in finding the product ("Heirloom Multicolor Popcorn"):
+        # the guess is for review already, and says so
+        product = " ".join(w for w in product.split() if self._correct(w) is not None)
+        if not re.search(r"[a-z]", product):  # "Heineken 0.0": a number is no product
+            return None
         # the product's first segment names the food, as in ``_read`` for a brand no description has
         head = frozenset(tokenize(segments[1])) if len(segments) > 2 else frozenset()
-        found = self._match(text, product, head, excluded) if product else None
-        if found is None or found.status != "matched":
-            return None
-        brand_name = segments[0].strip()
-        note = f"check: {brand_name!r} read as a brand no food description names; {found.note}"
-        return replace(found, status="needs_review", note=note)
+        guess = self._match(text, product, head, excluded) if product else None
+        words = product.split()
+        named = len(words) > 1 or self._names_foods(self._correct(words[0]), in_brands=False)
+        if guess is None or guess.status != "matched" or not (named or guess.rule in ("alias", "exact")):
+            return None  # nothing confident, or one detail's match ("Kuli Kuli Moringa Powder": "powder")
+        row = self.row_of[guess.food_id]
+        if {self._correct(w) for w in product.split()} & self.token_sets[row] <= self.brand_only[row]:
+            return None  # the product's words are only another brand's product name ("SMART SOUP, Indian Bean Masala")
+        brand_name = segments[0].strip() if len(segments) > 1 else " ".join(str(text).split()[: len(brand)])
+        note = f"check: {brand_name!r} read as a brand; {guess.note}"
+        return replace(guess, status="needs_review", note=note)
 
     def _noun_before_with(self, text: str) -> str | None:
         """The last word of a text before "with", "in" or "w/" ("turkey sandwich with veggies": sandwich)."""
@@ -1388,16 +1422,19 @@ class Matcher:
         words = tokenize(before)
         return self._correct(words[-1]) if words else None
 
-    def _names_foods(self, word: str | None) -> bool:
+    def _names_foods(self, word: str | None, in_brands: bool = True) -> bool:
         """Whether a word is mostly a food's name where descriptions have it: the first segment of at
-        least half of them ("chicken": "Chicken, broilers or fryers, ..."), not a detail ("black")."""
+        least half of them ("chicken": "Chicken, broilers or fryers, ..."), not a detail ("black").
+        ``in_brands=False`` reads only the descriptions that have it outside a brand name: "farm" is
+        first in 60 names, all "MORNINGSTAR FARMS ...", and names no food."""
         if word is None or word in CUT_WORDS or word in COOKING_WORDS:
             return False
-        if word not in self._naming:
+        if (word, in_brands) not in self._naming:
             rows = self.postings.get(word)
-            named = sum(word in self.heads[row] for row in rows.tolist()) if rows is not None else 0
-            self._naming[word] = rows is not None and len(rows) >= 3 and named >= 0.5 * len(rows)
-        return self._naming[word]
+            rows = [] if rows is None else [r for r in rows.tolist() if in_brands or word not in self.brand_only[r]]
+            named = sum(word in self.heads[row] for row in rows)
+            self._naming[word, in_brands] = len(rows) >= 3 and named >= 0.5 * len(rows)
+        return self._naming[word, in_brands]
 
     def _brand_word(self, word: str) -> bool:
         """Whether a word names no food: no description has it (a typo's correction aside), or every

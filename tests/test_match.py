@@ -158,7 +158,7 @@ def test_doubts_lower_confidence(matcher):
     assert chlorella.status in ("needs_review", "unmatched")
     assert matcher.match("tuna in olive oil").description.startswith("Fish, tuna")
     salt = matcher.match("Diamond Crystal Kosher Salt")  # brand words SR28 also uses elsewhere
-    assert salt.status == "unmatched" and salt.alternatives[0][1] == "Salt, table"
+    assert salt.status == "needs_review" and salt.description == "Salt, table" and "read as a brand" in salt.note
 
 
 def test_different_food_words_need_asking(matcher):
@@ -333,6 +333,45 @@ def test_a_brand_first_segment_leaves_the_product_to_match_for_review(matcher):
     # a first segment with a food word in it is no brand: not dropped
     found = matcher.match("Golden Farms, Heirloom Tomatoes, Organic")
     assert "read as a brand" not in found.note, found
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Diamond Crystal, Kosher Salt", "salt"),  # the text's guess was CRYSTAL GEYSER water: the brand's word
+        ("Diamond Crystal Kosher Salt", "salt"),  # no commas: the leading words no food is named by
+        ("Shiloh Farms, Heirloom Multicolor Popcorn, Organic", "popcorn"),  # words no table has are dropped
+        ("Dunkin' Donuts, doughnut, glazed", "doughnut"),  # a brand named after its food keeps the food
+    ],
+)
+def test_a_brand_is_dropped_from_an_unmatched_text_and_the_product_guessed(matcher, text, word):
+    found = matcher.match(text)
+    assert found.status == "needs_review" and "read as a brand" in found.note, found
+    assert word in found.description.lower(), found
+
+
+@pytest.mark.parametrize("text", ["Kuli Kuli Moringa Powder", "Boron (as boron glycinate)", "Heineken 0.0"])
+def test_a_product_of_one_detail_word_is_no_guess(matcher, text):
+    # "powder" alone was chili powder, "as" a fish "NS as to type", "0 0" a steak trimmed to 0" fat
+    found = matcher.match(text)
+    assert "read as a brand" not in found.note, found
+
+
+@pytest.mark.parametrize(
+    ("text", "food_id"),
+    [
+        ("Buckler, Non-Alcoholic Brew", "14305"),
+        ("Lagunitas, Non-Alcoholic IPA", "14305"),
+        ("Blue Moon Wheat Brew, Non-Alcoholic", "14305"),
+        ("sea salt", "02047"),
+        ("himalayan pink salt", "02047"),
+        ("cold brew coffee", "14209"),
+        ("ginger ale", "14136"),
+    ],
+)
+def test_styles_and_sources_name_the_food(matcher, text, food_id):
+    # a beer by its style, a salt by its source; a non-alcoholic "brew" is beer, any other brewed
+    assert matcher.match(text).food_id == food_id
 
 
 def test_negated_words():
