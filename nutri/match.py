@@ -484,6 +484,8 @@ CATEGORY_WORDS = frozenset(
 DISH_HEADS = frozenset({"soup", "sauce"})
 # Nouns a text ends on that name a dish: a food without the word is its ingredient, not the dish.
 DISH_NOUNS = DISH_HEADS | {"salad", "sandwich", "stew", "casserole", "chowder", "smoothie", "pie", "cake", "curry"}
+# Dishes a food's name can end on that a text naming one of its ingredients does not mean
+OTHER_DISHES = DISH_NOUNS | {"burger", "pizza", "burrito", "taco", "wrap", "sandwich", "bowl", "pie"}
 # FNDDS names a form after its food the same way: "White potato, french fries", "Coffee, latte".
 GENERIC_HEADS = {
     "white potato",
@@ -1422,6 +1424,20 @@ class Matcher:
         words = tokenize(before)
         return self._correct(words[-1]) if words else None
 
+    def _dish_of(self, row: int) -> str | None:
+        """The dish a food's name ends on ("MORNINGSTAR FARMS Roasted Garlic & Quinoa Burger": burger), if
+        its first segment, before any "with", "in" or parentheses, ends on one of OTHER_DISHES."""
+        first = re.sub(r"\([^)]*\)", " ", str(self.descriptions[row]).split(",")[0])
+        words = tokenize(re.split(r"\s(?:with|in|or)\s", f" {first} ")[0], False)
+        return words[-1] if words and words[-1] in OTHER_DISHES else None
+
+    def _implies(self, word: str, dish: str) -> bool:
+        """Whether most descriptions with ``word`` are of the dish ("minestrone": soup; "garlic": no burger)."""
+        rows = self.postings.get(word)
+        if rows is None or len(rows) == 0:
+            return False
+        return sum(dish in self.token_sets[r] for r in rows.tolist()) >= 0.5 * len(rows)
+
     def _names_foods(self, word: str | None, in_brands: bool = True) -> bool:
         """Whether a word is mostly a food's name where descriptions have it: the first segment of at
         least half of them ("chicken": "Chicken, broilers or fryers, ..."), not a detail ("black").
@@ -1662,6 +1678,10 @@ class Matcher:
             # raw" are what the first words name, not the food (a comma text's first segment is its name
             # and is read as such above)
             head_words, missing_head = {last}, True
+        # the food is a dish the text neither names nor implies: "roasted garlic" is no "Roasted Garlic &
+        # Quinoa Burger"; "minestrone" is the soup (its descriptions mostly are)
+        dish = self._dish_of(best_row) if last and not (head or exact or missing_head) else None
+        other_dish = dish and dish not in {self._correct(w) for w in key.split()} and not self._implies(last, dish)
         shared = {self._correct(w) for w in key.split()} & self.token_sets[best_row]
         brand_only = bool(shared) and shared <= self.brand_only[best_row]
         text_words = {self._correct(w) or w for w in key.split()}
@@ -1671,13 +1691,16 @@ class Matcher:
         # a form or kind the text names that makes another food ("concentrate", "juice", "decaffeinated")
         # and the food lacks: "beet juice" is not raw beets, however close the rest
         lost_form = sorted(text_words & (CONCENTRATED_FORMS | ANOTHER_KIND) - self.token_sets[best_row])
-        if not exact and (unknown or missing_head or brand_only or unasked or other_name or chain_gap or lost_form):
+        doubts = (unknown, missing_head, other_dish, brand_only, unasked, other_name, chain_gap, lost_form)
+        if not exact and any(doubts):
             written = re.findall(r"[\w%]+", str(text).lower())
             shown = [next((w for w in written if w.startswith(u)), u) for u in unknown]  # as the user wrote it
             if unknown:
                 why = f"{', '.join(repr(w) for w in shown)} not in any food description"
             elif missing_head:
                 why = f"{best_desc!r} is not {' '.join(sorted(head_words))}"
+            elif other_dish:
+                why = f"{best_desc!r} is a {dish}, which the text does not name"
             elif brand_only:
                 why = f"only the brand name in {best_desc!r} matches"
             elif chain_gap:

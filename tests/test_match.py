@@ -374,6 +374,16 @@ def test_styles_and_sources_name_the_food(matcher, text, food_id):
     assert matcher.match(text).food_id == food_id
 
 
+def test_a_dish_the_text_neither_names_nor_implies_is_reviewed(matcher):
+    # "roasted garlic" was the MorningStar "Roasted Garlic & Quinoa Burger", committed
+    garlic = matcher.match("roasted garlic")
+    assert garlic.status == "needs_review" and "is a burger, which the text does not name" in garlic.note, garlic
+    # a word whose foods are mostly the dish names it: minestrone is a soup, a gyro a sandwich
+    for text, dish in (("minestrone", "soup"), ("gyro", "sandwich")):
+        found = matcher.match(text)
+        assert found.status == "matched" and dish in found.description.lower(), found
+
+
 def test_negated_words():
     from nutri.match import negated_words
 
