@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -283,6 +284,11 @@ WORD_SYNONYMS = {
     "brew": "brewed",  # "cold brew coffee" is brewed coffee (a non-alcoholic brew is beer: PHRASE_SYNONYMS)
 }
 
+# Meal words (noise words) that also name a food before its noun ("breakfast sausage", "dinner roll"): kept
+# where the tables name a food so. "Snacks, ..." and "X dinner (frozen meal)" are the tables' categories
+# and meals, not what a diary's "snack:" or "chicken dinner" means; "lunch" names no food before its noun
+MEAL_COMPOUNDING = frozenset({"breakfast", "dinner"})
+MEAL_WORDS_RE = re.compile(r"(?i)\b(?:" + "|".join(sorted(MEAL_COMPOUNDING)) + r")\b")
 # Removed from the diary text only (SR28 descriptions keep them): they do not change the food.
 NOISE_WORDS = frozenset(
     [
@@ -1522,6 +1528,8 @@ class Matcher:
         # "Thompson Raisins - Raisin": the food part names the food; the brand's words that are
         # food words may help ("Sweet Potato - Roasted Slices"), a store or brand name is dropped
         food_words = [w for w in tokenize(food_part) if w not in excluded]
+        if MEAL_WORDS_RE.search(food_part):
+            food_words = self._with_meal_compounds(food_part, excluded) or food_words
         key = " ".join(food_words)
         # "Peach, Frozen, Unsweetened": as in SR28, the first comma segment names the food
         segments = [seg for seg in food_part.split(",") if seg.strip()]
@@ -1546,6 +1554,29 @@ class Matcher:
         # (else "Organic Pasta - Unch" became the apple of an earlier "Fuji Apple - Unch")
         brand_words = tuple(w for w in tokenize(brand) if self._correct(w) is not None and w not in key.split())
         return key, head, excluded, brand_words
+
+    def _with_meal_compounds(self, food_part: str, excluded: frozenset[str]) -> list[str]:
+        """The text's words, noise dropped but for a meal word that is part of a food's name as the
+        tables write it ("breakfast burrito", FNDDS's "Breakfast Burrito"; "breakfast sausage"):
+        "Breakfast: oatmeal" is oatmeal, a breakfast burrito is no plain burrito."""
+        every = [w for w in tokenize(food_part, False) if w not in excluded]
+        pairs = self._meal_compounds
+        return [
+            w
+            for i, w in enumerate(every)
+            if w not in NOISE_WORDS or (i + 1 < len(every) and (w, every[i + 1]) in pairs)
+        ]
+
+    @cached_property
+    def _meal_compounds(self) -> frozenset[tuple[str, str]]:
+        """Adjacent word pairs of the tables' names (descriptions and additional names) with a meal word."""
+        pairs = set()
+        texts = [*map(str, self.descriptions), *map(str, self.table.foods["search_text"].fillna(""))]
+        for text in texts:
+            if MEAL_WORDS_RE.search(text) and not text.startswith("Babyfood"):  # "Babyfood, dinner, ..."
+                words = tokenize(text, False)
+                pairs |= {(a, b) for a, b in pairwise(words) if a in MEAL_COMPOUNDING}
+        return frozenset(pairs)
 
     def _with_ranges(self, found: Match, key: str, head: frozenset[str], excluded: frozenset[str]) -> Match:
         """The match with the range of each tracked nutrient over the foods the text could equally

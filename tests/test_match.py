@@ -384,6 +384,19 @@ def test_a_dish_the_text_neither_names_nor_implies_is_reviewed(matcher):
         assert found.status == "matched" and dish in found.description.lower(), found
 
 
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [("breakfast burrito", "egg"), ("breakfast sausage", "breakfast"), ("dinner roll", "rolls, dinner")],
+)
+def test_a_meal_word_that_names_a_food_is_kept(matcher, text, word):
+    # "breakfast" is dropped as a meal's name ("Breakfast: oatmeal"), which made a breakfast burrito the
+    # chicken one; the tables name foods with it ("Breakfast Burrito", "Rolls, dinner")
+    found = matcher.match(text)
+    assert word in found.description.lower(), found
+    assert matcher.match("Breakfast: oatmeal").description.startswith("Cereals, oats")
+    assert matcher.match("chicken dinner").food_id == matcher.match("chicken").food_id  # no frozen meal
+
+
 def test_negated_words():
     from nutri.match import negated_words
 
@@ -408,17 +421,17 @@ def test_held_out_real_text_floor(table, matcher):
 
     scores = evaluate_real(DATA / "real_heldout.csv", table, matcher)
     assert scores.rows == 100
-    assert scores.food_right >= 0.77 and scores.grams_right >= 0.68, scores.misses[:20]
+    assert scores.food_right >= 0.80 and scores.grams_right >= 0.70, scores.misses[:20]
     assert scores.confidently_wrong <= 0.05, scores.misses[:20]
-    # the second sample, labelled 2026-11-28 from names in neither set: a floor at its first figures
+    # the second sample, labelled 2026-11-28 from names in neither set: a floor at today's figures
     scores = evaluate_real(DATA / "real_heldout_b.csv", table, matcher)
     assert scores.rows == 100
-    assert scores.food_right >= 0.70 and scores.grams_right >= 0.63, scores.misses[:20]
+    assert scores.food_right >= 0.71 and scores.grams_right >= 0.63, scores.misses[:20]
     assert scores.confidently_wrong <= 0.07, scores.misses[:20]
-    # the third, labelled after the eleventh session's changes and measured once: a floor at that figure
+    # the third, labelled after the eleventh session's changes and measured once: a floor at today's figure
     scores = evaluate_real(DATA / "real_heldout_c.csv", table, matcher)
     assert scores.rows == 100
-    assert scores.food_right >= 0.78 and scores.grams_right >= 0.78, scores.misses[:20]
+    assert scores.food_right >= 0.79 and scores.grams_right >= 0.79, scores.misses[:20]
     assert scores.confidently_wrong <= 0.01, scores.misses[:20]
 
 
