@@ -1686,6 +1686,10 @@ class Matcher:
                 tuple(ranked[:3]),
             )
         exact = set(key.split()) == self.token_sets[self.row_of[best_id]]
+        # the text is one of the food's other names, whole ("samosa", "pot stickers", "baba ganoush" of
+        # FNDDS's foods): as sure as its description, though such names weigh less in the ranking
+        named = not exact and self._is_other_name(self.row_of[best_id], key)
+        exact = exact or named
         rule = "exact" if exact else "fuzzy"
         # Doubts that lower confidence whatever the score: a word no description has (the text
         # may name a food SR28 lacks, "rooibos"), or a named head food the candidate lacks.
@@ -1753,8 +1757,16 @@ class Matcher:
                 alternatives,
             )
         if exact or best_score >= REVIEW_THRESHOLD:
+            how = "exact match on another name of the food" if named else f"{rule} match on the description"
             return Match(
-                text, best_id, best_desc, best_score, rule, "matched", f"{rule} match on the description", alternatives
+                text,
+                best_id,
+                best_desc,
+                100.0 if named else best_score,
+                rule,
+                "matched",
+                how,
+                alternatives,
             )
         return Match(
             text,
@@ -1766,6 +1778,15 @@ class Matcher:
             f"low confidence ({best_score:.0f} < {REVIEW_THRESHOLD}); check the alternatives",
             alternatives,
         )
+
+    def _is_other_name(self, row: int, key: str) -> bool:
+        """Whether the text's words are exactly those of one of the food's other names (FNDDS's additional
+        names, SR28's common names), "NFS" aside."""
+        if not self._example_names[row]:
+            return False
+        words = {self._correct(w) or w for w in key.split()} - {"nf", "ns"}
+        names = str(self.table.foods["search_text"].iat[row]).split(";")
+        return any(set(tokenize(name, False)) - {"nf", "ns"} == words for name in names)
 
     def _part_of_example(self, row: int, shared: set[str], text_words: set[str]) -> list[str]:
         """The text's words found only in the food's example names when the text is part of an

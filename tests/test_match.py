@@ -397,6 +397,18 @@ def test_a_meal_word_that_names_a_food_is_kept(matcher, text, word):
     assert matcher.match("chicken dinner").food_id == matcher.match("chicken").food_id  # no frozen meal
 
 
+@pytest.mark.parametrize("text", ["samosa", "pot stickers", "baba ganoush", "seitan", "nutella"])
+def test_a_text_that_is_another_name_of_a_food_whole_is_matched(matcher, text):
+    # FNDDS's additional names ("samosa" of "Pastry, filled with potatoes and peas, fried") weigh less in
+    # the ranking and read as a brand's words; the whole name typed is the food
+    found = matcher.match(text)
+    assert found.status == "matched" and "another name of the food" in found.note, found
+
+
+def test_part_of_another_name_stays_for_review(matcher):
+    assert matcher.match("big mac").status == "needs_review"  # of "McDonald's Big Mac sauce"
+
+
 def test_negated_words():
     from nutri.match import negated_words
 
