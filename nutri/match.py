@@ -491,7 +491,7 @@ DISH_HEADS = frozenset({"soup", "sauce"})
 # Nouns a text ends on that name a dish: a food without the word is its ingredient, not the dish.
 DISH_NOUNS = DISH_HEADS | {"salad", "sandwich", "stew", "casserole", "chowder", "smoothie", "pie", "cake", "curry"}
 # Dishes a food's name can end on that a text naming one of its ingredients does not mean
-OTHER_DISHES = DISH_NOUNS | {"burger", "pizza", "burrito", "taco", "wrap", "sandwich", "bowl", "pie"}
+OTHER_DISHES = DISH_NOUNS | {"burger", "pizza", "burrito", "taco", "wrap", "bowl"}
 # FNDDS names a form after its food the same way: "White potato, french fries", "Coffee, latte".
 GENERIC_HEADS = {
     "white potato",
@@ -1297,7 +1297,7 @@ class Matcher:
         self._last_ranked: tuple = ((), [])
         self._corrections: dict[str, str | None] = _Memo()
         self._added: dict[int, frozenset[str]] = {}
-        self._naming: dict[tuple[str, bool], bool] = {}  # _names_foods, per word
+        self._naming: dict[tuple[str, bool], bool] = {}  # _names_foods, per (word, in_brands)
         self._preparation_masks = priors.preparation
         self._alike: dict[tuple, tuple[str, ...]] = _Memo()
         self._searched: dict[tuple[str, int], list[tuple[str, str, float]]] = _Memo()
@@ -1569,7 +1569,8 @@ class Matcher:
 
     @cached_property
     def _meal_compounds(self) -> frozenset[tuple[str, str]]:
-        """Adjacent word pairs of the tables' names (descriptions and additional names) with a meal word."""
+        """Adjacent word pairs of the tables' names (descriptions and additional names) whose first word
+        is one of MEAL_COMPOUNDING ("breakfast burrito", "dinner roll")."""
         pairs = set()
         texts = [*map(str, self.descriptions), *map(str, self.table.foods["search_text"].fillna(""))]
         for text in texts:
