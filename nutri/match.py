@@ -1716,7 +1716,9 @@ class Matcher:
             head_words, missing_head = {last}, True
         # the food is a dish the text neither names nor implies: "roasted garlic" is no "Roasted Garlic &
         # Quinoa Burger"; "minestrone" is the soup (its descriptions mostly are)
-        dish = self._dish_of(best_row) if last and not (head or exact or missing_head) else None
+        # (a text whose name is all of it too: "Bjorn Qorn - Spicy" is no "Spicy Indian Veggie Burger")
+        whole_name = not head or set(key.split()) <= head
+        dish = self._dish_of(best_row) if last and whole_name and not (exact or missing_head) else None
         other_dish = dish and dish not in {self._correct(w) for w in key.split()} and not self._implies(last, dish)
         shared = {self._correct(w) for w in key.split()} & self.token_sets[best_row]
         brand_only = bool(shared) and shared <= self.brand_only[best_row]

@@ -378,6 +378,9 @@ def test_a_dish_the_text_neither_names_nor_implies_is_reviewed(matcher):
     # "roasted garlic" was the MorningStar "Roasted Garlic & Quinoa Burger", committed
     garlic = matcher.match("roasted garlic")
     assert garlic.status == "needs_review" and "is a burger, which the text does not name" in garlic.note, garlic
+    # a brand's product named only by a flavour ("Brand - Flavour") was the MorningStar spicy veggie burger
+    spicy = matcher.match("Bjorn Qorn - Spicy")
+    assert spicy.status == "needs_review" and "is a burger" in spicy.note, spicy
     # a word whose foods are mostly the dish names it: minestrone is a soup, a gyro a sandwich
     for text, dish in (("minestrone", "soup"), ("gyro", "sandwich")):
         found = matcher.match(text)
@@ -449,7 +452,7 @@ def test_held_out_real_text_floor(table, matcher):
     scores = evaluate_real(DATA / "real_heldout_d.csv", table, matcher)
     assert scores.rows == 100
     assert scores.food_right >= 0.76 and scores.grams_right >= 0.81, scores.misses[:20]
-    assert scores.confidently_wrong <= 0.07, scores.misses[:20]
+    assert scores.confidently_wrong <= 0.06, scores.misses[:20]
 
 
 def test_ambiguity_that_matters_is_said_with_its_range(matcher):
