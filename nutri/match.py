@@ -1788,8 +1788,11 @@ class Matcher:
         if not self._example_names[row]:
             return False
         words = {self._correct(w) or w for w in key.split()} - {"nf", "ns"}
-        names = str(self.table.foods["search_text"].iat[row]).split(";")
-        return any(set(tokenize(name, False)) - {"nf", "ns"} == words for name in names)
+        return any(name - {"nf", "ns"} == words for name in self._other_names(row))
+
+    def _other_names(self, row: int) -> list[set[str]]:
+        """The words of each of the food's other names (its ';'-separated search text)."""
+        return [set(tokenize(name, False)) for name in str(self.table.foods["search_text"].iat[row]).split(";")]
 
     def _part_of_example(self, row: int, shared: set[str], text_words: set[str]) -> list[str]:
         """The text's words found only in the food's example names when the text is part of an
@@ -1801,8 +1804,7 @@ class Matcher:
         if not other or not self._example_names[row] or any(core <= text_words for core in self.head_cores[row]):
             return []
         missing = frozenset().union(*self.head_cores[row]) - text_words
-        examples = [set(tokenize(e, False)) for e in str(self.table.foods["search_text"].iat[row]).split(";")]
-        holding = [e for e in examples if other <= e]
+        holding = [e for e in self._other_names(row) if other <= e]
         return sorted(other) if holding and all(e & missing for e in holding) else []
 
     def _chain_gap(self, row: int, key: str, text_words: set[str]) -> list[str]:
