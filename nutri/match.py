@@ -39,11 +39,23 @@ from nutri.tables.base import SPECIAL_CATEGORIES, FoodTable, data_file
 REVIEW_THRESHOLD = 70
 # Below this share of the query's information found in a description, nothing is claimed.
 UNMATCHED_COVERAGE = 0.5
-UNSPECIFIED = re.compile(r"\b(?:NS as to [^,]*|NFS)\b")
+# "NS as to X" leaves one detail open; the detail is a dimension ("NS as to type, baked") or a list of the
+# alternatives it could be ("NS as to fresh, smoked or cured", "regular, quick, or instant"), which runs
+# over commas to its "or": read only to the first comma, the list's later alternatives were claims
+_NS_DIMENSION = (
+    r"(?:type|form|cut|part|color|cooking|method|flavor|filling|topping|fat|major|coating|skin|icing|sweetener"
+    r"|added|dilution|percent)\b"
+)
+_NS_AS_TO = rf"NS as to (?:(?!{_NS_DIMENSION})[^,;]+(?:, (?!or\b)[^,;]+?)+,? or [^,;(]+|[^,]*)"
+UNSPECIFIED = re.compile(rf"\b(?:{_NS_AS_TO}|NFS)\b")
 # "any kind": no detail of the food's identity a text must ask for ("Fish, roe, mixed species")
-ANY_KIND = re.compile(r"\b(?:NS as to [^,]*|NFS|mixed species)\b")
+ANY_KIND = re.compile(rf"\b(?:{_NS_AS_TO}|NFS|mixed species)\b")
 SAME_AS_PENALTY = 0.06  # prior of a survey food that is one SR28 food (FoodTable same_as)
 SEARCH_TEXT_SHARE = 0.15  # of a word's weight lost when it is only in a food's example names (FNDDS)
+# of a word's weight lost when a food leaves it open ("instant" of "Oatmeal, NS as to regular, quick or
+# instant"): all of it, as the food says nothing of it; a food stating what the text states ("Oatmeal,
+# cooked, instant") fits better (at 0.15 or 0.5 the open food still won on its shorter name)
+OPEN_WORD_SHARE = 1.0
 HEAD_WEIGHT = 2.0  # words naming the food in "Food, state, detail" texts
 # "Broccoli, chopped, boiled": the cook's cut, which SR28 names only for some products ("Broccoli,
 # frozen, chopped"); at full weight it would pull that product's form the text does not state
@@ -743,7 +755,8 @@ class WordIndex:
     lengths: np.ndarray
     same_as: np.ndarray  # row -> the row of the food it is (itself unless FoodTable same_as says)
     # word -> a factor per posting: 1 - SEARCH_TEXT_SHARE where the word is only in the food's
-    # example names (FNDDS additional descriptions), else 1
+    # example names (FNDDS additional descriptions), 1 - OPEN_WORD_SHARE where the food leaves it open
+    # (only in its "NS as to" phrases), else 1
     search_factors: dict[str, np.ndarray]
     brand_only: list[set[str]]
     branded: np.ndarray
@@ -996,10 +1009,15 @@ def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
     # a survey food that is one SR28 food ("Peach, frozen, unsweetened" = raw peaches) is another
     # name for it: a text matching that name gets the SR28 food, so a plain ingredient keeps it
     same_as = np.array([row_of.get(other, i) if other else i for i, other in enumerate(foods["same_as"].to_numpy())])
-    search_only: dict[str, list[int]] = {}
+    weaker: dict[str, dict[int, float]] = {}
     for i in np.flatnonzero(example_names):
         for token in token_sets[i] - description_tokens[i]:
-            search_only.setdefault(token, []).append(int(i))
+            weaker.setdefault(token, {})[int(i)] = 1.0 - SEARCH_TEXT_SHARE
+    for i, description in enumerate(map(str, descriptions)):
+        if "NS as to" in description:
+            stated = set(tokenize(UNSPECIFIED.sub(" ", description), False))
+            for token in description_tokens[i] - stated:
+                weaker.setdefault(token, {})[i] = 1.0 - OPEN_WORD_SHARE
     return WordIndex(
         ids,
         descriptions,
@@ -1009,7 +1027,7 @@ def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
         head_cores,
         lengths,
         same_as,
-        {t: np.where(np.isin(postings[t], ix), 1.0 - SEARCH_TEXT_SHARE, 1.0) for t, ix in search_only.items()},
+        {t: np.array([rows.get(int(i), 1.0) for i in postings[t]]) for t, rows in weaker.items()},
         brand_only,
         branded,
         {t: np.asarray(ix, dtype=np.int32) for t, ix in postings.items()},
@@ -1883,6 +1901,7 @@ class Matcher:
         alcohol = bool(word_set & self.alcohol_words)
         cooking = [w for w in word_set if w in COOKING_WORDS]
         aliases = self._aliases_within(word_set)
+        asked_forms = word_set & UNASKED_FORMS
         keep = max(limit * 3, RERANKED)
         for mask in groups:
             total += 0.35 * mask[candidates]
@@ -1905,6 +1924,8 @@ class Matcher:
             row = self.row_of[alias.food_id]
             if different - self.different_words[row]:
                 continue  # the default food of its words is not the "lean only" or "decaffeinated" one asked
+            if asked_forms - self.form_words[row] and self._in_form(alias.key, asked_forms):
+                continue  # nor the frozen one asked, where a table has it: "artichoke hearts, cooked from frozen"
             if last and last not in self.heads[row] and last in self._with_words(row):
                 # "coleslaw dressing" names a dressing, which the alias "coleslaw" (the salad, "with
                 # dressing") only adds: as in ``_match``'s head check, the alias is not lifted
@@ -2053,7 +2074,7 @@ class Matcher:
     def _posting_weights(self, token: str, share: float) -> np.ndarray:
         """``share`` for each food having ``token``, a little less where the word is only in the food's
         additional names ("rum with cola-type drinks such as Coke, Coca Cola"): weaker evidence than the
-        description."""
+        description; none where the food leaves it open ("NS as to from fresh or frozen")."""
         factors = self.search_factors.get(token)
         if factors is None:
             return np.full(len(self.postings[token]), float(share))
@@ -2124,6 +2145,21 @@ class Matcher:
     def _preparation_mask(self, cooking_word: str) -> np.ndarray:
         """Foods whose description has a preparation word matching ``cooking_word``."""
         return self._preparation_masks[cooking_word]
+
+    def _in_form(self, words: str, forms: set[str]) -> bool:
+        """Whether some food named by ``words`` is of all ``forms`` ("frozen"): lentils are not canned
+        in either table (a lentil soup is), so "lentils, canned" keeps the cooked lentils of the alias."""
+        named = set(tokenize(words, False))
+        rows = None
+        for word in [*named, *forms]:
+            has = self.postings.get(word)
+            if has is None:
+                return False
+            rows = has if rows is None else np.intersect1d(rows, has, assume_unique=True)
+        return rows is not None and any(
+            forms <= self.form_words[i] and named <= set(tokenize(self.description_lower[i].split(",")[0], False))
+            for i in rows.tolist()
+        )
 
     def _aliases_within(self, word_set: set[str]) -> list[Alias]:
         """Curated aliases all of whose words are in the text (looked up by their first word)."""

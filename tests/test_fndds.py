@@ -85,3 +85,12 @@ def test_a_survey_food_made_up_with_water_is_not_water():
     foods = {f["food_id"]: f for f in rows("fndds_foods.csv")}
     assert foods["fndds:92130020"]["same_as"] == ""
     assert foods["fndds:11000000"]["same_as"] == "01107"  # human milk is one SR28 food
+
+
+def test_a_juice_is_not_the_whole_food_its_recipe_is_made_of(matcher):
+    # "Watermelon juice" is recipe-linked to raw watermelon alone, but a cup of it is a cup of liquid
+    foods = {f["food_id"]: f for f in rows("fndds_foods.csv")}
+    assert foods["fndds:64133100"]["same_as"] == ""
+    assert foods["fndds:75132100"]["same_as"] == ""  # celery juice, not boiled celery
+    assert foods["fndds:64120010"]["same_as"] == "09229"  # papaya juice is papaya nectar, a drink too
+    assert matcher.match("Watermelon Juice").food_id == "fndds:64133100"

@@ -441,8 +441,8 @@ def test_held_out_real_text_floor(table, matcher):
     # the second sample, labelled 2026-11-28 from names in neither set: a floor at today's figures
     scores = evaluate_real(DATA / "real_heldout_b.csv", table, matcher)
     assert scores.rows == 100
-    assert scores.food_right >= 0.71 and scores.grams_right >= 0.63, scores.misses[:20]
-    assert scores.confidently_wrong <= 0.07, scores.misses[:20]
+    assert scores.food_right >= 0.72 and scores.grams_right >= 0.64, scores.misses[:20]
+    assert scores.confidently_wrong <= 0.06, scores.misses[:20]
     # the third, labelled after the eleventh session's changes and measured once: a floor at today's figure
     scores = evaluate_real(DATA / "real_heldout_c.csv", table, matcher)
     assert scores.rows == 100
@@ -451,8 +451,8 @@ def test_held_out_real_text_floor(table, matcher):
     # the fourth, labelled in the twelfth session after its matcher changes and measured once: a floor there
     scores = evaluate_real(DATA / "real_heldout_d.csv", table, matcher)
     assert scores.rows == 100
-    assert scores.food_right >= 0.76 and scores.grams_right >= 0.81, scores.misses[:20]
-    assert scores.confidently_wrong <= 0.06, scores.misses[:20]
+    assert scores.food_right >= 0.79 and scores.grams_right >= 0.81, scores.misses[:20]
+    assert scores.confidently_wrong <= 0.03, scores.misses[:20]
 
 
 def test_ambiguity_that_matters_is_said_with_its_range(matcher):
@@ -656,6 +656,39 @@ def test_dry_or_oil_roasted_is_a_roasting_method(matcher, text, food_id):
     ],
 )
 def test_a_soups_ingredient_is_not_the_soup(matcher, text, accepted):
+    assert matcher.match(text).food_id in accepted
+
+
+def test_an_unspecified_list_of_alternatives_claims_none_of_them():
+    from nutri.match import UNSPECIFIED
+
+    # "NS as to fresh, smoked or cured" runs over its comma: "smoked or cured" is no claim of the food
+    assert UNSPECIFIED.sub("", "Pork bacon, NS as to fresh, smoked or cured, cooked") == "Pork bacon, , cooked"
+    assert "quick" not in UNSPECIFIED.sub("", "Oatmeal, cooked, NS as to regular, quick, or instant, fat added")
+    # ... a dimension it leaves open does not ("NS as to type" of fish, then how it was cooked)
+    assert "baked" in UNSPECIFIED.sub("", "Fish, NS as to type, baked or broiled")
+    assert "skim" not in UNSPECIFIED.sub(
+        "", "Milk, cow's, fluid, other than whole, NS as to 2%, 1%, or skim (formerly)"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, accepted",
+    [
+        # a food leaving open what the text states ("NS as to from fresh or frozen") gives way to one
+        # stating it
+        ("French Fries, Cooked from Frozen", {"11403", "fndds:71401020", "fndds:71401030"}),
+        ("instant oatmeal", {"fndds:56203080"}),
+        ("smoked bacon", {"fndds:22601000", "10862", "10861"}),
+        # the bacon of an unspecified kind, not fresh side pork ("Bacon or side pork, fresh")
+        ("Bacon, Pork", {"fndds:22600200", "10860", "10861", "10862"}),
+        # an alias's food (boiled fresh artichokes) is not lifted over the frozen ones the text asks for...
+        ("Artichoke Hearts or Globe, Cooked from Frozen", {"11010", "11703", "fndds:75201002", "fndds:75201012"}),
+        # ... where a table has that form: no lentils are canned, the alias's cooked lentils stay
+        ("lentils, canned", {"16070", "16370", "fndds:41305000"}),
+    ],
+)
+def test_what_the_text_states_beats_a_food_leaving_it_open(matcher, text, accepted):
     assert matcher.match(text).food_id in accepted
 
 

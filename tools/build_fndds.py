@@ -62,6 +62,7 @@ FOOD_HEADER = [
     "vitamin_d_basis",
 ]
 SAME_AS_SHARE = 0.9  # a survey food whose recipe is at least this share of one SR28 food is that food
+JUICE = re.compile(r"\b(?:juice|nectar)\b", re.I)  # drinks: their cup weighs what a liquid does
 PORTION_HEADER = ["food_id", "seq", "amount", "measure", "grams", "unit", "kind", "ml"]
 NEEDED = (
     "MainFoodDesc.txt",
@@ -156,13 +157,16 @@ def category_of(code: str, description: str) -> tuple[str, str]:
     return group, category
 
 
-def sr28_values(sr28_dir: Path) -> dict[str, dict[str, float | None]]:
-    """SR28 per-100 g values exactly as in foods.csv (vitamin D from IU where SR28 only has IU)."""
+def sr28_values(sr28_dir: Path) -> tuple[dict[str, dict[str, float | None]], frozenset[str]]:
+    """SR28 per-100 g values exactly as in foods.csv (vitamin D from IU where SR28 only has IU), and
+    the ids of its juices."""
     foods_text, _ = build_sr28(sr28_dir)
-    values = {}
+    values, juices = {}, set()
     for row in csv.DictReader(io.StringIO(foods_text)):
         values[row["food_id"]] = {c: (float(row[c]) if row[c] != "" else None) for c in COLUMNS}
-    return values
+        if JUICE.search(row["description"]):
+            juices.add(row["food_id"])
+    return values, frozenset(juices)
 
 
 def read_successors(path: Path) -> dict[str, str]:
@@ -173,8 +177,8 @@ def read_successors(path: Path) -> dict[str, str]:
 class Recipes:
     """Per-100 g nutrients of survey foods from their SR links, nested codes resolved recursively."""
 
-    def __init__(self, fndds_dir: Path, sr: dict, successors: dict[str, str]) -> None:
-        self.sr, self.successors = sr, successors
+    def __init__(self, fndds_dir: Path, sr: dict, successors: dict[str, str], juices: frozenset[str]) -> None:
+        self.sr, self.successors, self.juices = sr, successors, juices
         self.links: dict[str, list[tuple[str, float]]] = {}
         for row in sorted(read_fndds(fndds_dir / "FnddsSRLink.txt"), key=lambda r: (r[0], int(r[3]))):
             self.links.setdefault(row[0], []).append((row[4], float(row[11])))
@@ -254,7 +258,7 @@ class Recipes:
                 shares[sr_id] = shares.get(sr_id, 0.0) + grams / total
         return shares
 
-    def same_as(self, code: str) -> str:
+    def same_as(self, code: str, description: str) -> str:
         """The SR28 food a survey food is: one ingredient making most of it, unchanged by cooking
         (no moisture or fat change: "Cod, baked or broiled" is raw cod made 20% drier), or ''."""
         moisture, fat, _fat_code = self.adjust.get(code, (0.0, 0.0, "0"))
@@ -263,6 +267,10 @@ class Recipes:
         shares = self.composition(code)
         sr_id, share = max(sorted(shares.items()), key=lambda kv: kv[1], default=("", 0.0))
         if share < SAME_AS_SHARE or sr_id not in self.sr:
+            return ""
+        # a juice is no whole food: "Watermelon juice" is recipe-linked to raw watermelon (the same per
+        # gram) but a cup of it weighs what a liquid does, not the diced fruit's 152 g
+        if JUICE.search(description) and sr_id not in self.juices:
             return ""
         # water is what instant coffee, reconstituted milk or gravy are made up with, not what they
         # are: a survey food mostly of water is water only when it brings no energy or caffeine
@@ -303,8 +311,8 @@ def portion_rows(fndds_dir: Path, codes: set[str]) -> list[list[str]]:
 
 
 def build(fndds_dir: Path, sr28_dir: Path, successors_path: Path) -> tuple[str, str, list[str]]:
-    sr = sr28_values(sr28_dir)
-    recipes = Recipes(fndds_dir, sr, read_successors(successors_path))
+    sr, juices = sr28_values(sr28_dir)
+    recipes = Recipes(fndds_dir, sr, read_successors(successors_path), juices)
     extra: dict[str, list[str]] = {}
     for row in sorted(read_fndds(fndds_dir / "AddFoodDesc.txt"), key=lambda r: (r[0], int(r[1]))):
         if row[4].strip() and row[4].strip() not in extra.get(row[0], []):
@@ -331,7 +339,7 @@ def build(fndds_dir: Path, sr28_dir: Path, successors_path: Path) -> tuple[str, 
                 group,
                 category,
                 "; ".join(extra.get(code, [])),
-                recipes.same_as(code),
+                recipes.same_as(code, description),
                 *(rounded(values[c]) for c in COLUMNS),
                 basis,
             ]
