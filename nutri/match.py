@@ -932,12 +932,15 @@ FORTIFIED_WITH = re.compile(
 def _identity_words(description: str) -> tuple[frozenset[str], tuple[frozenset[str], ...], frozenset[str], bool]:
     """The description's words less state words and details in parentheses: single words, "or"
     alternatives as one group each ("Bread, french or vienna (includes sourdough)": bread, and
-    french-or-vienna), the words it adds with "with" ("..., with mushroom sauce"), and whether
+    french-or-vienna), the words it adds with "with" or ", and" ("..., with mushroom sauce"), and whether
     that "with" is part of the dish's name ("Taco or tostada with beef, cheese and lettuce") rather
     than a detail after a comma ("Milk chocolate candy, with fruit and nuts")."""
     # "with added calcium, vitamins A and D" says fortified (a claim, read so on both sides), no ingredient
     lower = FORTIFIED_WITH.sub(" fortified", ANY_KIND.sub(" ", description).lower())
     plain, _, added = re.sub(r"\([^)]*\)", " ", lower).partition(" with ")
+    if ", and " in plain:  # "Beans, green, and potatoes": the potatoes are added to the green beans
+        added = " ".join([added, *re.findall(r", and ([^,]*)", plain)])
+        plain = re.sub(r", and [^,]*", " ", plain)
 
     def kept(text: str) -> set[str]:
         words = set(tokenize(text, False)) - NEUTRAL_WORDS - CATEGORY_WORDS
@@ -1075,7 +1078,12 @@ def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
     categories = foods["category"].to_numpy()
     prior_base = -0.012 * np.minimum(words.lengths, 15) - 0.15 * words.branded
     is_raw = np.array(["raw" in t for t in words.description_tokens])
-    is_cooked = np.array([any(w in d for w in COOKED_STATE) for d in words.description_lower])
+    # a survey food of a cooked cut whose method it leaves open is cooked ("Chicken, breast, NS as to
+    # cooking method"): without it, any method the text did not ask for beat it ("Skin Removed Before
+    # Cooking" was stewed chicken)
+    is_cooked = np.array(
+        [any(w in d for w in COOKED_STATE) or "ns as to cooking method" in d for d in words.description_lower]
+    )
     different = {w: np.array([w in t for t in words.description_tokens]) for w in DIFFERENT_FOOD_WORDS}
     # "meatless" makes another food of a meat substitute ("Bacon, meatless"; both tables file them
     # with the legumes), not of a dish that is its plain self without meat ("Burrito with beans,
@@ -1171,6 +1179,10 @@ NOT_BLACK = frozenset({"milk", "cream", "creamer", "whitener", "lightened"})
 # "homemade" says what the food is not: canned, condensed, from a mix, commercial or frozen.
 HOMEMADE_RE = re.compile(r"\bhome[ -]?made\b|\bhome[ -]prepared\b|\bhome recipe\b", re.IGNORECASE)
 NOT_HOMEMADE = frozenset({"canned", "condensed", "mix", "commercially", "commercial", "frozen"})
+# "cooked from fresh" (Cronometer's and FNDDS's wording) says what the food is not: frozen or canned
+# ("fresh" alone is noise: "Grapefruit, fresh" is raw grapefruit, "Pork, fresh" uncured)
+FROM_FRESH_RE = re.compile(r"from fresh", re.IGNORECASE)
+NOT_FRESH = frozenset({"frozen", "canned"})
 
 
 RAW_STATES = frozenset({"raw", "dry", "uncooked", "dried"})
@@ -1200,6 +1212,8 @@ def negated_words(text: str) -> frozenset[str]:
     words: set[str] = set(NOT_HOMEMADE) if "home" in text and HOMEMADE_RE.search(text) else set()
     if "black" in text and BLACK_COFFEE_RE.search(text):  # black coffee: no milk, cream or whitener
         words |= NOT_BLACK
+    if "fresh" in text and FROM_FRESH_RE.search(text):
+        words |= NOT_FRESH
     # first: "non-alcoholic", "not fortified" are qualifiers of their own; "unsalted", "skin removed" negations
     if ANY_PHRASE.search(text):
         text = _phrase_synonyms(text)

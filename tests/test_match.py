@@ -686,6 +686,13 @@ def test_an_unspecified_list_of_alternatives_claims_none_of_them():
         ("Artichoke Hearts or Globe, Cooked from Frozen", {"11010", "11703", "fndds:75201002", "fndds:75201012"}),
         # ... where a table has that form: no lentils are canned, the alias's cooked lentils stay
         ("lentils, canned", {"16070", "16370", "fndds:41305000"}),
+        # a cut cooked by a method the survey food leaves open is cooked, not the stewed one
+        ("Chicken Breast, Skin Removed Before Cooking", {"05064", "fndds:24120120"}),
+        # "from fresh" says not frozen or canned
+        ("French fries, cooked from fresh", {"fndds:71401000", "fndds:71401010"}),
+        # a survey food adding another food with ", and" is a combination the text must name
+        ("green beans, cooked", {"11053", "11723", "fndds:75205010", "fndds:75205011"}),
+        ("green beans and potatoes", {"fndds:75302500", "fndds:75302510", "fndds:75302050"}),
     ],
 )
 def test_what_the_text_states_beats_a_food_leaving_it_open(matcher, text, accepted):
