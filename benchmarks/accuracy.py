@@ -41,6 +41,7 @@ def main() -> None:
         ("real_heldout_b.csv", "held out B"),
         ("real_heldout_c.csv", "held out C"),
         ("real_heldout_d.csv", "held out D"),
+        ("real_heldout_e.csv", "held out E"),
     )
     for name, label in sets:
         r = evaluate_real(ROOT / "tests" / "data" / name, table, matcher)

@@ -453,6 +453,12 @@ def test_held_out_real_text_floor(table, matcher):
     assert scores.rows == 100
     assert scores.food_right >= 0.79 and scores.grams_right >= 0.81, scores.misses[:20]
     assert scores.confidently_wrong <= 0.03, scores.misses[:20]
+    # the fifth (the export's last 100 names), labelled in the thirteenth session, measured once after its
+    # matcher changes: a floor there
+    scores = evaluate_real(DATA / "real_heldout_e.csv", table, matcher)
+    assert scores.rows == 100
+    assert scores.food_right >= 0.85 and scores.grams_right >= 0.78, scores.misses[:20]
+    assert scores.confidently_wrong <= 0.02, scores.misses[:20]
 
 
 def test_ambiguity_that_matters_is_said_with_its_range(matcher):
