@@ -2126,10 +2126,12 @@ class Matcher:
         return candidates, coverage
 
     def _with_words(self, row: int) -> frozenset[str]:
-        """Words a description adds with "with" ("made with milk"): ingredients, not the food's name."""
+        """Words a description adds with "with" ("made with milk") or serves it on after a comma
+        ("Hamburger, plain, on bun"; "kernels on cob" is the corn): ingredients and carriers, not the
+        food's name ("hamburger bun" is no hamburger)."""
         if row not in self._added:
-            _name, _, added = self.description_lower[row].partition(" with ")
-            self._added[row] = frozenset(tokenize(added, False)) if added else frozenset()
+            parts = re.split(r"\swith\s|,\s+on\s", self.description_lower[row], maxsplit=1)
+            self._added[row] = frozenset(tokenize(parts[1], False)) if len(parts) > 1 else frozenset()
         return self._added[row]
 
     def _same_foods(self, ranked: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:

@@ -681,7 +681,8 @@ def parse_amount_cell(amount: str, unit: str = "") -> Quantity:  # noqa: C901 - 
 
 
 _STATED_MEASURE = re.compile(
-    rf"(?:\beach|\()\s*(?P<n>{_NUM})\s*(?P<unit>fl\.?\s*oz|fluid\s+ounces?|oz|ounces?|g|grams?|ml|lbs?)(?=[\s),-]|$)",
+    # (an abbreviation's full stop is no end of the measure: "Can (12 fl. oz.)" was read as 0.6 oz)
+    rf"(?:\beach|\()\s*(?P<n>{_NUM})\s*(?P<unit>fl\.?\s*oz|fluid\s+ounces?|oz|ounces?|g|grams?|ml|lbs?)\.?(?=[\s),-]|$)",
     re.I,
 )
 
@@ -730,6 +731,11 @@ def _described_measure(combined: str) -> Quantity | None:
     found = _unit_among(words)
     if found is not None:
         at, (name, kind, per_unit) = found
+        size = parse_number(words[at - 1]) if at and kind in ("mass", "volume") else None
+        if size:  # "bar 1.55 oz.": so many bars of the weight stated, not 1 oz a bar
+            return Quantity(
+                number * size[0], name, kind, per_unit, "", f"'{rest}' read as {_fmt(size[0])} {words[at]} each"
+            )
         # sizes written as numbers ("slice - 3 1/2\" diameter") pick among portions too
         detail = " ".join(re.findall(r"[a-z]+|\d+", " ".join(words[:at] + words[at + 1 :]) + " " + tail.lower()))
         return Quantity(number, name, kind, per_unit, "", "", detail)

@@ -705,6 +705,13 @@ def test_what_the_text_states_beats_a_food_leaving_it_open(matcher, text, accept
     assert matcher.match(text).food_id in accepted
 
 
+def test_a_bun_is_no_hamburger_served_on_one(matcher):
+    assert matcher.match("hamburger buns").food_id == "18350"
+    # "Hamburger, 1 oz meat, plain, on miniature bun" may rank first for the bun, but is not committed
+    found = matcher.match("Hamburger Bun, White")
+    assert found.food_id == "18350" or found.status != "matched", found
+
+
 @pytest.mark.parametrize(
     "text, accepted",
     [

@@ -462,6 +462,13 @@ def test_another_foods_guessed_size_is_no_evidence_against_a_portion_of_that_siz
         ("2.00 12 oz bottle", 24.0, "ounce", "mass"),  # two bottles of 12 oz, not "not a number"
         ("2.00 12 fl oz can", 24.0, "fluid_ounce", "volume"),
         ("0.50 170g container", 85.0, "gram", "mass"),
+        # an abbreviation's full stop: 0.6 cans of 12 fl oz, not 0.6 oz; 1.55 oz a bar, not 1 oz
+        ("0.60 Can (12 fl. oz.)", 7.2, "fluid_ounce", "volume"),
+        ("2.00 bottle (16.9 fl. oz.)", 33.8, "fluid_ounce", "volume"),
+        ("1.00 bar (1.55 oz.)", 1.55, "ounce", "mass"),
+        # a size after the measure's word: two servings of 4 oz, not 2 oz
+        ("2.00 serving 4 oz, raw", 8.0, "ounce", "mass"),
+        ("1.00 Serving 3 oz - cooked", 3.0, "ounce", "mass"),
     ],
 )
 def test_so_many_containers_of_a_stated_size(cell, amount, unit, kind):
