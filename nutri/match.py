@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 
 from nutri.cache import paused_gc
 from nutri.errors import DataFileError
-from nutri.quantity import HOUSEHOLD_WORDS, singular
+from nutri.quantity import HOUSEHOLD_WORDS, resolve_unit, singular
 from nutri.tables.base import SPECIAL_CATEGORIES, FoodTable, data_file
 
 # Below this score a match is shown as needs_review with its alternatives (calibrated on
@@ -71,6 +71,8 @@ PHRASE_SYNONYMS = [
     (r"\bsemi[ -]?skimmed\b", "2%"),
     (r"\bskimmed\b", "skim"),
     (r"\bfull[ -]fat\b", "whole"),
+    # "Yogurt (Greek) 0%", "0% fat": nonfat, as the tables say ("100%" and "10%" are no 0%)
+    (r"(?<![\w.])0% (?:milk ?)?fat\b|(?<![\w.])0%(?!\w)", "nonfat"),
     (r"\bspring onions?\b", "scallion"),
     (r"\bgreen onions?\b", "scallion"),
     (r"\bbell peppers?\b", "sweet pepper"),
@@ -1179,6 +1181,15 @@ NOT_BLACK = frozenset({"milk", "cream", "creamer", "whitener", "lightened"})
 # "homemade" says what the food is not: canned, condensed, from a mix, commercial or frozen.
 HOMEMADE_RE = re.compile(r"\bhome[ -]?made\b|\bhome[ -]prepared\b|\bhome recipe\b", re.IGNORECASE)
 NOT_HOMEMADE = frozenset({"canned", "condensed", "mix", "commercially", "commercial", "frozen"})
+# parts of a food a text may add with "with" ("Danish pastry, with fruit filling"): no second food
+FOOD_PARTS = frozenset(
+    {"filling", "topping", "icing", "frosting", "glaze", "coating", "crust", "skin", "peel", "shell"}
+)
+# a kind of food, not one ("Sandwich with Veggies": the vegetables it has)
+KINDS_OF_FOOD = frozenset({"vegetable", "veggie", "fruit", "meat", "fish", "nut", "seed", "spice", "herb", "green"})
+# "with", "w/" or "on" adding a second food, unless it says what the food is made of ("made with",
+# "sweetened with")
+ADDED_FOOD_RE = re.compile(r"(?<!made)(?<!prepared)(?<!cooked)(?<!sweetened)(?<!packed)\s(?:with|w/|on)\s")
 # "cooked from fresh" (Cronometer's and FNDDS's wording) says what the food is not: frozen or canned
 # ("fresh" alone is noise: "Grapefruit, fresh" is raw grapefruit, "Pork, fresh" uncured)
 FROM_FRESH_RE = re.compile(r"from fresh", re.IGNORECASE)
@@ -1455,6 +1466,38 @@ class Matcher:
         brand_name = segments[0].strip() if len(segments) > 1 else " ".join(str(text).split()[: len(brand)])
         note = f"check: {brand_name!r} read as a brand; {guess.note}"
         return replace(guess, status="needs_review", note=note)
+
+    def _added_foods(self, text: str, row: int, excluded: frozenset[str]) -> list[str]:
+        """Words naming a food that a text adds after "with", "w/" or "on" ("granola with yogurt",
+        "peanut butter on toast") and the food at ``row`` lacks; a dish's recipe may hold it (FNDDS's
+        "Cheese sandwich" has its margarine, "Caesar salad" may have chicken), so none for a dish."""
+        lower = f" {str(text).lower()} "
+        if " with " not in lower and " on " not in lower and " w/ " not in lower:
+            return []
+        if not self._single_foods[row] and set().union(*self.head_cores[row]) & OTHER_DISHES:
+            return []
+        parts = ADDED_FOOD_RE.split(lower, maxsplit=1)
+        if len(parts) < 2:
+            return []
+        # to the next comma ("with Veggies, no mayo"); a part of the food ("with fruit filling") or a kind
+        # of food is no second food
+        words = {self._correct(w) for w in tokenize(parts[1].split(",")[0])} - {None} - excluded
+        words = words - FOOD_PARTS - HOUSEHOLD_WORDS - KINDS_OF_FOOD
+        return sorted(
+            w
+            for w in words
+            if w not in self.token_sets[row] and w in self._head_words and resolve_unit(w)[1] == "unknown"
+        )
+
+    @cached_property
+    def _single_foods(self) -> np.ndarray:
+        return self.table.single_foods()
+
+    @cached_property
+    def _head_words(self) -> frozenset[str]:
+        """Words of some food's name, its first segment(s) less details ("cheese" of "Cheese, cheddar",
+        "toast" of FNDDS "Toast, NFS"); "with" details and descriptions' later words are not names."""
+        return frozenset().union(*(core for cores in self.head_cores for core in cores))
 
     def _noun_before_with(self, text: str) -> str | None:
         """The last word of a text before "with", "in" or "w/" ("turkey sandwich with veggies": sandwich)."""
@@ -1761,7 +1804,10 @@ class Matcher:
         # a form or kind the text names that makes another food ("concentrate", "juice", "decaffeinated")
         # and the food lacks: "beet juice" is not raw beets, however close the rest
         lost_form = sorted(text_words & (CONCENTRATED_FORMS | ANOTHER_KIND) - self.token_sets[best_row])
-        doubts = (unknown, missing_head, other_dish, brand_only, unasked, other_name, chain_gap, lost_form)
+        # a second food the text adds ("peanut butter on toast", "granola with yogurt") and the food lacks:
+        # committed, its nutrients would be lost unsaid
+        added = self._added_foods(text, best_row, excluded)
+        doubts = (unknown, missing_head, other_dish, brand_only, unasked, other_name, chain_gap, lost_form, added)
         if not exact and any(doubts):
             written = re.findall(r"[\w%]+", str(text).lower())
             shown = [next((w for w in written if w.startswith(u)), u) for u in unknown]  # as the user wrote it
@@ -1777,6 +1823,8 @@ class Matcher:
                 why = f"{best_desc!r} is not {' '.join(chain_gap)}, which the text names"
             elif lost_form:
                 why = f"{best_desc!r} is not {', '.join(lost_form)}, which the text names"
+            elif added:
+                why = f"{best_desc!r} has no {', '.join(added)}, which the text adds (a row of its own?)"
             elif other_name:
                 why = f"{', '.join(other_name)} only in another name of {best_desc!r}, which the text does not name"
             else:

@@ -942,3 +942,39 @@ def test_a_food_code_names_its_food_and_a_code_no_table_has_is_said(tmp_path, ta
     assert row["magnesium_mg"] == 5  # the survey's own value counts
     generic = write(tmp_path / "diary.csv", "Date,Food,NDB No,Grams\n2026-11-16,milk,1077,244\n")
     assert analyse(read_diary(generic), table, matcher)["food_id"].tolist() == ["01077"]
+
+
+def test_zero_percent_is_nonfat(matcher):
+    from nutri.match import tokenize
+
+    assert tokenize("Yogurt (Greek) 0%") == ("yogurt", "greek", "nonfat")
+    assert "nonfat" not in tokenize("100% whole wheat") and "nonfat" not in tokenize("10% cream")
+    assert matcher.match("Yogurt (Greek) 0%").food_id == "01256"
+
+
+@pytest.mark.parametrize(
+    "text, added",
+    [
+        ("peanut butter on toast", "toast"),
+        ("granola with yogurt", "yogurt"),
+        ("jacket potato with cheese", "cheese"),
+        ("scrambled eggs on toast", "toast"),
+    ],
+)
+def test_a_second_food_the_text_adds_is_not_lost_unsaid(matcher, text, added):
+    # the first food alone, committed, would drop the second's nutrients without a word
+    found = matcher.match(text)
+    assert found.status == "needs_review" and added in found.note, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cheese sandwich, with margarine",  # a dish's recipe may hold it (FNDDS's cheese sandwich has margarine)
+        "Falafel, Made with Garbanzo Beans",  # what the food is made of
+        "Danish pastry, with fruit filling",  # a part of the food
+        "oatmeal with milk",  # the food has it
+    ],
+)
+def test_what_a_food_is_made_of_or_holds_is_no_second_food(matcher, text):
+    assert "which the text adds" not in matcher.match(text).note
