@@ -1181,15 +1181,6 @@ NOT_BLACK = frozenset({"milk", "cream", "creamer", "whitener", "lightened"})
 # "homemade" says what the food is not: canned, condensed, from a mix, commercial or frozen.
 HOMEMADE_RE = re.compile(r"\bhome[ -]?made\b|\bhome[ -]prepared\b|\bhome recipe\b", re.IGNORECASE)
 NOT_HOMEMADE = frozenset({"canned", "condensed", "mix", "commercially", "commercial", "frozen"})
-# parts of a food a text may add with "with" ("Danish pastry, with fruit filling"): no second food
-FOOD_PARTS = frozenset(
-    {"filling", "topping", "icing", "frosting", "glaze", "coating", "crust", "skin", "peel", "shell"}
-)
-# a kind of food, not one ("Sandwich with Veggies": the vegetables it has)
-KINDS_OF_FOOD = frozenset({"vegetable", "veggie", "fruit", "meat", "fish", "nut", "seed", "spice", "herb", "green"})
-# "with", "w/" or "on" adding a second food, unless it says what the food is made of ("made with",
-# "sweetened with")
-ADDED_FOOD_RE = re.compile(r"(?<!made)(?<!prepared)(?<!cooked)(?<!sweetened)(?<!packed)\s(?:with|w/|on)\s")
 # "cooked from fresh" (Cronometer's and FNDDS's wording) says what the food is not: frozen or canned
 # ("fresh" alone is noise: "Grapefruit, fresh" is raw grapefruit, "Pork, fresh" uncured)
 FROM_FRESH_RE = re.compile(r"from fresh", re.IGNORECASE)
@@ -1200,6 +1191,18 @@ RAW_STATES = frozenset({"raw", "dry", "uncooked", "dried"})
 QUALIFYING_STATES = RAW_STATES | (frozenset(COOKED_STATE) - {"prepared"})
 # any word saying how a food was kept or cooked: with one, the text has asked for a state
 STATE_WORDS = QUALIFYING_STATES | frozenset(COOKING_WORDS) | PREPARATION_WORDS
+# parts of a food a text may add with "with" ("Danish pastry, with fruit filling"): no second food
+FOOD_PARTS = frozenset(
+    {"filling", "topping", "icing", "frosting", "glaze", "coating", "crust", "skin", "peel", "shell"}
+)
+# a kind of food, not one ("Sandwich with Veggies": the vegetables it has)
+KINDS_OF_FOOD = frozenset({"vegetable", "veggie", "fruit", "meat", "fish", "nut", "seed", "spice", "herb", "green"})
+# how a food was kept, cooked or cut, and its seasoning ("with salt"): no second food
+# ("toast" and "roast" read as preparations too, but "on toast" adds a slice of bread)
+NOT_ADDED_FOODS = (STATE_WORDS | CUT_WORDS | UNASKED_FORMS | {"salt"}) - {"toast", "roast"}
+# "with", "w/" or "on" adding a second food, unless it says what the food is made of ("made with",
+# "sweetened with")
+ADDED_FOOD_RE = re.compile(r"(?<!made)(?<!prepared)(?<!cooked)(?<!sweetened)(?<!packed)\s(?:with|w/|on)\s")
 
 
 # Foods whose products differ in a tracked nutrient by how they are made (coagulant, fortification):
@@ -1477,12 +1480,12 @@ class Matcher:
         if not self._single_foods[row] and set().union(*self.head_cores[row]) & OTHER_DISHES:
             return []
         parts = ADDED_FOOD_RE.split(lower, maxsplit=1)
-        if len(parts) < 2:
+        if len(parts) < 2 or not parts[0].strip():  # "with salt, ..." adds to no food named before it
             return []
         # to the next comma ("with Veggies, no mayo"); a part of the food ("with fruit filling") or a kind
         # of food is no second food
         words = {self._correct(w) for w in tokenize(parts[1].split(",")[0])} - {None} - excluded
-        words = words - FOOD_PARTS - HOUSEHOLD_WORDS - KINDS_OF_FOOD
+        words = words - FOOD_PARTS - HOUSEHOLD_WORDS - KINDS_OF_FOOD - NOT_ADDED_FOODS
         return sorted(
             w
             for w in words

@@ -978,3 +978,8 @@ def test_a_second_food_the_text_adds_is_not_lost_unsaid(matcher, text, added):
 )
 def test_what_a_food_is_made_of_or_holds_is_no_second_food(matcher, text):
     assert "which the text adds" not in matcher.match(text).note
+
+
+def test_a_seasoning_or_a_preparation_after_with_is_no_second_food(matcher):
+    for text in ("Potatoes, baked, with salt", "with salt, crackers", "chicken with skin, roasted"):
+        assert "which the text adds" not in matcher.match(text).note, text
