@@ -60,7 +60,7 @@ HEAD_WEIGHT = 2.0  # words naming the food in "Food, state, detail" texts
 # "Broccoli, chopped, boiled": the cook's cut, which SR28 names only for some products ("Broccoli,
 # frozen, chopped"); at full weight it would pull that product's form the text does not state
 # how a food was cut; "slice" too, as a food's name says it ("Almond Slices", "Pineapple Slice")
-CUT_WORDS = frozenset({"chopped", "sliced", "diced", "cubed", "cut", "minced", "slice"})
+CUT_WORDS = frozenset({"chopped", "sliced", "diced", "cubed", "cut", "minced", "slice", "floret"})
 CUT_WORD_WEIGHT = 0.1
 UNKNOWN_WORD_WEIGHT = 1.5  # weight of a text word absent from every description (IDF of common words is 1-9)
 ALIAS_TYPO_CUTOFF = 90  # rapidfuzz.fuzz.ratio on normalised text
@@ -71,6 +71,9 @@ PHRASE_SYNONYMS = [
     (r"\bsemi[ -]?skimmed\b", "2%"),
     (r"\bskimmed\b", "skim"),
     (r"\bfull[ -]fat\b", "whole"),
+    # the cheese's Italian name, bought as a hard piece unless said grated
+    (r"\bgrated parmigiano(?:[ -]reggiano)?\b", "grated parmesan"),
+    (r"\bparmigiano(?:[ -]reggiano)?\b", "parmesan hard"),
     # "Yogurt (Greek) 0%", "0% fat": nonfat, as the tables say ("100%" and "10%" are no 0%)
     (r"(?<![\w.])0% (?:milk ?)?fat\b|(?<![\w.])0%(?!\w)", "nonfat"),
     (r"\bspring onions?\b", "scallion"),
@@ -1772,7 +1775,8 @@ class Matcher:
         rule = "exact" if exact else "fuzzy"
         # Doubts that lower confidence whatever the score: a word no description has (the text
         # may name a food SR28 lacks, "rooibos"), or a named head food the candidate lacks.
-        unknown = [w for w in key.split() if self._correct(w) is None]
+        # (a cut no description names, "florets", says how the food was cut: no unknown food)
+        unknown = [w for w in key.split() if self._correct(w) is None and w not in CUT_WORDS]
         head_words = {self._correct(w) for w in head} - {None}
         best_row = self.row_of[best_id]
         missing_head = bool(head_words) and not (head_words & self.token_sets[best_row])

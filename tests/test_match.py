@@ -983,3 +983,12 @@ def test_what_a_food_is_made_of_or_holds_is_no_second_food(matcher, text):
 def test_a_seasoning_or_a_preparation_after_with_is_no_second_food(matcher):
     for text in ("Potatoes, baked, with salt", "with salt, crackers", "chicken with skin, roasted"):
         assert "which the text adds" not in matcher.match(text).note, text
+
+
+def test_a_cut_no_table_names_and_the_italian_parmesan(matcher):
+    # "florets" says how broccoli was cut: no unknown word to review for
+    assert matcher.match("Frozen Broccoli Florets, Organic").status == "matched"
+    assert matcher.match("broccoli florets").food_id == "11090"
+    # Parmigiano Reggiano is parmesan, a hard piece unless said grated
+    assert matcher.match("Parmigiano Reggiano").food_id == "01033"
+    assert matcher.match("grated parmigiano reggiano").food_id == "01032"
