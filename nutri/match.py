@@ -75,7 +75,8 @@ PHRASE_SYNONYMS = [
     (r"\bgrated parmigiano(?:[ -]reggiano)?\b", "grated parmesan"),
     (r"\bparmigiano(?:[ -]reggiano)?\b", "parmesan hard"),
     # "Yogurt (Greek) 0%", "0% fat": nonfat, as the tables say ("100%" and "10%" are no 0%)
-    (r"(?<![\w.])0% (?:milk ?)?fat\b|(?<![\w.])0%(?!\w)", "nonfat"),
+    # (no lookbehind: a branch without a leading word boundary made every text's phrase scan 15 times slower)
+    (r"\b0%(?: (?:milk ?)?fat\b)?", "nonfat"),
     (r"\bspring onions?\b", "scallion"),
     (r"\bgreen onions?\b", "scallion"),
     (r"\bbell peppers?\b", "sweet pepper"),
@@ -613,6 +614,7 @@ def _strip_accents(text: str) -> str:
 
 
 SPACED_PERCENT = re.compile(r"(\d)\s*%")
+WHOLE_PERCENT = re.compile(r"(\d+)\.0+%")  # "1.0%" is 1%, not "1" and "0%"
 NOT_A_WORD = re.compile(r"[^\w%]+")
 
 
@@ -622,7 +624,7 @@ def tokenize(text: str, drop_noise: bool = True) -> tuple[str, ...]:
     synonyms applied; noise words dropped from diary text (``drop_noise``)."""
     text = _strip_accents(str(text).lower()).replace("&", " and ")
     if "%" in text:  # most texts have none: the substitution's scan is skipped
-        text = SPACED_PERCENT.sub(r"\1%", text)
+        text = WHOLE_PERCENT.sub(r"\1%", SPACED_PERCENT.sub(r"\1%", text))
     # a typeset apostrophe is one ("Hal’s" is Hal's, not "hal s")
     text = NOT_A_WORD.sub(" ", text.replace("'", "").replace("\u2019", "").replace("\u2018", ""))
     if ANY_PHRASE.search(text):

@@ -949,6 +949,7 @@ def test_zero_percent_is_nonfat(matcher):
 
     assert tokenize("Yogurt (Greek) 0%") == ("yogurt", "greek", "nonfat")
     assert "nonfat" not in tokenize("100% whole wheat") and "nonfat" not in tokenize("10% cream")
+    assert tokenize("milk 1.0%") == ("milk", "1%") and tokenize("yogurt 0.0%") == ("yogurt", "nonfat")
     assert matcher.match("Yogurt (Greek) 0%").food_id == "01256"
 
 
