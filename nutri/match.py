@@ -1188,7 +1188,7 @@ HOMEMADE_RE = re.compile(r"\bhome[ -]?made\b|\bhome[ -]prepared\b|\bhome recipe\
 NOT_HOMEMADE = frozenset({"canned", "condensed", "mix", "commercially", "commercial", "frozen"})
 # "cooked from fresh" (Cronometer's and FNDDS's wording) says what the food is not: frozen or canned
 # ("fresh" alone is noise: "Grapefruit, fresh" is raw grapefruit, "Pork, fresh" uncured)
-FROM_FRESH_RE = re.compile(r"from fresh", re.IGNORECASE)
+FROM_FRESH_RE = re.compile(r"\bfrom fresh\b", re.IGNORECASE)
 NOT_FRESH = frozenset({"frozen", "canned"})
 
 
@@ -1499,6 +1499,7 @@ class Matcher:
 
     @cached_property
     def _single_foods(self) -> np.ndarray:
+        """Per row: a single food, not a dish of several (``FoodTable.single_foods``)."""
         return self.table.single_foods()
 
     @cached_property

@@ -732,7 +732,7 @@ def _described_measure(combined: str) -> Quantity | None:
     if found is not None:
         at, (name, kind, per_unit) = found
         size = parse_number(words[at - 1]) if at and kind in ("mass", "volume") else None
-        if size:  # "bar 1.55 oz.": so many bars of the weight stated, not 1 oz a bar
+        if size:  # "serving 4 oz, raw": so many servings of the weight stated, not 4 oz in all
             return Quantity(
                 number * size[0], name, kind, per_unit, "", f"'{rest}' read as {_fmt(size[0])} {words[at]} each"
             )
