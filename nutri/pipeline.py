@@ -63,6 +63,9 @@ class Matched:
     diary: Diary
     entries: pd.DataFrame
     table: FoodTable
+    # rows needing review were counted at nutri's best guess (MatchSettings.accept_review): their
+    # candidate foods are then what was counted, and the report names them so
+    accepted_review: bool = False
 
     def counts(self) -> dict[str, int]:
         """Rows per status: matched, needs_review, unmatched, skipped, invalid."""
@@ -227,7 +230,7 @@ def match_entries(
     entries = analyse(
         diary, table, matcher, settings.nutrients_from, progress=progress, accept_review=settings.accept_review
     )
-    return Matched(diary, entries, table)
+    return Matched(diary, entries, table, settings.accept_review)
 
 
 def analyse(matched: Matched) -> pd.DataFrame:
@@ -251,7 +254,13 @@ def weekly_report(matched: Matched, settings: ReportSettings | Profile | None = 
     # no file to name or hash again (standard input, several files): the bytes read were hashed
     read_hashed = str(diary.path) == STDIN_NAME or bool(diary.files)
     report = build_report(
-        matched.entries, profile, matched.table, None if read_hashed else diary.path, settings.start, settings.end
+        matched.entries,
+        profile,
+        matched.table,
+        None if read_hashed else diary.path,
+        settings.start,
+        settings.end,
+        matched.accepted_review,
     )
     if diary.files:
         names, hashes = zip(*diary.files, strict=True)

@@ -46,7 +46,8 @@ def test_integer_groups_give_the_sums_of_grouping_by_the_texts_to_the_bit():
         meal_groups, given = _meal_groups(frame)
         assert (given == has_meal).all()
         for periods, n in ((week, count), (None, 1)):
-            for keys, groups in ((foods, _food_groups(frame)), ([meal.where(has_meal, NO_MEAL)], meal_groups)):
+            eaten = (frame["food_id"].to_numpy(dtype=object), frame["food"].to_numpy(dtype=object))
+            for keys, groups in ((foods, _food_groups(frame, eaten)), ([meal.where(has_meal, NO_MEAL)], meal_groups)):
                 names, values, bounds = _by_strings(frame, keys, ["x", "y"], periods, n)
                 got = period_sums(frame, groups, ["x", "y"], periods, n)
                 assert got.keys == names

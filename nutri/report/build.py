@@ -548,18 +548,25 @@ def _symptoms(periods: list[dict], document_data: dict) -> list[dict]:
     ]
 
 
-def _food_editions(analysed: pd.DataFrame, table: FoodTable) -> str:
-    """The editions of the food tables the diary's numbers come from (SR28 when none matched)."""
-    ids = [i for i in analysed["food_id"].dropna().unique() if i and table.has(i)] if "food_id" in analysed else []
+def _food_editions(eaten_ids: np.ndarray, table: FoodTable) -> str:
+    """The editions of the food tables the diary's numbers come from (SR28 when none matched):
+    ``eaten_ids``, the entries' foods as eaten (``_as_eaten``; a candidate needing review is no source)."""
+    ids = [i for i in pd.unique(eaten_ids) if isinstance(i, str) and i and table.has(i)]
     used = {table.edition(i).key for i in ids} | {"sr28"}
     return "; ".join(e.name for e in table.editions if e.key in used)
 
 
 def _report_periods(
-    used: pd.DataFrame, days: pd.DataFrame, profile: Profile, table: FoodTable, start, end
+    used: pd.DataFrame,
+    days: pd.DataFrame,
+    profile: Profile,
+    table: FoodTable,
+    period: tuple[dt.date | None, dt.date | None],
+    eaten: tuple[np.ndarray, np.ndarray],
 ) -> tuple[list[dict], dict | None]:
     """The logged weeks and, when there are several, the whole period. The weeks between logged ones
-    are not walked (they are summarised as gaps)."""
+    are not walked (they are summarised as gaps). ``eaten``: each entry's food as eaten (``_as_eaten``)."""
+    start, end = period
     if start is None or end is None or start > end or used.empty:
         return [], None
     # each entry's ISO week (its Monday), found once per distinct date; weeks numbered in date order
@@ -572,7 +579,7 @@ def _report_periods(
     positions = np.split(order, np.searchsorted(week[order], np.arange(1, len(mondays))))
     refs = references(profile)
     columns = [r.column for r in refs.values()]
-    foods = _food_groups(used)
+    foods = _food_groups(used, eaten)
     weekly_foods = period_sums(used, foods, columns, week, len(mondays))
     meals, has_meal = _meal_groups(used)
     meal_columns = [ENERGY.column, *columns]
@@ -597,14 +604,44 @@ def _report_periods(
                 start, end, "whole period", False, None, period_sums(used, foods, columns, None).period(0), whole_meals
             )
         )
-    periods = _periods(specs, _context(used, days, profile, table, refs))
+    periods = _periods(specs, _context(used, days, profile, table, refs, eaten[0]))
     return (periods[:-1], periods[-1]) if len(specs) > 1 else (periods, None)
 
 
-def _food_groups(used: pd.DataFrame) -> Groups:
-    """Each entry's (food id, food); an entry counted from an app's own values without a matched food
-    is named by its own text. The texts are chosen per distinct value, not per row."""
-    food_codes, food_values = key_codes(used["food"])
+def _unknown_values(used: pd.DataFrame, eaten_foods: np.ndarray) -> tuple[dict, dict]:
+    """Per assessed nutrient, the counted entries without a value for it, never taken as zero: (the
+    foods the food table has none for, the texts of entries counted from an app's own values without a
+    food nutri confirmed, whose export gives none). At most ten names each."""
+    no_reason = (used["uncounted"] == "").to_numpy(dtype=bool)
+    texts = used["input"].to_numpy(dtype=object)
+    from_app = eaten_foods == ""
+    table, app = {}, {}
+    for nutrient, column in ((n.key, n.column) for n in ASSESSED):
+        missing = used[column].isna().to_numpy(dtype=bool) & no_reason
+        table[nutrient] = sorted(set(eaten_foods[missing & ~from_app]))[:10]
+        app[nutrient] = sorted(set(texts[missing & from_app]))[:10]
+    return table, app
+
+
+def _as_eaten(used: pd.DataFrame, accepted_review: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Each entry's (food id, food) as what was eaten: its matched food (a candidate needing review too
+    when the user accepted them), else none. A row needing review or unmatched is counted only from an
+    app's own values, and its candidate may be another food: 'Egg shell, dried, ground' counted from
+    Cronometer's values was listed as the calcium of "Egg, whole, dried" and as a food already in the
+    diary. Such a row is named by its own text (``_food_groups``)."""
+    ids, foods = used["food_id"].to_numpy(dtype=object), used["food"].to_numpy(dtype=object)
+    status = used["status"].to_numpy(dtype=object)
+    confirmed = (status == "matched") | ((status == "needs_review") & accepted_review)
+    if confirmed.all():
+        return ids, foods
+    return np.where(confirmed, ids, ""), np.where(confirmed, foods, "")
+
+
+def _food_groups(used: pd.DataFrame, eaten: tuple[np.ndarray, np.ndarray]) -> Groups:
+    """Each entry's (food id, food) as eaten (``_as_eaten``); an entry counted from an app's own values
+    without a matched food is named by its own text. The texts are chosen per distinct value, not per row."""
+    ids, foods = eaten
+    food_codes, food_values = key_codes(foods)
     # per row: its food's text, or its input's where the food is "" (a missing food stays missing); only
     # those rows' texts are hashed (hashing every row's text was a third of this)
     empty = np.array([v == "" for v in food_values] + [False], dtype=bool)[food_codes]
@@ -616,7 +653,7 @@ def _food_groups(used: pd.DataFrame) -> Groups:
     source = np.where(empty, len(food_values) + input_codes, food_codes)
     missing = np.where(empty, input_codes < 0, food_codes < 0)
     name_codes = np.where(missing, -1, name_of[np.where(missing, -1, source)])
-    return combine([key_codes(used["food_id"]), (name_codes, names.tolist())])
+    return combine([key_codes(ids), (name_codes, names.tolist())])
 
 
 def _meal_groups(used: pd.DataFrame) -> tuple[Groups | None, np.ndarray]:
@@ -633,7 +670,9 @@ def _meal_groups(used: pd.DataFrame) -> tuple[Groups | None, np.ndarray]:
     return combine([(np.append(label_codes, -1)[codes], labels)]), has_meal
 
 
-def _context(used: pd.DataFrame, days: pd.DataFrame, profile: Profile, table: FoodTable, refs: dict) -> _Context:
+def _context(
+    used: pd.DataFrame, days: pd.DataFrame, profile: Profile, table: FoodTable, refs: dict, eaten_ids: np.ndarray
+) -> _Context:
     return _Context(
         profile=profile,
         table=table,
@@ -644,7 +683,7 @@ def _context(used: pd.DataFrame, days: pd.DataFrame, profile: Profile, table: Fo
         day_values=_day_values(days),
         records={},
         used=used,
-        diary_ids=set(used["food_id"].unique()),
+        diary_ids=set(pd.unique(eaten_ids)) - {""},
         alternatives=alternative_totals(used),  # doses that can be read two ways, per date
         shared={},
     )
@@ -657,7 +696,10 @@ def build_report(
     source_path: Path | None,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    accepted_review: bool = False,
 ) -> dict:
+    """The report's data (``model.Report``'s JSON). ``accepted_review``: the rows needing review were
+    counted at their candidate foods (``pipeline.MatchSettings.accept_review``)."""
     used = food_rows(analysed)
     dates = sorted(dt.date.fromisoformat(d) for d in used["date"].unique())
     if start is None and dates:
@@ -668,7 +710,8 @@ def build_report(
         # a copy only when the chosen period leaves rows out (at 1M rows a copy is hundreds of MB)
         used = used[(used["date"] >= start.isoformat()) & (used["date"] <= end.isoformat())]
     days = mark_days(add_upper_bounds(daily_totals(used), used, table, NUTRIENT_COLUMNS), profile)
-    weeks, overall = _report_periods(used, days, profile, table, start, end)
+    eaten = _as_eaten(used, accepted_review)
+    weeks, overall = _report_periods(used, days, profile, table, (start, end), eaten)
     counts = summary_counts(analysed)
     # only the columns read from these rows: a copy of every column of the rows needing review (400k of
     # a 1M-row diary) was the peak of its report
@@ -676,10 +719,7 @@ def build_report(
     review = listed[analysed["status"] == "needs_review"]
     unmatched = listed[analysed["status"] == "unmatched"]
     invalid = listed[analysed["status"] == "invalid"]
-    unknown = {}
-    no_reason, food = (used["uncounted"] == "").to_numpy(dtype=bool), used["food"].to_numpy()
-    for nutrient, column in ((n.key, n.column) for n in ASSESSED):
-        unknown[nutrient] = sorted(set(food[used[column].isna().to_numpy(dtype=bool) & no_reason]))[:10]
+    unknown, unknown_in_app = _unknown_values(used, eaten[1])
     document_data = document()
     report = {
         "nutri_version": __version__,
@@ -703,6 +743,7 @@ def build_report(
             "unmatched": _problem_rows(unmatched),
             "invalid": _problem_rows(invalid),
             "unknown_values": unknown,
+            "unknown_app_values": unknown_in_app,
         },
         "symptoms": _symptoms(weeks + ([overall] if overall else []), document_data),
         "lifestyle_factors": document_data["lifestyle"],
@@ -715,7 +756,7 @@ def build_report(
             VERDICT_NOTE,
         ],
         "sources": {
-            "foods": _food_editions(analysed, table),
+            "foods": _food_editions(eaten[0], table),
             "dri": guidance()["dri_edition"],
             "dri_source": guidance()["dri_source"],
             "nutri": __version__,

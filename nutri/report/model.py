@@ -508,7 +508,9 @@ class DataQuality(Model):
     needs_review: tuple[ProblemRow, ...]
     unmatched: tuple[ProblemRow, ...]
     invalid: tuple[ProblemRow, ...]
-    unknown_values: Mapping[str, tuple[str, ...]]
+    unknown_values: Mapping[str, tuple[str, ...]]  # per nutrient: foods the food table has no value for
+    # per nutrient: entries counted from an app's own values (no food confirmed) whose export gives none
+    unknown_app_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[tuple[str, ProblemRow]]:

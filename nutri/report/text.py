@@ -224,15 +224,22 @@ def has_problems(q: DataQuality) -> bool:
         or q.unmatched
         or q.invalid
         or any(any(v) for v in q.unknown_values.values())
+        or any(any(v) for v in q.unknown_app_values.values())
     )
 
 
 def unknown_value_lines(q: DataQuality) -> list[str]:
-    """Per nutrient, the foods the food table has no value for (not counted, never taken as zero)."""
-    return [
+    """Per nutrient, the foods the food table has no value for, and the entries counted from an app's own
+    values that give none (not counted, never taken as zero)."""
+    lines = [
         f"{NUTRIENT_BY_KEY[key].label}: no value in the food table for {'; '.join(f for f in foods if f)}"
         for key, foods in q.unknown_values.items()
         if any(foods) and key in NUTRIENT_BY_KEY
+    ]
+    return lines + [
+        f"{NUTRIENT_BY_KEY[key].label}: the app's export gives no value for {'; '.join(repr(t) for t in texts if t)}"
+        for key, texts in q.unknown_app_values.items()
+        if any(texts) and key in NUTRIENT_BY_KEY
     ]
 
 
