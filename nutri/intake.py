@@ -294,7 +294,9 @@ class _KeyColumns:
         self.match_status, self.grams_status = match_status, grams_status
         # each key's note two ways, interleaved: grams its own (2 * key) or from the export (2 * key + 1)
         notes = []
-        for parts in zip(quantity_note, match_note, grams_note, strict=True):
+        for quantity_said, matched_said, grams_said in zip(quantity_note, match_note, grams_note, strict=True):
+            # a grams note that repeats the amount's own ("amount '1.00 x' is not a number") is said once
+            parts = (quantity_said, matched_said, "" if grams_said == quantity_said else grams_said)
             notes.append("; ".join(filter(None, parts)))
             notes.append("; ".join(filter(None, (parts[0], parts[1], "grams from the export"))))
         self.notes = _texts(notes)

@@ -716,6 +716,9 @@ def _described_measure(combined: str) -> Quantity | None:
         return parse_amount_cell(f"{number * parse_number(inner.group('n'))[0]:g} {inner.group('what')}")
     if rest.lower().startswith("fda serving"):
         return Quantity(number, FDA_SERVING, "household", None, "", "FDA serving size: its kind's reference amount")
+    counted = _counted_measure(number, rest)
+    if counted is not None:
+        return counted
     if not re.search(r"\s-\s|,|\(", rest):
         return None
     flat = re.sub(r"\(([^)]*)\)", r" \1 ", rest)
@@ -745,6 +748,28 @@ def _described_measure(combined: str) -> Quantity | None:
         detail = " ".join(re.findall(r"[a-z]+|\d+", tail.lower()))
         return Quantity(number, singular(words[0]), "household", None, "", "", detail)
     return None
+
+
+def _counted_measure(number: float, rest: str) -> Quantity | None:
+    """A measure that is itself a number of something, with no other words: "0.94 14\" diameter" is
+    0.94 of the food's item 14 inches across (its portion of those inches: "pizza (14\" dia)"), and
+    "3.00 1 floweret", "0.50 2 Pieces", "1.00 1/2 cup" are 3 florets, 1 piece, 1/2 cup. Cronometer
+    writes them so; they were "not a number". None for anything else: a number before words that are
+    no measure ("0.50 365 WF Can", a brand) is not multiplied."""
+    sized = re.fullmatch(rf"{_NUM}\s*(?:\"|''|\bin\b|\binch(?:es)?\b)\s*(?:dia|diam|diameter)\.?", rest, re.I)
+    if sized:  # no size word: the unmarked size, as "regular - 4\" diameter" is read (UNMARKED_SIZES)
+        return Quantity(number, "medium", "household", None, "", "", " ".join(re.findall(r"[a-z]+|\d+", rest.lower())))
+    counted = re.fullmatch(rf"(?P<m>{_NUM})\s+(?P<what>[^\W\d_][^\d]*)", rest)
+    if not counted or parse_number(counted.group("m")) is None:
+        return None
+    what = counted.group("what").strip()
+    first = what.split()[0].lower().strip(".,")
+    is_measure = resolve_unit(first)[1] in ("mass", "volume", "household")
+    names_item = re.fullmatch(r"[a-z]+", what.lower()) is not None and singular(what.lower()) not in VAGUE_WORDS
+    if not (is_measure or names_item):
+        return None
+    inner = parse_amount_cell(f"{number * parse_number(counted.group('m'))[0]:g} {what}")
+    return inner if inner.amount is not None and inner.kind != "unknown" else None
 
 
 def _unit_of_words(amount: float, unit_text: str, note: str) -> Quantity | None:

@@ -477,6 +477,44 @@ def test_so_many_containers_of_a_stated_size(cell, amount, unit, kind):
     assert "read as" in found.note  # the row says how the cell was read
 
 
+@pytest.mark.parametrize(
+    "cell, amount, unit, kind",
+    [
+        # Cronometer's measures that are themselves a number of something (were "not a number")
+        ("3.00 1 floweret", 3.0, "floweret", "household"),
+        ("0.50 2 Pieces", 1.0, "piece", "household"),
+        ("1.00 1/2 cup", 0.5, "cup", "volume"),
+        ("1.00 1 1/2 cup", 1.5, "cup", "volume"),
+        ("0.50 4 oz", 2.0, "ounce", "mass"),
+        ('0.94 14" diameter', 0.94, "medium", "household"),  # the item of that size, picked by its inches
+    ],
+)
+def test_a_measure_that_is_a_number_of_something(cell, amount, unit, kind):
+    found = parse_amount_cell(cell)
+    assert (found.amount, found.unit, found.kind) == (pytest.approx(amount), unit, kind)
+
+
+def test_a_number_before_words_that_are_no_measure_is_not_multiplied():
+    # '365' is Whole Foods' brand: half a can, not 182 cans; the row says the amount is not read
+    found = parse_amount_cell("0.50 365 WF Can")
+    assert found.amount is None and "not a number" in found.note
+
+
+def test_a_pizza_of_stated_inches_weighs_as_the_tables_pizza_of_those_inches(table, matcher):
+    found, weight, note, status = _grams(
+        table, matcher, "Pizza, homemade or restaurant, cheese, thin crust", '0.94 14" diameter'
+    )
+    assert found == "fndds:58106220" and weight == pytest.approx(0.94 * 800) and '14" dia' in note, note
+
+
+def test_an_amount_not_read_is_said_once_in_the_rows_note(run, tmp_path):
+    diary = tmp_path / "servings.csv"
+    diary.write_text('Day,Food Name,Amount,Energy (kcal)\n2016-01-23,Black beans,"0.50 365 WF Can",200\n')
+    assert run("match", diary, "-o", tmp_path / "m.json", "-q").exit_code == 0
+    note = __import__("json").loads((tmp_path / "m.json").read_text())[0]["note"]
+    assert note.count("is not a number") == 1, note
+
+
 def test_the_units_own_word_in_the_food_name_chooses_none_of_its_portions(table, matcher):
     # "Pineapple Slice", 1 slice: SR28's pineapple slices weigh 56-166 g and the text's "slice" is only
     # the unit again, so the portion taken is said to be a guess
