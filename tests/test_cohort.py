@@ -277,6 +277,11 @@ def test_profiles_file_and_groups(tmp_path):
     )
     groups = {g["group"] for g in result.summary["groups"] if g["nutrient"] == "magnesium"}
     assert groups == {"male 19-30 y general", "female 19-30 y pregnancy", "female 31-50 y general"}
+    # the summary says whose profile is assumed: C's group is the default's, and says so
+    assumed = {g["group"]: g["assumed_profiles"] for g in result.summary["groups"] if g["nutrient"] == "magnesium"}
+    assert assumed == {"male 19-30 y general": 0, "female 19-30 y pregnancy": 0, "female 31-50 y general": 1}
+    table = render_markdown(result.summary)
+    assert "| Profile assumed |" in table and "| magnesium | female 31-50 y general | 1 | 1 |" in table
 
 
 def test_profile_columns_in_the_diary(tmp_path):

@@ -158,6 +158,7 @@ def _table_rows(summary: dict) -> list[list[str]]:
                 g["nutrient"],
                 g["group"],
                 str(g["people"]),
+                str(g["assumed_profiles"]),
                 str(g["people_with_data"]),
                 _cell(p.get("p10")),
                 _cell(g["median"]),
@@ -177,6 +178,9 @@ HEADER = [
     "Nutrient",
     "Group",
     "People",
+    # of them, how many have no sex and age of their own (no --profiles row, no diary columns): they are
+    # judged as the default adult woman, 31-50 y, and their group is that default's
+    "Profile assumed",
     "With data",
     "P10",
     "Median",
