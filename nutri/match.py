@@ -1189,6 +1189,11 @@ NOT_HOMEMADE = frozenset({"canned", "condensed", "mix", "commercially", "commerc
 # "cooked from fresh" (Cronometer's and FNDDS's wording) says what the food is not: frozen or canned
 # ("fresh" alone is noise: "Grapefruit, fresh" is raw grapefruit, "Pork, fresh" uncured)
 FROM_FRESH_RE = re.compile(r"\bfrom fresh\b", re.IGNORECASE)
+# a food that is a part alone: a description's segment that starts with "skin", "peel" or "shell"
+# ("Potatoes, boiled, cooked in skin, skin, with salt"; "Chicken, skin (drumsticks and thighs)"); a text
+# with that part after "with" ("Potato, Boiled with Skin") means the whole food eaten with it
+PART_ALONE_RE = re.compile(r"(?:^|,\s*)(?:skin|peel|shell)s?\b")
+WITH_PART_RE = re.compile(r"\b(?:with|w/)\s*(?:the\s+|its\s+)?(?:skin|peel|shell)s?\b", re.IGNORECASE)
 NOT_FRESH = frozenset({"frozen", "canned"})
 
 
@@ -1754,6 +1759,9 @@ class Matcher:
                     f"read as {alias.written!r} (curated alias)",
                 )
         ranked = self._rank(tuple(key.split()), 4, head, excluded)
+        if ranked and WITH_PART_RE.search(text) and self._part_alone(ranked[0][0]):
+            # the whole food before its part alone: "Potato, Boiled with Skin" was the boiled potato's skin
+            ranked = sorted(ranked, key=lambda r: self._part_alone(r[0]))
         self._last_ranked = ((key, head, excluded), ranked)  # reused for the nutrient ranges
         if not ranked:
             return Match(text, None, "", 0.0, "none", "unmatched", "no food in foods.csv shares a word with this text")
@@ -2182,6 +2190,10 @@ class Matcher:
                 found = has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
                 coverage = coverage + (self._preparation_mask(token)[candidates] & ~found) * share
         return candidates, coverage
+
+    def _part_alone(self, food_id: str) -> bool:
+        """Whether the food is a part of one alone: its skin, peel or shell (``PART_ALONE_RE``)."""
+        return PART_ALONE_RE.search(self.description_lower[self.row_of[food_id]]) is not None
 
     def _with_words(self, row: int) -> frozenset[str]:
         """Words a description adds with "with" ("made with milk") or serves it on after a comma

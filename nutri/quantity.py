@@ -1170,7 +1170,10 @@ class PortionWeights:
                 )
             return best["grams_each"], how
         names_item = unit in {singular(w) for w in re.findall(r"[a-z]+", description.lower())}
-        if unit in SIZE_WORDS and not _dimensions(detail):  # a size in inches no portion has is none of them
+        # a size in inches no portion has is none of them; when no portion states inches at all, the
+        # inches cannot tell its items apart, and the size word is read alone ("regular - 4\" diameter"
+        # of rice cakes, whose one portion is "1 cake")
+        if unit in SIZE_WORDS and not (_dimensions(detail) and self._has_inches(food_id)):
             return self._by_other_size(food_id, unit, text_words, description)
         if unit in COUNT_WORDS or names_item:
             grams, how = self._by_count(food_id, text_words, description)
@@ -1249,6 +1252,10 @@ class PortionWeights:
         if grams is None:
             return None, f"no FDA reference amount for {serving.why.split(' (')[0]}; {how}"
         return grams, how
+
+    def _has_inches(self, food_id: str) -> bool:
+        """Whether any of the food's portions states a size in inches."""
+        return any(_dimensions(p["measure"]) for p in self._portions(food_id) if p["kind"] == "household")
 
     def _by_inches(self, food_id: str, detail: str) -> tuple[float, str] | None:
         """A size named with inches ("0.50 medium - 2 1/8\" diameter") is the food's item of the

@@ -234,6 +234,19 @@ def test_skin_removed_is_meat_only(matcher, text):
     assert "meat only" in found.description and found.status == "matched", found
 
 
+@pytest.mark.parametrize("text", ["Potato, Boiled with Skin", "potato with skin", "Potatoes, microwaved, with skin"])
+def test_a_food_with_its_skin_is_not_the_skin_alone(matcher, text):
+    # SR28's "Potatoes, boiled, cooked in skin, skin, with salt" is the skin only (34 g a potato's);
+    # "with skin" says the whole potato was eaten with it
+    found = matcher.match(text)
+    assert found.food_id is not None and "potato" in found.description.lower(), found
+    assert not re.search(r",\s*skin\b", found.description.lower()), found
+
+
+def test_the_skin_itself_is_still_the_skin(matcher):
+    assert matcher.match("Potato skin").description.lower().endswith(", skin")
+
+
 def test_a_juice_is_not_its_fruit_and_fruit_canned_in_juice_is_no_juice(matcher):
     # the fruit is another food than its juice: never committed for a text asking the juice
     found = matcher.match("Pineapple, frozen, unsweetened")

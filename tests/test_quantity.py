@@ -507,6 +507,17 @@ def test_a_pizza_of_stated_inches_weighs_as_the_tables_pizza_of_those_inches(tab
     assert found == "fndds:58106220" and weight == pytest.approx(0.94 * 800) and '14" dia' in note, note
 
 
+def test_inches_no_portion_states_leave_the_size_word_alone(table, matcher):
+    # SR28's rice cakes have one portion, "1 cake" (9 g), and none in inches: the inches cannot pick
+    # among its items, and "regular" is its unmarked item (it was unweighed)
+    found, weight, note, status = _grams(table, matcher, "Rice cake, brown rice, plain", '3.00 regular - 4" diameter')
+    assert found == "19816" and weight == pytest.approx(27.0) and status == "matched", note
+    # a food with portions in inches still refuses inches none of them has (a 4" grapefruit of SR28's
+    # 3 3/4" and 4 1/2" fruits)
+    found, weight, note, status = _grams(table, matcher, "Grapefruit, raw, pink and red", '0.50 medium - 4" diameter')
+    assert not (weight and weight > 0), (found, note)  # unweighed (NaN)
+
+
 def test_an_amount_not_read_is_said_once_in_the_rows_note(run, tmp_path):
     diary = tmp_path / "servings.csv"
     diary.write_text('Day,Food Name,Amount,Energy (kcal)\n2016-01-23,Black beans,"0.50 365 WF Can",200\n')
