@@ -91,8 +91,8 @@ def _resolve(
             quantity,
             supplement.food_id,
             supplement.description,
-            100.0 if supplement.doses else 0.0,
-            "supplement" if supplement.doses else "none",
+            100.0 if supplement.counted else 0.0,
+            "supplement" if supplement.counted else "none",
             "",
             supplement.status,
             supplement.note,
@@ -306,7 +306,7 @@ class _KeyColumns:
         self.grams_per_unit = np.array([*grams_per_unit, np.nan], dtype=float)
         self.supplements = {i: s for i, s in enumerate(supplement) if s is not None}
         self.supplemental = np.zeros(len(resolved), dtype=bool)
-        self.supplemental[[i for i, s in self.supplements.items() if s.doses]] = True
+        self.supplemental[[i for i, s in self.supplements.items() if s.counted]] = True
 
     def from_supplement(self, value, default, dtype=object) -> np.ndarray:
         """A value of each key's supplement reading, ``default`` for keys that are no supplement."""

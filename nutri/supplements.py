@@ -130,14 +130,22 @@ class SupplementRead:
     food_id: str = ""
     description: str = ""
     unknown: tuple[str, ...] = ()  # columns the product holds in unknown amounts (a generic multivitamin's calcium)
+    # read, and it names only what nutri does not track (a zinc tablet): none of the tracked nutrients
+    none_tracked: bool = False
+
+    @property
+    def counted(self) -> bool:
+        """Whether the row is supplemental intake nutri counts: doses read, or none of what it tracks."""
+        return bool(self.doses) or self.none_tracked
 
     def amount(self, column: str) -> float:
         """The row's amount of a nutrient: its doses, 0 for what it does not hold (a vitamin D pill
-        holds no calcium), NaN where unknown, and NaN throughout when nothing could be read."""
+        holds no calcium, a zinc pill none of the tracked nutrients), NaN where unknown, and NaN
+        throughout when nothing could be read."""
         values = [d.amount for d in self.doses if d.column == column]
         if values:
             return float(sum(values))
-        return np.nan if (column in self.unknown or not self.doses) else 0.0
+        return np.nan if (column in self.unknown or not self.counted) else 0.0
 
     @property
     def alternative(self) -> tuple[str, float] | None:
@@ -548,12 +556,17 @@ def read_supplement(food: str, amount_text: str, unit_text: str, quantity: Quant
         )
     untracked = facts.untracked
     if untracked:
+        # as a vitamin D pill holds no calcium, a pill of a mineral nutri does not track holds none of
+        # what it tracks: counted as 0, not unknown (the year-long export's 116 zinc rows lowered every
+        # nutrient's coverage)
         return SupplementRead(
             (),
-            "unmatched",
-            f"a {untracked} supplement: nutri does not track {untracked}; nothing counted",
+            "matched",
+            f"a {untracked} supplement: nutri does not track {untracked}; it holds none of the nutrients nutri "
+            "tracks (counted as 0)",
             "",
             f"supplement ({untracked}, not tracked)",
+            none_tracked=True,
         )
     if facts.supplement_words or cells.pill or DOSE_ONLY_UNITS.search(f"{text} {amount_text} {unit_text}"):
         return SupplementRead(

@@ -224,9 +224,25 @@ def test_foods_naming_nutrients_stay_foods(tmp_path, table, matcher):
     assert result.at[0, "food_id"] == "09210" and result.at[2, "food_id"].startswith("01")
 
 
-def test_untracked_mineral_says_so():
+def test_untracked_mineral_says_so_and_holds_none_of_the_tracked_nutrients():
+    # a zinc pill holds no magnesium, as a vitamin D pill holds no calcium: 0, not unknown
     zinc = read("Zinc", "30.00 mg")
-    assert zinc.status == "unmatched" and zinc.doses == () and "does not track zinc" in zinc.note
+    assert zinc.status == "matched" and zinc.doses == () and "does not track zinc" in zinc.note
+    assert zinc.counted and zinc.amount("magnesium_mg") == 0.0 and zinc.amount("vitamin_d_ug") == 0.0
+    # a supplement nutri cannot read still holds unknown amounts
+    fish_oil = read("Fish oil", "2 softgel")
+    assert not fish_oil.counted and pd.isna(fish_oil.amount("vitamin_d_ug"))
+
+
+def test_an_untracked_mineral_counts_as_zero_in_the_report(run, tmp_path):
+    diary = tmp_path / "d.csv"
+    diary.write_text(
+        "Date,Food,Amount,Unit\n2026-11-16,Zinc picolinate,1,tablet\n2026-11-16,Vitamin D3 1000 IU,1,capsule\n"
+    )
+    assert run("match", diary, "-o", tmp_path / "m.json", "-q").exit_code == 0
+    zinc = json.loads((tmp_path / "m.json").read_text())[0]
+    assert zinc["status"] == "matched" and zinc["supplemental"] is True and zinc["uncounted"] == ""
+    assert zinc["magnesium_mg"] == 0 and zinc["calcium_mg"] == 0
 
 
 # --- Elemental vs compound: the salts table and the rules ----------------------------------
