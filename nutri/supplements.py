@@ -111,6 +111,12 @@ class Product:
     flag: str
     source: str
 
+    @property
+    def none_tracked(self) -> bool:
+        """A product of substances nutri does not track (creatine): none of its rows gives a tracked
+        nutrient's amount (a row of one without an amount, a softgel's energy, is unknown)."""
+        return not any(_tracked(d) and d.amount is not None for d in self.doses)
+
 
 @dataclass(frozen=True)
 class Dose:
@@ -240,6 +246,10 @@ def products() -> tuple[Product, ...]:
             )
         )
     return tuple(found)
+
+
+def _tracked(dose: ProductDose) -> bool:
+    return dose.nutrient in registry.NUTRIENT_BY_KEY
 
 
 def salt_by_name(name: str) -> Salt:
@@ -525,6 +535,8 @@ def _about_text(text: str) -> _TextFacts:
 def _read_text(text: str) -> _TextFacts:
     maybe = _any_product().search(text)
     product = next((p for p in products() if p.pattern.search(text)), None) if maybe else None
+    if product is not None and product.none_tracked and (FOOD_WORDS.search(text) or _names_a_nutrient(text)):
+        product = None  # "Boron (as calcium fructoborate)" holds calcium; "tomato lycopene juice" is a food
     if product is not None or FOOD_WORDS.search(text):  # the rest is not read
         return _TextFacts(product, product is None, (), False, None, False)
     names = _names_a_nutrient(text)
@@ -636,6 +648,10 @@ def _servings(product: Product, cells: Cells) -> tuple[float | None, str]:
 def _read_product(product: Product, cells: Cells) -> SupplementRead:
     food_id, description = "product:" + product.key, product.label
     head = f"{product.label}: {product.flag}" if product.flag else product.label
+    if product.none_tracked:  # none of what nutri tracks, however much was taken
+        unknown = tuple(registry.NUTRIENT_BY_KEY[d.nutrient].column for d in product.doses if _tracked(d))
+        note = f"{head}; counted as 0 of each tracked nutrient; source: {product.source}"
+        return SupplementRead((), "matched", note, food_id, description, unknown, none_tracked=True)
     servings, how_much = _servings(product, cells)
     if servings is None:
         return SupplementRead((), "needs_review", f"{head}; {how_much}", food_id, description)

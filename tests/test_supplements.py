@@ -309,7 +309,8 @@ def test_product_table_is_consistent():
     for product in products():
         assert product.source and product.doses and product.serving.split()[0] == "1" or product.serving_ml
         for dose in product.doses:
-            assert dose.nutrient in registered
+            # a product of substances nutri does not track names them (creatine), holding none tracked
+            assert dose.nutrient in registered or (product.none_tracked and dose.amount is None)
             if dose.salt:
                 assert salt_by_name(dose.salt).nutrient == dose.nutrient
     kinds = {p.kind for p in products()}
@@ -356,3 +357,29 @@ def test_alternative_totals_per_day(tmp_path, table, matcher):
     assert totals.at["calcium_mg", "change"] == pytest.approx(2500 - 1001.1, abs=0.1)
     assert totals.at["magnesium_mg", "alternative"] == pytest.approx(32.3, abs=0.1)
     assert alternative_totals(analysed(tmp_path, table, matcher, rows[2:])).empty
+
+
+@pytest.mark.parametrize(
+    "text, amount, energy_known",
+    [
+        ("Creatine Monohydrate", "5 g", True),
+        ("CoQ10", "1 softgel", False),  # the softgel's oil: energy unknown, never 0
+        ("Astaxathin (from Haematococcus pluvialis microalgae)", "1 softgel", False),  # the diary's spelling
+        ("Boron (as boron glycinate)", "1 capsule", True),
+        ("N-acetyl-L-cysteine", "600 mg", True),
+        ("Melatonin 3 mg", "1", True),
+    ],
+)
+def test_a_supplement_of_substances_nutri_does_not_track_counts_as_zero(text, amount, energy_known):
+    found = read(text, amount)
+    assert found.status == "matched" and found.counted and found.doses == (), found
+    assert found.amount("magnesium_mg") == 0.0 and found.amount("vitamin_b12_ug") == 0.0
+    assert (found.amount("energy_kcal") == 0.0) if energy_known else pd.isna(found.amount("energy_kcal"))
+    assert "PubChem" in found.note or "IOM" in found.note  # the reading names its source
+
+
+def test_a_text_naming_a_tracked_nutrient_or_a_food_is_not_read_as_holding_none():
+    # calcium fructoborate holds calcium; a tomato drink is a food
+    assert read("Boron (as calcium fructoborate)", "1 capsule").status == "needs_review"
+    found = read("Lycopene tomato juice", "1 cup")
+    assert found is None or not found.counted
