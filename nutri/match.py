@@ -2006,6 +2006,8 @@ class Matcher:
                 continue  # the default food of its words is not the "lean only" or "decaffeinated" one asked
             if asked_forms - self.form_words[row] and self._in_form(alias.key, asked_forms):
                 continue  # nor the frozen one asked, where a table has it: "artichoke hearts, cooked from frozen"
+            if homemade and not self.home_recipe[row]:
+                continue  # nor a text asking it homemade: "Pasta, homemade, made without egg" is no dry pasta
             if last and last not in self.heads[row] and last in self._with_words(row):
                 # "coleslaw dressing" names a dressing, which the alias "coleslaw" (the salad, "with
                 # dressing") only adds: as in ``_match``'s head check, the alias is not lifted
@@ -2032,7 +2034,16 @@ class Matcher:
         stated = bool(word_set & STATE_WORDS)  # the text says how its food was kept or cooked
         reranked = sorted(
             (
-                (f - (self._unasked(i, word_set, named, stated) if f > floor else MAX_UNASKED), f, j)
+                (
+                    f
+                    - (
+                        self._unasked(i, self._asked(i, word_set, excluded), named, stated)
+                        if f > floor
+                        else MAX_UNASKED
+                    ),
+                    f,
+                    j,
+                )
                 for f, j, i, named in scored
             ),
             key=lambda x: -x[0],
@@ -2190,6 +2201,12 @@ class Matcher:
                 found = has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
                 coverage = coverage + (self._preparation_mask(token)[candidates] & ~found) * share
         return candidates, coverage
+
+    def _asked(self, i: int, word_set: set[str], excluded: frozenset[str]) -> set[str]:
+        """The text's words, with those it negates as the food does: "made without egg" asks for the
+        food's "egg" ("Pasta, homemade, made without egg, cooked" lost to plain pasta for not being asked
+        its egg)."""
+        return word_set | (excluded & self._lacks[i]) if excluded else word_set
 
     def _part_alone(self, food_id: str) -> bool:
         """Whether the food is a part of one alone: its skin, peel or shell (``PART_ALONE_RE``)."""
