@@ -60,7 +60,7 @@ HEAD_WEIGHT = 2.0  # words naming the food in "Food, state, detail" texts
 # "Broccoli, chopped, boiled": the cook's cut, which SR28 names only for some products ("Broccoli,
 # frozen, chopped"); at full weight it would pull that product's form the text does not state
 # how a food was cut; "slice" too, as a food's name says it ("Almond Slices", "Pineapple Slice")
-CUT_WORDS = frozenset({"chopped", "sliced", "diced", "cubed", "cut", "minced", "slice", "floret"})
+CUT_WORDS = frozenset({"chopped", "sliced", "diced", "cubed", "cut", "minced", "slice", "floret", "chunk"})
 CUT_WORD_WEIGHT = 0.1
 UNKNOWN_WORD_WEIGHT = 1.5  # weight of a text word absent from every description (IDF of common words is 1-9)
 ALIAS_TYPO_CUTOFF = 90  # rapidfuzz.fuzz.ratio on normalised text
@@ -911,6 +911,7 @@ NEUTRAL_WORDS = frozenset(
 HOME_RECIPE_RE = re.compile(r"\bhome recipe\b|\bprepared from recipe\b|\bhome[ -]?made\b|\bhome-prepared\b", re.I)
 IDENTITY_WORD_PENALTY = 0.03  # per word, at most three
 FORM_PENALTY = 0.08  # "frozen", "canned" the text does not say
+FROZEN_AS_RAW_SHARE = 0.8  # of the word "frozen" a raw fruit covers (_frozen_as_raw)
 CLAIM_PENALTY = 0.06  # "reduced fat", "light" the text does not say
 PREPARATION_PENALTY = 0.03  # "roasted" of a food eaten as bought, as much as a word naming another variety
 MIN_COVERAGE_SHARE = 0.25  # of the best coverage: foods below it are not ranked
@@ -1070,6 +1071,7 @@ class PriorIndex:
     alcoholic: np.ndarray  # foods with alcohol (>= 1 g/100 g): "cola" is not "Rum and cola"
     alcohol_words: frozenset[str]  # words mostly found in alcoholic foods ("rum", "beer"): they lift it
     as_sold: np.ndarray  # soups, sauces and gravies as sold to be made up ("Gravy, brown, dry")
+    frozen_as_raw: np.ndarray  # raw fruits, which a text's "frozen" also means (FROZEN_AS_RAW_SHARE)
 
 
 def _alcohol_words(token_sets: list[set[str]], alcoholic: np.ndarray) -> frozenset[str]:
@@ -1136,6 +1138,18 @@ def build_prior_index(table: FoodTable, words: WordIndex) -> PriorIndex:
         alcoholic,
         _alcohol_words(words.token_sets, alcoholic),
         as_sold,
+        _frozen_as_raw(words, categories, is_raw),
+    )
+
+
+def _frozen_as_raw(words: WordIndex, categories: np.ndarray, is_raw: np.ndarray) -> np.ndarray:
+    """Raw fruits that are not juice: FNDDS codes a fruit eaten frozen without sugar as the raw fruit
+    (it has "Mango, raw" and no frozen mango), and SR28 has a frozen form of few fruits, often only
+    sweetened ("Cherries, sweet, frozen, sweetened"), so a text's "frozen" is covered by the raw fruit."""
+    return (
+        (categories == "fruits")
+        & is_raw
+        & np.array([not ({"frozen", "juice", "nectar"} & t) for t in words.description_tokens])
     )
 
 
@@ -1346,6 +1360,7 @@ class Matcher:
         self.prior_static, self.prior_default_state = priors.prior_static, priors.prior_default_state
         self.alcoholic, self.alcohol_words = priors.alcoholic, priors.alcohol_words
         self.as_sold = priors.as_sold
+        self.frozen_as_raw = priors.frozen_as_raw
         self._spices = table.foods["category"].to_numpy() == "spices"
         self._cache: dict[tuple[str, frozenset[str], frozenset[str], tuple[str, ...]], Match] = _Memo()
         self._negated: dict[int, frozenset[str]] = {}  # description row -> words it says are absent
@@ -1989,6 +2004,8 @@ class Matcher:
             total += 0.1 * self.home_recipe[candidates]
         for word in different:
             total += 0.1 * self.different[word][candidates]
+        if "unsweetened" in word_set:  # "Sweet Cherries, Frozen, Unsweetened" is no sweetened food
+            total -= 0.1 * self.different["sweetened"][candidates]
         if alcohol:
             total += 0.1 * self.alcoholic[candidates]
         if word_set & AS_SOLD_FORMS:  # "onion soup mix", "bouillon cube": the form as sold is asked
@@ -2193,13 +2210,27 @@ class Matcher:
     def _adjust_coverage(
         self, tokens: list[str], shares: list[float], candidates: np.ndarray, coverage: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
+        # a state other than frozen makes another food of a fruit ("unsweetened dried mango")
+        other_state = bool(set(tokens) & (STATE_WORDS | UNASKED_FORMS) - {"frozen", "raw"})
         for token, share in zip(tokens, shares, strict=True):
-            if token in COOKING_WORDS:
-                # "baked" is covered by "dry heat": tables word a preparation differently (SR28 "cooked,
-                # dry heat", FNDDS "baked or broiled"), and only one of them would otherwise get credit
+            if token == "unsweetened" and not other_state:
+                # a raw fruit is unsweetened, which its description need not say ("Pineapple, frozen,
+                # unsweetened" was the juice concentrate, the one food with all three words)
                 has_word = self.postings[token]
                 found = has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
-                coverage = coverage + (self._preparation_mask(token)[candidates] & ~found) * share
+                coverage = coverage + (self.frozen_as_raw[candidates] & ~found) * share
+            if token not in COOKING_WORDS:
+                continue
+            # "baked" is covered by "dry heat": tables word a preparation differently (SR28 "cooked,
+            # dry heat", FNDDS "baked or broiled"), and only one of them would otherwise get credit
+            has_word = self.postings[token]
+            found = has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
+            coverage = coverage + (self._preparation_mask(token)[candidates] & ~found) * share
+            if token == "frozen":
+                # a raw fruit is what "frozen mango" means where no unsweetened frozen one is in the
+                # tables, never a frozen meal of mango ("KASHI Black Bean Mango, frozen"): covered,
+                # a little below a frozen form the tables have ("Blueberries, frozen, unsweetened")
+                coverage = coverage + (self.frozen_as_raw[candidates] & ~found) * (FROZEN_AS_RAW_SHARE * share)
         return candidates, coverage
 
     def _asked(self, i: int, word_set: set[str], excluded: frozenset[str]) -> set[str]:

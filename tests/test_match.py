@@ -1021,3 +1021,25 @@ def test_a_cut_no_table_names_and_the_italian_parmesan(matcher):
     # Parmigiano Reggiano is parmesan, a hard piece unless said grated
     assert matcher.match("Parmigiano Reggiano").food_id == "01033"
     assert matcher.match("grated parmigiano reggiano").food_id == "01032"
+
+
+@pytest.mark.parametrize(
+    "text, food_id",
+    [
+        # no unsweetened frozen form in the tables: the raw fruit (FNDDS codes frozen fruit so), never a
+        # frozen meal of it nor the sweetened frozen fruit or juice concentrate
+        ("frozen mango", "09176"),
+        ("frozen mango chunks", "09176"),
+        ("Sweet Cherries, Frozen, Unsweetened", "09070"),
+        ("Pineapple, frozen, unsweetened", "09266"),
+        # a frozen form the tables have stays first
+        ("frozen blueberries", "09054"),
+        ("frozen strawberries", "09318"),
+        # another state is another food
+        ("unsweetened dried mango", "fndds:62114050"),
+        ("canned pineapple chunks", "09267"),
+    ],
+)
+def test_frozen_fruit_is_the_raw_fruit_where_no_unsweetened_frozen_one_exists(matcher, text, food_id):
+    found = matcher.match(text)
+    assert found.food_id == food_id and found.status == "matched", found
