@@ -783,6 +783,17 @@ class WordIndex:
     # per food, the words of the segment naming it ("sunflower seed butter" of "Seeds, sunflower
     # seed butter", "french fries" of "White potato, french fries", "Broccoli" of "Broccoli, chinese")
     name_words: list[frozenset[str]]
+    # per food, the words of what it is made or served with, not of its name (_detail_words)
+    detail_words: list[frozenset[str]]
+
+
+def _detail_words(description: str, cores: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """Words of what a food is made or served with ("Fish soup, with potatoes"; "Ham or pork with
+    (mushroom) soup (mixture)"), but for its name's core, category words and the dish itself."""
+    parts = re.split(r"\swith\s|,\s+on\s", description.lower(), maxsplit=1)
+    if len(parts) < 2:
+        return frozenset()
+    return frozenset(set(tokenize(parts[1], False)) - frozenset().union(*cores) - CATEGORY_WORDS - DISH_NOUNS)
 
 
 def _head_segments(description: str) -> list[str]:
@@ -911,6 +922,7 @@ NEUTRAL_WORDS = frozenset(
 HOME_RECIPE_RE = re.compile(r"\bhome recipe\b|\bprepared from recipe\b|\bhome[ -]?made\b|\bhome-prepared\b", re.I)
 IDENTITY_WORD_PENALTY = 0.03  # per word, at most three
 FORM_PENALTY = 0.08  # "frozen", "canned" the text does not say
+DETAIL_ONLY_PENALTY = 0.06  # a dish of another food the text's words are only a detail of (_detail_only)
 FROZEN_AS_RAW_SHARE = 0.8  # of the word "frozen" a raw fruit covers (_frozen_as_raw)
 CLAIM_PENALTY = 0.06  # "reduced fat", "light" the text does not say
 PREPARATION_PENALTY = 0.03  # "roasted" of a food eaten as bought, as much as a word naming another variety
@@ -1053,6 +1065,7 @@ def build_word_index(foods, example_names: np.ndarray) -> WordIndex:
         frozenset().union(*lacks),
         lacks,
         [frozenset(tokenize(_head_segments(str(d))[-1], False)) for d in descriptions],
+        [_detail_words(str(d), c) for d, c in zip(descriptions, head_cores, strict=True)],
     )
 
 
@@ -1340,6 +1353,7 @@ class Matcher:
                 self._alias_keys_by_word.setdefault(word, set()).add(alias_key)
         self.ids, self.descriptions, self.token_sets = words.ids, words.descriptions, words.token_sets
         self.heads, self.head_cores, self.brand_only = words.heads, words.head_cores, words.brand_only
+        self.detail_words = words.detail_words
         self.postings, self.idf, self.vocabulary_by_letter = words.postings, words.idf, words.vocabulary_by_letter
         self.description_lower, self.row_of = words.description_lower, words.row_of
         self.same_as, self.search_factors = words.same_as, words.search_factors
@@ -2017,6 +2031,9 @@ class Matcher:
         else:
             total += self.prior_default_state[candidates]
         last = corrected[-1] if corrected and not emphasis else None  # the noun a one-segment text ends on
+        # the text ends on a dish some food is, with all its words ("black bean soup"; no food is a
+        # "lentil curry", whose alias "lentils" stays the best guess)
+        dish_named = last in DISH_NOUNS and bool(aliases) and coverage.max() >= 0.999
         for alias in aliases:
             row = self.row_of[alias.food_id]
             if different - self.different_words[row]:
@@ -2029,9 +2046,17 @@ class Matcher:
                 # "coleslaw dressing" names a dressing, which the alias "coleslaw" (the salad, "with
                 # dressing") only adds: as in ``_match``'s head check, the alias is not lifted
                 continue
+            if dish_named and last not in alias.key.split() and last not in self.token_sets[row]:
+                continue  # "black bean soup" names a soup the tables have, not the alias "black beans" it holds
+
             k = int(np.searchsorted(candidates, row))  # candidates come sorted from np.unique
             if k < len(candidates) and candidates[k] == row:
                 total[k] += 0.1
+        # a dish of another food the words naming the text's food (before any "with") are only a
+        # detail of ("Ham or pork with (mushroom) soup (mixture)" for "mushroom soup"; "Fish soup,
+        # with potatoes" for "potato soup"): dozens of such survey mixtures otherwise crowd the dish
+        # the text names out of the foods the head bonus below looks at
+        total = self._less_details(total, candidates, set(emphasis or corrected), keep)
         top = _top_stable(total, keep)
 
         asks = word_set & self.negatable  # words some food says it lacks ("salt")
@@ -2242,6 +2267,36 @@ class Matcher:
     def _part_alone(self, food_id: str) -> bool:
         """Whether the food is a part of one alone: its skin, peel or shell (``PART_ALONE_RE``)."""
         return PART_ALONE_RE.search(self.description_lower[self.row_of[food_id]]) is not None
+
+    def _less_details(self, total: np.ndarray, candidates: np.ndarray, tokens: set[str], keep: int) -> np.ndarray:
+        """``total`` less DETAIL_ONLY_PENALTY for each food ``_detail_only`` finds, judged for the best
+        foods only, as many as make the ``keep`` best exact (a penalty only lowers): a common word's
+        thousands of candidates cost their lookups otherwise."""
+        judged = 4 * keep
+        while True:
+            if len(total) <= judged:
+                return total - DETAIL_ONLY_PENALTY * self._detail_only(tokens, candidates)
+            best = np.argpartition(-total, judged - 1)[:judged]
+            lowered = total.copy()
+            lowered[best] -= DETAIL_ONLY_PENALTY * self._detail_only(tokens, candidates[best])
+            rest = np.ones(len(total), dtype=bool)
+            rest[best] = False
+            if np.partition(lowered[best], judged - keep)[judged - keep] >= total[rest].max():
+                return lowered  # no food left unjudged can reach the best ``keep``
+            judged *= 4
+
+    def _detail_only(self, tokens: set[str], rows: np.ndarray) -> np.ndarray:
+        """Per food: a word naming the text's food is only in what the food is made or served with
+        ("potato" of "Fish soup, with potatoes"), and the text does not name the food itself ("bean
+        burrito" is "Burrito with beans"; with its category words: "Fish soup, with potatoes" is a
+        fish soup, not "potato soup"). A few dozen foods: plain sets beat numpy's per-call cost."""
+        out = np.zeros(len(rows), dtype=bool)
+        for k, row in enumerate(rows.tolist()):
+            detail = self.detail_words[row]
+            if detail and not detail.isdisjoint(tokens):
+                named = any(core <= tokens for core in self.head_cores[row])
+                out[k] = not (named and (self.heads[row] & CATEGORY_WORDS) - detail <= tokens)
+        return out
 
     def _with_words(self, row: int) -> frozenset[str]:
         """Words a description adds with "with" ("made with milk") or serves it on after a comma

@@ -1043,3 +1043,21 @@ def test_a_cut_no_table_names_and_the_italian_parmesan(matcher):
 def test_frozen_fruit_is_the_raw_fruit_where_no_unsweetened_frozen_one_exists(matcher, text, food_id):
     found = matcher.match(text)
     assert found.food_id == food_id and found.status == "matched", found
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # the text's food only in what another dish is made or served with: dozens of survey mixtures
+        # ("Ham or pork with (mushroom) soup (mixture)", "Fish soup, with potatoes") are not it
+        ("mushroom soup", "mushroom soup"),
+        ("potato soup", "potato soup"),
+        # the alias "black beans" is in the text, but the text names a soup
+        ("black bean soup", "black bean"),
+        ("lentil soup", "lentil soup"),
+    ],
+)
+def test_a_dish_is_not_another_dish_served_with_it(matcher, text, name):
+    found = matcher.match(text)
+    assert name in found.description.lower() and "soup" in found.description.lower(), found
+    assert found.status == "matched", found
