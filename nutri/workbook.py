@@ -26,6 +26,7 @@ MAX_SHEET_CELLS = 30_000_000  # rows x columns of the dense grid calamine builds
 MAX_SHEET_COLUMNS = 2_000  # diaries have tens of columns; 16,384 only comes from a stray cell
 XLSX_LAST_ROW = 1_048_576  # Excel's last row: a row past it was written by no spreadsheet program
 MAX_SHARED_STRINGS = 20_000_000
+MAX_ODS_VALUES = 5_000_000  # cells with a value after ODS repeats (a 250,000-row diary of 20 columns)
 CHUNK = 1 << 20
 HOSTILE_FIX = "save the sheet again as .xlsx or CSV"
 
@@ -72,6 +73,7 @@ class _OdsCursor:
     row_repeat: int = 1
     column: int = 0
     extent: _Extent = field(default_factory=_Extent)
+    values: int = 0  # cells holding a value, as often as the repeats say: calamine makes each one
 
     def tag(self, closing: bytes, name: bytes, attributes: bytes, empty: bytes) -> None:
         if name == b"table" and not closing:
@@ -83,9 +85,11 @@ class _OdsCursor:
             self.column = 0
         elif name in (b"table-cell", b"covered-table-cell") and not closing:
             repeat = ODS_COLUMNS_RE.search(attributes)
-            self.column += int(repeat.group(1)) if repeat else 1
+            columns = int(repeat.group(1)) if repeat else 1
+            self.column += columns
             if ODS_VALUE_RE.search(attributes) or not empty:  # a value or text: part of the grid
                 self.extent.include(self.row, self.column)
+                self.values += columns * self.row_repeat
 
 
 @dataclass
@@ -173,6 +177,13 @@ class _MemberScan:
             return (
                 f"a sheet reaches row {self.extent.rows:,} and column {self.extent.columns:,} ({self.name}), "
                 f"more than the {MAX_SHEET_CELLS:,} cells nutri reads; delete stray cells far from the diary"
+            )
+        if self.ods.values > MAX_ODS_VALUES:
+            # 831 bytes repeating one cell 88 times in 200,000 rows made calamine build 17.6 million
+            # strings: past 3 GB, and the process hung (fuzzing); an empty grid costs little, values do
+            return (
+                f"a sheet repeats its cells into {self.ods.values:,} values ({self.name}), more than the "
+                f"{MAX_ODS_VALUES:,} nutri reads from a workbook; the file is damaged or hostile: {HOSTILE_FIX}"
             )
         # each shared string takes at least "<si><t/></si>" (13 bytes) of the member
         if self.strings_claimed > min(MAX_SHARED_STRINGS, self.size // 13 + 16):

@@ -122,6 +122,13 @@ ODS_COLUMN_BOMB = (
     b'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
 )
 
+# under the grid budget, yet 17.6 million strings to build (found by fuzzing: 831 bytes, past 3 GB, and a
+# process under a memory limit hung)
+ODS_VALUES_BOMB = (
+    b'<table:table-row table:number-rows-repeated="200000"><table:table-cell table:number-columns-repeated="88" '
+    b'office:value-type="string"><text:p>Date</text:p></table:table-cell></table:table-row>'
+)
+
 
 def repeated_ods(path: Path, bomb: bytes) -> Path:
     path.write_bytes((DATA / "diary.ods").read_bytes())
@@ -160,6 +167,7 @@ def lying_zip_xlsx(path: Path) -> Path:
         (huge_sst_xlsx, "shared-string table claims 4,000,000,000 strings"),
         (lambda p: repeated_ods(p.with_suffix(".ods"), ODS_ROW_BOMB), "more than the 30,000,000 cells"),
         (lambda p: repeated_ods(p.with_suffix(".ods"), ODS_COLUMN_BOMB), "column 16,000,00"),
+        (lambda p: repeated_ods(p.with_suffix(".ods"), ODS_VALUES_BOMB), "into 17,600,0"),
         (lying_zip_xlsx, "not a valid workbook"),
     ],
 )
