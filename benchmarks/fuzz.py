@@ -424,15 +424,30 @@ def worker(name: str, seconds: float) -> None:
     print(json.dumps({"examples": examples, "findings": list(dict.fromkeys(findings))}))
 
 
+HANG_SECONDS = 60  # a worker still running this long after its time is hung
+
+
 def supervise(name: str, seconds: float) -> tuple[dict, list[str]]:
     """Run a target's workers until its time is up; a worker that dies is a finding."""
     counted: dict[str, int] = {}
     found: list[str] = []
     deadline = time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 1:
-        done = subprocess.run(
-            [sys.executable, __file__, "--worker", name, "--seconds", f"{left:.0f}"], capture_output=True, text=True
-        )
+        try:
+            done = subprocess.run(
+                [sys.executable, __file__, "--worker", name, "--seconds", f"{left:.0f}"],
+                capture_output=True,
+                text=True,
+                timeout=left + HANG_SECONDS,
+            )
+        except subprocess.TimeoutExpired:
+            # a worker stuck in native code (calamine under the memory limit hung on an ODS bomb): the
+            # example it was reading is the finding, and the run goes on
+            saved = STATE / f"hang-{name}-{len(found)}.bin"
+            if (STATE / "current.bin").exists():
+                saved.write_bytes((STATE / "current.bin").read_bytes())
+            found.append(f"{name}: worker hung past its time on the example saved as {saved}")
+            continue
         lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
         if done.returncode == 0 and lines:
             result = json.loads(lines[-1])
