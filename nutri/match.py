@@ -787,13 +787,17 @@ class WordIndex:
     detail_words: list[frozenset[str]]
 
 
+def _with_part(description_lower: str) -> frozenset[str]:
+    """Words a description adds with "with" ("made with milk") or serves it on after a comma
+    ("Hamburger, plain, on bun"; "kernels on cob" is the corn): ingredients and carriers."""
+    parts = re.split(r"\swith\s|,\s+on\s", description_lower, maxsplit=1)
+    return frozenset(tokenize(parts[1], False)) if len(parts) > 1 else frozenset()
+
+
 def _detail_words(description: str, cores: tuple[frozenset[str], ...]) -> frozenset[str]:
     """Words of what a food is made or served with ("Fish soup, with potatoes"; "Ham or pork with
     (mushroom) soup (mixture)"), but for its name's core, category words and the dish itself."""
-    parts = re.split(r"\swith\s|,\s+on\s", description.lower(), maxsplit=1)
-    if len(parts) < 2:
-        return frozenset()
-    return frozenset(set(tokenize(parts[1], False)) - frozenset().union(*cores) - CATEGORY_WORDS - DISH_NOUNS)
+    return _with_part(description.lower()) - frozenset().union(*cores) - CATEGORY_WORDS - DISH_NOUNS
 
 
 def _head_segments(description: str) -> list[str]:
@@ -2048,7 +2052,6 @@ class Matcher:
                 continue
             if dish_named and last not in alias.key.split() and last not in self.token_sets[row]:
                 continue  # "black bean soup" names a soup the tables have, not the alias "black beans" it holds
-
             k = int(np.searchsorted(candidates, row))  # candidates come sorted from np.unique
             if k < len(candidates) and candidates[k] == row:
                 total[k] += 0.1
@@ -2235,21 +2238,17 @@ class Matcher:
     def _adjust_coverage(
         self, tokens: list[str], shares: list[float], candidates: np.ndarray, coverage: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        # a state other than frozen makes another food of a fruit ("unsweetened dried mango")
-        other_state = bool(set(tokens) & (STATE_WORDS | UNASKED_FORMS) - {"frozen", "raw"})
         for token, share in zip(tokens, shares, strict=True):
-            if token == "unsweetened" and not other_state:
+            # a state other than frozen makes another food of a fruit ("unsweetened dried mango")
+            if token == "unsweetened" and not set(tokens) & (STATE_WORDS | UNASKED_FORMS) - {"frozen", "raw"}:
                 # a raw fruit is unsweetened, which its description need not say ("Pineapple, frozen,
                 # unsweetened" was the juice concentrate, the one food with all three words)
-                has_word = self.postings[token]
-                found = has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
-                coverage = coverage + (self.frozen_as_raw[candidates] & ~found) * share
+                coverage = coverage + (self.frozen_as_raw[candidates] & ~self._has(token, candidates)) * share
             if token not in COOKING_WORDS:
                 continue
             # "baked" is covered by "dry heat": tables word a preparation differently (SR28 "cooked,
             # dry heat", FNDDS "baked or broiled"), and only one of them would otherwise get credit
-            has_word = self.postings[token]
-            found = has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
+            found = self._has(token, candidates)
             coverage = coverage + (self._preparation_mask(token)[candidates] & ~found) * share
             if token == "frozen":
                 # a raw fruit is what "frozen mango" means where no unsweetened frozen one is in the
@@ -2257,6 +2256,11 @@ class Matcher:
                 # a little below a frozen form the tables have ("Blueberries, frozen, unsweetened")
                 coverage = coverage + (self.frozen_as_raw[candidates] & ~found) * (FROZEN_AS_RAW_SHARE * share)
         return candidates, coverage
+
+    def _has(self, token: str, candidates: np.ndarray) -> np.ndarray:
+        """Per candidate (sorted rows): whether its search words hold ``token``."""
+        has_word = self.postings[token]
+        return has_word[np.minimum(np.searchsorted(has_word, candidates), len(has_word) - 1)] == candidates
 
     def _asked(self, i: int, word_set: set[str], excluded: frozenset[str]) -> set[str]:
         """The text's words, with those it negates as the food does: "made without egg" asks for the
@@ -2303,8 +2307,7 @@ class Matcher:
         ("Hamburger, plain, on bun"; "kernels on cob" is the corn): ingredients and carriers, not the
         food's name ("hamburger bun" is no hamburger)."""
         if row not in self._added:
-            parts = re.split(r"\swith\s|,\s+on\s", self.description_lower[row], maxsplit=1)
-            self._added[row] = frozenset(tokenize(parts[1], False)) if len(parts) > 1 else frozenset()
+            self._added[row] = _with_part(self.description_lower[row])
         return self._added[row]
 
     def _same_foods(self, ranked: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:

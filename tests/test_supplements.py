@@ -405,6 +405,7 @@ def test_a_text_naming_a_tracked_nutrient_or_a_food_is_not_read_as_holding_none(
         ("Vitamin D3 + K2", "1 softgel"),
         ("Iron fortified cereal", "1 cup"),
         ("Iodized salt", "1 tsp"),
+        ("Vita Coco", "1 carton"),  # a brand, not "vit A"
     ]:
         found = read(text, amount)
         assert found is None or not found.none_tracked, (text, found)
