@@ -427,6 +427,14 @@ def worker(name: str, seconds: float) -> None:
 HANG_SECONDS = 60  # a worker still running this long after its time is hung
 
 
+def _save_current(file_name: str) -> Path:
+    """The example a dead or hung worker was reading (``_read_workbook`` writes it), kept under a name."""
+    saved = STATE / file_name
+    if (STATE / "current.bin").exists():
+        saved.write_bytes((STATE / "current.bin").read_bytes())
+    return saved
+
+
 def supervise(name: str, seconds: float) -> tuple[dict, list[str]]:
     """Run a target's workers until its time is up; a worker that dies is a finding."""
     counted: dict[str, int] = {}
@@ -443,9 +451,7 @@ def supervise(name: str, seconds: float) -> tuple[dict, list[str]]:
         except subprocess.TimeoutExpired:
             # a worker stuck in native code (calamine under the memory limit hung on an ODS bomb): the
             # example it was reading is the finding, and the run goes on
-            saved = STATE / f"hang-{name}-{len(found)}.bin"
-            if (STATE / "current.bin").exists():
-                saved.write_bytes((STATE / "current.bin").read_bytes())
+            saved = _save_current(f"hang-{name}-{len(found)}.bin")
             found.append(f"{name}: worker hung past its time on the example saved as {saved}")
             continue
         lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
@@ -455,9 +461,7 @@ def supervise(name: str, seconds: float) -> tuple[dict, list[str]]:
                 counted[key] = counted.get(key, 0) + n
             found += result["findings"]
             continue
-        saved = STATE / f"crash-{name}-{len(found)}.bin"
-        if (STATE / "current.bin").exists():
-            saved.write_bytes((STATE / "current.bin").read_bytes())
+        saved = _save_current(f"crash-{name}-{len(found)}.bin")
         found.append(
             f"{name}: worker died (exit {done.returncode}) on the example saved as {saved}: {done.stderr[-400:]}"
         )

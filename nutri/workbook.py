@@ -182,7 +182,7 @@ class _MemberScan:
             # 831 bytes repeating one cell 88 times in 200,000 rows made calamine build 17.6 million
             # strings: past 3 GB, and the process hung (fuzzing); an empty grid costs little, values do
             return (
-                f"a sheet repeats its cells into {self.ods.values:,} values ({self.name}), more than the "
+                f"the sheets repeat their cells into {self.ods.values:,} values ({self.name}), more than the "
                 f"{MAX_ODS_VALUES:,} nutri reads from a workbook; the file is damaged or hostile: {HOSTILE_FIX}"
             )
         # each shared string takes at least "<si><t/></si>" (13 bytes) of the member
