@@ -7,7 +7,7 @@ Each cohort (``benchmarks/run.py --scale``: people x 4 ISO weeks x 6 entries a d
 (food, amount, unit) keys, a profiles file) is generated once into benchmarks/out/ (git-ignored) and
 ``python -m nutri cohort`` runs on it as a child process from this checkout; the wall time is that
 child's, its peak memory the larger of its peak resident memory (``os.wait4``, DuckDB's threads included)
-and the peak PSS of it and its forked copies together (sampled from /proc).
+and the peak PSS of it and its forked copies together (sampled from /proc while copies exist).
 Targets (issue 15, 2 cores): 10M rows <= 15 s and <= 2 GB; 50M rows <= 90 s and <= 3 GB. Run one size
 at a time on a shared machine.
 
@@ -46,9 +46,15 @@ TARGETS = {10_000_000: (15.0, 2048.0), 50_000_000: (90.0, 3072.0)}  # rows: (sec
 
 class TreeMemory:
     """The largest proportional set size (PSS: a page shared by n processes counts 1/n in each) of a
-    process and all its descendants together, sampled every 50 ms by a thread: nutri forks copies of
-    itself to resolve many new texts (nutri/forked.py), and ``os.wait4``'s peak is the largest single
-    process's, not the tree's."""
+    process and all its descendants together, sampled by a thread while the process has forked copies:
+    nutri forks copies of itself to resolve many new texts (nutri/forked.py), and ``os.wait4``'s peak is
+    the largest single process's, not the tree's. Only then: reading a process's PSS walks its page tables
+    (35-50 ms of kernel time for a 1.7 GB nutri, with its memory map locked), and sampled every 50 ms the
+    whole run it took most of a core from the run it measured (10M cold: 15.0-15.4 s measured so, 12.9 s
+    under /usr/bin/time). Alone, the process's own peak is ``os.wait4``'s."""
+
+    WATCH_SECONDS = 0.05  # how often the copies are looked for (reading /proc/PID/task/PID/children is cheap)
+    SAMPLE_SECONDS = 0.2  # how often the tree's PSS is read while copies exist
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak_mb, self._done = pid, 0.0, threading.Event()
@@ -61,8 +67,11 @@ class TreeMemory:
         return self.peak_mb
 
     def _sample(self) -> None:
-        while not self._done.wait(0.05):
-            self.peak_mb = max(self.peak_mb, sum(_pss_kb(p) for p in _tree(self.pid)) / 1024)
+        while not self._done.wait(self.WATCH_SECONDS):
+            tree = _tree(self.pid)
+            if len(tree) > 1:
+                self.peak_mb = max(self.peak_mb, sum(_pss_kb(p) for p in tree) / 1024)
+                self._done.wait(self.SAMPLE_SECONDS - self.WATCH_SECONDS)
 
 
 def _tree(pid: int) -> list[int]:
@@ -178,9 +187,10 @@ def _timed_run(args, env: dict[str, str], root: Path, files: list[Path], rows: i
         ok = wall <= limit[0] and peak <= limit[1]
         verdict = f"  target <= {limit[0]:.0f} s, <= {limit[1]:.0f} MB: {'met' if ok else 'MISSED'}"
     shown = [_relative(Path(a), root) for a in argv[1:]]
+    copies = f"with forked copies {tree_peak:.0f} MB PSS" if tree_peak else "no forked copies"
     print(
         f"{rows:>11,} rows  {stats['people']:,} people  {stats['distinct_keys']:,} distinct keys  "
-        f"{wall:6.1f} s  peak {peak:7.0f} MB (with forked copies {tree_peak:.0f} MB PSS)  cpu {cpu:6.1f} s  "
+        f"{wall:6.1f} s  peak {peak:7.0f} MB ({copies})  cpu {cpu:6.1f} s  "
         f"(load before {load:.1f}){verdict}{'  cache ' + args.cache if args.cache else ''}\n  command: "
         f"{'NUTRI_COHORT_MEMORY=' + args.memory + ' ' if args.memory else ''}"
         f"{'' if root == ROOT else 'cd ' + shlex.quote(str(root)) + ' && '}PYTHONPATH=. "
