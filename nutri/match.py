@@ -1552,12 +1552,14 @@ class Matcher:
         words = tokenize(before)
         return self._correct(words[-1]) if words else None
 
-    def _dish_of(self, row: int) -> str | None:
+    def _dish_of(self, row: int) -> tuple[str, ...]:
         """The dish a food's name ends on ("MORNINGSTAR FARMS Roasted Garlic & Quinoa Burger": burger), if
-        its first segment, before any "with", "in" or parentheses, ends on one of OTHER_DISHES."""
+        its first segment, before any "with", "in" or parentheses, ends on one of OTHER_DISHES, then the
+        other names it gives the dish ("Salmon cake or patty": cake, patty); () if none."""
         first = re.sub(r"\([^)]*\)", " ", str(self.descriptions[row]).split(",")[0])
-        words = tokenize(re.split(r"\s(?:with|in|or)\s", f" {first} ")[0], False)
-        return words[-1] if words and words[-1] in OTHER_DISHES else None
+        named = re.split(r"\s(?:with|in)\s", f" {first} ")[0]
+        ends = [words[-1] for part in re.split(r"\sor\s", f" {named} ") if (words := tokenize(part, False))]
+        return tuple(ends) if ends and ends[0] in OTHER_DISHES else ()
 
     def _implies(self, word: str, dish: str) -> bool:
         """Whether most descriptions with ``word`` are of the dish ("minestrone": soup; "garlic": no burger)."""
@@ -1844,8 +1846,11 @@ class Matcher:
         # Quinoa Burger"; "minestrone" is the soup (its descriptions mostly are)
         # (a text whose name is all of it too: "Bjorn Qorn - Spicy" is no "Spicy Indian Veggie Burger")
         whole_name = not head or set(key.split()) <= head
-        dish = self._dish_of(best_row) if last and whole_name and not (exact or missing_head) else None
-        other_dish = dish and dish not in {self._correct(w) for w in key.split()} and not self._implies(last, dish)
+        dishes = self._dish_of(best_row) if last and whole_name and not (exact or missing_head) else ()
+        dish = dishes[0] if dishes else None
+        other_dish = (
+            dish and not {self._correct(w) for w in key.split()} & set(dishes) and not self._implies(last, dish)
+        )
         shared = {self._correct(w) for w in key.split()} & self.token_sets[best_row]
         brand_only = bool(shared) and shared <= self.brand_only[best_row]
         text_words = {self._correct(w) or w for w in key.split()}
@@ -1858,7 +1863,19 @@ class Matcher:
         # a second food the text adds ("peanut butter on toast", "granola with yogurt") and the food lacks:
         # committed, its nutrients would be lost unsaid
         added = self._added_foods(text, best_row, excluded)
-        doubts = (unknown, missing_head, other_dish, brand_only, unasked, other_name, chain_gap, lost_form, added)
+        swapped = self._swapped_food(best_row, text_words, last, {self._correct(w) or w for w in named_by})
+        doubts = (
+            unknown,
+            missing_head,
+            other_dish,
+            brand_only,
+            unasked,
+            other_name,
+            chain_gap,
+            lost_form,
+            added,
+            swapped,
+        )
         if not exact and any(doubts):
             written = re.findall(r"[\w%]+", str(text).lower())
             shown = [next((w for w in written if w.startswith(u)), u) for u in unknown]  # as the user wrote it
@@ -1876,6 +1893,8 @@ class Matcher:
                 why = f"{best_desc!r} is not {', '.join(lost_form)}, which the text names"
             elif added:
                 why = f"{best_desc!r} has no {', '.join(added)}, which the text adds (a row of its own?)"
+            elif swapped:
+                why = f"{best_desc!r} is {', '.join(swapped[1])}, where the text names {', '.join(swapped[0])}"
             elif other_name:
                 why = f"{', '.join(other_name)} only in another name of {best_desc!r}, which the text does not name"
             else:
@@ -1937,6 +1956,32 @@ class Matcher:
         missing = frozenset().union(*self.head_cores[row]) - text_words
         holding = [e for e in self._other_names(row) if other <= e]
         return sorted(other) if holding and all(e & missing for e in holding) else []
+
+    def _swapped_food(
+        self, row: int, text_words: set[str], last: str | None, modifiers: set[str]
+    ) -> tuple[list[str], ...]:
+        """(the foods the text names before its last word and the food lacks, the foods the food's name has
+        instead) when the food is what the text's name ends on: "vegetable curry" is no "Beef curry", however
+        well "curry" covers the text, nor "turkey burger" a beef one. Only words that mostly name foods where
+        descriptions have them outside brand names count (``_names_foods``: a detail such as "black" is
+        none, nor "KFC"), and not a category the text's food is of ("Fish, salmon" for "salmon") nor one of
+        the food's other names."""
+        if last is None or last not in self.token_sets[row]:
+            return ()
+        other_names = set().union(*self._other_names(row)) if self._example_names[row] else set()
+        named = sorted(
+            w
+            for w in modifiers - {last} - self.token_sets[row] - other_names
+            if w not in STATE_WORDS and self._names_foods(w, in_brands=False)
+        )
+        if not named:
+            return ()
+        instead = sorted(
+            w
+            for w in self.heads[row] - text_words - CATEGORY_WORDS
+            if self._names_foods(w, in_brands=False) and not any(self._implies(t, w) for t in text_words)
+        )
+        return (named, instead) if instead else ()
 
     def _chain_gap(self, row: int, key: str, text_words: set[str]) -> list[str]:
         """The text's words a chain's food lacks when the text names the chain: the chain name lifts

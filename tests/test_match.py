@@ -1061,3 +1061,38 @@ def test_a_dish_is_not_another_dish_served_with_it(matcher, text, name):
     found = matcher.match(text)
     assert name in found.description.lower() and "soup" in found.description.lower(), found
     assert found.status == "matched", found
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        # the tables have curries of beef, lamb and chicken only: "curry" covers most of the text, and the
+        # food the text names was swapped for another
+        ("vegetable curry", "vegetable"),
+        ("veggie curry", "vegetable"),
+        ("fish curry", "fish"),
+        ("egg curry", "egg"),
+    ],
+)
+def test_a_dish_of_another_food_than_the_text_names_is_reviewed(matcher, text, named):
+    found = matcher.match(text)
+    assert found.status == "needs_review", found
+    assert f"where the text names {named}" in found.note, found
+
+
+@pytest.mark.parametrize(
+    "text, description",
+    [
+        # the dish the text names, of the food it names
+        ("chicken curry", "Chicken curry"),
+        ("lamb curry", "Lamb curry"),
+        # a category of the text's food is no other food ("Fish, salmon": salmon)
+        ("salmon, raw", "Fish, salmon, "),
+        # a dish a food's name gives two names for is either ("Salmon cake or patty")
+        ("salmon patty", "Salmon cake or patty"),
+        ("tuna patty", "Tuna cake or patty"),
+    ],
+)
+def test_the_named_food_of_a_dish_or_its_kind_is_not_a_swap(matcher, text, description):
+    found = matcher.match(text)
+    assert found.description.startswith(description) and found.status == "matched", found
