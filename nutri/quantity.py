@@ -934,6 +934,24 @@ def _measure_words_of(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[a-z]+|\d+", text.lower()))
 
 
+# Words of a survey food's name that say nothing of the food itself ("Turkey, ground, NS as to fat added")
+SURVEY_NAME_FILLER = frozenset({"ns", "nfs", "as", "to", "or", "and", "in", "of", "the", "a"})
+
+
+def _name_words(description: str) -> set[str]:
+    """A food name's words, singular ("Seeds, sunflower" and "Sunflower seeds" share "seed", "sunflower";
+    "Potatoes, baked" and "White potato, baked" share "potato")."""
+    return {_singular(w) for w in re.findall(r"[a-z]+", description.lower())}
+
+
+def _singular(word: str) -> str:
+    if len(word) <= 3 or not word.endswith("s") or word.endswith("ss"):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-2] if word.endswith("oes") else word[:-1]
+
+
 class PortionWeights:
     """Grams per unit for a food, from its own portion weights, else a generic everyday measure.
 
@@ -972,6 +990,8 @@ class PortionWeights:
         the other foods the text could equally mean (Matcher.alike; asked only for a bare household
         measure): when they weigh the measure differently, the grams are a guess."""
         found, how = self._grams_per_unit(food_id, quantity, food_text)
+        if found is None and quantity.kind != "mass":
+            found, how = self._by_same_food(food_id, quantity, food_text, how)
         if found is None and quantity.kind == "volume" and nearby is not None:
             return self._by_nearby_volume(food_id, quantity, food_text, nearby(), how)
         # only a bare household measure ("2 slices"): a volume or a described measure ("cup,
@@ -981,6 +1001,37 @@ class PortionWeights:
         if alike is not None and bare and found is not None and not how.startswith(GRAMS_DOUBT):
             how = self._among_alike(found, how, alike(), quantity, food_text)
         return found, how
+
+    def _by_same_food(self, food_id: str, quantity: Quantity, food_text: str, why_not: str) -> tuple[float | None, str]:
+        """A measure the food's own portions lack, weighed by the same measure of the same food in another
+        table (``FoodTable.same_foods``): FNDDS's survey food "Broccoli, raw" is SR28's 11090 and weighs
+        "1 floweret", which SR28 does not. Only a twin whose name says nothing the food's does not: FNDDS
+        codes "Sardines, skinless, boneless" and "Cucumber, cooked" with SR28's kippered herring and raw
+        cucumber (the same nutrients, not the same food: a cooked slice weighs 4 g, a raw one 7 g). Only a
+        portion of the measure asked (not a default such as "Quantity not specified"), and no weight that
+        is itself a doubt."""
+        if not self._table.has(food_id):
+            return None, why_not
+        named = _name_words(self._table.description(food_id))
+        for other in self._table.same_foods(food_id):
+            twin = self._table.description(other)
+            if not _name_words(twin) - SURVEY_NAME_FILLER <= named or not self._weighs(other, quantity):
+                continue
+            grams, how = self._grams_per_unit(other, quantity, food_text)
+            if grams is not None and not how.startswith(GRAMS_DOUBT):
+                return grams, f"{how} of {twin!r} ({other}), the same food"
+        return None, why_not
+
+    def _weighs(self, food_id: str, quantity: Quantity) -> bool:
+        """Whether the food has a portion of the quantity's own measure, or of one item of it (any volume
+        for a volume; a default amount such as "Quantity not specified" is no item)."""
+        portions = self._portions(food_id)
+        if quantity.kind == "volume":
+            return any(p["ml"] for p in portions)
+        return any(
+            p["unit"] == quantity.unit or (p["kind"] == "household" and not NO_ITEM_MEASURE.match(str(p["measure"])))
+            for p in portions
+        )
 
     def _by_nearby_volume(
         self, food_id: str, quantity: Quantity, food_text: str, nearby: tuple[str, ...], why_not: str

@@ -537,3 +537,29 @@ def test_a_regular_item_is_the_unmarked_size_not_the_miniature(table, matcher):
     # SR28's marshmallows: "regular" 7.2 g and "miniatures" 0.7 g each; a large one is no miniature
     found, weight, note, status = _grams(table, matcher, "Candies, marshmallows", "2.00 large")
     assert found == "19116" and weight == pytest.approx(14.4), note
+
+
+def test_a_measure_the_food_lacks_is_weighed_by_the_same_food_of_another_table(table):
+    # SR28's raw broccoli has no floweret; FNDDS's "Broccoli, raw" (same_as 11090) weighs one 11 g
+    per_unit, how = PortionWeights(table).grams_per_unit("11090", parse_amount_cell("3 floweret"), "Broccoli, raw")
+    assert per_unit == pytest.approx(11)
+    assert "fndds:72201100" in how and "the same food" in how and not how.startswith("check grams")
+    # and "Turkey, ground" weighs SR28's cooked ground turkey by the cup
+    per_unit, how = PortionWeights(table).grams_per_unit("05306", parse_amount_cell("1 cup, crumbled"), "Ground turkey")
+    assert per_unit == pytest.approx(127) and "fndds:" in how
+
+
+@pytest.mark.parametrize(
+    "food_id, amount, text",
+    [
+        # FNDDS codes its sardines with SR28's kippered herring: the same nutrients, not the same fish
+        ("15042", "1 cup", "Herring, smoked or kippered, canned and drained"),
+        # and its cooked cucumber with SR28's raw one: a cooked slice is no raw slice
+        ("11205", "2 slice", "Cucumber, with peel, raw"),
+        # a default amount ("Quantity not specified") is no item of the food
+        ("12038", "200 each", "Sunflower seeds, oil roasted, unsalted"),
+    ],
+)
+def test_a_survey_food_coded_with_the_food_but_named_otherwise_weighs_nothing(table, food_id, amount, text):
+    per_unit, how = PortionWeights(table).grams_per_unit(food_id, parse_amount_cell(amount), text)
+    assert "the same food" not in how, how

@@ -129,6 +129,20 @@ class FoodTable:
             self.__dict__[f"_{column}_by_id"] = texts  # a frozen dataclass: kept as cached_property does
         return texts
 
+    def same_foods(self, food_id: str) -> tuple[str, ...]:
+        """The foods of the other tables that are this food (``same_as``, either way: SR28's "Broccoli, raw"
+        and FNDDS's survey food that is it), in the tables' order; () if none."""
+        return self._same_foods.get(food_id, ())
+
+    @cached_property
+    def _same_foods(self) -> dict[str, tuple[str, ...]]:
+        same: dict[str, list[str]] = {}
+        for food_id, other in zip(self.foods.index, self.foods["same_as"].to_numpy(), strict=True):
+            if other and other != food_id and other in self.foods.index:
+                same.setdefault(other, []).append(food_id)
+                same.setdefault(food_id, []).append(other)
+        return {food_id: tuple(dict.fromkeys(ids)) for food_id, ids in same.items()}
+
     @cached_property
     def _edition_by_key(self) -> dict[str, Edition]:
         return {e.key: e for e in self.editions}
