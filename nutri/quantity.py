@@ -938,6 +938,16 @@ def _measure_words_of(text: str) -> tuple[str, ...]:
 SURVEY_NAME_FILLER = frozenset({"ns", "nfs", "as", "to", "or", "and", "in", "of", "the", "a"})
 
 
+# A survey food's name's segments that leave something open or say how little it was changed: "Chicken,
+# breast, NS as to cooking method", "Red kidney beans, dry, cooked, fat not added in cooking"
+SURVEY_OPEN_SEGMENT = re.compile(r"\s*(?:ns as to\b|nfs\b|fat (?:not )?added in cooking)", re.IGNORECASE)
+
+
+def _said(description: str) -> str:
+    """A survey food's name without the segments that leave something open (``SURVEY_OPEN_SEGMENT``)."""
+    return ",".join(part for part in description.split(",") if not SURVEY_OPEN_SEGMENT.match(part))
+
+
 def _name_words(description: str) -> set[str]:
     """A food name's words, singular ("Seeds, sunflower" and "Sunflower seeds" share "seed", "sunflower";
     "Potatoes, baked" and "White potato, baked" share "potato")."""
@@ -990,8 +1000,19 @@ class PortionWeights:
         the other foods the text could equally mean (Matcher.alike; asked only for a bare household
         measure): when they weigh the measure differently, the grams are a guess."""
         found, how = self._grams_per_unit(food_id, quantity, food_text)
-        if found is None and quantity.kind != "mass":
-            found, how = self._by_same_food(food_id, quantity, food_text, how)
+        guessed = (
+            found is not None
+            and how.startswith(GRAMS_DOUBT)
+            and not quantity.detail
+            and not any(p["unit"] == quantity.unit for p in self._portions(food_id))
+        )
+        if (found is None or guessed) and quantity.kind != "mass":
+            # the food's own weight is none, or a guess for a measure it lacks ("2 small" green olives by
+            # its one olive); not a choice among its own differing portions of the measure (SR28's pineapple
+            # slices, 56-166 g), nor a measure the app described ("large slice - 6\" x 2 1/2\"")
+            twin, twin_how = self._by_same_food(food_id, quantity, food_text, how)
+            if twin is not None:
+                found, how = twin, twin_how
         if found is None and quantity.kind == "volume" and nearby is not None:
             return self._by_nearby_volume(food_id, quantity, food_text, nearby(), how)
         # only a bare household measure ("2 slices"): a volume or a described measure ("cup,
@@ -1015,7 +1036,7 @@ class PortionWeights:
         named = _name_words(self._table.description(food_id))
         for other in self._table.same_foods(food_id):
             twin = self._table.description(other)
-            if not _name_words(twin) - SURVEY_NAME_FILLER <= named or not self._weighs(other, quantity):
+            if not _name_words(_said(twin)) - SURVEY_NAME_FILLER <= named or not self._weighs(other, quantity):
                 continue
             grams, how = self._grams_per_unit(other, quantity, food_text)
             if grams is not None and not how.startswith(GRAMS_DOUBT):

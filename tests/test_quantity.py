@@ -563,3 +563,14 @@ def test_a_measure_the_food_lacks_is_weighed_by_the_same_food_of_another_table(t
 def test_a_survey_food_coded_with_the_food_but_named_otherwise_weighs_nothing(table, food_id, amount, text):
     per_unit, how = PortionWeights(table).grams_per_unit(food_id, parse_amount_cell(amount), text)
     assert "the same food" not in how, how
+
+
+def test_a_guessed_weight_gives_way_to_the_same_foods_own_measure(table):
+    # SR28's green olives weigh "1 olive" only, so "2 small" was a guess taken for review; FNDDS's
+    # survey food that is them weighs a small one
+    per_unit, how = PortionWeights(table).grams_per_unit("09195", parse_amount_cell("2 small"), "Green olives")
+    assert per_unit == pytest.approx(2.9) and "the same food" in how and not how.startswith("check grams")
+    # a measure the app described in words neither table's portions have stays the food's own guess
+    described = parse_amount_cell('1.00 large slice - 6" x 2 1/2" x 1 3/4"')
+    _per_unit, how = PortionWeights(table).grams_per_unit("18029", described, "French bread")
+    assert how.startswith("check grams") and "the same food" not in how
