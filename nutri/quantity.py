@@ -949,17 +949,8 @@ def _said(description: str) -> str:
 
 
 def _name_words(description: str) -> set[str]:
-    """A food name's words, singular ("Seeds, sunflower" and "Sunflower seeds" share "seed", "sunflower";
-    "Potatoes, baked" and "White potato, baked" share "potato")."""
-    return {_singular(w) for w in re.findall(r"[a-z]+", description.lower())}
-
-
-def _singular(word: str) -> str:
-    if len(word) <= 3 or not word.endswith("s") or word.endswith("ss"):
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    return word[:-2] if word.endswith("oes") else word[:-1]
+    """A food name's words, singular ("Seeds, sunflower" and "Sunflower seeds" share "seed", "sunflower")."""
+    return {singular(w) for w in re.findall(r"[a-z]+", description.lower())}
 
 
 class PortionWeights:
