@@ -509,7 +509,7 @@ DISH_HEADS = frozenset({"soup", "sauce"})
 # Nouns a text ends on that name a dish: a food without the word is its ingredient, not the dish.
 DISH_NOUNS = DISH_HEADS | {"salad", "sandwich", "stew", "casserole", "chowder", "smoothie", "pie", "cake", "curry"}
 # Dishes a food's name can end on that a text naming one of its ingredients does not mean
-OTHER_DISHES = DISH_NOUNS | {"burger", "pizza", "burrito", "taco", "wrap", "bowl"}
+OTHER_DISHES = DISH_NOUNS | {"burger", "pizza", "burrito", "taco", "wrap", "bowl", "bar"}
 # FNDDS names a form after its food the same way: "White potato, french fries", "Coffee, latte".
 GENERIC_HEADS = {
     "white potato",

@@ -1096,3 +1096,10 @@ def test_a_dish_of_another_food_than_the_text_names_is_reviewed(matcher, text, n
 def test_the_named_food_of_a_dish_or_its_kind_is_not_a_swap(matcher, text, description):
     found = matcher.match(text)
     assert found.description.startswith(description) and found.status == "matched", found
+
+
+def test_a_bar_is_a_dish_the_text_must_name(matcher):
+    # "Milk and cereal bar" holds both words of "cereal and milk", and is a bar the text does not name
+    found = matcher.match("cereal and milk")
+    assert found.status == "needs_review" and "is a bar" in found.note, found
+    assert matcher.match("granola bar").status == "matched"
