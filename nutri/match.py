@@ -1842,6 +1842,10 @@ class Matcher:
             # raw" are what the first words name, not the food (a comma text's first segment is its name
             # and is read as such above)
             head_words, missing_head = {last}, True
+        elif last and last not in self.heads[best_row] and self._named_by_other_name_only(best_row, last):
+            # the noun the text ends on is in the food's other names only, naming no food there: "chicken
+            # burger" is no "Chicken or turkey garden salad" for its "Burger King Chicken Salad"
+            head_words, missing_head = {last}, True
         # the food is a dish the text neither names nor implies: "roasted garlic" is no "Roasted Garlic &
         # Quinoa Burger"; "minestrone" is the soup (its descriptions mostly are)
         # (a text whose name is all of it too: "Bjorn Qorn - Spicy" is no "Spicy Indian Veggie Burger")
@@ -1956,6 +1960,15 @@ class Matcher:
         missing = frozenset().union(*self.head_cores[row]) - text_words
         holding = [e for e in self._other_names(row) if other <= e]
         return sorted(other) if holding and all(e & missing for e in holding) else []
+
+    def _named_by_other_name_only(self, row: int, word: str) -> bool:
+        """Whether ``word`` is in the food's other names only (``brand_only``), and ends none of them: a
+        part of a brand or of a longer name ("Burger King Chicken Salad"), not another name of the food
+        ("pot stickers" of fried dumplings), where the word names foods of its own."""
+        if word not in self.brand_only[row] or not self._example_names[row] or not self._names_foods(word, False):
+            return False  # a brand the text starts on ("Wasa, Crispbread") names no food of its own
+        holding = [tokenize(name, False) for name in str(self.table.foods["search_text"].iat[row]).split(";")]
+        return not any(words and words[-1] == word for words in holding)
 
     def _swapped_food(
         self, row: int, text_words: set[str], last: str | None, modifiers: set[str]

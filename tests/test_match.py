@@ -45,6 +45,7 @@ def test_curated_aliases_are_sound(table):
         "steak": "beef",
         "liver": "liver",
         "hamburger": "beef",
+        "burger": "hamburger",
         "pepitas": "pumpkin",
         "sultana": "raisin",
         "clementine": "tangerine",
@@ -1103,3 +1104,13 @@ def test_a_bar_is_a_dish_the_text_must_name(matcher):
     found = matcher.match("cereal and milk")
     assert found.status == "needs_review" and "is a bar" in found.note, found
     assert matcher.match("granola bar").status == "matched"
+
+
+def test_a_noun_found_only_inside_another_name_of_the_food_is_not_its_name(matcher):
+    # "Chicken or turkey garden salad" has "burger" only in "Burger King Chicken Salad", one of its other
+    # names: a chicken burger is no salad
+    found = matcher.match("chicken burger")
+    assert found.status == "needs_review", found
+    # an other name the text's noun ends is the food's ("pot stickers"); a burger alone is a hamburger
+    assert matcher.match("pot stickers").status == "matched"
+    assert "hamburger" in matcher.match("burger").description.lower()
