@@ -1946,7 +1946,11 @@ class Matcher:
 
     def _other_names(self, row: int) -> list[set[str]]:
         """The words of each of the food's other names (its ';'-separated search text)."""
-        return [set(tokenize(name, False)) for name in str(self.table.foods["search_text"].iat[row]).split(";")]
+        return [set(words) for words in self._other_name_words(row)]
+
+    def _other_name_words(self, row: int) -> list[list[str]]:
+        """Each of the food's other names as its words in order."""
+        return [tokenize(name, False) for name in str(self.table.foods["search_text"].iat[row]).split(";")]
 
     def _part_of_example(self, row: int, shared: set[str], text_words: set[str]) -> list[str]:
         """The text's words found only in the food's example names when the text is part of an
@@ -1967,8 +1971,7 @@ class Matcher:
         ("pot stickers" of fried dumplings), where the word names foods of its own."""
         if word not in self.brand_only[row] or not self._example_names[row] or not self._names_foods(word, False):
             return False  # a brand the text starts on ("Wasa, Crispbread") names no food of its own
-        holding = [tokenize(name, False) for name in str(self.table.foods["search_text"].iat[row]).split(";")]
-        return not any(words and words[-1] == word for words in holding)
+        return not any(words and words[-1] == word for words in self._other_name_words(row))
 
     def _swapped_food(
         self, row: int, text_words: set[str], last: str | None, modifiers: set[str]
