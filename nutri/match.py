@@ -928,6 +928,14 @@ IDENTITY_WORD_PENALTY = 0.03  # per word, at most three
 FORM_PENALTY = 0.08  # "frozen", "canned" the text does not say
 DETAIL_ONLY_PENALTY = 0.06  # a dish of another food the text's words are only a detail of (_detail_only)
 FROZEN_AS_RAW_SHARE = 0.8  # of the word "frozen" a raw fruit covers (_frozen_as_raw)
+# The kind survey dishes name a text's food by ("Wrap sandwich, filled with meat, poultry, or fish, and
+# vegetables"): a text's "chicken" is covered by their "poultry", a little below a food naming chicken
+KIND_NAMES = {
+    **dict.fromkeys(("chicken", "turkey", "duck"), "poultry"),
+    **dict.fromkeys(("beef", "pork", "lamb", "veal", "ham", "steak"), "meat"),
+    **dict.fromkeys(("salmon", "tuna", "cod", "tilapia", "halibut", "trout", "haddock"), "fish"),
+}
+KIND_NAME_SHARE = 0.8
 CLAIM_PENALTY = 0.06  # "reduced fat", "light" the text does not say
 PREPARATION_PENALTY = 0.03  # "roasted" of a food eaten as bought, as much as a word naming another variety
 MIN_COVERAGE_SHARE = 0.25  # of the best coverage: foods below it are not ranked
@@ -2305,6 +2313,11 @@ class Matcher:
                 # a raw fruit is unsweetened, which its description need not say ("Pineapple, frozen,
                 # unsweetened" was the juice concentrate, the one food with all three words)
                 coverage = coverage + (self.frozen_as_raw[candidates] & ~self._has(token, candidates)) * share
+            kind = KIND_NAMES.get(token)
+            if kind is not None and kind in self.postings:
+                coverage = coverage + (self._has(kind, candidates) & ~self._has(token, candidates)) * (
+                    KIND_NAME_SHARE * share
+                )
             if token not in COOKING_WORDS:
                 continue
             # "baked" is covered by "dry heat": tables word a preparation differently (SR28 "cooked,

@@ -1114,3 +1114,11 @@ def test_a_noun_found_only_inside_another_name_of_the_food_is_not_its_name(match
     # an other name the text's noun ends is the food's ("pot stickers"); a burger alone is a hamburger
     assert matcher.match("pot stickers").status == "matched"
     assert "hamburger" in matcher.match("burger").description.lower()
+
+
+@pytest.mark.parametrize("text", ["chicken wrap", "turkey wrap", "beef wrap"])
+def test_a_survey_dish_names_the_texts_food_by_its_kind(matcher, text):
+    # FNDDS's wraps hold "meat, poultry, or fish": a chicken wrap is that one, not the vegetable wrap
+    found = matcher.match(text)
+    assert "meat, poultry, or fish" in found.description and found.status == "matched", found
+    assert "filled with vegetables" in matcher.match("veggie wrap").description
