@@ -640,6 +640,11 @@ def parse_amount_cell(amount: str, unit: str = "") -> Quantity:  # noqa: C901 - 
         if positive.amount is not None:
             return Quantity(-positive.amount, positive.unit, positive.kind, positive.per_unit, "", "negative amount")
     number_match = re.match(rf"^\s*({_RANGE}|{_NUM})\s*(.*)$", combined)
+    worded = None if number_match else re.match(rf"({_WORDS})\b\s*(.*)$", combined, re.I)
+    if worded and (worded.group(2) or worded.group(1).lower() not in ("a", "an")):
+        # an amount in words, as typed into a sheet ("a handful", "half", "two slices"): its number, then
+        # the cell read as if written so ("1 handful"); "a" alone is no amount
+        return parse_amount_cell(f"{NUMBER_WORDS[worded.group(1).lower()]:g} {worded.group(2)}".strip())
     if not number_match:
         return Quantity(
             None,

@@ -574,3 +574,24 @@ def test_a_guessed_weight_gives_way_to_the_same_foods_own_measure(table):
     described = parse_amount_cell('1.00 large slice - 6" x 2 1/2" x 1 3/4"')
     _per_unit, how = PortionWeights(table).grams_per_unit("18029", described, "French bread")
     assert how.startswith("check grams") and "the same food" not in how
+
+
+@pytest.mark.parametrize(
+    "cell, amount, unit",
+    [
+        ("a handful", 1.0, "handful"),
+        ("half", 0.5, None),
+        ("two slices", 2.0, "slice"),
+        ("a quarter cup", 0.25, "cup"),
+        ("A Couple", 2.0, None),
+    ],
+)
+def test_an_amount_cell_in_words_is_read_as_its_number(cell, amount, unit):
+    # a sheet typed by hand: the amount column says "a handful", not "1 handful"
+    quantity = parse_amount_cell(cell)
+    assert quantity.amount == pytest.approx(amount) and quantity.unit == unit, quantity
+
+
+def test_an_amount_cell_of_words_that_are_no_number_still_says_so():
+    for cell in ("a", "some", "handful"):
+        assert "is not a number" in parse_amount_cell(cell).note
