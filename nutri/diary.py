@@ -52,11 +52,19 @@ ALL_SHEETS = "*"
 ROLE_HEADERS = {
     "date": ["date", "day", "datetime", "dateeaten", "when"],
     "meal": ["meal", "group", "mealname", "mealtype", "occasion"],
-    "food": ["food", "foodname", "item", "name", "description", "fooditem", "fooddescription", "entry", "what"],
+    "food": [
+        *("food", "foodname", "item", "name", "description", "fooditem", "fooddescription", "entry", "what"),
+        # as people head a sheet they typed themselves
+        *("whatiate", "whatihad", "whatieat", "foodeaten", "foods", "fooddrink", "foodordrink", "foodanddrink"),
+        *("foodsanddrinks", "itemname", "dish", "ingredient"),
+    ],
     # a food's code in a food table: a survey's USDA food code (ASA24's FoodCode; FNDDS codes) or an SR28 NDB
     # number; a row whose code is a food of nutri's tables is that food (``Matcher.match_code``)
     "food_code": ["foodcode", "fnddscode", "fnddsfoodcode", "usdafoodcode", "ndbno", "ndbnumber"],
-    "amount": ["amount", "quantity", "qty", "servingqty", "servings", "numberofservings", "portion"],
+    "amount": [
+        *("amount", "quantity", "qty", "servingqty", "servings", "numberofservings", "portion"),
+        *("howmuch", "serving", "amounteaten", "portionsize"),  # not "howmany": ASA24's HowMany is no amount
+    ],
     "unit": ["unit", "units", "measure", "servingsize", "servingunit", "uom"],
     "grams": ["servingweightg", "grams", "weightg", "gramweight", "massg"],
     "deleted": ["deleted"],
@@ -797,16 +805,10 @@ ISO_DATE_RE = re.compile(r"^\s*(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T].*)?$")
 BASIC_DATE_RE = re.compile(r"^\s*((?:19|20)\d{2})(\d{2})(\d{2})\s*$")
 # "04MAR2024" (SAS's DATE9, in research files) and "04-Mar-2024" (a spreadsheet's d-mmm-yyyy) as "04 Mar 2024"
 GLUED_NAMED_RE = re.compile(r"^(\d{1,2})[- ]?([A-Za-z]{3,9})[- ]?(\d{4})$")
-NAMED_FORMATS = (
-    "%d %b %Y",
-    "%d %B %Y",
-    "%b %d %Y",
-    "%B %d %Y",
-    "%a %d %b %Y",
-    "%A %d %B %Y",
-    "%a %b %d %Y",
-    "%A %B %d %Y",
-)
+NAMED_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
+# A weekday before a named date says nothing the date does not, in any spelling ("Monday 5 Jan 2026",
+# "Thurs, January 8, 2026")
+WEEKDAY_RE = re.compile(r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?\s+", re.I)
 
 
 def _full_year(year: str) -> int:
@@ -882,6 +884,7 @@ def parse_date(value: object, dayfirst: bool) -> tuple[str, str]:  # noqa: C901 
         return "", f"date {text!r} does not exist"
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(",", " "))
     cleaned = re.sub(r"\s+", " ", cleaned)
+    cleaned = WEEKDAY_RE.sub("", cleaned)
     if m := GLUED_NAMED_RE.match(cleaned):
         cleaned = " ".join(m.groups())
     for fmt in NAMED_FORMATS:

@@ -154,16 +154,16 @@ def test_header_below_title_rows_blank_rows_and_semicolons(tmp_path):
 
 
 def test_columns_override_and_missing_food_column(tmp_path):
-    path = write(tmp_path / "d.csv", "When,What I ate,How much\n2026-11-16,banana,1\n")
+    path = write(tmp_path / "d.csv", "When,Consumed,How much\n2026-11-16,banana,1\n")
     with pytest.raises(
-        DiaryFormatError, match=r"no food column found \(headers seen: 'When', 'What I ate', 'How much'\)"
+        DiaryFormatError, match=r"no food column found \(headers seen: 'When', 'Consumed', 'How much'\)"
     ) as caught:
         read_diary(path)
     # the core names the setting, never a command-line flag; the CLI turns it into --columns
     assert (caught.value.option, caught.value.option_value) == ("columns", "food=HEADER") and "--" not in str(
         caught.value
     )
-    diary = read_diary(path, columns={"food": "What I ate", "date": "When", "amount": "How much"})
+    diary = read_diary(path, columns={"food": "Consumed", "date": "When", "amount": "How much"})
     assert diary.entries.at[0, "input"] == "banana" and diary.entries.at[0, "date"] == "2026-11-16"
 
 
@@ -581,3 +581,23 @@ def test_an_nhanes_sas_transport_file_is_read_as_the_csv_it_would_be(tmp_path):
     (tmp_path / "cut.xpt").write_bytes(path.read_bytes()[:-20])  # pandas would warn and read what is left
     with pytest.raises(UnreadableInputError, match="it looks cut short or damaged"):
         read_diary(tmp_path / "cut.xpt")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Day,What I ate,How much", "when,food eaten,portion", "Date,Foods,Serving", "Date,Dish,Amount eaten"],
+)
+def test_a_sheet_headed_as_people_head_their_own_is_read(tmp_path, header):
+    path = write(tmp_path / "mine.csv", f"{header}\nMonday 5 Jan 2026,banana,1 medium\n2026-01-06,oatmeal,a cup\n")
+    diary = read_diary(path)
+    assert list(diary.entries["input"]) == ["banana", "oatmeal"]
+    assert list(diary.entries["amount_text"]) == ["1 medium", "a cup"]
+    assert list(diary.entries["date"]) == ["2026-01-05", "2026-01-06"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Monday 5 Jan 2026", "Mon 5 January 2026", "Thurs, January 8, 2026", "Tue. 6 Jan 2026"]
+)
+def test_a_weekday_before_a_named_date_in_any_spelling(text):
+    iso, why = parse_date(text, False)
+    assert iso.startswith("2026-01-0") and not why, (iso, why)
