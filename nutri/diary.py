@@ -1227,6 +1227,65 @@ def _no_header_error(name: str, rows: list[list[object]], overrides: dict[str, s
     )
 
 
+# Headers of a sheet with a column per meal ("Date, Breakfast, Lunch, Dinner"): each cell lists that
+# meal's foods, read as rows of their own
+MEAL_COLUMN_HEADERS = frozenset(
+    {"breakfast", "lunch", "dinner", "supper", "brunch", "snack", "snacks", "dessert", "drinks", "elevenses"}
+    | {"morningsnack", "afternoonsnack", "eveningsnack", "amsnack", "pmsnack", "lunchsnack"}
+)
+MEAL_COLUMN_MAX_BYTES = 5_000_000  # a sheet typed by hand; larger files are exports, read as they are
+# a meal cell's foods: one per line or separated by ";" or ", " ("2 eggs, toast, coffee")
+MEAL_CELL_SPLIT = re.compile(r"\s*(?:[;\n]|,\s)\s*")
+
+
+def _meal_columns(cells: _Cells) -> tuple[_Cells, int, np.ndarray] | None:
+    """A sheet with a column per meal and no food column, as rows of (date, meal, food): the new cells, the
+    header's row in the file (0-based) and each new row's row in the file (1-based, as entries count them).
+    None if the sheet is not one."""
+    if cells.frame is not None or cells.size > MEAL_COLUMN_MAX_BYTES:
+        return None
+    try:
+        rows = (
+            list(csv.reader(io.StringIO(cells.text, newline=""), delimiter=cells.delimiter))
+            if cells.text is not None
+            else cells.rows
+        )
+    except csv.Error:  # not a sheet of meal columns either: the file's own error stands
+        return None
+    keyed = [[header_key(c) if c not in (None, "") else "" for c in row] for row in rows[:HEADER_SCAN_ROWS]]
+    index = next((i for i, keys in enumerate(keyed) if sum(k in MEAL_COLUMN_HEADERS for k in keys) >= 2), None)
+    if index is None:
+        return None
+    keys = keyed[index]
+    meals = [i for i, k in enumerate(keys) if k in MEAL_COLUMN_HEADERS]
+    date = next((i for i, k in enumerate(keys) if k in ROLE_HEADERS["date"]), None)
+    long: list[list[object]] = [["Date", "Meal", "Food"]]
+    source = [index + 1]
+    for number, row in enumerate(rows[index + 1 :], start=index + 2):
+        day = row[date] if date is not None and date < len(row) else ""
+        for meal in meals:
+            cell = _cell_text(row[meal]) if meal < len(row) else ""
+            for food in filter(None, MEAL_CELL_SPLIT.split(cell.strip())):
+                long.append([day, _cell_text(rows[index][meal]), food])
+                source.append(number)
+    reshaped = _Cells(long, sheet=cells.sheet, encoding=cells.encoding, size=cells.size)
+    return reshaped, index, np.asarray(source, dtype=int)
+
+
+def _header_or_meal_columns(
+    name: str, cells: _Cells, overrides: dict[str, str]
+) -> tuple[_Cells, int, tuple[_Cells, int, np.ndarray] | None]:
+    """(the cells to read, their header row, ``_meal_columns`` if the sheet has a column per meal instead
+    of a food column): ``header_row``'s error stands when it has neither."""
+    try:
+        return cells, header_row(name, cells.rows, overrides), None
+    except DiaryFormatError as exc:
+        by_meal = None if overrides or isinstance(exc, CompanionFileError) else _meal_columns(cells)
+        if by_meal is None:
+            raise
+        return by_meal[0], header_row(name, by_meal[0].rows, overrides), by_meal
+
+
 def read_diary(
     path: str | Path,
     sheet: str | None = None,
@@ -1243,7 +1302,7 @@ def read_diary(
         data = _load_bytes(path)
     overrides = columns or {}
     cells = _read_cells(name, data, path.suffix.lower(), sheet, overrides)
-    header_index = header_row(name, cells.rows, overrides)
+    cells, header_index, by_meal = _header_or_meal_columns(name, cells, overrides)
     headers = [_cell_text(c) for c in cells.rows[header_index]]
     role_index, layout, nutrients = header_columns(name, headers, overrides)
     body = _body_columns(name, cells, header_index, len(headers))
@@ -1265,6 +1324,9 @@ def read_diary(
         if found is not None:
             role_index["person"], fields["person"] = found
     person_by_values = "person" in role_index and _role_of(headers[role_index["person"]]) != "person"
+    if by_meal is not None:  # each food's row is its meal cell's row in the file
+        header_index = by_meal[1]
+        fields["row"] = by_meal[2][fields["row"] - 1]
     return Diary(
         path,
         _entry_frame(fields, compact=True),

@@ -601,3 +601,44 @@ def test_a_sheet_headed_as_people_head_their_own_is_read(tmp_path, header):
 def test_a_weekday_before_a_named_date_in_any_spelling(text):
     iso, why = parse_date(text, False)
     assert iso.startswith("2026-01-0") and not why, (iso, why)
+
+
+def test_a_sheet_with_a_column_per_meal_is_read_as_a_row_per_food(tmp_path):
+    # "Date, Breakfast, Lunch, Dinner": each cell lists its meal's foods (one a line, or ";" or ", ")
+    path = workbook(
+        tmp_path / "week.xlsx",
+        {
+            "Diary": [
+                ["My food diary"],
+                ["Date", "Breakfast", "Lunch", "Dinner", "Notes"],
+                [dt.date(2026, 1, 5), "oatmeal; banana", "turkey sandwich", "salmon, rice", "tired"],
+                [dt.date(2026, 1, 6), "2 eggs\ntoast", None, "pasta", ""],
+            ]
+        },
+    )
+    entries = read_diary(path).entries
+    assert list(entries["input"]) == [
+        "oatmeal",
+        "banana",
+        "turkey sandwich",
+        "salmon",
+        "rice",
+        "2 eggs",
+        "toast",
+        "pasta",
+    ]
+    assert list(entries["meal"]) == ["Breakfast"] * 2 + ["Lunch"] + ["Dinner"] * 2 + ["Breakfast"] * 2 + ["Dinner"]
+    assert list(entries["date"]) == ["2026-01-05"] * 5 + ["2026-01-06"] * 3
+    assert list(entries["row"]) == [3] * 5 + [4] * 3  # the file's rows, for the match output
+
+
+def test_a_food_column_wins_over_meal_columns(tmp_path):
+    path = write(tmp_path / "d.csv", "Date,Food,Breakfast,Lunch\n2026-01-05,banana,x,y\n")
+    assert list(read_diary(path).entries["input"]) == ["banana"]
+
+
+def test_a_sheet_of_no_food_column_that_csv_cannot_split_keeps_its_own_error(tmp_path):
+    # looking for meal columns reads the whole text with the csv module, which refuses a field over 128 KB
+    path = write(tmp_path / "notes.csv", "Day,Notes\n2026-01-05," + "x" * 200_000 + "\n")
+    with pytest.raises(DiaryFormatError, match="no food column found"):
+        read_diary(path)
