@@ -1263,11 +1263,15 @@ def _meal_columns(cells: _Cells) -> tuple[_Cells, int, np.ndarray] | None:
     source = [index + 1]
     for number, row in enumerate(rows[index + 1 :], start=index + 2):
         day = row[date] if date is not None and date < len(row) else ""
-        for meal in meals:
-            cell = _cell_text(row[meal]) if meal < len(row) else ""
-            for food in filter(None, MEAL_CELL_SPLIT.split(cell.strip())):
-                long.append([day, _cell_text(rows[index][meal]), food])
-                source.append(number)
+        foods = [
+            [day, _cell_text(rows[index][meal]), food]
+            for meal in meals
+            for food in filter(None, MEAL_CELL_SPLIT.split((_cell_text(row[meal]) if meal < len(row) else "").strip()))
+        ]
+        if not foods and any(_cell_text(c) for c in row):
+            foods = [[day, "", ""]]  # a row with no food is kept, as a food column's would be ("no food text")
+        long += foods
+        source += [number] * len(foods)
     reshaped = _Cells(long, sheet=cells.sheet, encoding=cells.encoding, size=cells.size)
     return reshaped, index, np.asarray(source, dtype=int)
 

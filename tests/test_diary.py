@@ -642,3 +642,10 @@ def test_a_sheet_of_no_food_column_that_csv_cannot_split_keeps_its_own_error(tmp
     path = write(tmp_path / "notes.csv", "Day,Notes\n2026-01-05," + "x" * 200_000 + "\n")
     with pytest.raises(DiaryFormatError, match="no food column found"):
         read_diary(path)
+
+
+def test_a_row_of_a_meal_column_sheet_with_no_food_is_not_lost(tmp_path):
+    # every input row appears in the output: a day with a note and no meal filled is a row with no food text
+    path = write(tmp_path / "m.csv", "Date,Breakfast,Lunch,Notes\n2026-01-05,banana,,\n2026-01-06,,,tired\n\n")
+    entries = read_diary(path).entries
+    assert list(entries["input"]) == ["banana", ""] and list(entries["row"]) == [2, 3]
